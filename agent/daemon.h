@@ -1,0 +1,17 @@
+/* The daemon's state, shared by main.c and the control socket: config, loop, speaker. */
+#ifndef EVPND_AGENT_DAEMON_H
+#define EVPND_AGENT_DAEMON_H
+
+#include "bgp.h"
+#include "config.h"
+
+struct control;
+
+struct daemon {
+	struct config cfg;
+	struct ev_loop *loop;
+	struct bgp *bgp;
+	struct control *ctl;
+};
+
+#endif

@@ -1,0 +1,94 @@
+/* The BGP speaker as the agent sees it: configure, start, originate local routes, inspect. */
+#ifndef EVPND_BGP_BGP_H
+#define EVPND_BGP_BGP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "attr.h"
+#include "family.h"
+#include "rib.h"
+#include "types.h"
+
+struct ev_loop;
+struct bgp;
+
+struct bgp_global {
+	uint32_t asn;
+	uint32_t router_id;       /* host order */
+	uint32_t cluster_id;      /* host order; 0: router_id */
+	struct ipaddr listen_addr; /* af 0: all addresses (IPv6 socket accepting IPv4 too) */
+	uint16_t listen_port;     /* 0: do not listen */
+	uint16_t hold_time;       /* default for neighbors: 90 */
+	uint16_t connect_retry;   /* first retry interval in seconds (backoff doubles up to 60) */
+	bool graceful_restart;    /* advertise the capability (RFC 4724) */
+	uint16_t restart_time;
+	struct ipaddr nexthop;    /* next hop of local routes; af 0: the router id */
+};
+
+struct bgp_neighbor {
+	struct ipaddr addr;
+	uint16_t port;            /* 0: 179 */
+	uint32_t remote_as;
+	bool passive;
+	uint16_t hold_time;       /* 0 in config means "use global"; the agent resolves it */
+	uint32_t fam_mask;
+	bool rr_client;
+	struct ipaddr local_addr; /* af 0: chosen by the kernel */
+};
+
+struct bgp_hooks {
+	/* A route's best path changed (a NULL attrs: no path left). src is NULL for local routes. */
+	void (*best_changed)(void *ctx, int fam, const uint8_t *nlri, size_t len,
+			     const struct attrs *a, const struct ipaddr *src);
+	/* A neighbor entered or left Established. */
+	void (*peer_state)(void *ctx, const struct ipaddr *peer, bool up);
+	void *ctx;
+};
+
+/* What `show neighbors` prints for one neighbor. */
+struct bgp_neighbor_info {
+	struct ipaddr addr;
+	uint32_t remote_as;
+	const char *state;        /* fsm_state_name */
+	time_t uptime;            /* seconds in Established, or since last state change */
+	bool established;
+	uint32_t fam_mask;        /* negotiated */
+	uint16_t hold_time;       /* negotiated */
+	uint16_t keepalive;
+	uint32_t remote_id;
+	uint64_t msgs_in, msgs_out, updates_in, updates_out;
+	uint32_t rcvd[FAM_COUNT];      /* paths in Adj-RIB-In */
+	uint32_t accepted[FAM_COUNT];  /* of those, best */
+	uint32_t advertised[FAM_COUNT];
+	uint32_t flaps;
+	char last_error[96];      /* last NOTIFICATION sent or received, or socket error */
+};
+
+/* Create the speaker on loop. Returns NULL on allocation failure. */
+struct bgp *bgp_new(struct ev_loop *loop, const struct bgp_global *g, const struct bgp_hooks *h);
+/* Add a configured neighbor (before or after bgp_start). -1 on duplicate address. */
+int bgp_neighbor_add(struct bgp *b, const struct bgp_neighbor *n);
+/* Open the listening socket and start every non-passive neighbor. -1 with errno set. */
+int bgp_start(struct bgp *b);
+/* Send Cease to every established neighbor and close every connection. */
+void bgp_stop(struct bgp *b);
+/* Free everything (calls bgp_stop first when needed). */
+void bgp_free(struct bgp *b);
+
+/* Originate or replace a local route. origin and AS_PATH are set by the speaker; tmpl's next hop
+ * (af 0: the global next hop), extended communities and PMSI are used as given. */
+int bgp_local_add(struct bgp *b, int fam, const uint8_t *nlri, size_t len, const struct attrs *tmpl);
+/* Withdraw a local route by key. 0 removed, 1 not present. */
+int bgp_local_del(struct bgp *b, int fam, const uint8_t *nlri, size_t len);
+
+/* Call cb for every configured neighbor, in configuration order. */
+void bgp_neighbors(struct bgp *b, void (*cb)(void *ctx, const struct bgp_neighbor_info *n), void *ctx);
+/* The RIB, for walking routes. */
+struct rib *bgp_rib(struct bgp *b);
+/* Format a route's source for display/JSON: "local" or the peer's address. Returns buf. */
+const char *bgp_src_str(const struct rib_peer *src, char *buf);
+
+#endif

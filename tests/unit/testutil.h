@@ -1,0 +1,79 @@
+/* Helpers shared by the unit tests: hex vectors and the GoBGP capture. */
+#ifndef EVPND_TESTUTIL_H
+#define EVPND_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Decode hex (whitespace ignored) into out; returns the byte count or -1. */
+static inline long hex_decode(const char *hex, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	int hi = -1;
+	for (; *hex; hex++) {
+		int v;
+		char c = *hex;
+		if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
+			continue;
+		if (c >= '0' && c <= '9') v = c - '0';
+		else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
+		else return -1;
+		if (hi < 0) {
+			hi = v;
+		} else {
+			if (n >= cap)
+				return -1;
+			out[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	return hi < 0 ? (long)n : -1;
+}
+
+struct capture_frame {
+	int frame;
+	char sender[48];
+	int type;
+	size_t len;
+	uint8_t bytes[4096];
+};
+
+/* Load tests/data/gobgp-3.10-capture.tsv ($EVPND_TEST_DATA); returns the frame count, frames malloc'd. */
+static inline int capture_load(struct capture_frame **out)
+{
+	const char *dir = getenv("EVPND_TEST_DATA");
+	char path[512], line[20000];
+	int n = 0, cap = 0;
+	struct capture_frame *v = NULL;
+	snprintf(path, sizeof path, "%s/gobgp-3.10-capture.tsv", dir ? dir : "tests/data");
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f)) {
+		char hex[16384];
+		struct capture_frame fr;
+		if (line[0] == '#')
+			continue;
+		memset(&fr, 0, sizeof fr);
+		if (sscanf(line, "%d %47s %d %16383s", &fr.frame, fr.sender, &fr.type, hex) != 4)
+			continue;
+		long l = hex_decode(hex, fr.bytes, sizeof fr.bytes);
+		if (l < 0)
+			continue;
+		fr.len = (size_t)l;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = realloc(v, (size_t)cap * sizeof *v);
+		}
+		v[n++] = fr;
+	}
+	fclose(f);
+	*out = v;
+	return n;
+}
+
+#endif
