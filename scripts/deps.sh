@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian packages evpnd needs to build, test and demo, only those that are missing.
+# Usage: scripts/deps.sh [build|test|demo]   (default: test, which is the superset)
+set -euo pipefail
+
+what=${1:-test}
+pkgs=(cmake gcc make pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libev-dev libinih-dev
+      libjson-c-dev iproute2 python3)
+case "$what" in
+build) ;;
+demo) pkgs+=(gobgpd) ;;
+test) pkgs+=(libcmocka-dev gobgpd frr tcpdump procps) ;;
+*) echo "usage: $0 [build|test|demo]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]} (run as root, or install them with apt-get)" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
