@@ -1,0 +1,632 @@
+/* The RIB's tables: routes by key, paths per source, best path upkeep and peer bookkeeping. */
+#include "rib.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "rib_int.h"
+
+#define TABLE_MIN 64
+
+static uint32_t now_sec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
+/* FNV-1a, folded to 32 bits: keys are short and mostly differ in their last bytes (MACs). */
+static uint32_t key_hash(const uint8_t *k, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= k[i];
+		h *= 0x100000001b3ull;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* ---- Adj-RIB-Out bitmap ---- */
+
+static uint64_t *bits_words(struct rib_entry *e)
+{
+	return e->out_words > 1 ? e->out.ext : &e->out.w;
+}
+
+bool rib_bit_test(const struct rib_entry *e, unsigned slot)
+{
+	unsigned w = slot / 64;
+	if (w >= e->out_words)
+		return false;
+	const uint64_t *v = e->out_words > 1 ? e->out.ext : &e->out.w;
+	return (v[w] >> (slot % 64)) & 1;
+}
+
+int rib_bit_set(struct rib_entry *e, unsigned slot)
+{
+	unsigned w = slot / 64;
+	if (w >= e->out_words) {
+		unsigned nw = w + 1;
+		if (nw == 1) {
+			e->out.w = 0;
+		} else {
+			uint64_t *v = calloc(nw, sizeof *v);
+			if (!v)
+				return -1;
+			if (e->out_words == 1)
+				v[0] = e->out.w;
+			else if (e->out_words > 1)
+				memcpy(v, e->out.ext, e->out_words * sizeof *v);
+			if (e->out_words > 1)
+				free(e->out.ext);
+			e->out.ext = v;
+		}
+		e->out_words = (uint16_t)nw;
+	}
+	bits_words(e)[w] |= 1ull << (slot % 64);
+	return 0;
+}
+
+void rib_bit_clear(struct rib_entry *e, unsigned slot)
+{
+	unsigned w = slot / 64;
+	if (w < e->out_words)
+		bits_words(e)[w] &= ~(1ull << (slot % 64));
+}
+
+bool rib_bits_any(const struct rib_entry *e)
+{
+	const uint64_t *v = e->out_words > 1 ? e->out.ext : &e->out.w;
+	for (unsigned i = 0; i < e->out_words; i++)
+		if (v[i])
+			return true;
+	return false;
+}
+
+/* ---- the per-family hash table ---- */
+
+static int table_init(struct rib_table *t)
+{
+	t->slots = calloc(TABLE_MIN, sizeof *t->slots);
+	t->cap = TABLE_MIN;
+	t->n = t->routes = 0;
+	return t->slots ? 0 : -1;
+}
+
+static int table_grow(struct rib_table *t)
+{
+	size_t ncap = t->cap * 2;
+	struct rib_entry **ns = calloc(ncap, sizeof *ns);
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < t->cap; i++) {
+		struct rib_entry *e = t->slots[i];
+		if (!e)
+			continue;
+		size_t j = e->hash & (ncap - 1);
+		while (ns[j])
+			j = (j + 1) & (ncap - 1);
+		ns[j] = e;
+	}
+	free(t->slots);
+	t->slots = ns;
+	t->cap = ncap;
+	return 0;
+}
+
+static struct rib_entry *table_find(const struct rib_table *t, int fam, uint32_t h,
+				    const uint8_t *key, size_t klen)
+{
+	uint8_t ek[NLRI_KEY_MAX];
+	size_t mask = t->cap - 1;
+
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct rib_entry *e = t->slots[i];
+		if (!e)
+			return NULL;
+		if (e->hash != h)
+			continue;
+		size_t elen = family_table[fam].key(e->nlri, e->len, ek);
+		if (elen == klen && memcmp(ek, key, klen) == 0)
+			return e;
+	}
+}
+
+static void table_insert(struct rib_table *t, struct rib_entry *e)
+{
+	size_t mask = t->cap - 1, i = e->hash & mask;
+	while (t->slots[i])
+		i = (i + 1) & mask;
+	t->slots[i] = e;
+	t->n++;
+}
+
+/* Backward-shift deletion keeps probe chains unbroken without tombstones. */
+static void table_remove(struct rib_table *t, struct rib_entry *e)
+{
+	size_t mask = t->cap - 1, i = e->hash & mask;
+	while (t->slots[i] != e) {
+		if (!t->slots[i])
+			return; /* not in the table: nothing to do */
+		i = (i + 1) & mask;
+	}
+	for (size_t j = (i + 1) & mask; t->slots[j]; j = (j + 1) & mask) {
+		size_t home = t->slots[j]->hash & mask;
+		/* move j back into the hole at i unless its home lies in (i, j] */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			t->slots[i] = t->slots[j];
+			i = j;
+		}
+	}
+	t->slots[i] = NULL;
+	t->n--;
+}
+
+/* ---- entries ---- */
+
+static uint16_t round_cap(size_t len)
+{
+	size_t c = (len + 7) & ~(size_t)7;
+	return (uint16_t)(c > UINT16_MAX ? UINT16_MAX : c);
+}
+
+void rib_entry_dirty(struct rib *rib, struct rib_entry *e)
+{
+	if (e->dirty)
+		return;
+	e->dirty = 1;
+	e->dirty_next = NULL;
+	if (rib->dirty_tail)
+		rib->dirty_tail->dirty_next = e;
+	else
+		rib->dirty_head = e;
+	rib->dirty_tail = e;
+}
+
+void rib_entry_free(struct rib *rib, struct rib_entry *e)
+{
+	table_remove(&rib->t[e->fam], e);
+	if (e->out_words > 1)
+		free(e->out.ext);
+	free(e);
+}
+
+static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const uint8_t *nlri,
+				   size_t len)
+{
+	struct rib_table *t = &rib->t[fam];
+	if ((t->n + 1) * 4 > t->cap * 3 && table_grow(t) < 0)
+		return NULL;
+	uint16_t cap = round_cap(len);
+	struct rib_entry *e = malloc(sizeof *e + cap);
+	if (!e)
+		return NULL;
+	memset(e, 0, sizeof *e);
+	e->hash = h;
+	e->fam = (uint8_t)fam;
+	e->len = (uint16_t)len;
+	e->cap = cap;
+	memcpy(e->nlri, nlri, len);
+	table_insert(t, e);
+	return e;
+}
+
+/* ---- paths and selection ---- */
+
+static struct rib_path *path_new(const uint8_t *nlri, size_t len)
+{
+	uint16_t cap = round_cap(len);
+	struct rib_path *p = malloc(sizeof *p + cap);
+	if (!p)
+		return NULL;
+	memset(p, 0, sizeof *p);
+	p->len = (uint16_t)len;
+	p->cap = cap;
+	memcpy(p->nlri, nlri, len);
+	return p;
+}
+
+static void src_link(struct rib_slot *s, struct rib_path *p)
+{
+	p->src_next = s->paths;
+	if (s->paths)
+		s->paths->src_pprev = &p->src_next;
+	s->paths = p;
+	p->src_pprev = &s->paths;
+}
+
+static void src_unlink(struct rib_path *p)
+{
+	*p->src_pprev = p->src_next;
+	if (p->src_next)
+		p->src_next->src_pprev = p->src_pprev;
+}
+
+/* Move the best path to the head of the entry's list: linear in the route's few paths. */
+static void select_best(struct rib_entry *e)
+{
+	struct rib_path **bestp = &e->paths;
+	if (!e->paths)
+		return;
+	for (struct rib_path **pp = &e->paths->next; *pp; pp = &(*pp)->next) {
+		struct rib_cand x = { (*pp)->a, (*pp)->src, e->fam };
+		struct rib_cand y = { (*bestp)->a, (*bestp)->src, e->fam };
+		if (rib_best_cmp(&x, &y) < 0)
+			bestp = pp;
+	}
+	if (bestp != &e->paths) {
+		struct rib_path *b = *bestp;
+		*bestp = b->next;
+		b->next = e->paths;
+		e->paths = b;
+	}
+}
+
+/* After a change to e: if the best path is no longer old with old_a and its NLRI bytes, mark e
+ * dirty and tell the callback. Nothing touches e after the callback, which may call back into the
+ * RIB. */
+static void best_after(struct rib *rib, struct rib_entry *e, const struct rib_path *old,
+		       const struct attrs *old_a, bool old_nlri_changed)
+{
+	struct rib_path *b = e->paths;
+	if (b && b == old && b->a == old_a && !old_nlri_changed)
+		return;
+	if (b && b->len <= e->cap) {
+		memcpy(e->nlri, b->nlri, b->len);
+		e->len = b->len;
+	}
+	rib_entry_dirty(rib, e);
+	if (rib->best && b)
+		rib->best(rib->best_ctx, e->fam, b->nlri, b->len, b->a, b->src);
+}
+
+static bool slot_valid(const struct rib *rib, const struct rib_peer *p)
+{
+	return p && p->slot < rib->nslots && rib->slots[p->slot].p == p;
+}
+
+int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nlri, size_t len,
+	       struct attrs *a)
+{
+	uint8_t key[NLRI_KEY_MAX];
+	if (fam < 0 || fam >= FAM_COUNT || !a || !slot_valid(rib, src) || len == 0 ||
+	    len > UINT16_MAX - 8)
+		return -1;
+	size_t klen = family_table[fam].key(nlri, len, key);
+	uint32_t h = key_hash(key, klen);
+	struct rib_table *t = &rib->t[fam];
+	struct rib_entry *e = table_find(t, fam, h, key, klen);
+	if (!e && !(e = entry_new(rib, fam, h, nlri, len)))
+		return -1;
+
+	struct rib_path *old = e->paths, *p = NULL, **pp;
+	const struct attrs *old_a = old ? old->a : NULL;
+	for (pp = &e->paths; *pp; pp = &(*pp)->next)
+		if ((*pp)->src == src) {
+			p = *pp;
+			break;
+		}
+	if (p && p->a == a && p->len == len && memcmp(p->nlri, nlri, len) == 0)
+		return 0; /* an identical re-announcement changes nothing */
+	bool nlri_changed = p && (p->len != len || memcmp(p->nlri, nlri, len) != 0);
+
+	if (p && len > p->cap) {
+		/* the new NLRI does not fit: swap in a larger path at the same places */
+		struct rib_path *np = path_new(nlri, len);
+		if (!np)
+			return -1;
+		np->entry = e;
+		np->src = src;
+		np->a = p->a;
+		np->next = p->next;
+		*pp = np;
+		np->src_next = p->src_next;
+		np->src_pprev = p->src_pprev;
+		*np->src_pprev = np;
+		if (np->src_next)
+			np->src_next->src_pprev = &np->src_next;
+		if (old == p)
+			old = np; /* the same source's path, not a different best */
+		free(p);
+		p = np;
+	} else if (p) {
+		memcpy(p->nlri, nlri, len);
+		p->len = (uint16_t)len;
+	} else {
+		if (!(p = path_new(nlri, len))) {
+			if (!e->paths && !e->dirty && !rib_bits_any(e))
+				rib_entry_free(rib, e);
+			return -1;
+		}
+		p->entry = e;
+		p->src = src;
+		*pp = p; /* tail: selection moves it up if it wins */
+		src_link(&rib->slots[src->slot], p);
+		src->rcvd[fam]++;
+		if (!old)
+			t->routes++;
+	}
+	struct attrs *prev = p->a;
+	p->a = attrs_ref(a);
+	attrs_unref(prev);
+	p->since = now_sec();
+	select_best(e);
+	best_after(rib, e, old, old_a, old == p && nlri_changed);
+	return 0;
+}
+
+/* Unlink p from its entry and source, re-select, report, then free p. */
+static void path_remove(struct rib *rib, struct rib_path *p)
+{
+	struct rib_entry *e = p->entry;
+	struct rib_path *old = e->paths, **pp;
+	const struct attrs *old_a = old->a;
+
+	for (pp = &e->paths; *pp != p; pp = &(*pp)->next)
+		;
+	*pp = p->next;
+	src_unlink(p);
+	p->src->rcvd[e->fam]--;
+	if (!e->paths) {
+		rib->t[e->fam].routes--;
+		/* keep the withdrawn NLRI so withdraws carry the last best's labels */
+		if (p->len <= e->cap) {
+			memcpy(e->nlri, p->nlri, p->len);
+			e->len = p->len;
+		}
+		rib_entry_dirty(rib, e);
+		if (rib->best)
+			rib->best(rib->best_ctx, e->fam, p->nlri, p->len, NULL, p->src);
+	} else {
+		if (old == p)
+			select_best(e);
+		best_after(rib, e, old == p ? NULL : old, old_a, false);
+	}
+	attrs_unref(p->a);
+	free(p);
+}
+
+int rib_withdraw(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nlri, size_t len)
+{
+	uint8_t key[NLRI_KEY_MAX];
+	if (fam < 0 || fam >= FAM_COUNT || !slot_valid(rib, src) || len == 0)
+		return -1;
+	size_t klen = family_table[fam].key(nlri, len, key);
+	struct rib_entry *e = table_find(&rib->t[fam], fam, key_hash(key, klen), key, klen);
+	if (!e)
+		return 1;
+	for (struct rib_path *p = e->paths; p; p = p->next)
+		if (p->src == src) {
+			path_remove(rib, p);
+			return 0;
+		}
+	return 1;
+}
+
+/* ---- peers ---- */
+
+int rib_peer_add(struct rib *rib, struct rib_peer *p)
+{
+	size_t s;
+	for (s = 0; s < rib->nslots && rib->slots[s].p; s++)
+		;
+	if (s == rib->nslots) {
+		if (s >= RIB_MAX_SLOTS)
+			return -1;
+		size_t n = rib->nslots ? rib->nslots * 2 : 16;
+		struct rib_slot *v = realloc(rib->slots, n * sizeof *v);
+		if (!v)
+			return -1;
+		memset(v + rib->nslots, 0, (n - rib->nslots) * sizeof *v);
+		rib->slots = v;
+		rib->nslots = n;
+	}
+	memset(&rib->slots[s], 0, sizeof rib->slots[s]);
+	rib->slots[s].p = p;
+	if (s + 1 > rib->slot_hi)
+		rib->slot_hi = s + 1;
+	p->slot = (uint16_t)s;
+	p->up = false;
+	p->need_full = false;
+	memset(p->rcvd, 0, sizeof p->rcvd);
+	memset(p->advertised, 0, sizeof p->advertised);
+	p->updates_out = 0;
+	return 0;
+}
+
+/* Forget everything sent to p: one walk of the tables, paid only when a session goes down. A
+ * per-slot generation would make this O(1) but costs every entry a counter per slot. */
+static void forget_sent(struct rib *rib, struct rib_peer *p)
+{
+	bool any = false;
+	for (int f = 0; f < FAM_COUNT; f++)
+		any |= p->advertised[f] != 0;
+	if (any) {
+		for (int f = 0; f < FAM_COUNT; f++) {
+			struct rib_table *t = &rib->t[f];
+			for (size_t i = 0; i < t->cap; i++) {
+				struct rib_entry *e = t->slots[i];
+				if (!e || !rib_bit_test(e, p->slot))
+					continue;
+				rib_bit_clear(e, p->slot);
+				/* the flush frees entries left with nothing */
+				if (!e->paths && !rib_bits_any(e))
+					rib_entry_dirty(rib, e);
+			}
+		}
+	}
+	memset(p->advertised, 0, sizeof p->advertised);
+}
+
+void rib_peer_down(struct rib *rib, struct rib_peer *p)
+{
+	if (!slot_valid(rib, p))
+		return;
+	p->up = false;
+	p->need_full = false;
+	rib->slots[p->slot].full_mask = rib->slots[p->slot].eor_mask = 0;
+	/* re-read the head (and the slot array) each time: the best callback may change the RIB */
+	while (rib->slots[p->slot].paths)
+		path_remove(rib, rib->slots[p->slot].paths);
+	forget_sent(rib, p);
+}
+
+void rib_peer_remove(struct rib *rib, struct rib_peer *p)
+{
+	if (!slot_valid(rib, p))
+		return;
+	rib_peer_down(rib, p);
+	rib->slots[p->slot].p = NULL;
+	while (rib->slot_hi && !rib->slots[rib->slot_hi - 1].p)
+		rib->slot_hi--;
+}
+
+void rib_peer_up(struct rib *rib, struct rib_peer *p)
+{
+	if (!slot_valid(rib, p))
+		return;
+	struct rib_slot *s = &rib->slots[p->slot];
+	p->up = true;
+	p->need_full = p->fam_mask != 0;
+	s->full_mask = p->fam_mask & FAM_ALL;
+	s->eor_mask = p->fam_mask & FAM_ALL;
+}
+
+void rib_peer_refresh(struct rib *rib, struct rib_peer *p, int fam)
+{
+	if (!slot_valid(rib, p) || !p->up || fam < 0 || fam >= FAM_COUNT ||
+	    !(p->fam_mask & FAM_BIT(fam)))
+		return;
+	rib->slots[p->slot].full_mask |= FAM_BIT(fam);
+	p->need_full = true;
+}
+
+/* ---- inspection ---- */
+
+static void route_of(const struct rib_entry *e, const struct rib_path *p, struct rib_route *r)
+{
+	r->fam = e->fam;
+	r->nlri = p->nlri;
+	r->len = p->len;
+	r->a = p->a;
+	r->src = p->src;
+	r->best = p == e->paths;
+	r->since = (time_t)p->since;
+}
+
+void rib_walk(struct rib *rib, int fam, void (*cb)(void *ctx, const struct rib_route *r), void *ctx)
+{
+	if (fam < 0 || fam >= FAM_COUNT)
+		return;
+	struct rib_table *t = &rib->t[fam];
+	for (size_t i = 0; i < t->cap; i++) {
+		struct rib_entry *e = t->slots[i];
+		if (!e)
+			continue;
+		for (struct rib_path *p = e->paths; p; p = p->next) {
+			struct rib_route r;
+			route_of(e, p, &r);
+			cb(ctx, &r);
+		}
+	}
+}
+
+size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
+		  void (*cb)(void *ctx, const struct rib_route *r), void *ctx)
+{
+	uint8_t key[NLRI_KEY_MAX];
+	size_t n = 0;
+	if (fam < 0 || fam >= FAM_COUNT || len == 0)
+		return 0;
+	size_t klen = family_table[fam].key(nlri, len, key);
+	struct rib_entry *e = table_find(&rib->t[fam], fam, key_hash(key, klen), key, klen);
+	if (!e)
+		return 0;
+	for (struct rib_path *p = e->paths; p; p = p->next, n++) {
+		struct rib_route r;
+		route_of(e, p, &r);
+		if (cb)
+			cb(ctx, &r);
+	}
+	return n;
+}
+
+size_t rib_count(const struct rib *rib, int fam)
+{
+	if (fam < 0 || fam >= FAM_COUNT)
+		return 0;
+	return rib->t[fam].routes;
+}
+
+bool rib_pending(const struct rib *rib)
+{
+	if (rib->dirty_head)
+		return true;
+	for (size_t s = 0; s < rib->slot_hi; s++) {
+		const struct rib_slot *sl = &rib->slots[s];
+		if (sl->p && sl->p->up && (sl->full_mask || sl->eor_mask))
+			return true;
+	}
+	return false;
+}
+
+/* ---- life cycle ---- */
+
+struct rib *rib_new(const struct rib_config *cfg, rib_best_fn best, void *ctx)
+{
+	struct rib *rib = calloc(1, sizeof *rib);
+	if (!rib)
+		return NULL;
+	rib->cfg = *cfg;
+	if (!rib->cfg.cluster_id)
+		rib->cfg.cluster_id = rib->cfg.router_id;
+	rib->best = best;
+	rib->best_ctx = ctx;
+	rib->uw = malloc(sizeof *rib->uw);
+	if (!rib->uw)
+		goto fail;
+	for (int f = 0; f < FAM_COUNT; f++)
+		if (table_init(&rib->t[f]) < 0)
+			goto fail;
+	return rib;
+fail:
+	rib_free(rib);
+	return NULL;
+}
+
+void rib_free(struct rib *rib)
+{
+	if (!rib)
+		return;
+	for (int f = 0; f < FAM_COUNT; f++) {
+		struct rib_table *t = &rib->t[f];
+		for (size_t i = 0; t->slots && i < t->cap; i++) {
+			struct rib_entry *e = t->slots[i];
+			if (!e)
+				continue;
+			for (struct rib_path *p = e->paths, *n; p; p = n) {
+				n = p->next;
+				attrs_unref(p->a);
+				free(p);
+			}
+			if (e->out_words > 1)
+				free(e->out.ext);
+			free(e);
+		}
+		free(t->slots);
+	}
+	for (size_t s = 0; s < rib->nslots; s++)
+		if (rib->slots[s].p)
+			rib->slots[s].p->up = false;
+	rib_export_memo_clear(rib);
+	free(rib->memo.v);
+	free(rib->slots);
+	free(rib->aspath_buf);
+	free(rib->cluster_buf);
+	free(rib->items);
+	free(rib->uw);
+	free(rib);
+}

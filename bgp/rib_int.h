@@ -1,0 +1,135 @@
+/* The RIB's private structures, shared by rib.c, rib_decide.c, rib_export.c and rib_out.c only. */
+#ifndef EVPND_BGP_RIB_INT_H
+#define EVPND_BGP_RIB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rib.h"
+#include "update.h"
+
+/* Slots are uint16_t in struct rib_peer; bitmaps grow with the highest slot in use. */
+#define RIB_MAX_SLOTS 4096
+
+struct rib_entry;
+
+/* One source's path for a route: one allocation holding its own NLRI (labels may differ). */
+struct rib_path {
+	struct rib_entry *entry;
+	struct rib_peer *src;
+	struct attrs *a;            /* interned; the path holds one reference */
+	struct rib_path *next;      /* in the entry's list, best first */
+	struct rib_path *src_next;  /* in the source's list */
+	struct rib_path **src_pprev;
+	uint32_t since;             /* CLOCK_MONOTONIC seconds */
+	uint16_t len, cap;
+	uint8_t nlri[];
+};
+
+/*
+ * A route (one key). The NLRI bytes are those of the best path when they fit the allocation, else
+ * of the first path: either has the key, which is all a withdraw needs. The Adj-RIB-Out bitmap is
+ * one inline word while slots < 64, so the common case costs no allocation.
+ */
+struct rib_entry {
+	uint32_t hash;
+	uint8_t fam;
+	uint8_t dirty;
+	uint16_t out_words;         /* 0: no bitmap yet; 1: out.w; >1: out.ext */
+	uint16_t len, cap;
+	struct rib_path *paths;     /* best first; NULL once every path is gone */
+	struct rib_entry *dirty_next;
+	union {
+		uint64_t w;
+		uint64_t *ext;
+	} out;
+	uint8_t nlri[];
+};
+
+/* Open-addressing table (linear probing, backward-shift deletion) of one family's entries. */
+struct rib_table {
+	struct rib_entry **slots;
+	size_t cap;                 /* power of two */
+	size_t n;                   /* entries, with or without paths */
+	size_t routes;              /* entries with at least one path */
+};
+
+/* Per-slot state the RIB keeps beside the caller's struct rib_peer. */
+struct rib_slot {
+	struct rib_peer *p;         /* NULL: free */
+	struct rib_path *paths;     /* its Adj-RIB-In */
+	uint32_t full_mask;         /* families to resend whole at the next flush */
+	uint32_t eor_mask;          /* families owed an End-of-RIB after that */
+};
+
+/* Memo of export attribute sets for one flush: (source set, export class) -> interned set. */
+struct exp_key {
+	const struct attrs *a;
+	uint8_t mode;               /* enum exp_mode */
+	uint8_t local;              /* source is the local pseudo-peer (eBGP keeps MED) */
+	uint32_t orig;              /* reflection: ORIGINATOR_ID to add when absent */
+	struct ipaddr nh;           /* eBGP: next hop toward that peer */
+};
+struct exp_memo_ent {
+	struct exp_key k;
+	uint32_t hash;
+	struct attrs *out;          /* NULL: empty slot */
+};
+struct exp_memo {
+	struct exp_memo_ent *v;
+	size_t cap, n;
+};
+
+/* An item to pack for one peer. */
+struct out_item {
+	const struct attrs *a;      /* export set; NULL for a withdraw */
+	const uint8_t *nlri;
+	uint16_t len;
+	uint8_t fam;
+	uint32_t seq;               /* keeps packing order stable after sorting */
+};
+
+struct rib {
+	struct rib_config cfg;
+	rib_best_fn best;
+	void *best_ctx;
+	struct rib_table t[FAM_COUNT];
+	struct rib_slot *slots;
+	size_t nslots;              /* allocated */
+	size_t slot_hi;             /* one past the highest slot in use */
+	struct rib_entry *dirty_head, *dirty_tail;
+	struct exp_memo memo;
+	uint8_t *aspath_buf;        /* scratch for building export sets */
+	size_t aspath_cap;
+	uint32_t *cluster_buf;
+	size_t cluster_cap;
+	struct out_item *items;     /* scratch for one peer's flush */
+	size_t nitems, items_cap;
+	struct update_writer *uw;
+};
+
+enum exp_mode { EXP_NONE = 0, EXP_EBGP, EXP_IBGP, EXP_REFLECT };
+
+/* rib.c */
+bool rib_bit_test(const struct rib_entry *e, unsigned slot);
+/* Set a bit, growing the bitmap; -1 on allocation failure. */
+int rib_bit_set(struct rib_entry *e, unsigned slot);
+void rib_bit_clear(struct rib_entry *e, unsigned slot);
+bool rib_bits_any(const struct rib_entry *e);
+/* Unlink e from its table and free it (it has no paths). */
+void rib_entry_free(struct rib *rib, struct rib_entry *e);
+/* Queue e for the next flush. */
+void rib_entry_dirty(struct rib *rib, struct rib_entry *e);
+
+/* rib_export.c */
+/* How the best path of a route from src goes to peer p: EXP_NONE when it must not. */
+enum exp_mode rib_export_mode(const struct rib_peer *src, const struct rib_peer *p);
+/* The interned export set of a for p (memoised for this flush); NULL on allocation failure. */
+const struct attrs *rib_export_attrs(struct rib *rib, const struct attrs *a,
+				     const struct rib_peer *src, const struct rib_peer *p,
+				     enum exp_mode mode);
+/* Drop the memo's references (end of a flush, and rib_free). */
+void rib_export_memo_clear(struct rib *rib);
+
+#endif

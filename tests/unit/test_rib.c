@@ -1,0 +1,705 @@
+/* RIB: best path selection, bookkeeping, export rules and UPDATE packing, with real NLRIs and
+ * interned attribute sets; every message sent is parsed back with update_parse. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rib_fixture.h"
+
+/* ---- best path selection ---- */
+
+static int cmp(const struct aset *dx, const struct rib_peer *px, const struct aset *dy,
+	       const struct rib_peer *py)
+{
+	struct attrs *ax = mk(dx), *ay = mk(dy);
+	struct rib_cand x = { ax, px, FAM_EVPN }, y = { ay, py, FAM_EVPN };
+	int r = rib_best_cmp(&x, &y);
+	/* the order is antisymmetric */
+	assert_int_equal(rib_best_cmp(&y, &x), -r);
+	attrs_unref(ax);
+	attrs_unref(ay);
+	return r;
+}
+
+static void test_best_mobility(void **state)
+{
+	struct rib_peer a, b;
+	(void)state;
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	peer_init(&b, SRC_IBGP, 0x0a000003, "10.0.0.3", NULL);
+
+	/* higher sequence wins even against a much higher LOCAL_PREF and a lower router id */
+	struct aset lo = { .has_lp = true, .lp = 500, .mm = true, .seq = 1 };
+	struct aset hi = { .has_lp = true, .lp = 100, .mm = true, .seq = 2 };
+	assert_true(cmp(&hi, &b, &lo, &a) < 0);
+	/* sticky beats any sequence */
+	struct aset st = { .mm = true, .sticky = true, .seq = 0 };
+	struct aset big = { .mm = true, .seq = 1000 };
+	assert_true(cmp(&st, &b, &big, &a) < 0);
+	/* no community counts as sequence 0: seq 1 wins, seq 0 ties and the ladder decides */
+	struct aset none = { .has_lp = true, .lp = 200 };
+	struct aset one = { .mm = true, .seq = 1 };
+	struct aset zero = { .mm = true, .seq = 0 };
+	assert_true(cmp(&one, &b, &none, &a) < 0);
+	assert_true(cmp(&none, &b, &zero, &a) < 0); /* LOCAL_PREF 200 > 100 */
+	/* the opaque family ignores MAC mobility */
+	struct attrs *x = mk(&one), *y = mk(&none);
+	struct rib_cand cx = { x, &b, FAM_OPAQUE }, cy = { y, &a, FAM_OPAQUE };
+	assert_true(rib_best_cmp(&cy, &cx) < 0);
+	attrs_unref(x);
+	attrs_unref(y);
+}
+
+static void test_best_ladder(void **state)
+{
+	struct rib_peer loc, i1, i2, e1;
+	(void)state;
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&i1, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	peer_init(&i2, SRC_IBGP, 0x0a000003, "10.0.0.3", NULL);
+	peer_init(&e1, SRC_EBGP, 0x0a000004, "10.0.0.4", NULL);
+
+	/* local first, even against a higher LOCAL_PREF */
+	struct aset base = { 0 };
+	struct aset lp300 = { .has_lp = true, .lp = 300 };
+	assert_true(cmp(&base, &loc, &lp300, &i1) < 0);
+	/* LOCAL_PREF: absent counts as 100 */
+	struct aset lp99 = { .has_lp = true, .lp = 99 };
+	struct aset lp101 = { .has_lp = true, .lp = 101 };
+	assert_true(cmp(&base, &i2, &lp99, &i1) < 0);
+	assert_true(cmp(&lp101, &i2, &base, &i1) < 0);
+	/* shorter AS_PATH */
+	struct aset as1 = { .nas = 1, .as = { 65001 } };
+	struct aset as2 = { .nas = 2, .as = { 65001, 65002 } };
+	assert_true(cmp(&as1, &i2, &as2, &i1) < 0);
+	/* lower ORIGIN */
+	struct aset igp = { .origin = ORIGIN_IGP };
+	struct aset inc = { .origin = ORIGIN_INCOMPLETE };
+	assert_true(cmp(&igp, &i2, &inc, &i1) < 0);
+	/* lower MED from the same neighbor AS; ignored between different neighbor ASes */
+	struct aset m10 = { .nas = 1, .as = { 65001 }, .has_med = true, .med = 10 };
+	struct aset m20 = { .nas = 1, .as = { 65001 }, .has_med = true, .med = 20 };
+	struct aset m20o = { .nas = 1, .as = { 65009 }, .has_med = true, .med = 20 };
+	assert_true(cmp(&m10, &i2, &m20, &i1) < 0);
+	assert_true(cmp(&m20o, &i1, &m10, &i2) < 0); /* falls to router id: i1 is lower */
+	/* eBGP over iBGP */
+	assert_true(cmp(&base, &e1, &base, &i1) < 0);
+	/* lower router id, ORIGINATOR_ID standing in for it */
+	assert_true(cmp(&base, &i1, &base, &i2) < 0);
+	struct aset orig9 = { .has_orig = true, .orig = 0x09000000 };
+	assert_true(cmp(&orig9, &i2, &base, &i1) < 0);
+	/* shorter CLUSTER_LIST at equal originator */
+	struct aset cl1 = { .has_orig = true, .orig = 7, .ncl = 1, .cl = { 1 } };
+	struct aset cl2 = { .has_orig = true, .orig = 7, .ncl = 2, .cl = { 1, 2 } };
+	assert_true(cmp(&cl1, &i2, &cl2, &i1) < 0);
+	/* finally the lower peer address (same router id 10.0.0.2 on i1 and e2, both eBGP-less) */
+	struct rib_peer i3;
+	peer_init(&i3, SRC_IBGP, 0x0a000002, "10.0.0.9", NULL);
+	assert_true(cmp(&base, &i1, &base, &i3) < 0);
+	/* equal sources compare equal */
+	assert_int_equal(cmp(&base, &i1, &base, &i1), 0);
+}
+
+/* ---- bookkeeping ---- */
+
+static void test_update_withdraw(void **state)
+{
+	struct best_log log;
+	struct rib *rib = new_rib(&log);
+	struct rib_peer a, b;
+	(void)state;
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	peer_init(&b, SRC_IBGP, 0x0a000003, "10.0.0.3", NULL);
+	assert_int_equal(rib_peer_add(rib, &a), 0);
+	assert_int_equal(rib_peer_add(rib, &b), 0);
+	assert_int_not_equal(a.slot, b.slot);
+
+	struct nlri n = macip(1, 10);
+	struct attrs *x = mk_plain();
+	struct aset d100 = { .has_lp = true, .lp = 50 };
+	struct attrs *y = mk(&d100);
+
+	/* first path: best, one callback, one route */
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, x), 0);
+	assert_int_equal(log.calls, 1);
+	assert_ptr_equal(log.src, &a);
+	assert_ptr_equal(log.a, x);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 1);
+	assert_int_equal(a.rcvd[FAM_EVPN], 1);
+	assert_true(rib_pending(rib));
+	/* identical re-announcement: nothing */
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, x), 0);
+	assert_int_equal(log.calls, 1);
+	/* a worse second path: no best change */
+	assert_int_equal(rib_update(rib, &b, FAM_EVPN, n.b, n.len, y), 0);
+	assert_int_equal(log.calls, 1);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 1);
+	assert_int_equal(rib_lookup(rib, FAM_EVPN, n.b, n.len, NULL, NULL), 2);
+	/* a's path replaced by a worse one: b now wins */
+	struct aset d10 = { .has_lp = true, .lp = 10 };
+	struct attrs *z = mk(&d10);
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, z), 0);
+	assert_int_equal(log.calls, 2);
+	assert_ptr_equal(log.src, &b);
+	assert_int_equal(a.rcvd[FAM_EVPN], 1);
+	/* same source, same attributes, a different label: a change of the best */
+	struct nlri n2 = macip(1, 20);
+	assert_int_equal(rib_update(rib, &b, FAM_EVPN, n2.b, n2.len, y), 0);
+	assert_int_equal(log.calls, 3);
+	assert_memory_equal(log.nlri.b, n2.b, n2.len);
+	/* withdraw the non-best: no callback */
+	assert_int_equal(rib_withdraw(rib, &a, FAM_EVPN, n.b, n.len), 0);
+	assert_int_equal(log.calls, 3);
+	assert_int_equal(a.rcvd[FAM_EVPN], 0);
+	assert_int_equal(rib_withdraw(rib, &a, FAM_EVPN, n.b, n.len), 1);
+	/* withdraw the last (by key: the label does not matter): gone */
+	assert_int_equal(rib_withdraw(rib, &b, FAM_EVPN, n.b, n.len), 0);
+	assert_int_equal(log.calls, 4);
+	assert_int_equal(log.gone, 1);
+	assert_null(log.a);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 0);
+	assert_int_equal(rib_lookup(rib, FAM_EVPN, n.b, n.len, NULL, NULL), 0);
+	rib_flush(rib);
+	assert_false(rib_pending(rib));
+	rib_free(rib);
+	attrs_unref(x);
+	attrs_unref(y);
+	attrs_unref(z);
+}
+
+/* A remote route with a higher MAC mobility sequence takes over from the local one, and back. */
+static void test_mobility_in_rib(void **state)
+{
+	struct best_log log;
+	struct rib *rib = new_rib(&log);
+	struct rib_peer loc, a;
+	(void)state;
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &a), 0);
+	struct nlri n = macip(7, 10);
+	struct aset l0 = { .nh = 0x0a4d0009 }; /* first local route: no community (sequence 0) */
+	struct aset r1 = { .mm = true, .seq = 1 };
+	struct aset l2 = { .mm = true, .seq = 2, .nh = 0x0a4d0009 };
+	struct attrs *xl0 = mk(&l0), *xr1 = mk(&r1), *xl2 = mk(&l2);
+	assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, xl0), 0);
+	assert_ptr_equal(log.src, &loc);
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, xr1), 0);
+	assert_int_equal(log.calls, 2);
+	assert_ptr_equal(log.src, &a); /* the MAC moved: local preference does not save it */
+	assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, xl2), 0);
+	assert_int_equal(log.calls, 3);
+	assert_ptr_equal(log.src, &loc);
+	assert_ptr_equal(log.a, xl2);
+	rib_free(rib);
+	attrs_unref(xl0);
+	attrs_unref(xr1);
+	attrs_unref(xl2);
+}
+
+static void count_cb(void *ctx, const struct rib_route *r)
+{
+	unsigned *n = ctx;
+	n[0]++;
+	if (r->best)
+		n[1]++;
+}
+
+static void test_peer_down_fallback(void **state)
+{
+	struct best_log log;
+	struct rib *rib = new_rib(&log);
+	struct rib_peer a, b;
+	(void)state;
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	peer_init(&b, SRC_IBGP, 0x0a000003, "10.0.0.3", NULL);
+	assert_int_equal(rib_peer_add(rib, &a), 0);
+	assert_int_equal(rib_peer_add(rib, &b), 0);
+	struct attrs *x = mk_plain();
+	for (unsigned i = 0; i < 100; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, x), 0);
+		if (i % 2 == 0)
+			assert_int_equal(rib_update(rib, &b, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	unsigned cnt[2] = { 0, 0 };
+	rib_walk(rib, FAM_EVPN, count_cb, cnt);
+	assert_int_equal(cnt[0], 150);
+	assert_int_equal(cnt[1], 100);
+	assert_int_equal(log.calls, 100); /* a (lower router id) wins where both exist */
+
+	log.calls = log.gone = 0;
+	rib_peer_down(rib, &a);
+	assert_int_equal(a.rcvd[FAM_EVPN], 0);
+	assert_int_equal(log.calls, 100);
+	assert_int_equal(log.gone, 50);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 50);
+	struct nlri n0 = macip(0, 10);
+	cnt[0] = cnt[1] = 0;
+	assert_int_equal(rib_lookup(rib, FAM_EVPN, n0.b, n0.len, count_cb, cnt), 1);
+	assert_int_equal(cnt[1], 1);
+	rib_peer_remove(rib, &b);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 0);
+	rib_flush(rib);
+	rib_free(rib);
+	attrs_unref(x);
+}
+
+/* The hash table under churn: deletions must keep every probe chain intact. */
+static void test_table_churn(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer a;
+	(void)state;
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	assert_int_equal(rib_peer_add(rib, &a), 0);
+	struct attrs *x = mk_plain();
+	static bool present[20000];
+	memset(present, 0, sizeof present);
+	unsigned seed = 12345, live = 0;
+	for (unsigned round = 0; round < 6; round++) {
+		for (unsigned k = 0; k < 20000; k++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned i = (seed >> 8) % 20000;
+			struct nlri n = macip(i, 10 + round);
+			if (present[i] && (seed & 1)) {
+				assert_int_equal(rib_withdraw(rib, &a, FAM_EVPN, n.b, n.len), 0);
+				present[i] = false;
+				live--;
+			} else if (!present[i]) {
+				assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, x), 0);
+				present[i] = true;
+				live++;
+			}
+		}
+		rib_flush(rib); /* frees the entries left without paths */
+		assert_int_equal(rib_count(rib, FAM_EVPN), live);
+		assert_int_equal(a.rcvd[FAM_EVPN], live);
+		for (unsigned i = 0; i < 20000; i++) {
+			struct nlri n = macip(i, 99); /* another label: the key ignores it */
+			assert_int_equal(rib_lookup(rib, FAM_EVPN, n.b, n.len, NULL, NULL), present[i]);
+		}
+	}
+	rib_free(rib);
+	attrs_unref(x);
+}
+
+/* ---- export rules ---- */
+
+struct topo {
+	struct rib *rib;
+	struct rib_peer loc, i1, i2, c1, c2, e1;
+	struct sink si1, si2, sc1, sc2, se1;
+};
+
+static void topo_init(struct topo *t)
+{
+	memset(t, 0, sizeof *t);
+	t->rib = new_rib(NULL);
+	peer_init(&t->loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&t->i1, SRC_IBGP, 0x0a000002, "10.0.0.2", &t->si1);
+	peer_init(&t->i2, SRC_IBGP, 0x0a000003, "10.0.0.3", &t->si2);
+	peer_init(&t->c1, SRC_IBGP, 0x0a000004, "10.0.0.4", &t->sc1);
+	peer_init(&t->c2, SRC_IBGP, 0x0a000005, "10.0.0.5", &t->sc2);
+	peer_init(&t->e1, SRC_EBGP, 0x0a000006, "10.0.0.6", &t->se1);
+	t->c1.rr_client = t->c2.rr_client = true;
+	struct rib_peer *all[] = { &t->loc, &t->i1, &t->i2, &t->c1, &t->c2, &t->e1 };
+	for (unsigned i = 0; i < 6; i++) {
+		assert_int_equal(rib_peer_add(t->rib, all[i]), 0);
+		if (i)
+			rib_peer_up(t->rib, all[i]);
+	}
+	rib_flush(t->rib); /* empty tables: just End-of-RIB */
+	struct sink *sinks[] = { &t->si1, &t->si2, &t->sc1, &t->sc2, &t->se1 };
+	for (unsigned i = 0; i < 5; i++) {
+		assert_int_equal(sinks[i]->eors, FAM_COUNT);
+		sink_reset(sinks[i]);
+	}
+}
+
+static unsigned got(const struct sink *s)
+{
+	return s->reach_nlri[FAM_EVPN];
+}
+
+static void test_export_local(void **state)
+{
+	struct topo t;
+	(void)state;
+	topo_init(&t);
+	struct aset d = { .has_med = true, .med = 7, .nh = 0x0a4d0009 };
+	struct attrs *x = mk(&d);
+	struct nlri n = macip(1, 10);
+	assert_int_equal(rib_update(t.rib, &t.loc, FAM_EVPN, n.b, n.len, x), 0);
+	rib_flush(t.rib);
+	assert_int_equal(got(&t.si1), 1);
+	assert_int_equal(got(&t.si2), 1);
+	assert_int_equal(got(&t.sc1), 1);
+	assert_int_equal(got(&t.sc2), 1);
+	assert_int_equal(got(&t.se1), 1);
+	/* iBGP: LOCAL_PREF 100 added, next hop kept, no reflection attributes */
+	assert_true(t.si1.flags & AF_HAS_LOCAL_PREF);
+	assert_int_equal(t.si1.lp, 100);
+	assert_int_equal(t.si1.nh4, 0x0a4d0009);
+	assert_false(t.si1.flags & AF_HAS_ORIGINATOR);
+	assert_int_equal(t.si1.ncl, 0);
+	assert_int_equal(t.si1.aslen, 0);
+	/* eBGP: our AS prepended, next-hop-self, no LOCAL_PREF, a local MED kept */
+	assert_int_equal(t.se1.aslen, 1);
+	assert_int_equal(t.se1.first_as, LOCAL_AS);
+	assert_int_equal(t.se1.nh4, 0x0a630001);
+	assert_false(t.se1.flags & AF_HAS_LOCAL_PREF);
+	assert_true(t.se1.flags & AF_HAS_MED);
+	assert_int_equal(t.se1.med, 7);
+	assert_int_equal(t.e1.advertised[FAM_EVPN], 1);
+	assert_int_equal(t.e1.updates_out, FAM_COUNT + 1); /* End-of-RIB counts as an UPDATE */
+
+	/* the local route goes away: withdraws to all, same NLRI */
+	assert_int_equal(rib_withdraw(t.rib, &t.loc, FAM_EVPN, n.b, n.len), 0);
+	rib_flush(t.rib);
+	assert_int_equal(t.si1.unreach_nlri[FAM_EVPN], 1);
+	assert_int_equal(t.se1.unreach_nlri[FAM_EVPN], 1);
+	assert_int_equal(t.se1.last.len, n.len);
+	assert_memory_equal(t.se1.last.b, n.b, n.len);
+	assert_int_equal(t.e1.advertised[FAM_EVPN], 0);
+	assert_int_equal(t.i1.advertised[FAM_EVPN], 0);
+	assert_false(rib_pending(t.rib));
+	rib_free(t.rib);
+	attrs_unref(x);
+}
+
+static void test_export_ibgp_rules(void **state)
+{
+	struct topo t;
+	(void)state;
+	topo_init(&t);
+	struct aset d = { .nas = 0, .has_lp = true, .lp = 100 };
+	struct attrs *x = mk(&d);
+
+	/* from a non-client: to clients (reflected) and eBGP; never to the other non-client */
+	struct nlri n1 = macip(1, 10);
+	assert_int_equal(rib_update(t.rib, &t.i1, FAM_EVPN, n1.b, n1.len, x), 0);
+	rib_flush(t.rib);
+	assert_int_equal(got(&t.si1), 0); /* never back to its source */
+	assert_int_equal(got(&t.si2), 0);
+	assert_int_equal(got(&t.sc1), 1);
+	assert_int_equal(got(&t.sc2), 1);
+	assert_int_equal(got(&t.se1), 1);
+	assert_true(t.sc1.flags & AF_HAS_ORIGINATOR);
+	assert_int_equal(t.sc1.orig, 0x0a000002);
+	assert_int_equal(t.sc1.ncl, 1);
+	assert_int_equal(t.sc1.cl0, CLUSTER_ID);
+	assert_int_equal(t.sc1.nh4, 0x0a4d0001); /* next hop unchanged when reflecting */
+	/* eBGP: no reflection attributes, AS prepended, next-hop-self */
+	assert_false(t.se1.flags & AF_HAS_ORIGINATOR);
+	assert_int_equal(t.se1.ncl, 0);
+	assert_int_equal(t.se1.first_as, LOCAL_AS);
+	assert_int_equal(t.se1.nh4, 0x0a630001);
+
+	/* from a client: to every iBGP peer but itself, and eBGP */
+	struct aset dc = { .has_orig = true, .orig = 0x01020304, .ncl = 1, .cl = { 0x05060708 },
+			   .has_med = true, .med = 3 };
+	struct attrs *y = mk(&dc);
+	struct nlri n2 = macip(2, 10);
+	assert_int_equal(rib_update(t.rib, &t.c1, FAM_EVPN, n2.b, n2.len, y), 0);
+	rib_flush(t.rib);
+	assert_int_equal(got(&t.si1), 1);
+	assert_int_equal(got(&t.si2), 1);
+	assert_int_equal(got(&t.sc1), 1); /* unchanged: not its own route back */
+	assert_int_equal(got(&t.sc2), 2);
+	assert_int_equal(got(&t.se1), 2);
+	/* an existing ORIGINATOR_ID is kept, our cluster id goes in front */
+	assert_int_equal(t.si2.orig, 0x01020304);
+	assert_int_equal(t.si2.ncl, 2);
+	assert_int_equal(t.si2.cl0, CLUSTER_ID);
+	/* eBGP gets no received MED */
+	assert_false(t.se1.flags & AF_HAS_MED);
+
+	/* a client's route that becomes best over a route we had sent it: withdrawn from it */
+	struct aset better = { .has_lp = true, .lp = 200 };
+	struct attrs *z = mk(&better);
+	assert_int_equal(rib_update(t.rib, &t.c2, FAM_EVPN, n1.b, n1.len, z), 0);
+	rib_flush(t.rib);
+	assert_int_equal(t.sc2.unreach_nlri[FAM_EVPN], 1);
+	assert_int_equal(t.c2.advertised[FAM_EVPN], 1); /* n2 only */
+	assert_int_equal(got(&t.si1), 2);                /* reflected to the old source i1 */
+	assert_int_equal(got(&t.sc1), 2);
+	assert_int_equal(t.si1.unreach_nlri[FAM_EVPN], 0);
+
+	/* peer down: its routes fall back and it forgets what it was sent */
+	rib_peer_down(t.rib, &t.c2);
+	assert_int_equal(t.c2.advertised[FAM_EVPN], 0);
+	rib_flush(t.rib);
+	assert_int_equal(t.si1.unreach_nlri[FAM_EVPN], 1); /* n1 is i1's own again */
+	assert_int_equal(got(&t.sc1), 3);                  /* i1's n1 back to the client */
+	/* it comes back: whole table then End-of-RIB, never its own route */
+	unsigned before = t.sc2.msgs;
+	rib_peer_up(t.rib, &t.c2);
+	assert_true(rib_pending(t.rib));
+	rib_flush(t.rib);
+	/* n1 (i1's, ORIGINATOR_ID added) and n2 (c1's, its own kept) export different sets */
+	assert_int_equal(t.sc2.msgs - before, 2 + FAM_COUNT);
+	assert_int_equal(t.sc2.eors, FAM_COUNT);
+	assert_false(t.sc2.after_eor);
+	assert_int_equal(t.c2.advertised[FAM_EVPN], 2);
+	assert_false(rib_pending(t.rib));
+	rib_free(t.rib);
+	attrs_unref(x);
+	attrs_unref(y);
+	attrs_unref(z);
+}
+
+static void test_export_ebgp_learned(void **state)
+{
+	struct topo t;
+	(void)state;
+	topo_init(&t);
+	struct aset d = { .nas = 2, .as = { 65001, 65100 }, .has_med = true, .med = 5 };
+	struct attrs *x = mk(&d);
+	struct nlri n = macip(9, 10);
+	assert_int_equal(rib_update(t.rib, &t.e1, FAM_EVPN, n.b, n.len, x), 0);
+	rib_flush(t.rib);
+	assert_int_equal(got(&t.se1), 0);
+	assert_int_equal(got(&t.si1), 1);
+	assert_int_equal(got(&t.si2), 1);
+	assert_int_equal(got(&t.sc1), 1);
+	assert_int_equal(t.si1.lp, 100);
+	assert_false(t.si1.flags & AF_HAS_ORIGINATOR);
+	assert_int_equal(t.si1.aslen, 2);
+	assert_true(t.si1.flags & AF_HAS_MED); /* MED stays inside the AS */
+	rib_free(t.rib);
+	attrs_unref(x);
+}
+
+/* ---- packing ---- */
+
+/* How many copies of n the writer puts in one message (a NULL a: withdraws). */
+static unsigned fit_count(const struct attrs *a, const struct nlri *n)
+{
+	struct update_writer *uw = malloc(sizeof *uw);
+	unsigned k = 0;
+	assert_non_null(uw);
+	if (a)
+		update_begin_reach(uw, FAM_EVPN, a);
+	else
+		update_begin_unreach(uw, FAM_EVPN);
+	while (update_add(uw, n->b, n->len) == 1)
+		k++;
+	free(uw);
+	return k;
+}
+
+/* mk_plain() as exported to an iBGP peer: LOCAL_PREF 100 added. */
+static struct attrs *mk_plain_ibgp(void)
+{
+	struct aset d = { .has_lp = true, .lp = 100 };
+	return mk(&d);
+}
+
+static void test_flush_packing(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, p;
+	struct sink s;
+	(void)state;
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&p, SRC_IBGP, 0x0a000002, "10.0.0.2", &s);
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &p), 0);
+	rib_peer_up(rib, &p);
+	rib_flush(rib);
+	assert_int_equal(s.eors, FAM_COUNT);
+	sink_reset(&s);
+
+	struct attrs *x = mk_plain();
+	struct nlri n0 = macip(0, 10);
+	for (unsigned i = 0; i < 1000; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	rib_flush(rib);
+	struct attrs *xe = mk_plain_ibgp();
+	unsigned fit = fit_count(xe, &n0);
+	attrs_unref(xe);
+	assert_true(fit > 50);
+	unsigned want = (unsigned)((1000 + fit - 1) / fit);
+	assert_int_equal(s.reach_nlri[FAM_EVPN], 1000);
+	assert_int_equal(s.msgs, want);
+	assert_true(s.max_len <= BGP_MAX_MSG);
+	assert_int_equal(s.max_per_msg, fit);
+	assert_int_equal(p.updates_out, FAM_COUNT + want);
+	assert_int_equal(p.advertised[FAM_EVPN], 1000);
+
+	/* withdraws pack the same way (no attributes: more fit) */
+	sink_reset(&s);
+	for (unsigned i = 0; i < 1000; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, n.b, n.len), 0);
+	}
+	rib_flush(rib);
+	assert_int_equal(s.unreach_nlri[FAM_EVPN], 1000);
+	unsigned wfit = fit_count(NULL, &n0);
+	assert_true(wfit > fit);
+	assert_int_equal(s.msgs, (1000 + wfit - 1) / wfit);
+	assert_int_equal(s.max_per_msg, wfit);
+	assert_int_equal(p.updates_out, FAM_COUNT + want + s.msgs);
+	assert_int_equal(p.advertised[FAM_EVPN], 0);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 0);
+	assert_false(rib_pending(rib));
+	rib_free(rib);
+	attrs_unref(x);
+}
+
+static void test_new_peer_full_table(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, p, q;
+	struct sink s, sq;
+	(void)state;
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&p, SRC_IBGP, 0x0a000002, "10.0.0.2", &s);
+	peer_init(&q, SRC_IBGP, 0x0a000003, "10.0.0.3", &sq);
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &p), 0);
+	assert_int_equal(rib_peer_add(rib, &q), 0);
+	rib_peer_up(rib, &q);
+	struct attrs *x = mk_plain();
+	struct aset d = { .has_lp = true, .lp = 300 };
+	struct attrs *y = mk(&d);
+	for (unsigned i = 0; i < 500; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, i % 2 ? x : y), 0);
+	}
+	/* a peer that is not up gets nothing */
+	rib_flush(rib);
+	assert_int_equal(s.msgs, 0);
+	assert_int_equal(sq.reach_nlri[FAM_EVPN], 500);
+	assert_int_equal(sq.eors, FAM_COUNT);
+	assert_false(sq.after_eor);
+	/* up: the whole table, two attribute sets = two groups, then End-of-RIB per family */
+	rib_peer_up(rib, &p);
+	assert_true(p.need_full);
+	rib_flush(rib);
+	assert_false(p.need_full);
+	assert_int_equal(s.reach_nlri[FAM_EVPN], 500);
+	struct nlri n0 = macip(0, 10);
+	struct attrs *xe = mk_plain_ibgp();
+	unsigned fx = fit_count(xe, &n0), fy = fit_count(y, &n0);
+	attrs_unref(xe);
+	assert_int_equal(s.reach_msgs, (250 + fx - 1) / fx + (250 + fy - 1) / fy);
+	assert_int_equal(p.updates_out, s.reach_msgs + FAM_COUNT);
+	assert_int_equal(s.eors, FAM_COUNT);
+	assert_false(s.after_eor);
+	assert_int_equal(p.advertised[FAM_EVPN], 500);
+	assert_int_equal(sq.reach_nlri[FAM_EVPN], 500); /* q got nothing new */
+	/* route refresh: everything again, no End-of-RIB */
+	sink_reset(&s);
+	rib_peer_refresh(rib, &p, FAM_EVPN);
+	rib_flush(rib);
+	assert_int_equal(s.reach_nlri[FAM_EVPN], 500);
+	assert_int_equal(s.eors, 0);
+	assert_int_equal(p.advertised[FAM_EVPN], 500);
+	rib_free(rib);
+	attrs_unref(x);
+	attrs_unref(y);
+}
+
+static void test_opaque_one_per_message(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, p;
+	struct sink s;
+	(void)state;
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&p, SRC_IBGP, 0x0a000002, "10.0.0.2", &s);
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &p), 0);
+	rib_peer_up(rib, &p);
+	rib_flush(rib);
+	sink_reset(&s);
+	struct attrs *x = mk_plain();
+	for (unsigned i = 0; i < 5; i++) {
+		uint8_t b[64];
+		struct wbuf w;
+		char key[8];
+		snprintf(key, sizeof key, "key%u", i);
+		wbuf_init(&w, b, sizeof b);
+		assert_int_equal(opaque_encode(&w, key, strlen(key), "value", 5), 0);
+		assert_int_equal(rib_update(rib, &loc, FAM_OPAQUE, b, w.len, x), 0);
+		/* a new value for the same key replaces the route */
+		wbuf_init(&w, b, sizeof b);
+		assert_int_equal(opaque_encode(&w, key, strlen(key), "value2", 6), 0);
+		assert_int_equal(rib_update(rib, &loc, FAM_OPAQUE, b, w.len, x), 0);
+	}
+	assert_int_equal(rib_count(rib, FAM_OPAQUE), 5);
+	rib_flush(rib);
+	assert_int_equal(s.msgs, 5);
+	assert_int_equal(s.reach_nlri[FAM_OPAQUE], 5);
+	assert_int_equal(s.max_per_msg, 1);
+	assert_int_equal(s.last.len, 2 + 4 + 6);
+	rib_free(rib);
+	attrs_unref(x);
+}
+
+/* ---- memory ---- */
+
+static void test_memory_sharing(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer a, p;
+	struct sink s;
+	(void)state;
+	size_t base = attrs_interned_count();
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	peer_init(&p, SRC_EBGP, 0x0a000003, "10.0.0.3", &s);
+	assert_int_equal(rib_peer_add(rib, &a), 0);
+	assert_int_equal(rib_peer_add(rib, &p), 0);
+	rib_peer_up(rib, &p);
+	for (unsigned i = 0; i < 100000; i++) {
+		struct nlri n = macip(i, 10);
+		struct attrs *x = mk_plain(); /* as a session would: intern per UPDATE */
+		assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, x), 0);
+		attrs_unref(x);
+	}
+	assert_int_equal(rib_count(rib, FAM_EVPN), 100000);
+	assert_int_equal(a.rcvd[FAM_EVPN], 100000);
+	assert_true(attrs_interned_count() <= base + 1);
+	rib_flush(rib);
+	assert_int_equal(s.reach_nlri[FAM_EVPN], 100000);
+	assert_int_equal(p.advertised[FAM_EVPN], 100000);
+	/* one export set was made and released again */
+	assert_true(attrs_interned_count() <= base + 1);
+	rib_peer_down(rib, &a);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 0);
+	rib_flush(rib);
+	assert_int_equal(s.unreach_nlri[FAM_EVPN], 100000);
+	assert_int_equal(p.advertised[FAM_EVPN], 0);
+	assert_int_equal(attrs_interned_count(), base);
+	rib_free(rib);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_best_mobility),
+		cmocka_unit_test(test_best_ladder),
+		cmocka_unit_test(test_update_withdraw),
+		cmocka_unit_test(test_mobility_in_rib),
+		cmocka_unit_test(test_peer_down_fallback),
+		cmocka_unit_test(test_table_churn),
+		cmocka_unit_test(test_export_local),
+		cmocka_unit_test(test_export_ibgp_rules),
+		cmocka_unit_test(test_export_ebgp_learned),
+		cmocka_unit_test(test_flush_packing),
+		cmocka_unit_test(test_new_peer_full_table),
+		cmocka_unit_test(test_opaque_one_per_message),
+		cmocka_unit_test(test_memory_sharing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
