@@ -109,6 +109,12 @@ uint64_t extc_rt_make(uint32_t asn, uint32_t num);
 uint64_t extc_encap(uint16_t tunnel_type);
 /* MAC mobility community: sequence number and sticky (static) flag. */
 uint64_t extc_mac_mobility(uint32_t seq, bool sticky);
+/* Router's MAC community (RFC 9135 section 8.1) for the MAC m. */
+uint64_t extc_router_mac(const struct mac *m);
+/* Default gateway community (RFC 7432 section 7.8). */
+uint64_t extc_default_gw(void);
+/* Format a route target without a prefix ("64512:10", "10.0.0.1:10"); "" for other types. */
+const char *extc_rt_str(uint64_t c, char *buf, size_t cap);
 /* Format any extended community as text: "rt:64512:10", "encap:vxlan", "mac-mobility:5 sticky", ... */
 const char *extc_str(uint64_t c, char *buf, size_t cap);
 /* The MAC mobility community of a set, if any: 1 found (seq, sticky set), 0 none. */
