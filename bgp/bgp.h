@@ -22,7 +22,7 @@ struct bgp_global {
 	struct ipaddr listen_addr; /* af 0: all addresses (IPv6 socket accepting IPv4 too) */
 	uint16_t listen_port;     /* 0: do not listen */
 	uint16_t hold_time;       /* default for neighbors: 90 */
-	uint16_t connect_retry;   /* first retry interval in seconds (backoff doubles up to 60) */
+	uint16_t connect_retry;   /* first retry interval in seconds (0: 3; backoff doubles up to 30) */
 	bool graceful_restart;    /* advertise the capability (RFC 4724) */
 	uint16_t restart_time;
 	struct ipaddr nexthop;    /* next hop of local routes; af 0: the router id */
@@ -64,6 +64,7 @@ struct bgp_neighbor_info {
 	uint32_t accepted[FAM_COUNT];  /* of those, best */
 	uint32_t advertised[FAM_COUNT];
 	uint32_t flaps;
+	bool eor_rcvd[FAM_COUNT];      /* End-of-RIB received this session (RFC 4724) */
 	char last_error[96];      /* last NOTIFICATION sent or received, or socket error */
 };
 

@@ -33,7 +33,8 @@ enum fsm_event {
 	EV_COLLISION,        /* this connection lost collision detection (RFC 4271 section 6.8) */
 };
 
-/* Actions, as bits: peer.c runs them in the order listed. */
+/* Actions, as bits. peer.c runs the sends first and A_CLOSE last, so a NOTIFICATION leaves before
+ * the socket closes; the timers and session changes in between. */
 enum fsm_action {
 	A_CLOSE = 1 << 0,           /* close the TCP connection */
 	A_CONNECT = 1 << 1,         /* start an outgoing connection */

@@ -1,0 +1,149 @@
+/*
+ * The speaker's private structures, shared by bgp.c, listen.c, peer.c, peer_io.c and peer_msg.c only.
+ * A peer (one configured neighbor) owns up to two connections, the one it initiated and the one the
+ * neighbor initiated, each with its own FSM state until collision detection (RFC 4271 section 6.8)
+ * keeps one.
+ */
+#ifndef EVPND_BGP_PEER_H
+#define EVPND_BGP_PEER_H
+
+#include <ev.h>
+#include <sys/socket.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp.h"
+#include "fsm.h"
+#include "msg.h"
+#include "rib.h"
+
+enum conn_dir { CONN_OUT = 0, CONN_IN = 1 };
+
+#define CONN_INBUF 65536
+#define HOLD_LARGE 240.0         /* seconds, RFC 4271 section 8.2.2 (OpenSent) */
+#define BACKOFF_MAX 30.0         /* seconds: cap of the doubling restart interval */
+#define LOG_UNKNOWN_MAX 256      /* unknown source addresses remembered for log-once */
+
+struct peer;
+
+/* A growable output buffer: bytes [off, len) are still to be written. */
+struct obuf {
+	uint8_t *p;
+	size_t off, len, cap;
+};
+
+struct conn {
+	struct peer *peer;
+	int fd;
+	enum conn_dir dir;
+	enum fsm_state st;
+	bool open_rcvd;
+	struct bgp_open open;       /* the neighbor's OPEN once open_rcvd */
+	uint16_t hold_time;         /* negotiated */
+	uint16_t keepalive;
+	struct bgp_err notify;      /* what A_SEND_NOTIFY sends (code 0: FSM error) */
+	ev_io rio, wio;
+	ev_timer hold, ka;
+	struct obuf out;
+	size_t in_len;
+	uint8_t in[CONN_INBUF];
+};
+
+struct peer {
+	struct bgp *bgp;
+	struct bgp_neighbor cfg;
+	struct rib_peer rp;
+	struct conn *conn[2];       /* by enum conn_dir */
+	struct conn *est;           /* the Established connection, or NULL */
+	enum fsm_state st;          /* Idle, Connect or Active: the state without a live session */
+	bool admin_down;            /* stopped: no automatic restart */
+	ev_timer retry;             /* ConnectRetryTimer; in Idle, the automatic restart */
+	double backoff;             /* current retry/restart interval, seconds */
+	double since;               /* CLOCK_MONOTONIC of the last state change */
+	double wd_logged;           /* last treat-as-withdraw log (rate limit) */
+	bool eor_rcvd[FAM_COUNT];
+	uint64_t msgs_in, msgs_out, updates_in;
+	uint32_t flaps;
+	uint32_t accepted[FAM_COUNT]; /* scratch of bgp_neighbors */
+	char last_error[96];
+	char name[IPADDR_STRLEN];
+	struct peer *next;
+};
+
+struct bgp {
+	struct ev_loop *loop;
+	struct bgp_global g;
+	struct bgp_hooks h;
+	struct rib *rib;
+	struct rib_peer local;
+	struct peer *peers, **peers_tail;
+	bool started;
+	int lfd;
+	ev_io lio;
+	ev_prepare flush;
+	struct ipaddr unknown[LOG_UNKNOWN_MAX]; /* sources already logged as unknown */
+	unsigned nunknown;
+	struct update *upd;         /* parse scratch (large): one UPDATE at a time */
+};
+
+/* bgp.c */
+/* The configured neighbor with this address, or NULL. */
+struct peer *bgp_peer_find(struct bgp *b, const struct ipaddr *a);
+/* Seconds of CLOCK_MONOTONIC. */
+double bgp_mono_now(void);
+
+/* listen.c */
+/* Open the listening socket (if listen_port) and start accepting. -1 with errno set. */
+int listen_open(struct bgp *b);
+/* Stop accepting and close the listening socket. */
+void listen_close(struct bgp *b);
+
+/* peer.c: the FSM driver */
+/* Create a peer for n (not started). NULL on allocation failure or when the RIB is full. */
+struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n);
+/* Unregister from the RIB and free (the peer must be stopped). */
+void peer_free(struct peer *p);
+/* Administrative start (EV_START). */
+void peer_start(struct peer *p);
+/* Administrative stop: Cease/2 to any session, close everything, no restart. */
+void peer_stop(struct peer *p);
+/* Feed one event to connection c. Returns false when c was freed. */
+bool conn_event(struct conn *c, enum fsm_event e);
+/* The state shown to operators: Established, else the most advanced connection, else p->st. */
+enum fsm_state peer_state(const struct peer *p);
+/* Take an accepted socket for p (RFC 4271 section 6.8 for an existing session). */
+void peer_accept(struct peer *p, int fd);
+/* RFC 4271 section 6.8: an OPEN arrived on connection dir while the other connection is in
+ * other_st (other_open: it has received an OPEN too). Returns the direction to close, or -1. */
+int peer_collision(enum conn_dir dir, enum fsm_state other_st, bool other_open, uint32_t local_id,
+		   uint32_t remote_id);
+
+/* peer_io.c: sockets and buffers */
+/* Wrap a connected (or connecting) socket. NULL on allocation failure (fd is closed). */
+struct conn *conn_new(struct peer *p, int fd, enum conn_dir dir, bool connecting);
+/* Best-effort write of pending output, then close and free; clears the peer's pointers. */
+void conn_free(struct conn *c);
+/* Queue one whole message for c; counts it. */
+void conn_queue(struct conn *c, const uint8_t *msg, size_t len);
+/* Send e (when not NULL) on a socket no connection owns, best effort, and close it. */
+void conn_reject(int fd, const struct bgp_err *e);
+/* Start a non-blocking outgoing connection for p as its CONN_OUT. -1 when it failed at once. */
+int conn_connect(struct peer *p);
+
+/* Fill a socket address for a:port; returns its length (0 for af 0). */
+socklen_t sockaddr_from_ipaddr(const struct ipaddr *a, uint16_t port, struct sockaddr_storage *ss);
+/* The address of a socket address, IPv4-mapped IPv6 turned into IPv4. */
+void ipaddr_from_sockaddr(const struct sockaddr_storage *ss, struct ipaddr *a);
+
+/* peer_msg.c: messages */
+/* Handle one framed message (header included). Returns false when c was freed. */
+bool conn_handle(struct conn *c, const uint8_t *msg, uint16_t len, uint8_t type);
+/* Queue our OPEN on c. */
+void conn_send_open(struct conn *c);
+/* Queue a KEEPALIVE on c. */
+void conn_send_keepalive(struct conn *c);
+/* Queue c->notify (an FSM error when its code is 0) and record it as the last error. */
+void conn_send_notify(struct conn *c);
+
+#endif
