@@ -1,0 +1,27 @@
+/* What the control socket's transport (control.c) and its commands (control_cmd.c) share. */
+#ifndef EVPND_AGENT_CONTROL_INT_H
+#define EVPND_AGENT_CONTROL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct daemon;
+struct ctl_client;
+
+/* Queue raw bytes to the client. -1 when memory runs out (the client is then closed). */
+int ctl_out(struct ctl_client *cl, const char *s, size_t n);
+/* Queue {"ok":true,"data":<data>} and a newline; data (may be NULL) is consumed. */
+void ctl_reply_ok(struct ctl_client *cl, struct json_object *data);
+/* Queue {"ok":false,"error":msg} and a newline. */
+void ctl_reply_err(struct ctl_client *cl, const char *msg);
+/* Subscribe the client to best-path changes of the families in mask. */
+void ctl_watch(struct ctl_client *cl, uint32_t mask);
+/* The daemon the client's server belongs to. */
+struct daemon *ctl_daemon(struct ctl_client *cl);
+
+/* Run one parsed request (a JSON object) and queue its reply. */
+void ctl_dispatch(struct ctl_client *cl, struct json_object *req);
+
+#endif

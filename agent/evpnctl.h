@@ -1,0 +1,31 @@
+/* evpnctl's parts: command line -> request (evpnctl_req.c), reply -> text (evpnctl_print.c). */
+#ifndef EVPND_AGENT_EVPNCTL_H
+#define EVPND_AGENT_EVPNCTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct json_object;
+
+/* How a command's reply is shown. */
+enum ctl_view {
+	VIEW_NONE,       /* add/del: nothing on success */
+	VIEW_NEIGHBORS,
+	VIEW_ROUTES,
+	VIEW_WATCH,      /* a stream of events follows the reply */
+};
+
+/* Build the request for the command words argv[0..argc). Returns the request, or NULL after writing
+ * "evpnctl: message" to stderr; *usage is then set when the words (not a value) were wrong. */
+struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool *usage);
+/* The usage line of the command whose words start argv (the general one when unknown). */
+void ctl_usage_line(FILE *f, int argc, char **argv);
+/* The full help text. */
+void ctl_help(FILE *f);
+
+/* Print show-neighbors data as a table. */
+void ctl_print_neighbors(FILE *f, struct json_object *data);
+/* Print show-routes data as tables, EVPN first, then opaque. */
+void ctl_print_routes(FILE *f, struct json_object *data);
+
+#endif

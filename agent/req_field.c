@@ -1,0 +1,95 @@
+/* Request field getters: every ill-typed or missing field gets a message naming it. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "req_field.h"
+
+const char *req_quote(const char *s, size_t n, char *buf)
+{
+	char *p = buf;
+	size_t show = n > 64 ? 64 : n;
+
+	for (size_t i = 0; i < show; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+			p += sprintf(p, "\\x%02x", c);
+		else
+			*p++ = (char)c;
+	}
+	if (show < n)
+		p += sprintf(p, "...");
+	*p = '\0';
+	return buf;
+}
+
+/* The field, or NULL when absent or JSON null. */
+static struct json_object *field(struct json_object *req, const char *name)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(req, name, &v))
+		return NULL;
+	return v;
+}
+
+static int missing(const char *name, bool required, char *err, size_t errlen)
+{
+	if (!required)
+		return 0;
+	snprintf(err, errlen, "missing field \"%s\"", name);
+	return -1;
+}
+
+int req_str(struct json_object *req, const char *name, bool required, const char **s, size_t *len,
+	    char *err, size_t errlen)
+{
+	struct json_object *v = field(req, name);
+
+	if (!v)
+		return missing(name, required, err, errlen);
+	if (!json_object_is_type(v, json_type_string)) {
+		snprintf(err, errlen, "field \"%s\" must be a string", name);
+		return -1;
+	}
+	*s = json_object_get_string(v);
+	*len = (size_t)json_object_get_string_len(v);
+	return 1;
+}
+
+int req_u32(struct json_object *req, const char *name, bool required, uint32_t min, uint32_t max,
+	    uint32_t *out, char *err, size_t errlen)
+{
+	struct json_object *v = field(req, name);
+	int64_t n;
+
+	if (!v)
+		return missing(name, required, err, errlen);
+	if (!json_object_is_type(v, json_type_int)) {
+		snprintf(err, errlen, "field \"%s\" must be an integer", name);
+		return -1;
+	}
+	/* json-c clamps integers beyond int64 to INT64_MIN/MAX, which are out of range anyway */
+	n = json_object_get_int64(v);
+	if (n < (int64_t)min || n > (int64_t)max) {
+		snprintf(err, errlen, "%s %s out of range (%u..%u)", name, json_object_get_string(v), min,
+			 max);
+		return -1;
+	}
+	*out = (uint32_t)n;
+	return 1;
+}
+
+int req_bool(struct json_object *req, const char *name, bool *out, char *err, size_t errlen)
+{
+	struct json_object *v = field(req, name);
+
+	if (!v)
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean)) {
+		snprintf(err, errlen, "field \"%s\" must be true or false", name);
+		return -1;
+	}
+	*out = json_object_get_boolean(v);
+	return 1;
+}

@@ -1,0 +1,67 @@
+/* Route objects: the family's own fields (family_table[f].to_json) plus the common ones. */
+#include <json-c/json.h>
+#include <string.h>
+
+#include "bgp.h"
+#include "evpn.h"
+#include "family.h"
+#include "route_json.h"
+
+time_t route_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static struct json_object *route_obj(int fam, const uint8_t *nlri, size_t len, const struct attrs *a,
+				     const char *source, bool best, int64_t age)
+{
+	struct json_object *o = json_object_new_object();
+	char nh[IPADDR_STRLEN];
+
+	if (!o)
+		return NULL;
+	json_object_object_add(o, "family", json_object_new_string(family_table[fam].name));
+	family_table[fam].to_json(nlri, len, a, o);
+	json_object_object_add(o, "nexthop", a && (a->flags & AF_HAS_NEXT_HOP) && a->nexthop.af
+				   ? json_object_new_string(ipaddr_str(&a->nexthop, nh)) : NULL);
+	json_object_object_add(o, "source", json_object_new_string(source));
+	json_object_object_add(o, "best", json_object_new_boolean(best));
+	json_object_object_add(o, "age", json_object_new_int64(age));
+	return o;
+}
+
+struct json_object *route_json(const struct rib_route *r, time_t now)
+{
+	char src[IPADDR_STRLEN + 16];
+	int64_t age = now >= r->since ? (int64_t)(now - r->since) : 0;
+
+	return route_obj(r->fam, r->nlri, r->len, r->a, bgp_src_str(r->src, src), r->best, age);
+}
+
+struct json_object *route_json_change(int fam, const uint8_t *nlri, size_t len, const struct attrs *a,
+				      const struct ipaddr *src)
+{
+	char s[IPADDR_STRLEN];
+
+	return route_obj(fam, nlri, len, a, src && src->af ? ipaddr_str(src, s) : "local", a != NULL, 0);
+}
+
+int route_vni(int fam, const uint8_t *nlri, size_t len, const struct attrs *a, uint32_t *vni)
+{
+	struct evpn_route rt;
+
+	if (fam != FAM_EVPN || evpn_decode(nlri, len, &rt) < 0)
+		return -1;
+	if (rt.type == EVPN_RT_MACIP) {
+		*vni = rt.label[0];
+		return 0;
+	}
+	if (rt.type == EVPN_RT_IMET && a && (a->flags & AF_HAS_PMSI)) {
+		*vni = a->pmsi_label;
+		return 0;
+	}
+	return -1;
+}
