@@ -7,6 +7,10 @@
 
 struct control;
 
+#ifndef EVPND_VERSION
+#define EVPND_VERSION "0.1.0" /* keep in step with project() in CMakeLists.txt */
+#endif
+
 struct daemon {
 	struct config cfg;
 	struct ev_loop *loop;
