@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../bgp/log.h" /* bgp_log_set_sink: both headers are called log.h */
+#include "bgp_log.h"
 
 #define LOG_LINE_MAX 1024
 

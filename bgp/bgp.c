@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "log.h"
+#include "bgp_log.h"
 #include "update.h"
 
 double bgp_mono_now(void)

@@ -33,7 +33,7 @@ struct bgp_neighbor {
 	uint16_t port;            /* 0: 179 */
 	uint32_t remote_as;
 	bool passive;
-	uint16_t hold_time;       /* 0 in config means "use global"; the agent resolves it */
+	uint16_t hold_time;       /* as resolved by the caller; 0: no keepalives (RFC 4271 4.2) */
 	uint32_t fam_mask;
 	bool rr_client;
 	struct ipaddr local_addr; /* af 0: chosen by the kernel */

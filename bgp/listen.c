@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "bgp_log.h"
 
 /* Log an unknown source once per address (a scanner must not flood the log). */
 static void log_unknown(struct bgp *b, const struct ipaddr *a)

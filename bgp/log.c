@@ -1,5 +1,5 @@
 /* The BGP core's log sink (see log.h). */
-#include "log.h"
+#include "bgp_log.h"
 
 #include <stddef.h>
 

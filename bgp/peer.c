@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "bgp_log.h"
 
 static double retry_base(const struct bgp *b)
 {
@@ -76,8 +76,6 @@ struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n)
 	p->cfg = *n;
 	if (!p->cfg.port)
 		p->cfg.port = BGP_PORT;
-	if (!p->cfg.hold_time)
-		p->cfg.hold_time = b->g.hold_time ? b->g.hold_time : 90;
 	p->rp.kind = n->remote_as == b->g.asn ? SRC_IBGP : SRC_EBGP;
 	p->rp.rr_client = n->rr_client;
 	p->rp.remote_as = n->remote_as;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "bgp_log.h"
 
 socklen_t sockaddr_from_ipaddr(const struct ipaddr *a, uint16_t port, struct sockaddr_storage *ss)
 {

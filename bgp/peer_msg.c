@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
+#include "bgp_log.h"
 #include "update.h"
 
 #define WITHDRAW_LOG_INTERVAL 10.0 /* seconds between treat-as-withdraw logs per peer */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
+#include "bgp_log.h"
 #include "rib_int.h"
 
 #define TABLE_MIN 64

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "bgp_log.h"
 #include "rib_int.h"
 
 #define DEFAULT_LOCAL_PREF 100

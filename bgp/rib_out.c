@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "bgp_log.h"
 #include "rib_int.h"
 
 static int item_push(struct rib *rib, const struct attrs *a, const uint8_t *nlri, uint16_t len,

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../bgp/log.h"
-#include "../../agent/log.h"
+#include "bgp_log.h"
+#include "log.h"
 
 /* Run fn with stderr sent to a temporary file; return what was written (static buffer). */
 static const char *capture(void (*fn)(void))

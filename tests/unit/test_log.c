@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 
-#include "../../bgp/log.h" /* agent/ has a log.h too */
+#include "bgp_log.h"
 
 static int calls, last_prio;
 static char last[128];

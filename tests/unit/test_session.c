@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "bgp.h"
-#include "../../bgp/log.h" /* agent/log.h shadows the name on the include path */
+#include "bgp_log.h"
 #include "peer.h"
 #include "testutil.h"
 
@@ -498,7 +498,8 @@ static void raw_send(struct raw *r, const uint8_t *p, size_t len)
 /* A passive speaker B (id 10.0.0.2) with the fake peer 127.0.0.1 configured as remote_as. */
 static void fake_setup(struct fix *f, struct raw *r, ev_io *w, uint32_t remote_as)
 {
-	struct bgp_neighbor n = { .remote_as = remote_as, .passive = true, .fam_mask = FAM_ALL };
+	struct bgp_neighbor n = { .remote_as = remote_as, .passive = true, .hold_time = 9,
+				  .fam_mask = FAM_ALL };
 	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(f->b.port) };
 
 	memset(f, 0, sizeof *f);

@@ -1,6 +1,6 @@
 /* Logging from the BGP core goes to one sink that the agent installs (agent/log.c writes it). */
-#ifndef EVPND_BGP_LOG_H
-#define EVPND_BGP_LOG_H
+#ifndef EVPND_BGP_BGP_LOG_H
+#define EVPND_BGP_BGP_LOG_H
 
 #include <stdarg.h>
 #include <syslog.h> /* LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG */
