@@ -1,0 +1,466 @@
+# shellcheck shell=bash
+# Shared helpers for the integration tests: network namespaces, gobgpd and evpnd as real peers,
+# polling, JSON assertions, and a cleanup that always runs. Source it; it sets `set -euo pipefail`.
+#
+# Everything a test creates is tracked here and undone on exit (even on failure or Ctrl-C):
+# only the PIDs the test started are killed, only the namespaces it created are deleted, and its
+# temp dir is removed (set EVPND_TEST_KEEP=1 to keep the temp dir with its logs and configs).
+# Nothing is configured in the default namespace: every address lives inside a test namespace.
+
+set -euo pipefail
+
+T_NAME=$(basename "${0%.sh}")
+# Short per-run prefix: namespace names stay well under the 15 characters of an interface name.
+T_PREFIX="ev$(($$ % 100000))-"
+T_DIR=
+T_PIDS=()
+declare -A T_PIDNAME=()
+T_EVPND=()
+declare -A T_EVPND_PID=()
+T_NS=()
+T_LOGS=()
+T_DIAG=()   # commands run by fail() to show the state of the peers
+T_CLEANED=0
+T_LINKS=0
+
+: "${EVPND_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${EVPND:=$EVPND_SRC/build/evpnd}"
+: "${EVPNCTL:=$EVPND_SRC/build/evpnctl}"
+
+log() { printf '%s: %s\n' "$T_NAME" "$*" >&2; }
+step() { printf '\n=== %s: %s\n' "$T_NAME" "$*" >&2; }
+
+# Skip code understood by humans; ctest treats it as a failure unless SKIP_RETURN_CODE is set.
+skip() {
+	log "SKIP: $*"
+	exit 77
+}
+
+# Print every log file and the peers' state, then exit 1 (cleanup runs from the EXIT trap).
+fail() {
+	set +e
+	log "FAIL: $*"
+	local f c pid
+	for pid in "${T_PIDS[@]}"; do
+		alive "$pid" && continue
+		wait "$pid" 2>/dev/null
+		log "note: ${T_PIDNAME[$pid]} (pid $pid) is not running (exit status $?)"
+		forget_pid "$pid"
+	done
+	for c in "${T_DIAG[@]}"; do
+		printf '\n--- %s\n' "$c" >&2
+		timeout 5 bash -c "$c" 2>&1 | head -n 60 >&2
+	done
+	for f in "${T_LOGS[@]}"; do
+		[ -f "$f" ] || continue
+		printf '\n--- %s (last 80 lines)\n' "$f" >&2
+		tail -n 80 "$f" >&2
+	done
+	printf '\n%s: FAIL: %s\n' "$T_NAME" "$*" >&2
+	exit 1
+}
+
+# pass: stop every evpnd (SIGTERM) and require a clean exit: status 0 and no sanitizer report
+# (under ASan a leak only shows at exit), then report success.
+pass() {
+	local name pid bad=
+	for name in "${T_EVPND[@]}"; do
+		pid=${T_EVPND_PID[$name]}
+		alive "$pid" || bad+=" $name(died before the end)"
+		stop_pid "$pid"
+		[ "$STOPPED_RC" = 0 ] || bad+=" $name(exit status $STOPPED_RC after SIGTERM)"
+		grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T_DIR/$name.log" &&
+			bad+=" $name(sanitizer report in $name.log)"
+	done
+	[ -z "$bad" ] || fail "evpnd did not stop cleanly:$bad"
+	printf '\n%s: PASS\n' "$T_NAME" >&2
+	exit 0
+}
+
+# alive PID: 0 if PID runs (a zombie, dead but not yet reaped, does not count).
+alive() {
+	local st
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# Kill one of our PIDs: TERM, up to 5 s grace (ASan's leak check takes time), then KILL; reap it.
+# Sets STOPPED_RC to its exit status.
+stop_pid() {
+	local pid=$1 i
+	STOPPED_RC=0
+	if alive "$pid"; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for ((i = 0; i < 50; i++)); do
+			alive "$pid" || break
+			sleep 0.1
+		done
+		alive "$pid" && kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null || STOPPED_RC=$?
+	forget_pid "$pid"
+}
+
+# forget_pid PID: drop a reaped PID from the kill list, so a later reuse of the number is never hit.
+forget_pid() {
+	local p keep=()
+	for p in "${T_PIDS[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	T_PIDS=("${keep[@]}")
+}
+
+cleanup() {
+	local rc=$? pid ns
+	[ "$T_CLEANED" = 1 ] && return 0
+	T_CLEANED=1
+	set +e
+	trap - INT TERM
+	# TERM everyone first so they stop in parallel, then reap each with a grace period.
+	for pid in "${T_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+	for pid in "${T_PIDS[@]}"; do stop_pid "$pid"; done # reaps each; forgets it
+	for ns in "${T_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	if [ -n "$T_DIR" ] && [ -d "$T_DIR" ]; then
+		if [ "${EVPND_TEST_KEEP:-0}" = 1 ]; then
+			log "kept $T_DIR"
+		else
+			rm -rf "$T_DIR"
+		fi
+	fi
+	return "$rc"
+}
+
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Exit unless we are root and every named command exists.
+require() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			fail "'$c' not found: install it (scripts/deps.sh test installs gobgpd, iproute2, python3)"
+	done
+}
+
+require_evpnd() {
+	[ -x "$EVPND" ] || fail "evpnd binary not found at '$EVPND' (build it, or set EVPND)"
+	[ -x "$EVPNCTL" ] || fail "evpnctl binary not found at '$EVPNCTL' (build it, or set EVPNCTL)"
+}
+
+t_init() {
+	T_DIR=$(mktemp -d "/tmp/${T_NAME}.XXXXXX")
+	chmod 755 "$T_DIR"
+}
+
+# ns NAME: the full namespace name of a test namespace.
+ns() { printf '%s%s' "$T_PREFIX" "$1"; }
+
+# ns_add NAME: create namespace ns(NAME) with lo up.
+ns_add() {
+	local n
+	n=$(ns "$1")
+	ip netns add "$n" || fail "ip netns add $n"
+	T_NS+=("$n")
+	ip -n "$n" link set lo up
+}
+
+# ns_link NAME_A ADDR_A/LEN NAME_B ADDR_B/LEN: a veth pair between two test namespaces, addressed
+# and up. Created directly inside the namespaces (ip -n) so the default namespace never sees it.
+ns_link() {
+	local a b i
+	a=$(ns "$1") b=$(ns "$3")
+	i=$T_LINKS
+	T_LINKS=$((T_LINKS + 1))
+	ip -n "$a" link add "veth$i" type veth peer name "veth$i" netns "$b" || fail "veth $a <-> $b"
+	ip -n "$a" addr add "$2" dev "veth$i"
+	ip -n "$b" addr add "$4" dev "veth$i"
+	ip -n "$a" link set "veth$i" up
+	ip -n "$b" link set "veth$i" up
+}
+
+# spawn LOGNAME NS CMD...: start CMD inside ns(NS) in the background, output to $T_DIR/LOGNAME.log.
+# Sets SPAWNED_PID. `ip netns exec` execs CMD, so the PID is CMD's own.
+spawn() {
+	local name=$1 n
+	n=$(ns "$2")
+	shift 2
+	ip netns exec "$n" "$@" >>"$T_DIR/$name.log" 2>&1 &
+	SPAWNED_PID=$!
+	T_PIDS+=("$SPAWNED_PID")
+	T_PIDNAME[$SPAWNED_PID]=$name
+	case " ${T_LOGS[*]} " in *" $T_DIR/$name.log "*) ;; *) T_LOGS+=("$T_DIR/$name.log") ;; esac
+}
+
+# not CMD...: invert CMD's status (for wait_for).
+not() { ! "$@"; }
+
+# spawn_host LOGNAME CMD...: like spawn, in the default namespace (for clients such as evpnctl watch,
+# which reach their daemon through a UNIX socket). Output goes to $T_DIR/LOGNAME.out, errors to .log.
+spawn_host() {
+	local name=$1
+	shift
+	"$@" >>"$T_DIR/$name.out" 2>>"$T_DIR/$name.log" &
+	SPAWNED_PID=$!
+	T_PIDS+=("$SPAWNED_PID")
+	T_PIDNAME[$SPAWNED_PID]=$name
+	T_LOGS+=("$T_DIR/$name.log")
+}
+
+# wait_for TIMEOUT CMD...: run CMD every 0.1 s until it succeeds (0) or TIMEOUT (whole) seconds pass (1).
+wait_for() {
+	local timeout=$1 deadline
+	shift
+	# EPOCHREALTIME without its decimal separator: microseconds as an integer.
+	deadline=$((${EPOCHREALTIME//[.,]/} + ${timeout%.*} * 1000000))
+	while true; do
+		if "$@" >/dev/null 2>&1; then
+			return 0
+		fi
+		((${EPOCHREALTIME//[.,]/} >= deadline)) && return 1
+		sleep 0.1
+	done
+}
+
+# ---- JSON assertions (python3: jq is not guaranteed) ----
+# jpy EXPR: read JSON on stdin, evaluate the Python expression EXPR with `d` bound to it (an evpnctl
+# reply {"ok":..,"data":X} is unwrapped to X). Helpers: find(lst, **kw) -> matching dicts,
+# one(lst, **kw) -> the single match or None, gobgp_evpn(d) -> flat list of gobgp -j EVPN paths.
+# Exit 0 if the result is truthy; prints non-boolean results.
+jpy() {
+	python3 -c '
+import json, os, sys
+expr = sys.argv[1]
+raw = sys.stdin.read().strip()
+if not raw:
+    d = None
+elif os.environ.get("JPY_LINES"):
+    # a stream of JSON lines (evpnctl watch), without its {"ok":..} acknowledgement
+    d = [x for x in (json.loads(l) for l in raw.splitlines() if l.strip())
+         if not (isinstance(x, dict) and "ok" in x)]
+else:
+    try:
+        d = json.loads(raw)
+    except ValueError:
+        # several JSON documents, one per line (watch output)
+        d = [json.loads(l) for l in raw.splitlines() if l.strip()]
+if isinstance(d, dict) and "ok" in d and ("data" in d or "error" in d):
+    if not d["ok"]:
+        sys.exit(3)
+    d = d.get("data")
+def find(lst, **kw):
+    return [x for x in (lst or []) if isinstance(x, dict) and all(x.get(k) == v for k, v in kw.items())]
+def one(lst, **kw):
+    m = find(lst, **kw)
+    return m[0] if len(m) == 1 else None
+def rd_str(rd):
+    return "%s:%s" % (rd.get("admin"), rd.get("assigned"))
+def gobgp_evpn(dd):
+    """gobgp global rib -a evpn -j: {prefix: [path...]} -> flat list of dicts."""
+    out = []
+    for key, paths in (dd or {}).items():
+        for p in paths:
+            v = p["nlri"]["value"]
+            r = {"key": key, "type": {2: "macadv", 3: "multicast"}.get(p["nlri"]["type"], p["nlri"]["type"]),
+                 "rd": rd_str(v["rd"]), "etag": v.get("etag"), "mac": v.get("mac"),
+                 "ip": None if v.get("ip") in (None, "<nil>") else v.get("ip"),
+                 "labels": v.get("labels"), "best": p.get("best"),
+                 "source": p.get("neighbor-ip"), "rt": [], "encap": None, "pmsi": None,
+                 "originator_id": None, "nexthop": None}
+            for a in p.get("attrs", []):
+                if a["type"] == 14:
+                    r["nexthop"] = a.get("nexthop")
+                elif a["type"] == 16:
+                    for c in a.get("value", []):
+                        if c.get("subtype") == 2:
+                            r["rt"].append(c.get("value"))
+                        elif c.get("subtype") == 12:
+                            r["encap"] = c.get("tunnel_type")
+                elif a["type"] == 22:
+                    r["pmsi"] = a
+                elif a["type"] == 9:
+                    r["originator_id"] = a.get("value")
+            out.append(r)
+    return out
+res = eval(expr)
+if not isinstance(res, bool) and res is not None:
+    print(res if not isinstance(res, (dict, list)) else json.dumps(res))
+sys.exit(0 if res else 1)
+' "$1"
+}
+
+# jcheck JSON EXPR MSG: fail with MSG (and the JSON) unless EXPR (see jpy) is truthy on JSON.
+jcheck() {
+	local out
+	if ! out=$(printf '%s' "$1" | jpy "$2" 2>&1); then
+		printf '%s\n' "$1" | python3 -m json.tool >&2 2>/dev/null || printf '%s\n' "$1" >&2
+		[ -n "$out" ] && printf '%s\n' "$out" >&2
+		fail "$3 (failed: $2)"
+	fi
+}
+
+# jr JSON SELECT EXPR MSG: like jcheck, with `r` bound to SELECT (e.g. one(d, mac='...')), which
+# must find something.
+jr() {
+	jcheck "$1" "(lambda r: r is not None and bool($3))($2)" "$4"
+}
+
+# ---- gobgpd ----
+# gobgpd_start NAME NS CONF: start gobgpd in ns(NS) with its API on $T_DIR/NAME.sock; waits until
+# its API answers. Sets NAME's PID in GOBGPD_PID_<NAME>.
+gobgpd_start() {
+	local name=$1 sock="$T_DIR/$1.sock"
+	rm -f "$sock"
+	spawn "$name" "$2" gobgpd -f "$3" --api-hosts "unix://$sock" --pprof-disable -p
+	printf -v "GOBGPD_PID_$name" '%s' "$SPAWNED_PID"
+	case " ${T_DIAG[*]} " in *"$sock neighbor"*) ;; *)
+		T_DIAG+=("gobgp --target unix://$sock neighbor" "gobgp --target unix://$sock global rib -a evpn")
+	esac
+	wait_for 15 gobgp_cli "$name" global ||
+		fail "gobgpd $name did not answer on $sock"
+}
+
+# gobgp_cli NAME ARGS...: the gobgp CLI against gobgpd NAME (a UNIX socket: works from any netns).
+gobgp_cli() {
+	local name=$1
+	shift
+	gobgp --target "unix://$T_DIR/$name.sock" "$@"
+}
+
+# gobgp_established NAME NEIGHBOR: 0 if gobgpd NAME has NEIGHBOR Established (session_state 6).
+gobgp_established() {
+	gobgp_cli "$1" neighbor "$2" -j 2>/dev/null | jpy 'd["state"].get("session_state") == 6' >/dev/null
+}
+
+# gobgp_evpn_check NAME EXPR: EXPR (jpy) over r = gobgp_evpn(rib) of gobgpd NAME.
+gobgp_evpn_check() {
+	gobgp_cli "$1" global rib -a evpn -j 2>/dev/null | jpy "(lambda r: $2)(gobgp_evpn(d))" >/dev/null
+}
+
+# gobgp_opaque_check NAME EXPR: EXPR (jpy) over `gobgp global rib -a opaque -j` of gobgpd NAME, a
+# {key: [path...]} map (3.10 cannot print opaque routes as text, but -j lists the keys).
+gobgp_opaque_check() {
+	gobgp_cli "$1" global rib -a opaque -j 2>/dev/null | jpy "$2" >/dev/null
+}
+
+# gobgpd_conf FILE ASN ROUTER_ID LOCAL_ADDRS(comma list): write the [global] part of a gobgpd config.
+gobgpd_conf() {
+	local addrs
+	addrs=$(printf '%s' "$4" | sed 's/[^,][^,]*/"&"/g; s/,/, /g')
+	cat >"$1" <<EOF
+[global.config]
+  as = $2
+  router-id = "$3"
+  port = 179
+  local-address-list = [$addrs]
+EOF
+}
+
+# gobgpd_neighbor FILE ADDR PEER_AS LOCAL_ADDR [rr]: append an iBGP neighbor with evpn and opaque.
+gobgpd_neighbor() {
+	cat >>"$1" <<EOF
+
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "$2"
+    peer-as = $3
+  [neighbors.transport.config]
+    local-address = "$4"
+  [neighbors.timers.config]
+    connect-retry = 5
+EOF
+	if [ "${5:-}" = rr ]; then
+		cat >>"$1" <<EOF
+  [neighbors.route-reflector.config]
+    route-reflector-client = true
+    route-reflector-cluster-id = "$6"
+EOF
+	fi
+	cat >>"$1" <<EOF
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "l2vpn-evpn"
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "opaque"
+EOF
+}
+
+# ---- evpnd ----
+# evpnd_conf FILE NAME ASN ROUTER_ID: write the [global] part of an evpnd config (socket
+# $T_DIR/NAME.ctl); append neighbors with evpnd_neighbor.
+evpnd_conf() {
+	cat >"$1" <<EOF
+[global]
+asn = $3
+router-id = $4
+listen = $4
+control-socket = $T_DIR/$2.ctl
+hold-time = 9
+connect-retry = 1
+EOF
+}
+
+# evpnd_neighbor FILE ADDR REMOTE_AS
+evpnd_neighbor() {
+	cat >>"$1" <<EOF
+
+[neighbor $2]
+remote-as = $3
+families = evpn opaque
+EOF
+}
+
+# evpnd_start NAME NS CONF: start evpnd (debug logging) in ns(NS); waits for its control socket.
+evpnd_start() {
+	local name=$1
+	rm -f "$T_DIR/$name.ctl"
+	spawn "$name" "$2" "$EVPND" -f "$3" -d
+	printf -v "EVPND_PID_$name" '%s' "$SPAWNED_PID"
+	case " ${T_EVPND[*]} " in *" $name "*) ;; *) T_EVPND+=("$name") ;; esac
+	T_EVPND_PID[$name]=$SPAWNED_PID
+	case " ${T_DIAG[*]} " in *"$T_DIR/$name.ctl show neighbors"*) ;; *)
+		T_DIAG+=("$EVPNCTL -s $T_DIR/$name.ctl show neighbors" "$EVPNCTL -s $T_DIR/$name.ctl show routes")
+	esac
+	wait_for 10 ctl "$name" show neighbors --json ||
+		fail "evpnd $name: control socket $T_DIR/$name.ctl does not answer"
+}
+
+# ctl NAME ARGS...: evpnctl against evpnd NAME.
+ctl() {
+	local name=$1
+	shift
+	"$EVPNCTL" -s "$T_DIR/$name.ctl" "$@"
+}
+
+# ctl_ok NAME ARGS...: ctl, failing the test (with evpnctl's output) if it does not succeed.
+ctl_ok() {
+	local out
+	out=$(ctl "$@" 2>&1) || fail "evpnctl $* failed: $out"
+	printf '%s' "$out"
+}
+
+# evpnd_established NAME NEIGHBOR: 0 if evpnd NAME shows NEIGHBOR "established".
+evpnd_established() {
+	ctl "$1" show neighbors --json 2>/dev/null | jpy "(one(d, address='$2') or {}).get('state') == 'established'" >/dev/null
+}
+
+# file_has_hex FILE HEX...: 0 if FILE contains every byte string (e.g. BGP attributes in a pcap).
+file_has_hex() {
+	python3 -c 'import sys
+b = open(sys.argv[1], "rb").read()
+sys.exit(not all(bytes.fromhex(h) in b for h in sys.argv[2:]))' "$@"
+}
+
+# lines_check FILE EXPR: EXPR (jpy) over the JSON lines of FILE (evpnctl watch output), as a list.
+lines_check() {
+	JPY_LINES=1 jpy "$2" <"$1" >/dev/null
+}
+
+# evpnd_routes_check NAME FAMILY EXPR: EXPR (jpy, `d` = the route array) over evpnd NAME's routes.
+evpnd_routes_check() {
+	local fam=()
+	[ -n "$2" ] && fam=("$2")
+	ctl "$1" show routes "${fam[@]}" --json 2>/dev/null | jpy "$3" >/dev/null
+}
