@@ -11,31 +11,11 @@
 #include "msg.h"
 #include "testutil.h"
 
-static struct capture_frame *frames;
-static int nframes;
 static const struct attr_ctx ibgp = {.ebgp = false, .as4 = true};
 static const struct attr_ctx ebgp = {.ebgp = true, .as4 = true};
 
-static int setup(void **state)
-{
-	nframes = capture_load(&frames);
-	return nframes > 0 ? 0 : -1;
-}
 
-static int teardown(void **state)
-{
-	free(frames);
-	return 0;
-}
 
-static const struct capture_frame *frame(int no)
-{
-	for (int i = 0; i < nframes; i++)
-		if (frames[i].frame == no)
-			return &frames[i];
-	fail_msg("frame %d not in the capture", no);
-	return NULL;
-}
 
 /* The attribute block of an UPDATE: after the header, withdrawn routes and the attribute length. */
 static struct rbuf attr_block(const struct capture_frame *f)
@@ -53,7 +33,7 @@ static struct rbuf attr_block(const struct capture_frame *f)
 static struct attr_parse *parse_frame(int no)
 {
 	static struct attr_parse ap;
-	struct rbuf b = attr_block(frame(no));
+	struct rbuf b = attr_block(capture_frame(no));
 	attr_parse(rbuf_ptr(&b), rbuf_left(&b), &ibgp, &ap);
 	return &ap;
 }
@@ -150,16 +130,16 @@ static void test_capture_mobility(void **state)
 static void test_capture_reencode(void **state)
 {
 	int checked = 0;
-	for (int i = 0; i < nframes; i++) {
+	for (int i = 0; i < cap_count; i++) {
 		struct attr_parse ap;
 		struct rbuf b, walk;
 		uint8_t out[BGP_MAX_MSG];
 		struct wbuf w;
 		size_t mp_at = 0, mp_len = 0;
 
-		if (frames[i].type != BGP_UPDATE)
+		if (cap_frames[i].type != BGP_UPDATE)
 			continue;
-		b = attr_block(&frames[i]);
+		b = attr_block(&cap_frames[i]);
 		attr_parse(rbuf_ptr(&b), rbuf_left(&b), &ibgp, &ap);
 		assert_int_equal(ap.verdict, ATTR_OK);
 		if (!ap.has_reach)
@@ -457,12 +437,12 @@ static void test_unknown_attributes(void **state)
  * whenever the cut falls inside an attribute. */
 static void test_truncations(void **state)
 {
-	for (int i = 0; i < nframes; i++) {
+	for (int i = 0; i < cap_count; i++) {
 		struct rbuf b, walk;
 		bool boundary[BGP_MAX_MSG + 1] = {false};
-		if (frames[i].type != BGP_UPDATE)
+		if (cap_frames[i].type != BGP_UPDATE)
 			continue;
-		b = attr_block(&frames[i]);
+		b = attr_block(&cap_frames[i]);
 		walk = b;
 		boundary[0] = true;
 		while (rbuf_left(&walk)) {
@@ -500,11 +480,11 @@ static void test_truncations(void **state)
 static void test_mutations(void **state)
 {
 	uint32_t rnd = 12345;
-	for (int i = 0; i < nframes; i++) {
+	for (int i = 0; i < cap_count; i++) {
 		struct rbuf b;
-		if (frames[i].type != BGP_UPDATE)
+		if (cap_frames[i].type != BGP_UPDATE)
 			continue;
-		b = attr_block(&frames[i]);
+		b = attr_block(&cap_frames[i]);
 		for (int k = 0; k < 400; k++) {
 			size_t n = rbuf_left(&b);
 			uint8_t *copy = malloc(n);
@@ -707,5 +687,5 @@ int main(void)
 		cmocka_unit_test(test_extcomm),
 		cmocka_unit_test(test_aspath_helpers),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, capture_setup, capture_teardown);
 }

@@ -19,20 +19,8 @@
 #include "update.h"
 #include "testutil.h"
 
-static struct capture_frame *frames;
-static int nframes;
 
-static int setup(void **state)
-{
-	nframes = capture_load(&frames);
-	return nframes > 0 ? 0 : -1;
-}
 
-static int teardown(void **state)
-{
-	free(frames);
-	return 0;
-}
 
 /* What wire.md says each UPDATE carries (one NLRI each). */
 struct expect {
@@ -121,9 +109,9 @@ static void test_headers(void **state)
 {
 	int counts[6] = { 0 };
 
-	assert_int_equal(nframes, 61);
-	for (int i = 0; i < nframes; i++) {
-		const struct capture_frame *f = &frames[i];
+	assert_int_equal(cap_count, 61);
+	for (int i = 0; i < cap_count; i++) {
+		const struct capture_frame *f = &cap_frames[i];
 		uint16_t len;
 		uint8_t type;
 		struct bgp_err err;
@@ -142,8 +130,8 @@ static void test_headers(void **state)
 
 static void test_small_messages(void **state)
 {
-	for (int i = 0; i < nframes; i++) {
-		const struct capture_frame *f = &frames[i];
+	for (int i = 0; i < cap_count; i++) {
+		const struct capture_frame *f = &cap_frames[i];
 		const uint8_t *body = f->bytes + BGP_HDR_LEN;
 		size_t blen = f->len - BGP_HDR_LEN;
 		struct bgp_err err;
@@ -252,8 +240,8 @@ static void test_updates_decode(void **state)
 {
 	int seen = 0;
 
-	for (int i = 0; i < nframes; i++) {
-		const struct capture_frame *f = &frames[i];
+	for (int i = 0; i < cap_count; i++) {
+		const struct capture_frame *f = &cap_frames[i];
 		const struct expect *e;
 		static struct update u;
 		struct bgp_err err;
@@ -309,8 +297,8 @@ static void test_updates_decode(void **state)
 /* The canonical encoding: what the writer makes of the parsed UPDATE is the frame itself. */
 static void test_updates_reencode(void **state)
 {
-	for (int i = 0; i < nframes; i++) {
-		const struct capture_frame *f = &frames[i];
+	for (int i = 0; i < cap_count; i++) {
+		const struct capture_frame *f = &cap_frames[i];
 		static struct update u;
 		static struct update_writer uw;
 		struct bgp_err err;
@@ -357,8 +345,8 @@ static void test_updates_reencode(void **state)
  * attribute length then overruns, which is framing breakage: a session reset. */
 static void test_truncations(void **state)
 {
-	for (int i = 0; i < nframes; i++) {
-		const struct capture_frame *f = &frames[i];
+	for (int i = 0; i < cap_count; i++) {
+		const struct capture_frame *f = &cap_frames[i];
 		static struct update u;
 		static uint8_t t[4096];
 		struct bgp_err err;
@@ -404,8 +392,8 @@ static size_t find_mp(const uint8_t *m, size_t len, size_t *hdr)
  * only got shorter is still an opaque NLRI. */
 static void test_nlri_truncations(void **state)
 {
-	for (int i = 0; i < nframes; i++) {
-		const struct capture_frame *f = &frames[i];
+	for (int i = 0; i < cap_count; i++) {
+		const struct capture_frame *f = &cap_frames[i];
 		static struct update u;
 		static uint8_t t[4096];
 		struct bgp_err err;
@@ -458,5 +446,5 @@ int main(void)
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_nlri_truncations),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, capture_setup, capture_teardown);
 }

@@ -46,28 +46,17 @@ static void test_lookup(void **state)
 static struct update u;
 static void frame_nlri(int frame, const uint8_t **nlri, size_t *len, int *fam)
 {
-	static struct capture_frame *frames;
-	static int n;
 	static const struct attr_ctx ibgp = { .ebgp = false, .as4 = true };
+	const struct capture_frame *f = capture_frame(frame);
 	struct bgp_err err;
 	struct rbuf field, one;
 
-	if (!frames)
-		n = capture_load(&frames);
-	assert_true(n > 0);
-	for (int i = 0; i < n; i++) {
-		if (frames[i].frame != frame)
-			continue;
-		assert_int_equal(update_parse(frames[i].bytes + 19, frames[i].len - 19, &ibgp, &u, &err),
-				 ATTR_OK);
-		*fam = u.ap.has_reach ? u.reach_fam : u.unreach_fam;
-		field = u.ap.has_reach ? u.ap.reach_nlri : u.ap.unreach_nlri;
-		assert_int_equal(family_table[*fam].next(&field, &one), 0);
-		*nlri = rbuf_ptr(&one);
-		*len = rbuf_left(&one);
-		return;
-	}
-	fail_msg("no frame %d", frame);
+	assert_int_equal(update_parse(f->bytes + 19, f->len - 19, &ibgp, &u, &err), ATTR_OK);
+	*fam = u.ap.has_reach ? u.reach_fam : u.unreach_fam;
+	field = u.ap.has_reach ? u.ap.reach_nlri : u.ap.unreach_nlri;
+	assert_int_equal(family_table[*fam].next(&field, &one), 0);
+	*nlri = rbuf_ptr(&one);
+	*len = rbuf_left(&one);
 }
 
 static void test_print(void **state)
@@ -223,5 +212,5 @@ int main(void)
 		cmocka_unit_test(test_json_extras),
 		cmocka_unit_test(test_json_opaque),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, capture_setup, capture_teardown);
 }

@@ -9,29 +9,9 @@
 #include "msg.h"
 #include "testutil.h"
 
-static struct capture_frame *frames;
-static int nframes;
 
-static int setup(void **state)
-{
-	nframes = capture_load(&frames);
-	return nframes > 0 ? 0 : -1;
-}
 
-static int teardown(void **state)
-{
-	free(frames);
-	return 0;
-}
 
-static const struct capture_frame *frame(int no)
-{
-	for (int i = 0; i < nframes; i++)
-		if (frames[i].frame == no)
-			return &frames[i];
-	fail_msg("frame %d not in the capture", no);
-	return NULL;
-}
 
 /* Both of GoBGP's OPENs: one optional parameter holding route refresh, FQDN (73, skipped), MP EVPN,
  * MP opaque, 4-octet AS and extended next hop (5, skipped). */
@@ -40,7 +20,7 @@ static void test_gobgp_open(void **state)
 	static const struct { int frame; uint32_t id; } opens[] = {
 		{4, 0x0a4d0002}, {6, 0x0a4d0001}, {81, 0x0a4d0001}, {83, 0x0a4d0002}};
 	for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
-		const struct capture_frame *f = frame(opens[i].frame);
+		const struct capture_frame *f = capture_frame(opens[i].frame);
 		struct bgp_open o;
 		struct bgp_err err;
 		uint16_t len;
@@ -66,7 +46,7 @@ static void test_gobgp_open(void **state)
  * (the copy is exactly as long as the truncated body, so ASan would see an overrun). */
 static void test_open_truncations(void **state)
 {
-	const struct capture_frame *f = frame(4);
+	const struct capture_frame *f = capture_frame(4);
 	size_t body = f->len - BGP_HDR_LEN;
 	for (size_t n = 0; n < body; n++) {
 		uint8_t *copy = malloc(n ? n : 1);
@@ -87,7 +67,7 @@ static void test_open_truncations(void **state)
  * header only, and no stray access under ASan. */
 static void test_open_mutations(void **state)
 {
-	const struct capture_frame *f = frame(4);
+	const struct capture_frame *f = capture_frame(4);
 	size_t n = f->len - BGP_HDR_LEN;
 	uint32_t rnd = 777;
 	for (int k = 0; k < 20000; k++) {
@@ -319,13 +299,13 @@ static void test_header(void **state)
 /* Every frame of the capture passes the header check with its own length and type. */
 static void test_capture_headers(void **state)
 {
-	for (int i = 0; i < nframes; i++) {
+	for (int i = 0; i < cap_count; i++) {
 		uint16_t len;
 		uint8_t type;
 		struct bgp_err err;
-		assert_int_equal(msg_check_header(frames[i].bytes, &len, &type, &err), 0);
-		assert_int_equal(len, frames[i].len);
-		assert_int_equal(type, frames[i].type);
+		assert_int_equal(msg_check_header(cap_frames[i].bytes, &len, &type, &err), 0);
+		assert_int_equal(len, cap_frames[i].len);
+		assert_int_equal(type, cap_frames[i].type);
 	}
 }
 
@@ -335,8 +315,8 @@ static void test_keepalive(void **state)
 	struct wbuf w;
 	wbuf_init(&w, buf, sizeof buf);
 	assert_int_equal(msg_keepalive_encode(&w), 0);
-	assert_int_equal(w.len, frame(8)->len);
-	assert_memory_equal(buf, frame(8)->bytes, w.len);
+	assert_int_equal(w.len, capture_frame(8)->len);
+	assert_memory_equal(buf, capture_frame(8)->bytes, w.len);
 	wbuf_init(&w, buf, 18);
 	assert_int_equal(msg_keepalive_encode(&w), -1);
 }
@@ -344,7 +324,7 @@ static void test_keepalive(void **state)
 /* Frame 74: gobgpd on SIGTERM sends Cease / Peer De-configured (code 6 subcode 3). */
 static void test_notification(void **state)
 {
-	const struct capture_frame *f = frame(74);
+	const struct capture_frame *f = capture_frame(74);
 	struct bgp_err e, e2;
 	uint8_t buf[64];
 	struct wbuf w;
@@ -441,5 +421,5 @@ int main(void)
 		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_names),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, capture_setup, capture_teardown);
 }

@@ -76,4 +76,34 @@ static inline int capture_load(struct capture_frame **out)
 	return n;
 }
 
+/* The capture as a cmocka fixture: capture_setup/teardown as group setup, capture_frame(no) to
+ * fetch a frame by its number (the test fails when it is missing). Needs cmocka.h included first. */
+#ifdef fail_msg
+static struct capture_frame *cap_frames;
+static int cap_count;
+
+static inline int capture_setup(void **state)
+{
+	(void)state;
+	cap_count = capture_load(&cap_frames);
+	return cap_count > 0 ? 0 : -1;
+}
+
+static inline int capture_teardown(void **state)
+{
+	(void)state;
+	free(cap_frames);
+	return 0;
+}
+
+static inline const struct capture_frame *capture_frame(int no)
+{
+	for (int i = 0; i < cap_count; i++)
+		if (cap_frames[i].frame == no)
+			return &cap_frames[i];
+	fail_msg("frame %d not in the capture", no);
+	return NULL;
+}
+#endif
+
 #endif
