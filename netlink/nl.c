@@ -1,0 +1,235 @@
+/* The rtnetlink sockets: the event stream (links and neighbours, on an ev_io watcher), the request
+ * socket of the FDB writer (batch.c), and synchronous dumps on a socket of their own so that dump
+ * replies never interleave with acks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "nl_int.h"
+
+/* A dump interrupted by a concurrent change (NLM_F_DUMP_INTR) is restarted up to this many times;
+ * after that its (possibly inconsistent) result stands: the event stream carries the changes. */
+#define NL_DUMP_RETRIES 8
+
+/* Prefer forcing the size (root may exceed net.core.rmem_max); fall back to what is allowed. */
+static void set_rcvbuf(struct mnl_socket *s, size_t size)
+{
+	int fd = mnl_socket_get_fd(s);
+	int v = size > (size_t)(1 << 30) ? (1 << 30) : (int)size;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+}
+
+static struct mnl_socket *open_sock(unsigned groups, bool nonblock)
+{
+	struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
+	int one = 1;
+
+	if (!s)
+		return NULL;
+	if (mnl_socket_bind(s, groups, MNL_SOCKET_AUTOPID) < 0) {
+		int e = errno;
+		mnl_socket_close(s);
+		errno = e;
+		return NULL;
+	}
+	/* errors need no echo of the request: the writer keeps its own copy */
+	(void)mnl_socket_setsockopt(s, NETLINK_CAP_ACK, &one, sizeof(one));
+	return s;
+}
+
+void nl_dispatch(struct nl *nl, const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		switch (nlh->nlmsg_type) {
+		case RTM_NEWLINK:
+		case RTM_DELLINK: {
+			struct nl_link l;
+			if (nl_link_parse(nlh, &l) == 0 && nl->h.link)
+				nl->h.link(nl->h.ctx, &l, nlh->nlmsg_type == RTM_DELLINK);
+			break;
+		}
+		case RTM_NEWNEIGH:
+		case RTM_DELNEIGH: {
+			struct nl_fdb f;
+			if (nl_fdb_parse(nlh, &f) == 0 && nl->h.fdb)
+				nl->h.fdb(nl->h.ctx, &f, nlh->nlmsg_type == RTM_DELNEIGH);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+/* Read what is waiting, but not forever: a flood of events must not starve the writer's acks. */
+static void events_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct nl *nl = w->data;
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		ssize_t n = mnl_socket_recvfrom(nl->evs, nl->rxbuf, NL_RX_BYTES);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				if (nl->h.overflow)
+					nl->h.overflow(nl->h.ctx);
+				continue;
+			}
+			if (errno == EINTR || errno == ESRCH)
+				continue; /* ESRCH: a datagram not from the kernel, dropped by libmnl */
+			return; /* EAGAIN, or nothing we can act on */
+		}
+		nl_dispatch(nl, nl->rxbuf, (size_t)n);
+	}
+}
+
+static void requests_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	nl_acks_read(w->data);
+}
+
+struct nl *nl_open(struct ev_loop *loop, const struct nl_hooks *h, size_t rcvbuf)
+{
+	struct nl *nl = calloc(1, sizeof(*nl));
+	int e;
+
+	if (!nl)
+		return NULL;
+	nl->loop = loop;
+	nl->h = *h;
+	nl->rxbuf = malloc(NL_RX_BYTES);
+	nl->dumpbuf = malloc(NL_RX_BYTES);
+	if (!nl->rxbuf || !nl->dumpbuf || nl_ring_init(nl) < 0) {
+		e = ENOMEM;
+		goto fail;
+	}
+	nl->evs = open_sock(RTMGRP_LINK | RTMGRP_NEIGH, true);
+	nl->reqs = open_sock(0, true);
+	nl->dumps = open_sock(0, false);
+	if (!nl->evs || !nl->reqs || !nl->dumps) {
+		e = errno;
+		goto fail;
+	}
+	set_rcvbuf(nl->evs, rcvbuf);
+	set_rcvbuf(nl->reqs, NL_REQ_RCVBUF);
+	set_rcvbuf(nl->dumps, 4u << 20);
+	nl->req_portid = mnl_socket_get_portid(nl->reqs);
+	nl->dump_portid = mnl_socket_get_portid(nl->dumps);
+	nl->dump_seq = 1;
+	if (loop) {
+		ev_io_init(&nl->ev_w, events_cb, mnl_socket_get_fd(nl->evs), EV_READ);
+		nl->ev_w.data = nl;
+		ev_io_start(loop, &nl->ev_w);
+		ev_io_init(&nl->req_w, requests_cb, mnl_socket_get_fd(nl->reqs), EV_READ);
+		nl->req_w.data = nl;
+		ev_io_start(loop, &nl->req_w);
+	}
+	return nl;
+fail:
+	nl_close(nl);
+	errno = e;
+	return NULL;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->loop) {
+		ev_io_stop(nl->loop, &nl->ev_w);
+		ev_io_stop(nl->loop, &nl->req_w);
+	}
+	if (nl->evs)
+		mnl_socket_close(nl->evs);
+	if (nl->reqs)
+		mnl_socket_close(nl->reqs);
+	if (nl->dumps)
+		mnl_socket_close(nl->dumps);
+	nl_ring_free(nl);
+	free(nl->rxbuf);
+	free(nl->dumpbuf);
+	free(nl);
+}
+
+/* One pass of a dump: 1 when interrupted (restart), 0 done, -1 with errno. Replies go through
+ * nl_dispatch, which ignores what is not a link or an AF_BRIDGE neighbour. */
+static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
+{
+	uint8_t req[64];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	uint32_t seq = nl->dump_seq++;
+	bool intr = false;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	if (type == RTM_GETLINK) {
+		struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+		ifi->ifi_family = family;
+	} else {
+		struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+		ndm->ndm_family = family;
+	}
+	if (mnl_socket_sendto(nl->dumps, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl->dumps, nl->dumpbuf, NL_RX_BYTES);
+		const struct nlmsghdr *m = (const void *)nl->dumpbuf;
+		int left;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1; /* ENOBUFS included: the dump is incomplete */
+		}
+		left = (int)n;
+		for (; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
+			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->dump_portid)
+				continue; /* a stale reply of an earlier, abandoned dump */
+			if (m->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = true;
+			if (m->nlmsg_type == NLMSG_DONE)
+				return intr ? 1 : 0;
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr err;
+				if (mnl_nlmsg_get_payload_len(m) < sizeof(err)) {
+					errno = EPROTO;
+					return -1;
+				}
+				memcpy(&err, mnl_nlmsg_get_payload(m), sizeof(err));
+				errno = err.error < 0 ? -err.error : EPROTO;
+				return -1;
+			}
+			nl_dispatch(nl, m, m->nlmsg_len);
+		}
+	}
+}
+
+static int dump(struct nl *nl, uint16_t type, uint8_t family)
+{
+	int r = 1, i;
+
+	for (i = 0; i <= NL_DUMP_RETRIES && r == 1; i++)
+		r = dump_once(nl, type, family);
+	return r < 0 ? -1 : 0;
+}
+
+int nl_dump_links(struct nl *nl)
+{
+	return dump(nl, RTM_GETLINK, AF_UNSPEC);
+}
+
+int nl_dump_fdb(struct nl *nl)
+{
+	return dump(nl, RTM_GETNEIGH, AF_BRIDGE);
+}

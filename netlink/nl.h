@@ -1,0 +1,93 @@
+/*
+ * The kernel side of evpnd over rtnetlink: link discovery (bridges, VXLAN devices), the bridge FDB
+ * event stream, and a pipelined, batched writer for FDB entries. Knows nothing of BGP: it speaks
+ * in the small value types below, and the agent maps them to routes.
+ */
+#ifndef EVPND_NETLINK_NL_H
+#define EVPND_NETLINK_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ev_loop;
+struct nl;
+
+/* An address-family-tagged address: af is 0 (none), AF_INET or AF_INET6. */
+struct nl_addr {
+	uint8_t af;
+	uint8_t a[16];
+};
+
+enum nl_link_kind { NL_LINK_OTHER = 0, NL_LINK_BRIDGE, NL_LINK_VXLAN };
+
+/* A network device as evpnd cares about it. */
+struct nl_link {
+	int ifindex;
+	char name[16];
+	uint8_t kind;          /* enum nl_link_kind */
+	int master;            /* ifindex of its master (the bridge it is enslaved to), 0 if none */
+	bool up;               /* administratively up (IFF_UP) */
+	uint8_t mac[6];
+	/* VXLAN devices only */
+	uint32_t vni;          /* IFLA_VXLAN_ID (0 in external / collect-metadata mode) */
+	struct nl_addr local;  /* IFLA_VXLAN_LOCAL / LOCAL6 (af 0 when unset) */
+	uint16_t dstport;      /* host order */
+	bool learning;         /* IFLA_VXLAN_LEARNING */
+	bool external;         /* IFLA_VXLAN_COLLECT_METADATA */
+};
+
+/* An AF_BRIDGE neighbour (FDB) entry, as the kernel reports it or as evpnd asks for it. */
+struct nl_fdb {
+	int ifindex;           /* the bridge port, or the VXLAN device for remote entries */
+	int master;            /* NDA_MASTER: the bridge (0 when absent) */
+	uint8_t mac[6];
+	uint16_t vlan;         /* NDA_VLAN, 0 when absent */
+	uint16_t state;        /* NUD_* */
+	uint8_t flags;         /* NTF_* */
+	uint8_t protocol;      /* NDA_PROTOCOL, 0 when absent */
+	struct nl_addr dst;    /* NDA_DST: the remote VTEP of a VXLAN entry */
+	uint32_t vni;          /* NDA_VNI, 0 when absent */
+};
+
+enum nl_op {
+	NL_FDB_REPLACE = 0,    /* RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE */
+	NL_FDB_APPEND,         /* RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND (flood list entries) */
+	NL_FDB_DEL,            /* RTM_DELNEIGH */
+};
+
+struct nl_hooks {
+	/* A link appeared, changed, or (deleted) went away. Also called for every link by a dump. */
+	void (*link)(void *ctx, const struct nl_link *l, bool deleted);
+	/* An FDB entry appeared/changed or (deleted) went away. Also called for every entry by a dump. */
+	void (*fdb)(void *ctx, const struct nl_fdb *f, bool deleted);
+	/* Events were lost (ENOBUFS): the agent must dump again and reconcile. */
+	void (*overflow)(void *ctx);
+	/* The kernel refused a request; err is a positive errno. */
+	void (*refused)(void *ctx, enum nl_op op, const struct nl_fdb *f, int err);
+	void *ctx;
+};
+
+/* Open the event socket (link + neighbour groups, receive buffer of rcvbuf bytes, forced when
+ * root) and the request socket, watched on loop. NULL with errno set on failure. loop may be NULL
+ * (benchmarks): nothing is watched, events are not read, nl_flush/nl_drain read the acks.
+ * Hooks may queue and flush, but must not call nl_close. */
+struct nl *nl_open(struct ev_loop *loop, const struct nl_hooks *h, size_t rcvbuf);
+/* Close both sockets; requests not yet acknowledged are dropped. */
+void nl_close(struct nl *nl);
+/* Dump every link through hooks.link, synchronously. 0, or -1 with errno. */
+int nl_dump_links(struct nl *nl);
+/* Dump every AF_BRIDGE FDB entry through hooks.fdb, synchronously. 0, or -1 with errno. */
+int nl_dump_fdb(struct nl *nl);
+/* Queue one FDB request; the caller sets flags and state (see netlink/fdb.c for the encodings
+ * evpnd uses). Sent by nl_flush, many per sendmsg. -1 when memory runs out. */
+int nl_fdb_queue(struct nl *nl, enum nl_op op, const struct nl_fdb *f);
+/* Send queued requests in batches; acknowledgements are read as they arrive and each failure is
+ * reported once through hooks.refused. Call once per loop iteration. */
+void nl_flush(struct nl *nl);
+/* Requests queued or sent and not yet acknowledged. */
+size_t nl_pending(const struct nl *nl);
+/* Wait (up to timeout_ms) until every request is acknowledged: for tests, benchmarks and exit. */
+int nl_drain(struct nl *nl, int timeout_ms);
+
+#endif

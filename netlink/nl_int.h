@@ -1,0 +1,67 @@
+/* Internals shared by the netlink/ sources (and the parsing tests): the handle, the request
+ * ring, and the pure parse/encode functions between rtnetlink messages and nl.h value types. */
+#ifndef EVPND_NETLINK_NL_INT_H
+#define EVPND_NETLINK_NL_INT_H
+
+#include <ev.h>
+#include <libmnl/libmnl.h>
+
+#include "nl.h"
+
+/* Requests per sendmsg and sendmsgs in flight: 8 x 256 acks must fit in the request socket's
+ * receive buffer (an ack costs about 1 KiB of truesize), hence NL_REQ_RCVBUF. */
+#define NL_BATCH_MAX 256
+#define NL_BATCH_BYTES 65536
+#define NL_WINDOW (8 * NL_BATCH_MAX)
+#define NL_REQ_RCVBUF (8u << 20)
+/* The largest FDB request nl_fdb_encode writes (header, ndmsg, every attribute), rounded up. */
+#define NL_FDB_REQ_MAX 160
+#define NL_RX_BYTES 65536
+
+/* A queued or in-flight request: a copy of the entry, so a refusal can name it. */
+struct nl_req {
+	struct nl_fdb f;
+	uint8_t op;            /* enum nl_op */
+};
+
+struct nl {
+	struct ev_loop *loop;
+	struct nl_hooks h;
+	struct mnl_socket *evs;   /* events: RTNLGRP_LINK, RTNLGRP_NEIGH */
+	struct mnl_socket *reqs;  /* FDB requests and their acks */
+	struct mnl_socket *dumps; /* synchronous dumps, so their replies never mix with acks */
+	uint32_t req_portid;
+	uint32_t dump_portid;
+	uint32_t dump_seq;
+	ev_io ev_w;
+	ev_io req_w;
+	/* The request ring: positions are ever-increasing counters masked into ring[cap]. A request's
+	 * netlink sequence number is its position (truncated to 32 bits), so an ack finds its copy
+	 * without a lookup. [head, sent) is in flight, [sent, tail) is queued. */
+	struct nl_req *ring;
+	uint64_t cap;             /* power of two */
+	uint64_t head, sent, tail;
+	uint8_t *txbuf;           /* NL_BATCH_BYTES + NL_FDB_REQ_MAX */
+	uint8_t *rxbuf;           /* NL_RX_BYTES: events */
+	uint8_t *ackbuf;          /* NL_RX_BYTES: acks (a hook may flush while events are parsed) */
+	uint8_t *dumpbuf;         /* NL_RX_BYTES: dumps (a hook may dump while events are parsed) */
+	bool in_acks;             /* nl_acks_read is running: a hook's nl_flush only sends */
+};
+
+/* Parse an RTM_NEWLINK/RTM_DELLINK message: 0 ok, -1 malformed (ignore it). */
+int nl_link_parse(const struct nlmsghdr *nlh, struct nl_link *l);
+/* Parse an RTM_NEWNEIGH/RTM_DELNEIGH message: 0 ok, 1 not AF_BRIDGE, -1 malformed (ignore it). */
+int nl_fdb_parse(const struct nlmsghdr *nlh, struct nl_fdb *f);
+/* Encode one FDB request at buf (cap bytes, NLMSG-aligned) with sequence seq: its length, or -1
+ * when it does not fit or op is unknown. */
+int nl_fdb_encode(void *buf, size_t cap, enum nl_op op, const struct nl_fdb *f, uint32_t seq);
+/* Hand every message of one received datagram to the link and fdb hooks. */
+void nl_dispatch(struct nl *nl, const void *buf, size_t len);
+
+/* The request ring (batch.c). */
+int nl_ring_init(struct nl *nl);
+void nl_ring_free(struct nl *nl);
+/* Read every ack waiting on the request socket, report refusals, then send more. */
+void nl_acks_read(struct nl *nl);
+
+#endif

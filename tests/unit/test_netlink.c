@@ -1,0 +1,458 @@
+/* netlink/ against the real kernel, in a private network namespace made by this process (the
+ * `ip` and `bridge` children inherit it; it vanishes with the process). Skipped without the right. */
+#define _GNU_SOURCE /* unshare, CLONE_NEWNET */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <ev.h>
+#include <linux/neighbour.h>
+
+#include "nl.h"
+
+#define MAX_FDB 40000
+
+static bool have_ns;
+static struct ev_loop *loop;
+static struct nl *nl;
+
+/* What the hooks saw since the last reset. */
+static struct nl_link links[64];
+static bool link_deleted[64];
+static int nlinks;
+static struct nl_fdb fdbs[MAX_FDB];
+static bool fdb_deleted[MAX_FDB];
+static int nfdbs;
+static int overflows;
+static struct { enum nl_op op; struct nl_fdb f; int err; } refusals[16];
+static int nrefusals;
+
+static void on_link(void *ctx, const struct nl_link *l, bool deleted)
+{
+	if (nlinks < 64) {
+		link_deleted[nlinks] = deleted;
+		links[nlinks++] = *l;
+	}
+}
+
+static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
+{
+	if (nfdbs < MAX_FDB) {
+		fdb_deleted[nfdbs] = deleted;
+		fdbs[nfdbs++] = *f;
+	}
+}
+
+static void on_overflow(void *ctx)
+{
+	overflows++;
+}
+
+static void on_refused(void *ctx, enum nl_op op, const struct nl_fdb *f, int err)
+{
+	if (nrefusals < 16) {
+		refusals[nrefusals].op = op;
+		refusals[nrefusals].f = *f;
+		refusals[nrefusals++].err = err;
+	}
+}
+
+static void reset(void)
+{
+	nlinks = nfdbs = overflows = nrefusals = 0;
+}
+
+static int sh(const char *cmd)
+{
+	int r = system(cmd);
+	return r == 0 ? 0 : -1;
+}
+
+/* Run the loop until cond() holds or about a second has passed. */
+static bool run_until(bool (*cond)(void))
+{
+	int i;
+
+	for (i = 0; i < 100 && !cond(); i++) {
+		ev_run(loop, EVRUN_NOWAIT);
+		if (!cond())
+			ev_sleep(0.01);
+	}
+	return cond();
+}
+
+static int ifindex(const char *name)
+{
+	return (int)if_nametoindex(name);
+}
+
+static struct nl_addr v4(const char *s)
+{
+	struct nl_addr a = { .af = AF_INET };
+	inet_pton(AF_INET, s, a.a);
+	return a;
+}
+
+static struct nl_addr v6(const char *s)
+{
+	struct nl_addr a = { .af = AF_INET6 };
+	inet_pton(AF_INET6, s, a.a);
+	return a;
+}
+
+static const uint8_t mac_remote[6] = { 2, 0, 0, 0, 0, 2 };
+static const uint8_t mac_zero[6];
+
+/* A remote MAC the way FRR installs it (shared/wire.md). */
+static struct nl_fdb remote(const uint8_t mac[6], const char *dev, const char *bridge, struct nl_addr dst)
+{
+	struct nl_fdb f = { 0 };
+	f.ifindex = ifindex(dev);
+	f.master = ifindex(bridge);
+	memcpy(f.mac, mac, 6);
+	f.state = NUD_REACHABLE;
+	f.flags = NTF_SELF | NTF_MASTER | NTF_EXT_LEARNED;
+	f.dst = dst;
+	f.protocol = 186;
+	return f;
+}
+
+static struct nl_fdb flood(const char *dev, struct nl_addr dst)
+{
+	struct nl_fdb f = { 0 };
+	f.ifindex = ifindex(dev);
+	f.state = NUD_NOARP | NUD_PERMANENT;
+	f.flags = NTF_SELF;
+	f.dst = dst;
+	return f;
+}
+
+/* Count the dumped entries with this MAC on ifindex having all of flags, dst when given, and
+ * master when not -1 (the bridge's entries carry NDA_MASTER, the VXLAN device's carry NTF_SELF). */
+static int dumped(const uint8_t mac[6], int ifi, uint8_t flags, const struct nl_addr *dst, int master)
+{
+	int i, n = 0;
+
+	reset();
+	assert_int_equal(nl_dump_fdb(nl), 0);
+	for (i = 0; i < nfdbs; i++) {
+		const struct nl_fdb *f = &fdbs[i];
+		if (memcmp(f->mac, mac, 6) || f->ifindex != ifi || (f->flags & flags) != flags)
+			continue;
+		if (dst && (f->dst.af != dst->af || memcmp(f->dst.a, dst->a, 16)))
+			continue;
+		if (master != -1 && f->master != master)
+			continue;
+		n++;
+	}
+	return n;
+}
+
+/* How many lines of `bridge fdb show dev <dev>` contain needle. */
+static int bridge_lines(const char *dev, const char *needle)
+{
+	char cmd[128], line[512];
+	FILE *p;
+	int n = 0;
+
+	snprintf(cmd, sizeof(cmd), "bridge fdb show dev %s", dev);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p))
+		if (strstr(line, needle))
+			n++;
+	pclose(p);
+	return n;
+}
+
+static int group_setup(void **state)
+{
+	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL };
+
+	if (unshare(CLONE_NEWNET) < 0) {
+		fprintf(stderr, "unshare(CLONE_NEWNET): %s: skipping\n", strerror(errno));
+		return 0;
+	}
+	have_ns = true;
+	if (sh("ip link add br0 type bridge && "
+	       "ip link add vx0 type vxlan id 100 local 10.0.0.1 dstport 4789 nolearning && "
+	       "ip link set vx0 master br0 && "
+	       "ip link add vp0 type veth peer name vp1 && ip link set vp0 master br0 && "
+	       "ip link add br6 type bridge && "
+	       "ip link add vx6 type vxlan id 200 local fd00::1 dstport 4789 nolearning && "
+	       "ip link set vx6 master br6 && "
+	       "for d in br0 vx0 vp0 vp1 br6 vx6; do ip link set $d up || exit 1; done") < 0)
+		return -1;
+	loop = ev_loop_new(EVFLAG_AUTO);
+	nl = nl_open(loop, &h, 64u << 20);
+	return nl ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	nl_close(nl);
+	if (loop)
+		ev_loop_destroy(loop);
+	return 0;
+}
+
+static void need_ns(void)
+{
+	if (!have_ns)
+		skip();
+	reset();
+}
+
+static const struct nl_link *find_link(const char *name)
+{
+	int i;
+
+	for (i = nlinks - 1; i >= 0; i--)
+		if (strcmp(links[i].name, name) == 0)
+			return &links[i];
+	return NULL;
+}
+
+static void test_dump_links(void **state)
+{
+	const struct nl_link *br, *vx, *vp, *vx6;
+	uint8_t local[4] = { 10, 0, 0, 1 };
+
+	need_ns();
+	assert_int_equal(nl_dump_links(nl), 0);
+	br = find_link("br0");
+	vx = find_link("vx0");
+	vp = find_link("vp0");
+	vx6 = find_link("vx6");
+	assert_non_null(br);
+	assert_non_null(vx);
+	assert_non_null(vp);
+	assert_non_null(vx6);
+	assert_int_equal(br->kind, NL_LINK_BRIDGE);
+	assert_int_equal(br->ifindex, ifindex("br0"));
+	assert_true(br->up);
+	assert_int_equal(vx->kind, NL_LINK_VXLAN);
+	assert_int_equal(vx->vni, 100);
+	assert_int_equal(vx->local.af, AF_INET);
+	assert_memory_equal(vx->local.a, local, 4);
+	assert_int_equal(vx->dstport, 4789);
+	assert_false(vx->learning);
+	assert_false(vx->external);
+	assert_int_equal(vx->master, br->ifindex);
+	assert_true(vx->up);
+	assert_int_equal(vp->kind, NL_LINK_OTHER);
+	assert_int_equal(vp->master, br->ifindex);
+	assert_int_equal(vx6->vni, 200);
+	assert_int_equal(vx6->local.af, AF_INET6);
+	assert_memory_equal(vx6->local.a, v6("fd00::1").a, 16);
+	assert_int_equal(vx6->master, ifindex("br6"));
+}
+
+static bool seen_local_mac(void)
+{
+	static const uint8_t m[6] = { 2, 0, 0, 0, 0, 1 };
+	int i;
+
+	for (i = 0; i < nfdbs; i++)
+		if (!memcmp(fdbs[i].mac, m, 6) && !fdb_deleted[i])
+			return true;
+	return false;
+}
+
+static void test_fdb_event_and_dump(void **state)
+{
+	static const uint8_t m[6] = { 2, 0, 0, 0, 0, 1 };
+	const struct nl_fdb *f = NULL;
+	int i;
+
+	need_ns();
+	assert_int_equal(sh("bridge fdb add 02:00:00:00:00:01 dev vp0 master static"), 0);
+	assert_true(run_until(seen_local_mac));
+	for (i = 0; i < nfdbs; i++)
+		if (!memcmp(fdbs[i].mac, m, 6))
+			f = &fdbs[i];
+	assert_non_null(f);
+	assert_int_equal(f->ifindex, ifindex("vp0"));
+	assert_int_equal(f->master, ifindex("br0"));
+	assert_int_equal(f->state, NUD_NOARP);
+	/* the bridge reports its entries with NDA_MASTER, not NTF_MASTER */
+	assert_int_equal(f->flags & NTF_SELF, 0);
+	assert_int_equal(dumped(m, ifindex("vp0"), 0, NULL, ifindex("br0")), 1);
+}
+
+static void test_remote_replace_del(void **state)
+{
+	struct nl_addr d2 = v4("10.0.0.2"), d3 = v4("10.0.0.3");
+	struct nl_fdb f;
+	int vx = ifindex("vx0");
+
+	need_ns();
+	f = remote(mac_remote, "vx0", "br0", d2);
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_REPLACE, &f), 0);
+	assert_int_equal(nl_pending(nl), 1);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nl_pending(nl), 0);
+	assert_int_equal(nrefusals, 0);
+	assert_int_equal(bridge_lines("vx0", "02:00:00:00:00:02 dst 10.0.0.2 self extern_learn"), 1);
+	assert_int_equal(bridge_lines("vx0", "02:00:00:00:00:02 extern_learn master br0"), 1);
+	assert_int_equal(dumped(mac_remote, vx, NTF_SELF | NTF_EXT_LEARNED, &d2, -1), 1);
+	assert_int_equal(dumped(mac_remote, vx, NTF_EXT_LEARNED, NULL, ifindex("br0")), 1);
+
+	/* a new VTEP replaces both entries in place */
+	f.dst = d3;
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_REPLACE, &f), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 0);
+	assert_int_equal(bridge_lines("vx0", "02:00:00:00:00:02 dst 10.0.0.3 self extern_learn"), 1);
+	assert_int_equal(bridge_lines("vx0", "02:00:00:00:00:02 dst 10.0.0.2"), 0);
+	assert_int_equal(bridge_lines("vx0", "02:00:00:00:00:02 extern_learn master br0"), 1);
+	assert_int_equal(dumped(mac_remote, vx, NTF_SELF, &d3, -1), 1);
+	assert_int_equal(dumped(mac_remote, vx, NTF_SELF, &d2, -1), 0);
+
+	/* deleted with the same flags: both go */
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_DEL, &f), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 0);
+	assert_int_equal(bridge_lines("vx0", "02:00:00:00:00:02"), 0);
+	assert_int_equal(dumped(mac_remote, vx, 0, NULL, -1), 0);
+}
+
+static void test_flood_entries(void **state)
+{
+	struct nl_addr d2 = v4("10.0.0.2"), d3 = v4("10.0.0.3");
+	struct nl_fdb a = flood("vx0", d2), b = flood("vx0", d3);
+	int vx = ifindex("vx0");
+
+	need_ns();
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_APPEND, &a), 0);
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_APPEND, &b), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 0);
+	assert_int_equal(bridge_lines("vx0", "00:00:00:00:00:00 dst"), 2);
+	assert_int_equal(bridge_lines("vx0", "00:00:00:00:00:00 dst 10.0.0.3 self permanent"), 1);
+	assert_int_equal(dumped(mac_zero, vx, NTF_SELF, &d2, -1), 1);
+	assert_int_equal(dumped(mac_zero, vx, NTF_SELF, &d3, -1), 1);
+
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_DEL, &a), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 0);
+	assert_int_equal(bridge_lines("vx0", "00:00:00:00:00:00 dst"), 1);
+	assert_int_equal(dumped(mac_zero, vx, NTF_SELF, &d2, -1), 0);
+	assert_int_equal(dumped(mac_zero, vx, NTF_SELF, &d3, -1), 1);
+
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_DEL, &b), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(bridge_lines("vx0", "00:00:00:00:00:00 dst"), 0);
+}
+
+static void test_refused(void **state)
+{
+	static const uint8_t m[6] = { 2, 0, 0, 0, 0, 0x77 };
+	struct nl_fdb bad = remote(m, "vx0", "br0", v4("10.0.0.2"));
+	struct nl_fdb gone = remote(m, "vx0", "br0", v4("10.0.0.2"));
+	struct nl_fdb good = remote(mac_remote, "vx0", "br0", v4("10.0.0.9"));
+
+	need_ns();
+	bad.ifindex = 9999;
+	/* the good one in between shows a refusal does not stop the rest of the batch */
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_REPLACE, &bad), 0);
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_REPLACE, &good), 0);
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_DEL, &gone), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 2);
+	assert_int_equal(refusals[0].op, NL_FDB_REPLACE);
+	assert_int_equal(refusals[0].f.ifindex, 9999);
+	assert_memory_equal(refusals[0].f.mac, m, 6);
+	assert_int_equal(refusals[0].err, ENODEV);
+	assert_int_equal(refusals[1].op, NL_FDB_DEL);
+	assert_int_equal(refusals[1].f.ifindex, ifindex("vx0"));
+	assert_int_equal(refusals[1].err, ENOENT);
+	assert_int_equal(bridge_lines("vx0", "02:00:00:00:00:02 dst 10.0.0.9 self extern_learn"), 1);
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_DEL, &good), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 2);
+}
+
+static void test_ipv6_dst(void **state)
+{
+	struct nl_addr d = v6("fd00::2");
+	struct nl_fdb f = remote(mac_remote, "vx6", "br6", d);
+	struct nl_fdb fl = flood("vx6", v6("fd00::3"));
+
+	need_ns();
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_REPLACE, &f), 0);
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_APPEND, &fl), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 0);
+	assert_int_equal(bridge_lines("vx6", "02:00:00:00:00:02 dst fd00::2 self extern_learn"), 1);
+	assert_int_equal(bridge_lines("vx6", "00:00:00:00:00:00 dst fd00::3 self permanent"), 1);
+	assert_int_equal(dumped(mac_remote, ifindex("vx6"), NTF_SELF, &d, -1), 1);
+}
+
+static void test_10k_replaces(void **state)
+{
+	struct nl_fdb f = remote(mac_remote, "vx0", "br0", v4("10.0.0.2"));
+	int i, n = 10000, found = 0, vx = ifindex("vx0");
+
+	need_ns();
+	for (i = 0; i < n; i++) {
+		f.mac[0] = 0x02;
+		f.mac[3] = 0x10;
+		f.mac[4] = (uint8_t)(i >> 8);
+		f.mac[5] = (uint8_t)i;
+		assert_int_equal(nl_fdb_queue(nl, NL_FDB_REPLACE, &f), 0);
+	}
+	assert_int_equal(nl_pending(nl), n);
+	assert_int_equal(nl_drain(nl, 20000), 0);
+	assert_int_equal(nl_pending(nl), 0);
+	assert_int_equal(nrefusals, 0);
+	reset();
+	assert_int_equal(nl_dump_fdb(nl), 0);
+	for (i = 0; i < nfdbs; i++)
+		if (fdbs[i].ifindex == vx && fdbs[i].mac[3] == 0x10 && (fdbs[i].flags & NTF_SELF) &&
+		    fdbs[i].dst.af == AF_INET)
+			found++;
+	assert_int_equal(found, n);
+}
+
+static bool seen_vx_delete(void)
+{
+	int i;
+
+	for (i = 0; i < nlinks; i++)
+		if (link_deleted[i] && strcmp(links[i].name, "vxdel") == 0)
+			return true;
+	return false;
+}
+
+static void test_link_delete_event(void **state)
+{
+	need_ns();
+	assert_int_equal(sh("ip link add vxdel type vxlan id 300 local 10.0.0.1 dstport 4789"), 0);
+	assert_int_equal(sh("ip link del vxdel"), 0);
+	assert_true(run_until(seen_vx_delete));
+	assert_int_equal(overflows, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dump_links),
+		cmocka_unit_test(test_fdb_event_and_dump),
+		cmocka_unit_test(test_remote_replace_del),
+		cmocka_unit_test(test_flood_entries),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_ipv6_dst),
+		cmocka_unit_test(test_10k_replaces),
+		cmocka_unit_test(test_link_delete_event),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
