@@ -279,11 +279,16 @@ void peer_accept(struct peer *p, int fd)
 	static const struct bgp_err collision = { .code = ERR_CEASE, .subcode = ERR_CEASE_COLLISION };
 	struct conn *c;
 
-	if (p->admin_down || p->st == ST_IDLE) {
-		/* RFC 4271: Idle refuses connections; ours follows after the backoff */
-		bgp_log(LOG_DEBUG, "peer %s: connection refused in idle", p->name);
+	if (p->admin_down) {
+		bgp_log(LOG_DEBUG, "peer %s: connection refused: administratively down", p->name);
 		conn_reject(fd, NULL);
 		return;
+	}
+	if (p->st == ST_IDLE) {
+		/* The neighbor is ready now: refusing it until our backoff ends makes two restarted
+		 * speakers with the same backoff knock in turn for many seconds. Start at once. */
+		ev_timer_stop(p->bgp->loop, &p->retry);
+		peer_fsm(p, EV_START);
 	}
 	if (p->est) {
 		bgp_log(LOG_INFO, "peer %s: incoming connection while established, closing", p->name);
