@@ -264,6 +264,12 @@ static int g_restart_time(struct loader *ld, const char *val)
 	return 0;
 }
 
+/* Seconds after start-up before stale kernel entries are removed without every End-of-RIB. */
+static int g_converge_timeout(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 3600, &ld->cfg->converge_timeout);
+}
+
 static const struct keydef global_keys[] = {
 	{"asn", g_asn, false},
 	{"router-id", g_router_id, false},
@@ -275,6 +281,7 @@ static const struct keydef global_keys[] = {
 	{"cluster-id", g_cluster_id, false},
 	{"graceful-restart", g_graceful_restart, false},
 	{"restart-time", g_restart_time, false},
+	{"converge-timeout", g_converge_timeout, false},
 	{NULL, NULL, false},
 };
 
@@ -672,6 +679,7 @@ static void set_defaults(struct config *cfg, const char *path)
 	cfg->g.connect_retry = 3;
 	cfg->g.graceful_restart = true;
 	cfg->g.restart_time = 120;
+	cfg->converge_timeout = 10;
 }
 
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen)

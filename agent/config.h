@@ -32,6 +32,7 @@ struct config {
 	struct bgp_global g;
 	char control_socket[108];
 	struct ipaddr vtep_ip;    /* [global] vtep-ip: af 0 when unset */
+	uint32_t converge_timeout; /* [global] converge-timeout: seconds to wait for End-of-RIB (10) */
 	struct cfg_neighbor *nbr;
 	unsigned nnbr;
 	struct cfg_vni *vni;

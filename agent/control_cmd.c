@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "evpn.h"
 #include "family.h"
+#include "glue.h"
 #include "originate.h"
 #include "req_field.h"
 #include "route_json.h"
@@ -282,6 +283,14 @@ static void cmd_watch(struct ctl_client *cl, struct daemon *d, struct json_objec
 	ctl_watch(cl, mask);
 }
 
+/* ---- show-vnis ---- */
+
+static void cmd_show_vnis(struct ctl_client *cl, struct daemon *d, struct json_object *req)
+{
+	(void)req;
+	ctl_reply_ok(cl, d->glue ? glue_show_vnis(d->glue) : json_object_new_array());
+}
+
 /* ---- dispatch ---- */
 
 struct ctl_cmd {
@@ -293,6 +302,7 @@ struct ctl_cmd {
 static const struct ctl_cmd cmds[] = {
 	{ "show-neighbors", cmd_show_neighbors, { NULL } },
 	{ "show-routes", cmd_show_routes, { "family", "vni", NULL } },
+	{ "show-vnis", cmd_show_vnis, { NULL } },
 	{ "add-macadv", cmd_add_macadv,
 	  { "mac", "ip", "vni", "rd", "rt", "nexthop", "etag", "seq", "sticky", NULL } },
 	{ "del-macadv", cmd_del_macadv, { "mac", "ip", "vni", "rd", "etag", NULL } },

@@ -6,6 +6,7 @@
 #include "config.h"
 
 struct control;
+struct glue;
 
 #ifndef EVPND_VERSION
 #define EVPND_VERSION "0.1.0" /* keep in step with project() in CMakeLists.txt */
@@ -16,6 +17,7 @@ struct daemon {
 	struct ev_loop *loop;
 	struct bgp *bgp;
 	struct control *ctl;
+	struct glue *glue;        /* the kernel side (NULL before it starts) */
 };
 
 #endif

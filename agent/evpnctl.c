@@ -185,6 +185,8 @@ static int handle_reply(struct conn *c, const char *path, enum ctl_view view, bo
 		ctl_print_neighbors(stdout, data);
 	else if (view == VIEW_ROUTES)
 		ctl_print_routes(stdout, data);
+	else if (view == VIEW_VNIS)
+		ctl_print_vnis(stdout, data);
 	json_object_put(reply);
 	if (fflush(stdout) == EOF) {
 		fprintf(stderr, "evpnctl: writing output: %s\n", strerror(errno));

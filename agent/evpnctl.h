@@ -13,6 +13,7 @@ enum ctl_view {
 	VIEW_NEIGHBORS,
 	VIEW_ROUTES,
 	VIEW_WATCH,      /* a stream of events follows the reply */
+	VIEW_VNIS,
 };
 
 /* Build the request for the command words argv[0..argc). Returns the request, or NULL after writing
@@ -25,6 +26,8 @@ void ctl_help(FILE *f);
 
 /* Print show-neighbors data as a table. */
 void ctl_print_neighbors(FILE *f, struct json_object *data);
+/* Print show-vnis data as a table. */
+void ctl_print_vnis(FILE *f, struct json_object *data);
 /* Print show-routes data as tables, EVPN first, then opaque. */
 void ctl_print_routes(FILE *f, struct json_object *data);
 

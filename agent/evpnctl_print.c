@@ -7,7 +7,7 @@
 
 #include "evpnctl.h"
 
-#define MAXCOL 8
+#define MAXCOL 12 /* show vnis has 10 columns */
 
 /* A table of strings; every cell is owned by it. */
 struct table {
@@ -132,6 +132,55 @@ void ctl_print_neighbors(FILE *f, struct json_object *data)
 		row[5] = rc;
 		row[6] = ac;
 		row[7] = ad;
+		table_row(&t, row);
+	}
+	table_print(f, &t, right);
+	table_free(&t);
+}
+
+void ctl_print_vnis(FILE *f, struct json_object *data)
+{
+	static const char *const head[] = { "VNI", "VXLAN", "Bridge", "VTEP", "RD", "RT", "State",
+					    "Local", "Remote", "Flood" };
+	static const bool right[] = { true, false, false, false, false, false, false, true, true, false };
+	struct table t = { .ncol = 10 };
+	size_t n = json_object_is_type(data, json_type_array) ? json_object_array_length(data) : 0;
+
+	table_row(&t, head);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(data, i);
+		char vni[16], loc[16], rem[16], rts[256] = "", flood[512] = "";
+		const char *row[10];
+		struct json_object *lists[2] = { get(o, "rt"), get(o, "flood") };
+		char *bufs[2] = { rts, flood };
+		size_t caps[2] = { sizeof rts, sizeof flood };
+
+		for (int k = 0; k < 2; k++) {
+			size_t m = json_object_is_type(lists[k], json_type_array)
+				   ? json_object_array_length(lists[k]) : 0, len = 0;
+			for (size_t j = 0; j < m && len < caps[k]; j++) {
+				int w = snprintf(bufs[k] + len, caps[k] - len, "%s%s", j ? "," : "",
+						 json_object_get_string(json_object_array_get_idx(lists[k], j)));
+				if (w < 0)
+					break;
+				len += (size_t)w;
+			}
+			if (!m)
+				snprintf(bufs[k], caps[k], "-");
+		}
+		snprintf(vni, sizeof vni, "%" PRId64, num(o, "vni"));
+		snprintf(loc, sizeof loc, "%" PRId64, num(o, "local_macs"));
+		snprintf(rem, sizeof rem, "%" PRId64, num(o, "remote_macs"));
+		row[0] = vni;
+		row[1] = str(o, "vxlan", "?");
+		row[2] = str(o, "bridge", "-");
+		row[3] = str(o, "vtep_ip", "-");
+		row[4] = str(o, "rd", "-");
+		row[5] = rts;
+		row[6] = str(o, "state", "?");
+		row[7] = loc;
+		row[8] = rem;
+		row[9] = flood;
 		table_row(&t, row);
 	}
 	table_print(f, &t, right);

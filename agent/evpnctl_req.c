@@ -19,6 +19,7 @@ static const char *const usage_lines[][3] = {
 	/* first word, second word, the rest */
 	{ "show", "neighbors", "" },
 	{ "show", "routes", "[evpn|opaque] [vni N]" },
+	{ "show", "vnis", "" },
 	{ "add", "macadv",
 	  "MAC [IP] vni N [rd RD] [rt RT]... [nexthop IP] [etag N] [seq N] [sticky]" },
 	{ "del", "macadv", "MAC [IP] vni N [rd RD] [etag N]" },
@@ -64,6 +65,8 @@ void ctl_help(FILE *f)
 		fprintf(f, "  %s %s%s%s\n", u[0], u[1], u[2][0] ? " " : "", u[2]);
 	}
 	fputs("\n"
+	      "  show vnis     the VNIs found in the kernel: VXLAN device, bridge, VTEP, RD, RTs, state,\n"
+	      "                local and remote MAC counts, flood list\n"
 	      "  show routes   the RIB: every path, best marked \"*>\"; vni N keeps the EVPN routes of VNI N\n"
 	      "  add/del       originate or withdraw a local route (macadv: RFC 7432 type 2, multicast:\n"
 	      "                type 3 with a PMSI ingress-replication tunnel, key: GoBGP's opaque family)\n"
@@ -318,8 +321,17 @@ static int show(struct json_object *req, int argc, char **argv, enum ctl_view *v
 		}
 		return 0;
 	}
+	if (argc >= 1 && (strcmp(argv[0], "vnis") == 0 || strcmp(argv[0], "vni") == 0)) {
+		if (argc > 1) {
+			*usage = true;
+			return fail("unexpected \"%s\"", argv[1]);
+		}
+		json_object_object_add(req, "cmd", json_object_new_string("show-vnis"));
+		*view = VIEW_VNIS;
+		return 0;
+	}
 	*usage = true;
-	return fail("show what? (neighbors or routes)");
+	return fail("show what? (neighbors, routes or vnis)");
 }
 
 struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool *usage)

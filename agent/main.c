@@ -12,9 +12,12 @@
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
+#include "glue.h"
 #include "log.h"
 
 #define DEFAULT_CONFIG "/etc/evpnd/evpnd.conf"
+/* The event socket's receive buffer: a burst of 100k FDB changes must not overflow it. */
+#define NL_RCVBUF (64u << 20)
 
 enum { OPT_CHECK_CONFIG = 256 };
 
@@ -66,6 +69,8 @@ static void on_best_changed(void *ctx, int fam, const uint8_t *nlri, size_t len,
 			    const struct ipaddr *src)
 {
 	struct daemon *d = ctx;
+	if (d->glue)
+		glue_best_changed(d->glue, fam, nlri, len, a, src);
 	if (d->ctl)
 		control_notify(d->ctl, fam, nlri, len, a, src);
 }
@@ -82,6 +87,8 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	struct daemon *d = w->data;
 	(void)revents;
 	log_msg(LOG_NOTICE, "received %s, stopping", w->signum == SIGINT ? "SIGINT" : "SIGTERM");
+	if (d->glue)
+		d->glue->stopping = true; /* the kernel FDB stays as it is for the next start */
 	bgp_stop(d->bgp);
 	if (d->ctl) {
 		control_close(d->ctl);
@@ -104,11 +111,10 @@ static int check_config(const char *path)
 }
 
 /* Build the speaker from the configuration; -1 (logged) on failure. */
-static int start_speaker(struct daemon *d)
+static int create_speaker(struct daemon *d)
 {
 	static const struct bgp_hooks hooks_tmpl = {on_best_changed, on_peer_state, NULL};
 	struct bgp_hooks hooks = hooks_tmpl;
-	char buf[IPADDR_STRLEN + 10];
 
 	hooks.ctx = d;
 	d->bgp = bgp_new(d->loop, &d->cfg.g, &hooks);
@@ -116,6 +122,14 @@ static int start_speaker(struct daemon *d)
 		log_msg(LOG_ERR, "cannot create the BGP speaker: out of memory");
 		return -1;
 	}
+	return 0;
+}
+
+/* Add the neighbors and start the speaker; -1 (logged) on failure. */
+static int start_speaker(struct daemon *d)
+{
+	char buf[IPADDR_STRLEN + 10];
+
 	for (unsigned i = 0; i < d->cfg.nnbr; i++) {
 		if (bgp_neighbor_add(d->bgp, &d->cfg.nbr[i].n)) {
 			/* config_load refuses duplicates, so this is the speaker's own limit */
@@ -138,9 +152,27 @@ static int start_speaker(struct daemon *d)
 	return 0;
 }
 
+/* Netlink: required (evpnd exists to program the kernel FDB). -1 (logged) on failure. */
+static int start_kernel(struct daemon *d, struct glue *g)
+{
+	if (glue_init(g, &d->cfg, d->loop, d->bgp)) {
+		log_msg(LOG_ERR, "cannot set up the VNI table: out of memory");
+		return -1;
+	}
+	d->glue = g;
+	if (glue_start(g, NL_RCVBUF)) {
+		int e = errno;
+		log_msg(LOG_ERR, "cannot use rtnetlink (the bridge FDB and VXLAN devices): %s%s",
+			strerror(e), e == EPERM || e == EACCES ? " (evpnd needs CAP_NET_ADMIN)" : "");
+		return -1;
+	}
+	return 0;
+}
+
 static int run(const char *path, const char *sock)
 {
 	struct daemon d;
+	struct glue glue;
 	char err[512], rid[IPADDR_STRLEN];
 	struct ipaddr rid_a;
 	ev_signal sig_term, sig_int;
@@ -169,7 +201,8 @@ static int run(const char *path, const char *sock)
 	sig_term.data = sig_int.data = &d;
 	ev_signal_start(d.loop, &sig_term);
 	ev_signal_start(d.loop, &sig_int);
-	if (start_speaker(&d))
+	/* the speaker exists before the kernel dump (local MACs become routes), and starts after it */
+	if (create_speaker(&d) || start_kernel(&d, &glue) || start_speaker(&d))
 		goto out;
 	d.ctl = control_open(d.loop, d.cfg.control_socket, &d);
 	if (!d.ctl) {
@@ -188,6 +221,10 @@ out:
 	}
 	if (d.ctl)
 		control_close(d.ctl);
+	if (d.glue) {
+		glue_stop(d.glue);
+		d.glue = NULL;
+	}
 	if (d.bgp)
 		bgp_free(d.bgp);
 	config_free(&d.cfg);

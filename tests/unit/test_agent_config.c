@@ -194,6 +194,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.g.cluster_id, 0);
 	assert_true(cfg.g.graceful_restart);
 	assert_int_equal(cfg.g.restart_time, 120);
+	assert_int_equal(cfg.converge_timeout, 10);
 
 	assert_int_equal(cfg.nnbr, 1);
 	const struct bgp_neighbor *n = &cfg.nbr[0].n;
@@ -259,6 +260,8 @@ static void test_errors(void **state)
 		 "[global] connect-retry: \"0\" is not a number in 1-3600");
 	load_err(MIN_GLOBAL "connect-retry = 3601\n", 4,
 		 "[global] connect-retry: \"3601\" is not a number in 1-3600");
+	load_err(MIN_GLOBAL "converge-timeout = 3601\n", 4,
+		 "[global] converge-timeout: \"3601\" is not a number in 0-3600");
 	load_err(MIN_GLOBAL "restart-time = 4096\n", 4,
 		 "[global] restart-time: \"4096\" is not a number in 1-4095");
 	load_err(MIN_GLOBAL "graceful-restart = maybe\n", 4,
@@ -490,6 +493,21 @@ static void test_long_line(void **state)
 	load_err(text, 5, "line longer than 198 characters");
 }
 
+/* converge-timeout: seconds before stale kernel entries go without every End-of-RIB; 0 is allowed */
+static void test_converge_timeout(void **state)
+{
+	struct config cfg;
+	(void)state;
+	load_ok(MIN_GLOBAL "converge-timeout = 30\n", &cfg);
+	assert_int_equal(cfg.converge_timeout, 30);
+	config_free(&cfg);
+	load_ok(MIN_GLOBAL "converge-timeout = 0\n", &cfg);
+	assert_int_equal(cfg.converge_timeout, 0);
+	config_free(&cfg);
+	load_err(MIN_GLOBAL "converge-timeout = soon\n", 4,
+		 "[global] converge-timeout: \"soon\" is not a number in 0-3600");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,7 +516,7 @@ int main(void)
 		cmocka_unit_test(test_missing),	    cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_route_targets), cmocka_unit_test(test_families),
 		cmocka_unit_test(test_hold_time),   cmocka_unit_test(test_listen),
-		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_long_line),   cmocka_unit_test(test_converge_timeout),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

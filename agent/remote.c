@@ -1,0 +1,351 @@
+/*
+ * Remote installs: the best path of each EVPN route from a peer becomes kernel FDB state on the
+ * VXLAN device of its VNI. Type 2 -> one (VXLAN ifindex, MAC) -> VTEP entry, replaced only when it
+ * changes; type 3 -> a flood entry (VNI, VTEP), reference-counted by the routes that want it.
+ * The RIB is the desired state for MACs (a VNI attaching later walks it); type-3 wants are kept
+ * here because a withdrawal no longer carries the PMSI endpoint.
+ */
+#include <linux/neighbour.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evpn.h"
+#include "glue.h"
+#include "log.h"
+#include "route_json.h"
+
+void remote_mac_req(struct glue *g, enum nl_op op, const struct mac_ent *e)
+{
+	const struct nl_addr *dst = fo_vtep_addr(&g->fo, e->vtep);
+	struct vni *v = vt_by_vxlan(&g->vt, e->ifindex);
+	bool sticky = e->flags & MENT_STICKY;
+	struct nl_fdb f;
+
+	memset(&f, 0, sizeof f);
+	f.ifindex = e->ifindex;
+	f.master = v ? v->bridge : 0;
+	memcpy(f.mac, e->mac, 6);
+	/* the VXLAN driver takes only REACHABLE or PERMANENT; NOARP keeps a sticky one from ageing */
+	f.state = sticky ? NUD_REACHABLE | NUD_NOARP : NUD_REACHABLE;
+	f.flags = NTF_SELF | NTF_MASTER | NTF_EXT_LEARNED | (sticky ? NTF_STICKY : 0);
+	if (dst)
+		f.dst = *dst;
+	g->queued++;
+	if (g->nl && nl_fdb_queue(g->nl, op, &f) < 0)
+		log_msg(LOG_ERR, "netlink request queue: out of memory");
+}
+
+void remote_flood_req(struct glue *g, enum nl_op op, const struct fo_flood *fl)
+{
+	const struct nl_addr *dst = fo_vtep_addr(&g->fo, fl->vtep);
+	struct nl_fdb f;
+
+	memset(&f, 0, sizeof f);
+	f.ifindex = fl->ifindex;
+	f.state = NUD_NOARP | NUD_PERMANENT;
+	f.flags = NTF_SELF;
+	if (dst)
+		f.dst = *dst;
+	g->queued++;
+	if (g->nl && nl_fdb_queue(g->nl, op, &f) < 0)
+		log_msg(LOG_ERR, "netlink request queue: out of memory");
+}
+
+/* Want MAC mac on v at vtep (rdh: the installing route). Writes only what differs. */
+static void mac_install(struct glue *g, struct vni *v, const uint8_t mac[6],
+			const struct ipaddr *nh, bool sticky, uint32_t rdh)
+{
+	struct nl_addr dst;
+	bool created;
+
+	vt_ip_to_addr(nh, &dst);
+	uint16_t vi = fo_vtep(&g->fo, &dst);
+	if (vi == FO_VTEP_NONE)
+		return;
+	struct mac_ent *e = mac_tab_put(&g->fo.macs, v->vxlan, mac, &created);
+	if (!e) {
+		log_msg(LOG_ERR, "out of memory for remote MACs");
+		return;
+	}
+	if (created)
+		v->nremote++;
+	else if (e->vtep == vi && !!(e->flags & MENT_STICKY) == sticky) {
+		e->aux = rdh;
+		e->flags &= (uint8_t)~MENT_STALE; /* adopted at start-up and right: leave it alone */
+		return;
+	}
+	e->vtep = vi;
+	e->aux = rdh;
+	e->flags = (uint8_t)((e->flags & MENT_SEEN) | (sticky ? MENT_STICKY : 0));
+	remote_mac_req(g, NL_FDB_REPLACE, e);
+}
+
+/* No longer wanted by route rdh: remove it if that route installed it. */
+static void mac_remove(struct glue *g, struct vni *v, const uint8_t mac[6], uint32_t rdh)
+{
+	struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, mac);
+	if (!e || e->aux != rdh)
+		return; /* another route (the MAC moved) installed it since, or it is stale */
+	remote_mac_req(g, NL_FDB_DEL, e);
+	mac_tab_del(&g->fo.macs, e);
+	v->nremote--;
+}
+
+static void flood_ref(struct glue *g, struct vni *v, uint16_t vtep)
+{
+	bool created;
+	struct fo_flood *fl = fo_flood_put(&g->fo, v->vxlan, vtep, &created);
+	if (!fl) {
+		log_msg(LOG_ERR, "out of memory for flood entries");
+		return;
+	}
+	if (created || (!fl->refs && !(fl->flags & MENT_STALE)))
+		remote_flood_req(g, NL_FDB_APPEND, fl);
+	fl->flags &= (uint16_t)~MENT_STALE;
+	fl->refs++;
+}
+
+static void flood_unref(struct glue *g, struct vni *v, uint16_t vtep)
+{
+	struct fo_flood *fl = fo_flood_get(&g->fo, v->vxlan, vtep);
+	if (!fl || !fl->refs)
+		return;
+	if (--fl->refs)
+		return;
+	remote_flood_req(g, NL_FDB_DEL, fl);
+	fo_flood_del(&g->fo, fl);
+}
+
+static struct t3_want *t3_find(struct glue *g, const uint8_t *nlri, size_t len)
+{
+	for (size_t i = 0; i < g->nt3; i++)
+		if (g->t3[i].klen == len && !memcmp(g->t3[i].key, nlri, len))
+			return &g->t3[i];
+	return NULL;
+}
+
+static void t3_apply(struct glue *g, const struct t3_want *w, bool want)
+{
+	struct vni *v = vt_by_vni(&g->vt, w->vni);
+	if (!v || !v->attached)
+		return;
+	if (want)
+		flood_ref(g, v, w->vtep);
+	else
+		flood_unref(g, v, w->vtep);
+}
+
+static void type3(struct glue *g, const struct evpn_route *r, const uint8_t *nlri, size_t len,
+		  const struct attrs *a)
+{
+	struct t3_want *old = t3_find(g, nlri, len), nw;
+	uint32_t vni = 0;
+	bool want = false;
+
+	memset(&nw, 0, sizeof nw);
+	if (a && len <= sizeof nw.key) {
+		struct nl_addr dst;
+		struct ipaddr ep = (a->flags & AF_HAS_PMSI) && a->pmsi_ep.af ? a->pmsi_ep : r->orig;
+		if (route_vni(FAM_EVPN, nlri, len, a, &vni) < 0)
+			vni = r->etag; /* no PMSI: some speakers put the VNI in the Ethernet tag */
+		vt_ip_to_addr(&ep, &dst);
+		if (vni && dst.af) {
+			struct vni *v = vt_by_vni(&g->vt, vni);
+			want = !v || ipaddr_cmp(&ep, &v->vtep) != 0; /* never flood to ourselves */
+			memcpy(nw.key, nlri, len);
+			nw.klen = (uint8_t)len;
+			nw.vni = vni;
+			nw.vtep = fo_vtep(&g->fo, &dst);
+			want = want && nw.vtep != FO_VTEP_NONE;
+		}
+	}
+	if (old && want && old->vni == nw.vni && old->vtep == nw.vtep)
+		return;
+	if (old) {
+		t3_apply(g, old, false);
+		*old = g->t3[--g->nt3];
+	}
+	if (!want)
+		return;
+	if (g->nt3 == g->t3cap) {
+		size_t ncap = g->t3cap ? g->t3cap * 2 : 16;
+		struct t3_want *n = realloc(g->t3, ncap * sizeof *n);
+		if (!n) {
+			log_msg(LOG_ERR, "out of memory for type-3 routes");
+			return;
+		}
+		g->t3 = n;
+		g->t3cap = ncap;
+	}
+	g->t3[g->nt3++] = nw;
+	t3_apply(g, &nw, true);
+}
+
+static void type2(struct glue *g, const struct evpn_route *r, const struct attrs *a, bool remote)
+{
+	struct vni *v = vt_by_vni(&g->vt, r->label[0]);
+	uint32_t rdh = fo_rd_hash(r->rd.b), seq;
+	bool sticky = false;
+
+	if (!v || !v->attached)
+		return; /* not a local VNI (yet): attaching walks the RIB */
+	if (!a || !remote || !a->nexthop.af || ipaddr_cmp(&a->nexthop, &v->vtep) == 0) {
+		mac_remove(g, v, r->mac.b, rdh);
+		return;
+	}
+	attrs_mac_mobility(a, &seq, &sticky);
+	mac_install(g, v, r->mac.b, &a->nexthop, sticky, rdh);
+}
+
+void glue_best_changed(struct glue *g, int fam, const uint8_t *nlri, size_t len,
+		       const struct attrs *a, const struct ipaddr *src)
+{
+	struct evpn_route r;
+
+	if (fam != FAM_EVPN || g->stopping || evpn_decode(nlri, len, &r) < 0)
+		return;
+	if (r.type == EVPN_RT_MACIP)
+		type2(g, &r, a, src != NULL);
+	else if (r.type == EVPN_RT_IMET)
+		type3(g, &r, nlri, len, src ? a : NULL);
+}
+
+struct attach_ctx {
+	struct glue *g;
+	struct vni *v;
+};
+
+static void attach_cb(void *ctx, const struct rib_route *rr)
+{
+	struct attach_ctx *w = ctx;
+	struct evpn_route r;
+
+	if (!rr->best || !rr->src || rr->src->kind == SRC_LOCAL)
+		return;
+	if (evpn_decode(rr->nlri, rr->len, &r) < 0 || r.type != EVPN_RT_MACIP || r.label[0] != w->v->vni)
+		return;
+	type2(w->g, &r, rr->a, true);
+}
+
+void remote_vni_attach(struct glue *g, struct vni *v)
+{
+	struct attach_ctx w = { g, v };
+
+	if (g->bgp)
+		rib_walk(bgp_rib(g->bgp), FAM_EVPN, attach_cb, &w);
+	for (size_t i = 0; i < g->nt3; i++)
+		if (g->t3[i].vni == v->vni)
+			flood_ref(g, v, g->t3[i].vtep);
+}
+
+struct detach_ctx {
+	struct glue *g;
+	struct vni *v;
+	bool exists;
+};
+
+static bool detach_cb(void *ctx, struct mac_ent *e)
+{
+	struct detach_ctx *d = ctx;
+	if (e->ifindex != d->v->vxlan)
+		return false;
+	if (d->exists && !d->g->stopping)
+		remote_mac_req(d->g, NL_FDB_DEL, e);
+	return true;
+}
+
+void remote_vni_detach(struct glue *g, struct vni *v)
+{
+	/* a deleted device took its entries with it; one that left its bridge keeps them: remove */
+	struct detach_ctx d = { g, v, vt_link(&g->vt, v->vxlan) != NULL };
+
+	mac_tab_walk(&g->fo.macs, detach_cb, &d);
+	v->nremote = 0;
+	for (size_t i = 0; i < g->fo.nflood;) {
+		if (g->fo.flood[i].ifindex != v->vxlan) {
+			i++;
+			continue;
+		}
+		if (d.exists)
+			remote_flood_req(g, NL_FDB_DEL, &g->fo.flood[i]);
+		fo_flood_del(&g->fo, &g->fo.flood[i]);
+	}
+}
+
+static void lost_push(struct glue *g, int ifindex, const uint8_t *mac, uint16_t vtep, bool flood)
+{
+	if (g->nlost == g->lostcap) {
+		size_t ncap = g->lostcap ? g->lostcap * 2 : 64;
+		struct lost_ent *n = realloc(g->lost, ncap * sizeof *n);
+		if (!n) {
+			g->resync = true; /* the re-dump finds what is missing */
+			return;
+		}
+		g->lost = n;
+		g->lostcap = ncap;
+	}
+	struct lost_ent *l = &g->lost[g->nlost++];
+	memset(l, 0, sizeof *l);
+	l->ifindex = ifindex;
+	if (mac)
+		memcpy(l->mac, mac, 6);
+	l->vtep = vtep;
+	l->flood = flood;
+}
+
+void remote_kernel_event(struct glue *g, struct vni *v, const struct nl_fdb *f, bool deleted)
+{
+	uint16_t vi;
+
+	if (!deleted || g->stopping || !v->attached)
+		return;
+	switch (rc_classify(f)) {
+	case RC_MAC: {
+		struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, f->mac);
+		vi = fo_vtep(&g->fo, &f->dst);
+		if (!e || e->vtep != vi)
+			return;
+		if (e->flags & MENT_STALE) {
+			mac_tab_del(&g->fo.macs, e);
+			v->nremote--;
+			return;
+		}
+		lost_push(g, v->vxlan, f->mac, vi, false); /* flushed (device down) or deleted by hand */
+		return;
+	}
+	case RC_FLOOD: {
+		struct fo_flood *fl;
+		vi = fo_vtep(&g->fo, &f->dst);
+		fl = fo_flood_get(&g->fo, v->vxlan, vi);
+		if (!fl)
+			return;
+		if (fl->refs)
+			lost_push(g, v->vxlan, NULL, vi, true);
+		else
+			fo_flood_del(&g->fo, fl);
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+void remote_put_back(struct glue *g)
+{
+	for (size_t i = 0; i < g->nlost; i++) {
+		const struct lost_ent *l = &g->lost[i];
+		struct vni *v = vt_by_vxlan(&g->vt, l->ifindex);
+		if (!v || !v->attached)
+			continue; /* gone with its device, or detached: nothing to put back */
+		if (l->flood) {
+			struct fo_flood *fl = fo_flood_get(&g->fo, l->ifindex, l->vtep);
+			if (fl && fl->refs)
+				remote_flood_req(g, NL_FDB_APPEND, fl);
+		} else {
+			struct mac_ent *e = mac_tab_get(&g->fo.macs, l->ifindex, l->mac);
+			if (e && e->vtep == l->vtep && !(e->flags & MENT_STALE))
+				remote_mac_req(g, NL_FDB_REPLACE, e);
+		}
+	}
+	g->nlost = 0;
+}

@@ -1,0 +1,318 @@
+/* reconcile.c with remote.c and vni.c: the desired-vs-kernel comparison, start-up adoption of
+ * evpnd's own entries, the sweep at convergence, ENOBUFS re-dumps and withdrawals. No netlink:
+ * requests are counted (glue.queued) and the owned tables inspected. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <linux/neighbour.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "evpn.h"
+#include "glue.h"
+#include "testutil.h"
+#include "wire.h"
+
+#define BR 3
+#define VX 4
+#define PORT 5
+
+static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0xa }, MAC_B[6] = { 0x02, 0, 0, 0, 0, 0xb },
+		     MAC_C[6] = { 0x02, 0, 0, 0, 0, 0xc }, MAC_D[6] = { 0x02, 0, 0, 0, 0, 0xd },
+		     MAC_E[6] = { 0x02, 0, 0, 0, 0, 0xe }, ZERO[6];
+
+static struct nl_addr v4(uint8_t last)
+{
+	struct nl_addr a;
+	memset(&a, 0, sizeof a);
+	a.af = AF_INET;
+	a.a[0] = 10;
+	a.a[1] = 88;
+	a.a[3] = last;
+	return a;
+}
+
+static struct nl_fdb kent(const uint8_t mac[6], uint8_t vtep, uint8_t flags, uint16_t st)
+{
+	struct nl_fdb f;
+	memset(&f, 0, sizeof f);
+	f.ifindex = VX;
+	memcpy(f.mac, mac, 6);
+	f.flags = flags;
+	f.state = st;
+	f.dst = v4(vtep);
+	return f;
+}
+
+static void setup_links(struct glue *g)
+{
+	struct nl_link l;
+
+	memset(&l, 0, sizeof l);
+	l.ifindex = BR;
+	l.kind = NL_LINK_BRIDGE;
+	l.up = true;
+	strcpy(l.name, "br100");
+	vt_link_event(&g->vt, &l, false);
+	memset(&l, 0, sizeof l);
+	l.ifindex = VX;
+	l.kind = NL_LINK_VXLAN;
+	l.master = BR;
+	l.up = true;
+	l.vni = 100;
+	l.local = v4(2);
+	l.dstport = 4789;
+	strcpy(l.name, "vx100");
+	vt_link_event(&g->vt, &l, false);
+}
+
+static void dump(struct glue *g, const struct nl_fdb *ents, size_t n)
+{
+	struct vni *v = vt_by_vxlan(&g->vt, VX);
+	reconcile_begin(g);
+	for (size_t i = 0; i < n; i++)
+		reconcile_kernel_entry(g, v, &ents[i]);
+	reconcile_end(g);
+}
+
+/* A remote type-2 route for mac in VNI 100 from VTEP 10.88.0.last (RD 10.88.0.last:100). */
+static void mac_route(struct glue *g, const uint8_t mac[6], uint8_t last, uint8_t rd_last,
+		      bool withdraw)
+{
+	struct evpn_route r;
+	struct attrs a;
+	struct ipaddr src;
+	uint8_t buf[64];
+	struct wbuf w;
+
+	memset(&r, 0, sizeof r);
+	r.type = EVPN_RT_MACIP;
+	rd_make_ip(&r.rd, 0x0a580000u | rd_last, 100);
+	memcpy(r.mac.b, mac, 6);
+	r.nlabels = 1;
+	r.label[0] = 100;
+	wbuf_init(&w, buf, sizeof buf);
+	assert_int_equal(evpn_encode(&r, &w), 0);
+	memset(&a, 0, sizeof a);
+	a.flags = AF_HAS_NEXT_HOP;
+	ipaddr_from_v4(&a.nexthop, 0x0a580000u | last);
+	ipaddr_from_v4(&src, 0x0a580000u | last);
+	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
+}
+
+static void imet_route(struct glue *g, uint8_t last, bool withdraw)
+{
+	struct evpn_route r;
+	struct attrs a;
+	struct ipaddr src;
+	uint8_t buf[64];
+	struct wbuf w;
+
+	memset(&r, 0, sizeof r);
+	r.type = EVPN_RT_IMET;
+	rd_make_ip(&r.rd, 0x0a580000u | last, 100);
+	ipaddr_from_v4(&r.orig, 0x0a580000u | last);
+	wbuf_init(&w, buf, sizeof buf);
+	assert_int_equal(evpn_encode(&r, &w), 0);
+	memset(&a, 0, sizeof a);
+	a.flags = AF_HAS_NEXT_HOP | AF_HAS_PMSI;
+	a.pmsi_type = PMSI_INGRESS_REPL;
+	a.pmsi_label = 100;
+	a.pmsi_ep = r.orig;
+	a.nexthop = r.orig;
+	src = r.orig;
+	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
+}
+
+static struct config cfg;
+
+static void init(struct glue *g)
+{
+	memset(&cfg, 0, sizeof cfg);
+	cfg.g.asn = 64512;
+	cfg.g.router_id = 0x0a580002;
+	cfg.converge_timeout = 10;
+	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
+	setup_links(g);
+	struct vni *v = vt_by_vni(&g->vt, 100);
+	assert_non_null(v);
+	assert_true(v->attached);
+	assert_true(v->active);
+	assert_ptr_equal(vt_by_bridge(&g->vt, BR), v);
+	assert_ptr_equal(vt_by_vxlan(&g->vt, VX), v);
+}
+
+static void test_classify(void **state)
+{
+	(void)state;
+	struct nl_fdb f = kent(MAC_A, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE);
+	assert_int_equal(rc_classify(&f), RC_MAC);
+	f.flags = NTF_SELF; /* an operator's static entry */
+	assert_int_equal(rc_classify(&f), RC_OTHER);
+	f = kent(ZERO, 1, NTF_SELF, NUD_NOARP | NUD_PERMANENT);
+	assert_int_equal(rc_classify(&f), RC_FLOOD);
+	f.state = NUD_REACHABLE;
+	assert_int_equal(rc_classify(&f), RC_OTHER);
+	f = kent(MAC_A, 1, NTF_EXT_LEARNED, NUD_REACHABLE); /* the bridge's half: no NTF_SELF */
+	assert_int_equal(rc_classify(&f), RC_OTHER);
+	f = kent(MAC_A, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE);
+	f.dst.af = 0;
+	assert_int_equal(rc_classify(&f), RC_OTHER);
+}
+
+static void test_compare(void **state)
+{
+	(void)state;
+	struct mac_ent e;
+	memset(&e, 0, sizeof e);
+	e.vtep = 3;
+	assert_int_equal(rc_mac_present(NULL, 3, false, false), RC_ADOPT);
+	assert_int_equal(rc_mac_present(NULL, 3, false, true), RC_DELETE);
+	assert_int_equal(rc_mac_present(&e, 3, false, true), RC_KEEP);
+	assert_int_equal(rc_mac_present(&e, 4, false, true), RC_REPLACE);
+	assert_int_equal(rc_mac_present(&e, 3, true, true), RC_REPLACE); /* sticky differs */
+	e.flags = MENT_STALE;
+	assert_int_equal(rc_mac_present(&e, 3, false, false), RC_KEEP);
+	assert_int_equal(rc_mac_present(&e, 4, false, false), RC_ADOPT);
+	assert_int_equal(rc_missing(0, 0), RC_REPLACE);
+	assert_int_equal(rc_missing(MENT_STALE, 0), RC_FORGET);
+	assert_int_equal(rc_missing(MENT_STALE, 1), RC_REPLACE);
+	struct fo_flood fl = { VX, 3, 0, 1 };
+	assert_int_equal(rc_flood_present(NULL, false), RC_ADOPT);
+	assert_int_equal(rc_flood_present(NULL, true), RC_DELETE);
+	assert_int_equal(rc_flood_present(&fl, true), RC_KEEP);
+}
+
+static void test_restart_then_converge(void **state)
+{
+	(void)state;
+	struct glue g;
+	init(&g);
+	const struct nl_fdb k[] = {
+		kent(MAC_A, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE),  /* right */
+		kent(MAC_B, 9, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE),  /* no route will want it */
+		kent(MAC_C, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE),  /* wanted elsewhere */
+		kent(MAC_D, 1, NTF_SELF, NUD_NOARP),                        /* not ours */
+		kent(ZERO, 1, NTF_SELF, NUD_NOARP | NUD_PERMANENT),         /* right */
+		kent(ZERO, 7, NTF_SELF, NUD_NOARP | NUD_PERMANENT),         /* stale */
+	};
+	dump(&g, k, 6);
+	assert_int_equal(g.queued, 0); /* nothing touched before convergence */
+	assert_int_equal(g.fo.macs.n, 3);
+	assert_int_equal(g.fo.nflood, 2);
+	assert_null(mac_tab_get(&g.fo.macs, VX, MAC_D));
+	assert_true(mac_tab_get(&g.fo.macs, VX, MAC_A)->flags & MENT_STALE);
+	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 3);
+
+	mac_route(&g, MAC_A, 1, 1, false);
+	assert_int_equal(g.queued, 0); /* right as it is: left alone */
+	assert_false(mac_tab_get(&g.fo.macs, VX, MAC_A)->flags & MENT_STALE);
+	mac_route(&g, MAC_C, 3, 3, false);
+	assert_int_equal(g.queued, 1); /* replaced, not deleted and re-added */
+	imet_route(&g, 1, false);
+	assert_int_equal(g.queued, 1);
+	imet_route(&g, 2, false); /* our own VTEP: never a flood entry to ourselves */
+	assert_int_equal(g.fo.nflood, 2);
+
+	reconcile_converged(&g);
+	assert_true(g.converged);
+	assert_int_equal(g.queued, 3); /* B and the flood entry to .7 */
+	assert_null(mac_tab_get(&g.fo.macs, VX, MAC_B));
+	assert_int_equal(g.fo.macs.n, 2);
+	assert_int_equal(g.fo.nflood, 1);
+	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 2);
+
+	/* ENOBUFS: the kernel lost C and the flood entry, and has an extern_learn E nobody wants */
+	const struct nl_fdb k2[] = {
+		kent(MAC_A, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE),
+		kent(MAC_E, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE),
+	};
+	dump(&g, k2, 2);
+	assert_int_equal(g.queued, 6); /* delete E, re-add C, re-append the flood entry */
+	assert_null(mac_tab_get(&g.fo.macs, VX, MAC_E));
+	assert_int_equal(g.fo.macs.n, 2);
+
+	/* a withdrawal from another RD (the MAC moved there first) leaves the entry */
+	mac_route(&g, MAC_C, 1, 1, true);
+	assert_int_equal(g.queued, 6);
+	assert_non_null(mac_tab_get(&g.fo.macs, VX, MAC_C));
+	mac_route(&g, MAC_C, 3, 3, true);
+	assert_int_equal(g.queued, 7);
+	assert_null(mac_tab_get(&g.fo.macs, VX, MAC_C));
+	imet_route(&g, 1, true);
+	assert_int_equal(g.queued, 8);
+	assert_int_equal(g.fo.nflood, 0);
+
+	/* the VXLAN device deleted: its entries went with it, no requests */
+	struct nl_link l;
+	memset(&l, 0, sizeof l);
+	l.ifindex = VX;
+	l.kind = NL_LINK_VXLAN;
+	l.vni = 100;
+	vt_link_event(&g.vt, &l, true);
+	assert_null(vt_by_vni(&g.vt, 100));
+	assert_int_equal(g.fo.macs.n, 0);
+	assert_int_equal(g.queued, 8);
+
+	/* a route for a VNI that is not (yet) local is not installed; it is when the VNI appears */
+	mac_route(&g, MAC_E, 5, 5, false);
+	imet_route(&g, 5, false);
+	assert_int_equal(g.queued, 8);
+	setup_links(&g);
+	assert_int_equal(g.fo.nflood, 1); /* the type-3 want was kept */
+	assert_int_equal(g.queued, 9);
+	glue_stop(&g);
+}
+
+static void test_local_learning(void **state)
+{
+	(void)state;
+	struct glue g;
+	init(&g);
+	struct nl_link l;
+	memset(&l, 0, sizeof l);
+	l.ifindex = PORT;
+	l.master = BR;
+	l.up = true;
+	strcpy(l.name, "vmp");
+	vt_link_event(&g.vt, &l, false);
+
+	struct nl_fdb f;
+	memset(&f, 0, sizeof f);
+	f.ifindex = PORT;
+	f.master = BR;
+	memcpy(f.mac, MAC_A, 6);
+	f.state = NUD_REACHABLE;
+	local_fdb(&g, &f, false);
+	f.state = NUD_PERMANENT; /* the port's own address */
+	memcpy(f.mac, MAC_B, 6);
+	local_fdb(&g, &f, false);
+	f.state = NUD_NOARP; /* static */
+	memcpy(f.mac, MAC_C, 6);
+	local_fdb(&g, &f, false);
+	f.ifindex = VX; /* the VXLAN port: never local */
+	memcpy(f.mac, MAC_D, 6);
+	f.state = NUD_REACHABLE;
+	local_fdb(&g, &f, false);
+	assert_int_equal(g.local.n, 2);
+	assert_false(mac_tab_get(&g.local, BR, MAC_A)->flags & MENT_STICKY);
+	assert_true(mac_tab_get(&g.local, BR, MAC_C)->flags & MENT_STICKY);
+	f.ifindex = PORT;
+	memcpy(f.mac, MAC_A, 6);
+	local_fdb(&g, &f, true); /* aged out */
+	assert_int_equal(g.local.n, 1);
+	glue_stop(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_restart_then_converge),
+		cmocka_unit_test(test_local_learning),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
