@@ -5,10 +5,10 @@ set -euo pipefail
 
 what=${1:-test}
 pkgs=(cmake gcc make pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libev-dev libinih-dev
-      libjson-c-dev iproute2 python3)
+      libjson-c-dev iproute2 python3 iputils-ping)
 case "$what" in
 build) ;;
-demo) pkgs+=(gobgpd) ;;
+demo) ;;
 test) pkgs+=(libcmocka-dev gobgpd frr tcpdump procps) ;;
 *) echo "usage: $0 [build|test|demo]" >&2; exit 2 ;;
 esac

@@ -464,3 +464,104 @@ evpnd_routes_check() {
 	[ -n "$2" ] && fam=("$2")
 	ctl "$1" show routes "${fam[@]}" --json 2>/dev/null | jpy "$3" >/dev/null
 }
+
+# ---- labs of hypervisors built by scripts/lab.sh (the kernel tests) ----
+# lab_up ARGS...: `scripts/lab.sh up ARGS` with this test's prefix (namespaces ns(h1), ns(h1-vm1),
+# ns(sw)...), torn down by the EXIT trap before cleanup; sources its lab.env (LAB_DIR, LAB_N...),
+# adds its logs and each hypervisor's sessions, routes and VXLAN FDB to what fail() prints.
+LAB_SH=$EVPND_SRC/scripts/lab.sh
+LAB_PREFIX=
+lab_up() {
+	local i out
+	LAB_PREFIX=${T_PREFIX%-}
+	trap lab_exit EXIT
+	out=$(EVPND=$EVPND EVPNCTL=$EVPNCTL "$LAB_SH" up --prefix "$LAB_PREFIX" "$@" 2>&1) ||
+		{ printf '%s\n' "$out" >&2; fail "scripts/lab.sh up $* failed"; }
+	# shellcheck disable=SC1091
+	source "/tmp/evpnd-lab-$LAB_PREFIX/lab.env"
+	for ((i = 1; i <= LAB_N; i++)); do
+		T_LOGS+=("$LAB_DIR/h$i.log")
+		T_DIAG+=("$EVPNCTL -s $LAB_DIR/h$i.sock show neighbors"
+			"$EVPNCTL -s $LAB_DIR/h$i.sock show routes"
+			"ip netns exec $(ns "h$i") bridge fdb show dev vx100")
+	done
+}
+
+# lab_exit: the EXIT trap of a lab test: the lab down (by its recorded PIDs), then lib.sh's cleanup.
+lab_exit() {
+	local rc=$?
+	if [ -n "$LAB_PREFIX" ] && [ -d "/tmp/evpnd-lab-$LAB_PREFIX" ]; then
+		LAB_KEEP=${EVPND_TEST_KEEP:-0} "$LAB_SH" down -q --prefix "$LAB_PREFIX" >/dev/null 2>&1
+	fi
+	(exit "$rc")
+	cleanup
+}
+
+# lab ARGS...: scripts/lab.sh CMD with this test's prefix (lab start 3, lab stop --kill 3, ...).
+lab() {
+	local c=$1
+	shift
+	EVPND=$EVPND EVPNCTL=$EVPNCTL "$LAB_SH" "$c" -q --prefix "$LAB_PREFIX" "$@"
+}
+
+# lab_ctl I ARGS...: evpnctl against hypervisor I's evpnd.
+lab_ctl() {
+	local i=$1
+	shift
+	"$EVPNCTL" -s "$LAB_DIR/h$i.sock" "$@"
+}
+
+# lab_ip I: hypervisor I's underlay (VTEP) address; lab_mac I [K], lab_vmip I [K]: VM K's (default 1).
+lab_ip() { if [ "$LAB_FAMILY" = 6 ]; then printf 'fd99::%d' "$1"; else printf '10.99.0.%d' "$1"; fi; }
+lab_mac() { printf '02:00:00:00:%02x:%02x' "$1" "${2:-1}"; }
+lab_vmip() { printf '192.168.100.%d' $(($1 + 32 * (${2:-1} - 1))); }
+
+# lab_pass: stop every evpnd with SIGTERM, requiring exit status 0 and no sanitizer report; pass.
+lab_pass() {
+	lab stop all || fail "an evpnd did not stop cleanly (see above)"
+	pass
+}
+
+# lab_established I: 0 if hypervisor I's evpnd has every configured neighbor established.
+lab_established() {
+	lab_ctl "$1" show neighbors --json 2>/dev/null |
+		jpy "len(d) > 0 and all(n.get('state') == 'established' for n in d)" >/dev/null
+}
+
+# lab_wait_mesh [SECONDS]: every evpnd of the lab has all its sessions up.
+lab_wait_mesh() {
+	local i
+	for ((i = 1; i <= LAB_N; i++)); do
+		[ -f "$LAB_DIR/h$i.conf" ] || continue
+		wait_for "${1:-30}" lab_established "$i" || fail "h$i: not every BGP session established"
+	done
+}
+
+# fdb_remote I MAC DST: 0 if hypervisor I's vx100 has MAC toward DST as an extern_learn entry (self)
+# and the bridge has MAC on vx100 as extern_learn (master).
+fdb_remote() {
+	local out
+	out=$(ip netns exec "$(ns "h$1")" bridge fdb show dev vx100 2>/dev/null) || return 1
+	grep -qE "^$2 dst $3 (.* )?self( .*)? extern_learn" <<<"$out" &&
+		grep -qE "^$2 (.* )?extern_learn (.* )?master br100" <<<"$out"
+}
+
+# fdb_no_mac I MAC: 0 if hypervisor I's vx100 has no entry (self or master) for MAC.
+fdb_no_mac() {
+	local out
+	out=$(ip netns exec "$(ns "h$1")" bridge fdb show dev vx100 2>/dev/null) || return 1
+	! grep -qE "^$2 " <<<"$out"
+}
+
+# fdb_flood I DST: 0 if hypervisor I's vx100 floods to DST (00:00:00:00:00:00 dst DST).
+fdb_flood() {
+	local out # captured first: grep -q closing the pipe early would fail it under pipefail
+	out=$(ip netns exec "$(ns "h$1")" bridge fdb show dev vx100 2>/dev/null) || return 1
+	grep -qE "^00:00:00:00:00:00 dst $2 (.* )?self" <<<"$out"
+}
+
+# vm_ping I K J L: 0 if VM K of hypervisor I pings VM L of hypervisor J (3 tries, 1 s each).
+vm_ping() {
+	ip netns exec "$(ns "h$1-vm$2")" ping -c 1 -W 1 "$(lab_vmip "$3" "$4")" >/dev/null 2>&1 ||
+		ip netns exec "$(ns "h$1-vm$2")" ping -c 2 -i 0.2 -W 1 "$(lab_vmip "$3" "$4")" >/dev/null 2>&1
+}

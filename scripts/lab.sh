@@ -1,0 +1,430 @@
+#!/usr/bin/env bash
+# A lab of N KVM-like hypervisors in network namespaces, each running evpnd.
+#
+# Usage:
+#   scripts/lab.sh up [-n N] [--vms K] [--rr] [--ipv6] [--prefix P] [--debug] [--no-evpnd]
+#                     [--static] [--flood] [--hold-time S] [--skip I]...
+#   scripts/lab.sh down [--prefix P]            stop its evpnd, delete its namespaces and state dir
+#   scripts/lab.sh status [--prefix P]          every lab (or one): namespaces, evpnd, sessions
+#   scripts/lab.sh start [--prefix P] I         start evpnd on hypervisor I
+#   scripts/lab.sh stop [--prefix P] [--kill] I|all   SIGTERM (or SIGKILL) evpnd on hypervisor I;
+#                                               exit 1 if a SIGTERM-ed evpnd did not exit 0 cleanly
+#   scripts/lab.sh ctl [--prefix P] I ARGS...   evpnctl against hypervisor I's evpnd
+#   scripts/lab.sh exec [--prefix P] NS CMD...  run CMD in namespace NS (sw, h1, h1-vm1, ...)
+#
+# Topology (P = prefix, I = 1..N, K = 1..vms):
+#   P-sw         the underlay switch: bridge `sw`, one veth port hI per hypervisor
+#   P-hI         hypervisor: eth0 (underlay, 10.99.0.I/24 or fd99::I/64), bridge br100, VXLAN
+#                vx100 (id 100, local = underlay address, dstport 4789, nolearning, learning off
+#                on its bridge port), VM ports vmK; evpnd with a full iBGP mesh (--rr: hypervisor 1
+#                reflects for the others), hold-time 9, connect-retry 1
+#   P-hI-vmK     a VM: eth0 with MAC 02:00:00:00:II:KK (hex), 192.168.100.(I + 32*(K-1))/24, mtu 1450
+# --static: no evpnd; remote VM MACs and flood entries installed by hand as evpnd would install them
+#           (self+master extern_learn), to check the plumbing. --flood: no evpnd; VXLAN learning on
+#           and static flood entries (plain flood-and-learn). --no-evpnd: topology only.
+# --skip I: no evpnd on hypervisor I (another BGP speaker goes there), though the others peer with it.
+# LAB_KEEP=1 lab.sh down: keep the state dir (renamed P.down-TIME) with its logs.
+# State (configs, logs, sockets, PIDs, lab.env with the names): /tmp/evpnd-lab-P/.
+# The prefix defaults to "lab" and the PID; later commands find the only lab without --prefix, or
+# take $LAB_PREFIX. Nothing is configured in the default namespace; only recorded PIDs are killed.
+# evpnd and evpnctl: $EVPND / $EVPNCTL, else build/ (or $EVPND_BUILD_DIR) of this repository.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${EVPND_BUILD_DIR:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+EVPND=${EVPND:-$BUILD/evpnd}
+EVPNCTL=${EVPNCTL:-$BUILD/evpnctl}
+STATE_BASE=${LAB_STATE_BASE:-/tmp}
+
+die() { echo "lab: $*" >&2; exit 1; }
+note() { [ "${quiet:-0}" = 1 ] || echo "lab: $*" >&2; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
+
+alive() {
+	local st
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.1 s
+wait_until() {
+	local n=$(($1 * 10))
+	shift
+	while ((n-- > 0)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- the state of one lab ----
+lab_dir() { printf '%s/evpnd-lab-%s' "$STATE_BASE" "$1"; }
+
+# resolve_prefix: set P and D from --prefix, $LAB_PREFIX, or the only lab there is.
+resolve_prefix() {
+	if [ -z "${P:-}" ]; then
+		P=${LAB_PREFIX:-}
+	fi
+	if [ -z "$P" ]; then
+		local dirs=() d
+		for d in "$STATE_BASE"/evpnd-lab-*; do
+			[ -f "$d/lab.env" ] && [[ $d != *.down-* ]] && dirs+=("$d")
+		done
+		[ ${#dirs[@]} -gt 0 ] || die "no lab is up (no $STATE_BASE/evpnd-lab-*)"
+		[ ${#dirs[@]} = 1 ] || die "several labs are up: say which with --prefix: $(printf '%s ' "${dirs[@]##*/evpnd-lab-}")"
+		P=${dirs[0]##*/evpnd-lab-}
+	fi
+	D=$(lab_dir "$P")
+	[ -f "$D/lab.env" ] || die "no lab '$P' ($D/lab.env missing)"
+	# shellcheck disable=SC1091
+	source "$D/lab.env"
+}
+
+nsname() { printf '%s-%s' "$P" "$1"; }
+
+# hv_ip I: hypervisor I's underlay (VTEP) address
+hv_ip() {
+	if [ "$LAB_FAMILY" = 6 ]; then printf 'fd99::%d' "$1"; else printf '10.99.0.%d' "$1"; fi
+}
+vm_mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }
+vm_ip() { printf '192.168.100.%d' $(($1 + 32 * ($2 - 1))); }
+
+# ---- evpnd ----
+write_conf() {
+	local i=$1 j f=$D/h$i.conf listen
+	listen=$(hv_ip "$i")
+	cat >"$f" <<EOF
+; hypervisor $i of lab $P (written by scripts/lab.sh)
+[global]
+asn = 64512
+router-id = 10.99.0.$i
+listen = $listen
+control-socket = $D/h$i.sock
+hold-time = $LAB_HOLD
+connect-retry = 1
+EOF
+	for ((j = 1; j <= LAB_N; j++)); do
+		[ "$j" = "$i" ] && continue
+		# --rr: hypervisor 1 reflects; the others peer with it only.
+		if [ "$LAB_RR" = 1 ] && [ "$i" != 1 ] && [ "$j" != 1 ]; then continue; fi
+		cat >>"$f" <<EOF
+
+[neighbor $(hv_ip "$j")]
+remote-as = 64512
+families = evpn opaque
+local-address = $listen
+EOF
+		if [ "$LAB_RR" = 1 ] && [ "$i" = 1 ]; then
+			echo "route-reflector-client = yes" >>"$f"
+		fi
+	done
+}
+
+# our_evpnd I: the recorded PID of hypervisor I's evpnd, if it is still that evpnd
+our_evpnd() {
+	local pid
+	pid=$(cat "$D/h$1.pid" 2>/dev/null) || return 1
+	alive "$pid" || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$D/h$1.conf" || return 1
+	printf '%s' "$pid"
+}
+
+start_evpnd() {
+	local i=$1 dbg=() pid
+	[ -x "$EVPND" ] || die "evpnd not found at $EVPND (build it, or set EVPND)"
+	if our_evpnd "$i" >/dev/null; then die "evpnd h$i already runs (pid $(our_evpnd "$i"))"; fi
+	[ "$LAB_DEBUG" = 1 ] && dbg=(-d)
+	rm -f "$D/h$i.sock" "$D/h$i.rc" "$D/h$i.pid"
+	# A watcher subshell records evpnd's exit status in hI.rc, so `stop` can report unclean exits.
+	(
+		ip netns exec "$(nsname "h$i")" "$EVPND" -f "$D/h$i.conf" "${dbg[@]}" >>"$D/h$i.log" 2>&1 &
+		echo $! >"$D/h$i.pid.tmp"
+		mv "$D/h$i.pid.tmp" "$D/h$i.pid"
+		wait $!
+		echo $? >"$D/h$i.rc"
+	) </dev/null >/dev/null 2>&1 &
+	wait_until 5 test -s "$D/h$i.pid" || die "evpnd h$i did not start"
+	pid=$(cat "$D/h$i.pid")
+	if ! wait_until 10 "$EVPNCTL" -s "$D/h$i.sock" show neighbors; then
+		tail -n 20 "$D/h$i.log" >&2
+		die "evpnd h$i (pid $pid): control socket $D/h$i.sock does not answer"
+	fi
+	note "h$i: evpnd pid $pid, log $D/h$i.log"
+}
+
+# stop_evpnd I [KILL]: returns 1 if a SIGTERM-ed evpnd exited non-zero or left a sanitizer report
+stop_evpnd() {
+	local i=$1 sig=${2:-TERM} pid n rc
+	pid=$(our_evpnd "$i") || return 0
+	kill "-$sig" "$pid" 2>/dev/null || true
+	for ((n = 0; n < 80; n++)); do
+		alive "$pid" || break
+		sleep 0.1
+	done
+	if alive "$pid"; then
+		note "h$i: evpnd pid $pid ignored SIG$sig for 8 s: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		sig=KILL
+	fi
+	wait_until 3 test -s "$D/h$i.rc" || true
+	rc=$(cat "$D/h$i.rc" 2>/dev/null || echo '?')
+	[ "$sig" = TERM ] || return 0
+	if [ "$rc" != 0 ]; then
+		echo "lab: h$i: evpnd pid $pid exited with status $rc after SIGTERM (see $D/h$i.log)" >&2
+		return 1
+	fi
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$D/h$i.log" 2>/dev/null; then
+		echo "lab: h$i: sanitizer report in $D/h$i.log" >&2
+		return 1
+	fi
+	return 0
+}
+
+# ---- the topology ----
+add_ns() {
+	ip netns add "$(nsname "$1")"
+	echo "$(nsname "$1")" >>"$D/namespaces"
+	ip -n "$(nsname "$1")" link set lo up
+}
+
+in_ns() {
+	local n=$1
+	shift
+	ip netns exec "$(nsname "$n")" "$@"
+}
+
+build_topology() {
+	local i k sw h vm ip j plen=24
+	[ "$LAB_FAMILY" = 6 ] && plen=64
+	sw=$(nsname sw)
+	add_ns sw
+	ip -n "$sw" link add sw type bridge
+	ip -n "$sw" link set sw up
+	for ((i = 1; i <= LAB_N; i++)); do
+		h=$(nsname "h$i")
+		add_ns "h$i"
+		# Jumbo underlay: the 1450-byte VM MTU fits in VXLAN over IPv6 too.
+		ip -n "$sw" link add "h$i" mtu 9000 type veth peer name eth0 mtu 9000 netns "$h"
+		ip -n "$sw" link set "h$i" master sw up
+		ip=$(hv_ip "$i")
+		if [ "$LAB_FAMILY" = 6 ]; then
+			ip -n "$h" addr add "$ip/$plen" dev eth0 nodad
+		else
+			ip -n "$h" addr add "$ip/$plen" dev eth0
+		fi
+		ip -n "$h" link set eth0 up
+		ip -n "$h" link add br100 type bridge
+		if [ "$LAB_MODE" = flood ]; then
+			ip -n "$h" link add vx100 type vxlan id 100 local "$ip" dstport 4789 learning
+		else
+			ip -n "$h" link add vx100 type vxlan id 100 local "$ip" dstport 4789 nolearning
+		fi
+		ip -n "$h" link set vx100 master br100
+		[ "$LAB_MODE" = flood ] || in_ns "h$i" bridge link set dev vx100 learning off
+		for ((k = 1; k <= LAB_VMS; k++)); do
+			vm=$(nsname "h$i-vm$k")
+			add_ns "h$i-vm$k"
+			ip -n "$h" link add "vm$k" type veth peer name eth0 netns "$vm"
+			ip -n "$h" link set "vm$k" master br100 up
+			ip -n "$vm" link set eth0 address "$(vm_mac "$i" "$k")" mtu 1450
+			ip -n "$vm" addr add "$(vm_ip "$i" "$k")/24" dev eth0
+			ip -n "$vm" link set eth0 up
+		done
+		ip -n "$h" link set vx100 up
+		ip -n "$h" link set br100 up
+	done
+	# --static / --flood: what evpnd would install, by hand (static), or flood-and-learn (flood).
+	if [ "$LAB_MODE" = static ] || [ "$LAB_MODE" = flood ]; then
+		for ((i = 1; i <= LAB_N; i++)); do
+			for ((j = 1; j <= LAB_N; j++)); do
+				[ "$i" = "$j" ] && continue
+				in_ns "h$i" bridge fdb append 00:00:00:00:00:00 dev vx100 dst "$(hv_ip "$j")" self permanent
+				[ "$LAB_MODE" = static ] || continue
+				for ((k = 1; k <= LAB_VMS; k++)); do
+					in_ns "h$i" bridge fdb replace "$(vm_mac "$j" "$k")" dev vx100 dst "$(hv_ip "$j")" \
+						self master extern_learn
+				done
+			done
+		done
+	fi
+}
+
+teardown() {
+	local i bad=0 n
+	for ((i = 1; i <= LAB_N; i++)); do
+		stop_evpnd "$i" || bad=1
+	done
+	if [ -f "$D/namespaces" ]; then
+		tac "$D/namespaces" | while read -r n; do
+			[ -e "/run/netns/$n" ] && ip netns del "$n"
+		done
+	fi
+	return $bad
+}
+
+# ---- commands ----
+cmd_up() {
+	local n=3 vms=1 rr=0 fam=4 debug=0 mode=evpnd hold=9 i skip=' '
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-n) n=$2; shift ;;
+		--vms) vms=$2; shift ;;
+		--rr) rr=1 ;;
+		--ipv6) fam=6 ;;
+		--debug) debug=1 ;;
+		--no-evpnd) mode=none ;;
+		--static) mode=static ;;
+		--flood) mode=flood ;;
+		--hold-time) hold=$2; shift ;;
+		--skip) skip+=" $2 "; shift ;;
+		*) die "up: unknown argument '$1'" ;;
+		esac
+		shift
+	done
+	[[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 31)) || die "-n: 1..31"
+	[[ $vms =~ ^[0-9]+$ ]] && ((vms >= 1 && vms <= 7)) || die "--vms: 1..7"
+	P=${P:-${LAB_PREFIX:-lab$$}}
+	[[ $P =~ ^[A-Za-z0-9_.]{1,20}$ ]] || die "--prefix: 1..20 of [A-Za-z0-9_.]"
+	D=$(lab_dir "$P")
+	[ -e "$D" ] && die "lab '$P' exists ($D): scripts/lab.sh down --prefix $P"
+	if [ "$mode" = evpnd ]; then
+		[ -x "$EVPND" ] || die "evpnd not found at $EVPND (build it, or set EVPND)"
+		[ -x "$EVPNCTL" ] || die "evpnctl not found at $EVPNCTL (build it, or set EVPNCTL)"
+	fi
+	mkdir -p "$D"
+	chmod 755 "$D"
+	cat >"$D/lab.env" <<EOF
+LAB_PREFIX=$P
+LAB_DIR=$D
+LAB_N=$n
+LAB_VMS=$vms
+LAB_RR=$rr
+LAB_FAMILY=$fam
+LAB_DEBUG=$debug
+LAB_MODE=$mode
+LAB_HOLD=$hold
+LAB_SKIP='$skip'
+LAB_EVPND=$EVPND
+LAB_EVPNCTL=$EVPNCTL
+EOF
+	source "$D/lab.env"
+	# Anything failing half-way is undone.
+	trap 'rc=$?; if [ $rc != 0 ]; then echo "lab: up failed; tearing down" >&2; teardown || true; rm -rf "$D"; fi' EXIT
+	build_topology
+	if [ "$mode" = evpnd ]; then
+		for ((i = 1; i <= n; i++)); do write_conf "$i"; done
+		for ((i = 1; i <= n; i++)); do
+			case $skip in *" $i "*) rm -f "$D/h$i.conf"; continue ;; esac
+			start_evpnd "$i"
+		done
+	fi
+	trap - EXIT
+	note "lab '$P' is up: $n hypervisors (IPv$fam underlay, ${vms} VM(s) each, mode $mode), state in $D"
+	echo "LAB_PREFIX=$P"
+}
+
+cmd_down() {
+	resolve_prefix
+	local rc=0
+	teardown || rc=1
+	if [ "${LAB_KEEP:-0}" = 1 ]; then
+		mv "$D" "$D.down-$(date +%s)"
+		note "kept the state dir as $D.down-*"
+	else
+		rm -rf "$D"
+	fi
+	note "lab '$P' is down"
+	return $rc
+}
+
+cmd_status() {
+	local dirs d i pid st
+	if [ -n "${P:-${LAB_PREFIX:-}}" ]; then
+		resolve_prefix
+		dirs=("$D")
+	else
+		dirs=()
+		for d in "$STATE_BASE"/evpnd-lab-*; do [ -f "$d/lab.env" ] && [[ $d != *.down-* ]] && dirs+=("$d"); done
+		[ ${#dirs[@]} -gt 0 ] || { echo "no lab is up"; return 0; }
+	fi
+	for d in "${dirs[@]}"; do
+		P=${d##*/evpnd-lab-}
+		D=$d
+		source "$D/lab.env"
+		echo "lab $P: $LAB_N hypervisors, IPv$LAB_FAMILY underlay, $LAB_VMS VM(s) each, mode $LAB_MODE$([ "$LAB_RR" = 1 ] && echo ', h1 reflects'), state $D"
+		for ((i = 1; i <= LAB_N; i++)); do
+			if [ -e "/run/netns/$(nsname "h$i")" ]; then st="netns $(nsname "h$i")"; else st="netns MISSING"; fi
+			if pid=$(our_evpnd "$i"); then
+				st+=", evpnd pid $pid, sessions: $("$LAB_EVPNCTL" -s "$D/h$i.sock" show neighbors --json 2>/dev/null |
+					python3 -c 'import json,sys
+d=json.load(sys.stdin); d=d.get("data", d) if isinstance(d, dict) else d
+print(" ".join("%s=%s" % (n["address"], n["state"]) for n in d))' 2>/dev/null || echo '?')"
+			elif [ "$LAB_MODE" = evpnd ] && [ ! -f "$D/h$i.conf" ]; then
+				st+=", no evpnd (--skip)"
+			elif [ "$LAB_MODE" = evpnd ]; then
+				st+=", evpnd NOT RUNNING"
+			fi
+			echo "  h$i $(hv_ip "$i"): $st"
+		done
+	done
+}
+
+cmd_start() {
+	resolve_prefix
+	[ $# = 1 ] || die "start: which hypervisor?"
+	[ -f "$D/h$1.conf" ] || die "no hypervisor $1 with evpnd in lab $P"
+	start_evpnd "$1"
+}
+
+cmd_stop() {
+	local sig=TERM i rc=0
+	resolve_prefix
+	if [ "${1:-}" = --kill ]; then sig=KILL; shift; fi
+	[ $# = 1 ] || die "stop: which hypervisor (or all)?"
+	if [ "$1" = all ]; then
+		for ((i = 1; i <= LAB_N; i++)); do stop_evpnd "$i" "$sig" || rc=1; done
+	else
+		stop_evpnd "$1" "$sig" || rc=1
+	fi
+	return $rc
+}
+
+cmd_ctl() {
+	resolve_prefix
+	local i=$1
+	shift
+	exec "$LAB_EVPNCTL" -s "$D/h$i.sock" "$@"
+}
+
+cmd_exec() {
+	resolve_prefix
+	local n=$1
+	shift
+	exec ip netns exec "$(nsname "$n")" "$@"
+}
+
+[ $# -ge 1 ] || { usage >&2; exit 2; }
+cmd=$1
+shift
+# --prefix P may come anywhere
+args=()
+P=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--prefix) [ $# -ge 2 ] || die "--prefix needs a value"; P=$2; shift ;;
+	--prefix=*) P=${1#--prefix=} ;;
+	-q | --quiet) quiet=1 ;;
+	*) args+=("$1") ;;
+	esac
+	shift
+done
+set -- "${args[@]}"
+case $cmd in
+up | down | status | start | stop | ctl | exec)
+	[ "$(id -u)" -eq 0 ] || [ "$cmd" = status ] || die "run me as root (network namespaces)"
+	"cmd_$cmd" "$@"
+	;;
+-h | --help | help) usage ;;
+*) usage >&2; exit 2 ;;
+esac
