@@ -281,9 +281,6 @@ void vt_link_event(struct vni_tab *vt, const struct nl_link *l, bool deleted)
 		log_msg(LOG_ERR, "link %s: out of memory", l->name);
 		return;
 	}
-	if (s->ifindex == l->ifindex && s->kind != NL_LINK_OTHER && l->kind == NL_LINK_OTHER)
-		return; /* an AF_BRIDGE port notification: no link info, and a DELLINK there only means
-			 * "left the bridge"; the AF_UNSPEC message that follows tells the state */
 	if (s->ifindex && s->kind != l->kind && !deleted) {
 		/* an ifindex is never reused for another device while the old one lives; be safe */
 		struct nl_link gone = *l;

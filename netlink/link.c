@@ -133,6 +133,10 @@ int nl_link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 	memcpy(&ifi, mnl_nlmsg_get_payload(nlh), sizeof(ifi));
 	if (ifi.ifi_index <= 0)
 		return -1;
+	/* AF_BRIDGE link messages are the bridge's per-port view: no link info, and their DELLINK
+	 * only means "left the bridge"; the AF_UNSPEC message that comes with them says it all */
+	if (ifi.ifi_family == AF_BRIDGE)
+		return 1;
 	l->ifindex = ifi.ifi_index;
 	l->up = (ifi.ifi_flags & IFF_UP) != 0;
 	if (mnl_attr_parse(nlh, sizeof(ifi), collect, &t) != MNL_CB_OK)

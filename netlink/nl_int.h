@@ -48,7 +48,7 @@ struct nl {
 	bool in_acks;             /* nl_acks_read is running: a hook's nl_flush only sends */
 };
 
-/* Parse an RTM_NEWLINK/RTM_DELLINK message: 0 ok, -1 malformed (ignore it). */
+/* Parse an RTM_NEWLINK/RTM_DELLINK message: 0 ok, 1 not for evpnd (the bridge's AF_BRIDGE per-port view), -1 malformed. */
 int nl_link_parse(const struct nlmsghdr *nlh, struct nl_link *l);
 /* Parse an RTM_NEWNEIGH/RTM_DELNEIGH message: 0 ok, 1 not AF_BRIDGE, -1 malformed (ignore it). */
 int nl_fdb_parse(const struct nlmsghdr *nlh, struct nl_fdb *f);

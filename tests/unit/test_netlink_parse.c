@@ -233,6 +233,18 @@ static void test_link_bridge_and_odd_address(void **state)
 	assert_int_equal(l.mac[0] | l.mac[1] | l.mac[2] | l.mac[3], 0);
 }
 
+/* The bridge's per-port view (ifi_family AF_BRIDGE) says nothing evpnd needs: it is skipped. */
+static void test_link_bridge_port_view(void **state)
+{
+	struct nlmsghdr *nlh = link_msg("vx0");
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct nl_link l;
+
+	ifi->ifi_family = AF_BRIDGE;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, 3);
+	assert_int_equal(nl_link_parse(nlh, &l), 1);
+}
+
 static void test_link_malformed(void **state)
 {
 	char name[20];
@@ -271,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_fdb_encode),
 		cmocka_unit_test(test_link_vxlan),
 		cmocka_unit_test(test_link_bridge_and_odd_address),
+		cmocka_unit_test(test_link_bridge_port_view),
 		cmocka_unit_test(test_link_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
