@@ -5,7 +5,8 @@
  *                flags NTF_SELF|NTF_MASTER|NTF_EXT_LEARNED, dst = remote VTEP, master = the bridge:
  *                one request gives the "self extern_learn" VXLAN entry and the "extern_learn master"
  *                bridge entry; NL_FDB_DEL with the same flags removes both.
- *   sticky MAC   the same with NTF_STICKY and NUD_NOARP.
+ *   sticky MAC   the same with NTF_STICKY and NUD_REACHABLE|NUD_NOARP (the VXLAN driver refuses
+ *                NUD_NOARP alone with EINVAL, whatever wire.md says).
  *   flood entry  NL_FDB_APPEND, MAC 00:00:00:00:00:00, state NUD_NOARP|NUD_PERMANENT, flags NTF_SELF,
  *                dst = remote VTEP; NL_FDB_DEL removes one dst at a time.
  * NDA_PROTOCOL is sent when set and accepted, but kernel 6.18 keeps it for neither the VXLAN nor
