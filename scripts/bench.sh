@@ -1,29 +1,37 @@
 #!/usr/bin/env bash
-# evpnd benchmark (not a test): two hypervisors A and B from scripts/lab.sh, MACs learned on A's
-# bridge, measured until installed in B's VXLAN FDB. Prints a table and writes CSV.
+# evpnd benchmark (not a test): two hypervisors A (h1) and B (h2) from scripts/lab.sh; MACs learned
+# on A's bridge, measured until installed in B's VXLAN FDB. Prints a table and writes CSV.
 #
 # Usage: scripts/bench.sh [--big] [--sizes "10000 100000"] [--samples 200] [--out FILE.csv]
-#                         [--vs-frr]
-#   bulk-learn   N static MACs added to A's bridge (VM port) in one `bridge -batch`: until all N
-#                are extern_learn entries on B's vx100
-#   bulk-delete  the same N deleted: until none is left on B
-#   bulk-sync    N MACs already on A, B's evpnd (re)started: until all N are installed on B
-#   single-mac   learn-to-install latency, median and p99 of --samples adds (kernel event times from
-#                `bridge -timestamp monitor fdb` on A and on B)
-#   floor-batch  the kernel floor: the same N FRR-style entries (self+master extern_learn, dst A)
-#                added with `bridge -batch` to a VXLAN device in a namespace of their own (and
-#                floor-nl with tests/bench/nl_floor.c, the pipelined writer, when it exists)
-#   rss          B's evpnd VmRSS before and after, per remote MAC
-# --big adds N=1000000. --vs-frr: not implemented yet (reported as such).
-# Targets (issue 3): single-MAC p99 < 5 ms; bulk install >= 80% of the pipelined floor (else of
-# the bridge -batch floor, said so); < 300 B RSS per remote MAC.
+#                         [--vs-frr] [--frr-only]
+#   bulk-learn   N static MACs added to A's bridge (VM port) in one `bridge -batch`: seconds until
+#                all N are NTF_SELF entries with dst A on B's vx100
+#   bulk-delete  the same N deleted on A: until none is left on B
+#   bulk-sync    N MACs on A, B's speaker stopped and its entries removed, then started: from the
+#                start until all N are installed on B
+#   single-mac   from the add on A (A's `bridge -timestamp monitor fdb`) to the dst entry on B's
+#                vx100 (B's monitor; same machine clock): median and p99 of --samples
+#   floor        the kernel floor for the same N FRR-style entries (self+master extern_learn):
+#                `bridge -batch`, and tests/bench/nl_floor.c (evpnd's pipelined writer); the
+#                ratio is bulk rate / pipelined floor rate
+#   rss          B's evpnd VmRSS per remote MAC (a fresh process after bulk-sync vs at start; the
+#                growth during bulk-learn too); with --vs-frr B's bgpd (and zebra) per route
+# Completion on B is seen by tests/bench/fdb_watch.c (the kernel's neighbour events, counted per
+# MAC; no FDB dumps while timing), for evpnd and FRR alike; evpnd's `show vnis` remote count and one
+# kernel dump per N cross-check it. --big adds N=1000000.
+# --vs-frr: the same scenarios with FRR 8.4 (zebra + bgpd per hypervisor namespace, configs from
+# /work/shared/interop/frr-*.conf) on an identical lab built with `lab.sh up --no-evpnd`.
+# Targets (issue 3): single-MAC p99 < 5 ms; bulk install >= 80% of the pipelined floor rate;
+# < 300 B RSS per remote MAC.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LAB=$ROOT/scripts/lab.sh
+INTEROP=${FRR_INTEROP_DIR:-/work/shared/interop}
 sizes="10000 100000"
 samples=200
 out=
 vs_frr=0
+run_evpnd=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--big) sizes="$sizes 1000000" ;;
@@ -31,209 +39,373 @@ while [ $# -gt 0 ]; do
 	--samples) samples=$2; shift ;;
 	--out) out=$2; shift ;;
 	--vs-frr) vs_frr=1 ;;
-	-h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--frr-only) vs_frr=1 run_evpnd=0 ;;
+	-h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
 done
 [ "$(id -u)" -eq 0 ] || { echo "bench: run me as root (network namespaces)" >&2; exit 1; }
-[ -n "$out" ] || { mkdir -p "$ROOT/bench-results"; out=$ROOT/bench-results/bench-$(date +%Y%m%d-%H%M%S).csv; }
+if [ -z "$out" ]; then
+	mkdir -p "$ROOT/bench-results"
+	out=$ROOT/bench-results/bench-$(date +%Y%m%d-%H%M%S).csv
+fi
 
-P=bench$$
+P=bench$$          # every namespace of this run starts with it
+PF=${P}f           # the FRR lab
+F=$P-floor
 W=$(mktemp -d /tmp/evpnd-bench.XXXXXX)
-MON_PIDS=()
+BG_PIDS=()         # monitors and watchers this script started
+FRR_DIRS=()        # per-namespace FRR state dirs (their pid files name daemons we started)
+LABS=()
+
+# frr_stop DIR: SIGTERM the zebra/bgpd whose pid files are in DIR, if they are still those daemons
+frr_stop() {
+	local d=$1 f pid n
+	for f in bgpd zebra; do
+		pid=$(cat "$d/$f.pid" 2>/dev/null) || continue
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$d/" || continue
+		kill "$pid" 2>/dev/null || true
+		for ((n = 0; n < 50; n++)); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+		[ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+	done
+	rm -f "$d"/*.pid
+}
 finish() {
-	local pid
-	for pid in "${MON_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	"$LAB" down -q --prefix "$P" >/dev/null 2>&1 || true
+	local pid d l
+	for pid in "${BG_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for d in "${FRR_DIRS[@]}"; do frr_stop "$d"; done
+	for l in "${LABS[@]}"; do "$LAB" down -q --prefix "$l" >/dev/null 2>&1 || true; done
+	[ -e "/run/netns/$F" ] && ip netns del "$F"
 	rm -rf "$W"
 }
 trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-say() { printf '\n== %s\n' "$*" >&2; }
+say() { printf '== %s\n' "$*" >&2; }
 now() { printf '%s' "$EPOCHREALTIME"; }
-A=$P-h1 B=$P-h2 F=$P-floor
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 AIP=10.99.0.1
-inA() { ip netns exec "$A" "$@"; }
-inB() { ip netns exec "$B" "$@"; }
 
-say "lab: two hypervisors (prefix $P)"
-"$LAB" up -q -n 2 --prefix "$P" >/dev/null
-source "/tmp/evpnd-lab-$P/lab.env"
-for ((t = 0; t < 300; t++)); do
-	"$LAB_EVPNCTL" -s "$LAB_DIR/h2.sock" show neighbors --json 2>/dev/null | grep -q '"established"' && break
-	sleep 0.1
-done
+macs() { # macs N PREFIXBYTE: N MACs 02:PP:xx:xx:xx:xx (fdb_watch indexes the low 24 bits)
+	python3 -c "
+import sys
+n, p = int(sys.argv[1]), int(sys.argv[2], 16)
+sys.stdout.write(''.join('02:%02x:%02x:%02x:%02x:%02x\n' % (p, (i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255) for i in range(n)))" "$1" "$2"
+}
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+per_mac() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }'; }
 
-# The floor's own namespace (recorded in the lab's list, so `lab.sh down` removes it too).
+# ---- tools ----
+EVPND_BUILD=${EVPND_BUILD_DIR:-$ROOT/build}
+case $EVPND_BUILD in /*) ;; *) EVPND_BUILD=$ROOT/$EVPND_BUILD ;; esac
+EVPNCTL=${EVPNCTL:-$EVPND_BUILD/evpnctl}
+floor_nl=${NL_FLOOR:-$EVPND_BUILD/nl_floor}
+if [ ! -x "$floor_nl" ] && [ -f "$EVPND_BUILD/CMakeCache.txt" ]; then
+	cmake --build "$EVPND_BUILD" --target nl_floor >"$W/nl_floor.err" 2>&1 ||
+		echo "bench: cannot build nl_floor: $(grep -m3 error "$W/nl_floor.err")" >&2
+fi
+[ -x "$floor_nl" ] || { echo "bench: no nl_floor at $floor_nl (build the nl_floor target)" >&2; exit 1; }
+WATCH=$W/fdb_watch
+cc -O2 -o "$WATCH" "$ROOT/tests/bench/fdb_watch.c" || { echo "bench: cannot compile fdb_watch" >&2; exit 1; }
+
+# timed NS MODE N PREFIX TIMEOUT CMD...: start fdb_watch in NS, run CMD, wait for the watcher;
+# prints the seconds from just before CMD to the event that completed the count, or "timeout(...)"
+timed() {
+	local ns=$1 mode=$2 n=$3 pfx=$4 to=$5 t0 res pid i
+	shift 5
+	ip netns exec "$ns" "$WATCH" vx100 "$AIP" "$pfx" "$n" "$mode" "$to" >"$W/watch.out" 2>&1 &
+	pid=$!
+	BG_PIDS+=("$pid")
+	for ((i = 0; i < 100; i++)); do grep -q '^ready' "$W/watch.out" && break; sleep 0.02; done
+	t0=$(now)
+	"$@" >"$W/cmd.out" 2>&1 || { echo "bench: '$*' failed: $(head -3 "$W/cmd.out")" >&2; }
+	sub "$(now)" "$t0" >"$W/cmd.seconds"
+	echo - >"$W/first.seconds"
+	wait "$pid" || true
+	res=$(tail -n 1 "$W/watch.out")
+	case $res in
+	done\ *)
+		set -- ${res#done }
+		sub "$2" "$t0" >"$W/first.seconds"
+		sub "$1" "$t0"
+		;;
+	timeout\ *) echo "timeout(${res#timeout }/$n)" ;;
+	*) echo "failed($res)" ;;
+	esac
+}
+# kcount NS: the bench's remote entries (self, dst A, extern_learn) in NS's vx100, by one dump
+kcount() { ip netns exec "$1" bridge fdb show dev vx100 | grep -c "^02:dd:.* dst $AIP self.*extern_learn" || true; }
+num() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
+
+# ---- results: R[key]=value; the table is assembled at the end ----
+declare -A R
+NOTES=()
+note() { NOTES+=("$*"); say "$*"; }
+
+# ---- the kernel floor ----
 ip netns add "$F"
-echo "$F" >>"$LAB_DIR/namespaces"
 ip -n "$F" link add br100 type bridge
-ip -n "$F" link add u0 type veth peer name u1
-ip -n "$F" addr add 10.98.0.1/24 dev u0
-ip -n "$F" link set u0 up
-ip -n "$F" link set u1 up
 ip -n "$F" link add vx100 type vxlan id 100 local 10.98.0.1 dstport 4789 nolearning
 ip -n "$F" link set vx100 master br100
 ip -n "$F" link set vx100 up
 ip -n "$F" link set br100 up
-
-# count_b: the bulk MACs (02:dd:...) from A on B's vx100
-count_b() { inB bridge fdb show dev vx100 2>/dev/null | grep -c "^02:dd:.* dst $AIP self.* extern_learn" || true; }
-# wait_count WANT TIMEOUT: poll count_b until it equals WANT; prints the seconds since T0 or "timeout"
-wait_count() {
-	local want=$1 deadline c
-	deadline=$(python3 -c "print(${T0} + $2)")
-	while true; do
-		c=$(count_b)
-		if [ "$c" = "$want" ]; then python3 -c "print('%.3f' % ($(now) - $T0))"; return 0; fi
-		if python3 -c "import sys; sys.exit(not ($(now) > $deadline))"; then echo "timeout($c/$want)"; return 1; fi
-		sleep 0.05
-	done
-}
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$(cat "$LAB_DIR/h2.pid")/status" 2>/dev/null || echo 0; }
-macs() { # macs N PREFIXBYTE: N MACs 02:PP:xx:xx:xx:xx
-	python3 -c "
-import sys
-n, p = int(sys.argv[1]), int(sys.argv[2], 16)
-for i in range(n):
-    print('02:%02x:%02x:%02x:%02x:%02x' % (p, (i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255))" "$1" "$2"
-}
-
-ROWS=()
-row() { ROWS+=("$1,$2,$3,$4,$5,$6"); } # scenario,N,seconds,rate,ratio,note
-
-# The pipelined floor: tests/bench/nl_floor (CMake target nl_floor, evpnd's own netlink writer; it
-# makes its own private namespace), next to evpnd, built there if missing.
-floor_nl=${NL_FLOOR:-$(dirname "$LAB_EVPND")/nl_floor}
-if [ ! -x "$floor_nl" ] && [ -f "$(dirname "$LAB_EVPND")/CMakeCache.txt" ]; then
-	cmake --build "$(dirname "$LAB_EVPND")" --target nl_floor >"$W/nl_floor.err" 2>&1 ||
-		echo "bench: cannot build nl_floor: $(grep -m3 error "$W/nl_floor.err")" >&2
-fi
-[ -x "$floor_nl" ] || floor_nl=
-
 for N in $sizes; do
-	say "N=$N: kernel floor (bridge -batch, FRR-style entries on a VXLAN device)"
-	macs "$N" cc | awk -v d=10.98.0.2 '{ print "fdb add " $1 " dev vx100 dst " d " self master extern_learn" }' >"$W/floor.add"
+	say "N=$N: kernel floor"
+	macs "$N" cc | awk '{ print "fdb add " $1 " dev vx100 dst 10.98.0.2 self master extern_learn" }' >"$W/floor.add"
 	macs "$N" cc | awk '{ print "fdb del " $1 " dev vx100 self master" }' >"$W/floor.del"
-	T0=$(now); ip netns exec "$F" bridge -batch "$W/floor.add" >/dev/null; fa=$(python3 -c "print('%.3f' % ($(now) - $T0))")
-	T0=$(now); ip netns exec "$F" bridge -batch "$W/floor.del" >/dev/null; fd=$(python3 -c "print('%.3f' % ($(now) - $T0))")
-	row floor-batch-add "$N" "$fa" "" "1.00" "bridge -batch"
-	row floor-batch-del "$N" "$fd" "" "1.00" "bridge -batch"
-	floor_add=$fa floor_del=$fd floor_kind=batch
-	if [ -n "$floor_nl" ]; then
-		if "$floor_nl" "$N" >"$W/nl.out" 2>&1; then
-			fn=$(sed -n 's/^nl_floor N=.* seconds=\([0-9.]*\).*/\1/p' "$W/nl.out")
-			fnd=$(sed -n 's/^nl_floor_del N=.* seconds=\([0-9.]*\).*/\1/p' "$W/nl.out")
-			row floor-nl-add "$N" "$fn" "" "1.00" "nl_floor (pipelined; evpnd's writer)"
-			row floor-nl-del "$N" "$fnd" "" "1.00" "nl_floor (pipelined; evpnd's writer)"
-			floor_add=$fn floor_del=$fnd floor_kind=pipelined
-		else
-			echo "bench: nl_floor failed: $(head -3 "$W/nl.out")" >&2
-		fi
+	t0=$(now); ip netns exec "$F" bridge -batch "$W/floor.add" >/dev/null; R[fb_add_$N]=$(sub "$(now)" "$t0")
+	t0=$(now); ip netns exec "$F" bridge -batch "$W/floor.del" >/dev/null; R[fb_del_$N]=$(sub "$(now)" "$t0")
+	if "$floor_nl" "$N" >"$W/nl.out" 2>&1; then
+		R[fn_add_$N]=$(sed -n 's/^nl_floor N=.* seconds=\([0-9.]*\).*/\1/p' "$W/nl.out")
+		R[fn_del_$N]=$(sed -n 's/^nl_floor_del N=.* seconds=\([0-9.]*\).*/\1/p' "$W/nl.out")
+	else
+		note "nl_floor N=$N failed: $(head -3 "$W/nl.out" | tr '\n' ' ')"
 	fi
-
-	say "N=$N: bulk learn on A, until installed on B"
-	rss0=$(rss_kb)
-	macs "$N" dd | awk '{ print "fdb add " $1 " dev vm1 master static" }' >"$W/a.add"
-	macs "$N" dd | awk '{ print "fdb del " $1 " dev vm1 master static" }' >"$W/a.del"
-	T0=$(now)
-	inA bridge -batch "$W/a.add" >/dev/null
-	s=$(wait_count "$N" "${BENCH_TIMEOUT:-$((30 + N / 2000))}") || true
-	row bulk-learn "$N" "$s" "" "$floor_add" "vs floor-$floor_kind-add"
-	rss1=$(rss_kb)
-	row rss "$N" "" "" "" "evpnd B VmRSS ${rss0} kB -> ${rss1} kB: $(((rss1 - rss0) * 1024 / N)) B per remote MAC (target < 300)"
-
-	say "N=$N: bulk sync: B's evpnd restarted with N MACs on A"
-	"$LAB" stop -q --prefix "$P" 2 || true
-	# Whatever B's evpnd left behind is removed, so the sync installs everything.
-	macs "$N" dd | awk '{ print "fdb del " $1 " dev vx100 self master" }' >"$W/b.del"
-	inB bridge -force -batch "$W/b.del" >/dev/null 2>&1 || true
-	T0=$(now)
-	"$LAB" start -q --prefix "$P" 2
-	s=$(wait_count "$N" "${BENCH_TIMEOUT:-$((30 + N / 2000))}") || true
-	row bulk-sync "$N" "$s" "" "$floor_add" "from evpnd start; vs floor-$floor_kind-add"
-
-	say "N=$N: bulk delete on A, until gone from B"
-	T0=$(now)
-	inA bridge -batch "$W/a.del" >/dev/null
-	s=$(wait_count 0 "${BENCH_TIMEOUT:-$((30 + N / 2000))}") || true
-	row bulk-delete "$N" "$s" "" "$floor_del" "vs floor-$floor_kind-del"
+	rm -f "$W/floor.add" "$W/floor.del"
 done
+ip netns del "$F"
 
-say "single-MAC learn-to-install latency, $samples samples"
-inA bridge -timestamp monitor fdb >"$W/monA" 2>&1 &
-MON_PIDS+=($!)
-inB bridge -timestamp monitor fdb >"$W/monB" 2>&1 &
-MON_PIDS+=($!)
-sleep 0.3
-macs "$samples" ee >"$W/single"
-miss=0
-while read -r m; do
-	inA bridge fdb add "$m" dev vm1 master static
-	for ((t = 0; t < 1000; t++)); do
-		grep -q "^$m dev vx100 dst" "$W/monB" && break
-		sleep 0.002
+# ---- the scenarios, for one speaker kind (evpnd or frr) ----
+# Hooks set per kind: b_stop, b_start (B's speaker), b_rss (B's VmRSS in kB: evpnd, or "bgpd zebra"),
+# b_count (B's remote MAC count as the speaker itself reports it: a cross-check only).
+run_scenarios() {
+	local k=$1 A=$2 B=$3 N to s r1 rpre rpost c
+	for N in $sizes; do
+		to=$((60 + N / 1000))
+		macs "$N" dd | awk '{ print "fdb add " $1 " dev vm1 master static" }' >"$W/a.add"
+		macs "$N" dd | awk '{ print "fdb del " $1 " dev vm1 master static" }' >"$W/a.del"
+		macs "$N" dd | awk '{ print "fdb del " $1 " dev vx100 self master" }' >"$W/b.del"
+
+		say "$k N=$N: bulk learn on A, until installed on B"
+		rpre=$(b_rss)
+		s=$(timed "$B" add "$N" dd "$to" ip netns exec "$A" bridge -batch "$W/a.add")
+		R[${k}_learn_$N]=$s
+		R[${k}_learn_cmd_$N]=$(cat "$W/cmd.seconds")
+		rpost=$(b_rss)
+		c=$(b_count)
+		say "$k N=$N: learn $s s (A's bridge -batch itself ${R[${k}_learn_cmd_$N]} s); speaker's own count $c; RSS $rpre -> $rpost kB"
+		R[${k}_rss_learn_$N]=$(per_mac "${rpre%% *}" "${rpost%% *}" "$N")
+
+		say "$k N=$N: bulk sync: B's speaker stopped, its entries removed, started"
+		b_stop
+		ip netns exec "$B" bridge -force -batch "$W/b.del" >/dev/null 2>&1 || true
+		c=$(kcount "$B")
+		[ "$c" = 0 ] || note "$k N=$N: $c entries left on B before the sync"
+		s=$(timed "$B" add "$N" dd "$to" b_start)
+		R[${k}_sync_$N]=$s
+		R[${k}_sync_first_$N]=$(cat "$W/first.seconds")
+		sleep 1 # let the fresh process settle before its RSS is read
+		r1=$(b_rss)
+		R[${k}_rss_sync_$N]=$(per_mac "${RSS_BASE%% *}" "${r1%% *}" "$N")
+		if [ "$k" = frr ]; then
+			R[frr_zrss_sync_$N]=$(per_mac "${RSS_BASE##* }" "${r1##* }" "$N")
+		fi
+		c=$(kcount "$B")
+		R[${k}_kcount_$N]=$c
+		say "$k N=$N: sync $s s (first entry at ${R[${k}_sync_first_$N]} s); RSS fresh $RSS_BASE -> $r1 kB; kernel dump: $c of $N on B; speaker's count $(b_count)"
+		[ "$c" = "$N" ] || note "$k N=$N: kernel dump after sync shows $c of $N entries on B"
+
+		say "$k N=$N: bulk delete on A, until gone from B"
+		s=$(timed "$B" del "$N" dd "$to" ip netns exec "$A" bridge -batch "$W/a.del")
+		R[${k}_del_$N]=$s
+		R[${k}_del_cmd_$N]=$(cat "$W/cmd.seconds")
+		say "$k N=$N: delete $s s"
 	done
-	[ "$t" = 1000 ] && miss=$((miss + 1))
-done <"$W/single"
-sleep 0.2
-lat=$(python3 - "$W/monA" "$W/monB" "$W/single" <<'EOF'
+	single_mac "$k" "$A" "$B"
+}
+
+# single_mac KIND A B: $samples adds on A, each awaited on B (2 s at most)
+single_mac() {
+	local k=$1 A=$2 B=$3 m t miss=0 res
+	say "$k: single-MAC learn-to-install latency, $samples samples"
+	ip netns exec "$A" bridge -timestamp monitor fdb >"$W/monA" 2>&1 &
+	BG_PIDS+=($!)
+	ip netns exec "$B" bridge -timestamp monitor fdb >"$W/monB" 2>&1 &
+	BG_PIDS+=($!)
+	sleep 0.5
+	macs "$samples" ee >"$W/single"
+	while read -r m; do
+		ip netns exec "$A" bridge fdb add "$m" dev vm1 master static
+		for ((t = 0; t < 400; t++)); do
+			grep -q "^$m dev vx100 dst $AIP" "$W/monB" && break
+			sleep 0.005
+		done
+		[ "$t" = 400 ] && miss=$((miss + 1))
+	done <"$W/single"
+	sleep 0.3
+	kill "${BG_PIDS[-1]}" "${BG_PIDS[-2]}" 2>/dev/null || true
+	res=$(python3 - "$W/monA" "$W/monB" "$W/single" "$AIP" <<'EOF'
 import sys, time
-def events(path):
+def events(path, want):
+    # "Timestamp: Wed Nov 25 21:16:58 2026 446 usec" precedes each event; usec is not zero-padded
     ts, out = None, {}
     for line in open(path):
         line = line.rstrip()
         if line.startswith("Timestamp: "):
-            # "Timestamp: Wed Nov 25 20:54:06 2026 77512 usec"
             p = line[len("Timestamp: "):].split()
             ts = time.mktime(time.strptime(" ".join(p[:5]), "%a %b %d %H:%M:%S %Y")) + int(p[5]) / 1e6
-        elif ts is not None and not line.startswith("Deleted"):
-            out.setdefault((line.split() or [""])[0], []).append((ts, line))
+        elif ts is not None and not line.startswith("Deleted") and want in line:
+            out.setdefault(line.split()[0], ts)   # the first such event of each MAC
     return out
-a, b = events(sys.argv[1]), events(sys.argv[2])
-lat = []
-for m in open(sys.argv[3]).read().split():
-    ta = [t for t, l in a.get(m, []) if "dev vm1" in l]
-    tb = [t for t, l in b.get(m, []) if "dev vx100" in l]
-    if ta and tb:
-        lat.append((min(tb) - min(ta)) * 1000)
-lat.sort()
+a = events(sys.argv[1], "dev vm1 ")
+b = events(sys.argv[2], "dev vx100 dst " + sys.argv[4] + " ")
+lat = sorted((b[m] - a[m]) * 1000 for m in open(sys.argv[3]).read().split() if m in a and m in b)
 if not lat:
     print("none none 0")
 else:
-    med = lat[len(lat) // 2]
-    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+    med = lat[len(lat) // 2] if len(lat) % 2 else (lat[len(lat) // 2 - 1] + lat[len(lat) // 2]) / 2
+    p99 = lat[min(len(lat) - 1, -(-len(lat) * 99 // 100) - 1)]   # nearest rank
     print("%.3f %.3f %d" % (med, p99, len(lat)))
 EOF
 )
-read -r med p99 got <<<"$lat"
-ms_to_s() { [[ $1 =~ ^[0-9.]+$ ]] && python3 -c "print('%.6f' % ($1 / 1000))" || echo "$1"; }
-row single-mac-median 1 "$(ms_to_s "$med")" "" "" "median $med ms of $got/$samples samples; $miss not installed within 2 s"
-row single-mac-p99 1 "$(ms_to_s "$p99")" "" "" "p99 $p99 ms (target < 5 ms)"
+	read -r R[${k}_med] R[${k}_p99] R[${k}_kept] <<<"$res"
+	R[${k}_miss]=$miss
+	say "$k: single-MAC median ${R[${k}_med]} ms, p99 ${R[${k}_p99]} ms, ${R[${k}_kept]}/$samples samples kept, $miss not installed within 2 s"
+	ip netns exec "$A" bridge -batch <(awk '{ print "fdb del " $1 " dev vm1 master static" }' "$W/single") >/dev/null 2>&1 || true
+}
 
+# ---- evpnd ----
+if [ "$run_evpnd" = 1 ]; then
+	say "evpnd lab: two hypervisors (prefix $P)"
+	LABS+=("$P")
+	"$LAB" up -q -n 2 --prefix "$P" >/dev/null
+	source "/tmp/evpnd-lab-$P/lab.env"
+	ED=$LAB_DIR
+	for ((t = 0; t < 300; t++)); do
+		"$EVPNCTL" -s "$ED/h2.sock" show neighbors --json 2>/dev/null | grep -q '"established"' && break
+		sleep 0.1
+	done
+	b_pid() { cat "$ED/h2.pid"; }
+	b_rss() { rss_kb "$(b_pid)"; }
+	b_stop() { "$LAB" stop -q --prefix "$P" 2 || note "evpnd B did not stop cleanly"; }
+	b_start() { "$LAB" start -q --prefix "$P" 2; }
+	b_count() {
+		"$EVPNCTL" -s "$ED/h2.sock" show vnis --json 2>/dev/null | jq -r '.[] | select(.vni == 100) | .remote_macs' 2>/dev/null || echo '?'
+	}
+	sleep 1
+	RSS_BASE=$(b_rss)
+	say "evpnd B: VmRSS $RSS_BASE kB at start (1 remote MAC: A's VM)"
+	run_scenarios evpnd "$P-h1" "$P-h2"
+	R[evpnd_log_warn]=$(grep -hvE 'Cease/(Administrative Shutdown|Connection Collision)' "$ED/h1.log" "$ED/h2.log" | grep -cE ' (warning|err|error) ' || true)
+	[ "${R[evpnd_log_warn]}" = 0 ] || note "evpnd logs: ${R[evpnd_log_warn]} warning/error lines, e.g. $(grep -hvE 'Cease/(Administrative Shutdown|Connection Collision)' "$ED/h1.log" "$ED/h2.log" | grep -E ' (warning|err|error) ' | head -2 | tr '\n' ' ')"
+	"$LAB" down -q --prefix "$P" >/dev/null 2>&1 || note "evpnd lab: unclean shutdown"
+	LABS=()
+fi
+
+# ---- FRR ----
+# frr_conf I J DIR: zebra.conf and bgpd.conf for hypervisor I (peer J) from the interop templates,
+# with the lab's addresses, AS and timers (hold 9, connect-retry 1, as lab.sh gives evpnd)
+frr_conf() {
+	local i=$1 j=$2 d=$3
+	sed -e "s#LABDIR/h1#$d#" -e "s/fb-h1/$PF-h$i/" "$INTEROP/frr-zebra.conf" >"$d/zebra.conf"
+	sed -e "s#LABDIR/h1#$d#" -e "s/fb-h1/$PF-h$i/" \
+		-e "s/bgp router-id 10.88.0.1/bgp router-id 10.99.0.$i/" \
+		-e "s/neighbor 10.88.0.2 /neighbor 10.99.0.$j /" \
+		-e "s/router bgp 65000/router bgp 64512/" -e "s/remote-as 65000/remote-as 64512/" \
+		"$INTEROP/frr-bgpd.conf" >"$d/bgpd.conf"
+	# timers as in the evpnd lab, right after the remote-as line
+	sed -i "/neighbor 10.99.0.$j remote-as/a\\ neighbor 10.99.0.$j timers 3 9\\n neighbor 10.99.0.$j timers connect 1" "$d/bgpd.conf"
+	grep -q "router-id 10.99.0.$i" "$d/bgpd.conf" && grep -q "neighbor 10.99.0.$j activate" "$d/bgpd.conf" ||
+		{ echo "bench: FRR template $INTEROP/frr-bgpd.conf not as expected" >&2; exit 1; }
+	touch "$d/vtysh.conf"
+	chown -R frr:frr "$d"
+}
+# frr_start I DIR: zebra (large netlink buffer) then bgpd in hypervisor I's namespace
+frr_start() {
+	local i=$1 d=$2 n
+	rm -f "$d/zserv.api" "$d"/*.pid
+	ip netns exec "$PF-h$i" /usr/lib/frr/zebra -d -u frr -g frr -A 127.0.0.1 -P 0 \
+		-i "$d/zebra.pid" -z "$d/zserv.api" --vty_socket "$d" -f "$d/zebra.conf" -s 268435456 \
+		>>"$d/zebra.out" 2>&1
+	for ((n = 0; n < 100; n++)); do [ -S "$d/zserv.api" ] && break; sleep 0.02; done
+	ip netns exec "$PF-h$i" /usr/lib/frr/bgpd -d -u frr -g frr -A 127.0.0.1 -P 0 \
+		-i "$d/bgpd.pid" -z "$d/zserv.api" --vty_socket "$d" -f "$d/bgpd.conf" >>"$d/bgpd.out" 2>&1
+}
 if [ "$vs_frr" = 1 ]; then
-	row vs-frr "" "" "" "" "not implemented yet in bench.sh"
+	[ -x /usr/lib/frr/zebra ] && [ -x /usr/lib/frr/bgpd ] || { echo "bench: FRR not installed" >&2; exit 1; }
+	say "FRR lab: two hypervisors, zebra + bgpd each (prefix $PF)"
+	LABS+=("$PF")
+	"$LAB" up -q -n 2 --no-evpnd --prefix "$PF" >/dev/null
+	FDIR=/tmp/evpnd-lab-$PF
+	for i in 1 2; do
+		mkdir -p "$FDIR/frr-h$i"
+		FRR_DIRS+=("$FDIR/frr-h$i")
+		frr_conf "$i" $((3 - i)) "$FDIR/frr-h$i"
+		frr_start "$i" "$FDIR/frr-h$i"
+	done
+	FB=$FDIR/frr-h2
+	# up: A's VM MAC installed on B (session established, VNI known on both sides)
+	for ((t = 0; t < 600; t++)); do
+		ip netns exec "$PF-h2" bridge fdb show dev vx100 | grep -q "^02:00:00:00:01:01 .*dst $AIP" && break
+		sleep 0.1
+	done
+	[ "$t" -lt 600 ] || { echo "bench: FRR lab did not converge in 60 s (logs in $FDIR)" >&2; tail -5 "$FB/bgpd.log" >&2; exit 1; }
+	b_rss() { echo "$(rss_kb "$(cat "$FB/bgpd.pid")") $(rss_kb "$(cat "$FB/zebra.pid")")"; }
+	b_stop() { frr_stop "$FB"; }
+	b_start() { frr_start 2 "$FB"; }
+	b_count() {
+		vtysh --vty_socket "$FB" -c 'show evpn vni 100 json' 2>/dev/null | jq -r '.numRemoteMacs // .numMacs // "?"' 2>/dev/null || echo '?'
+	}
+	sleep 1
+	RSS_BASE=$(b_rss)
+	say "FRR B: bgpd/zebra VmRSS $RSS_BASE kB at start"
+	run_scenarios frr "$PF-h1" "$PF-h2"
 fi
 
 # ---- the table and the CSV ----
-{
-	echo "scenario,n,seconds,rate_per_s,ratio_to_floor,note"
-	for r in "${ROWS[@]}"; do
-		IFS=, read -r sc n s _ fl note <<<"$r"
-		rate= ratio=
-		if [[ $s =~ ^[0-9.]+$ ]] && [[ $n =~ ^[0-9]+$ ]] && [[ $sc != single-mac* ]]; then
-			rate=$(python3 -c "print('%.0f' % ($n / max($s, 1e-6)))")
-			if [[ $fl =~ ^[0-9.]+$ ]] && [ "$fl" != 1.00 ]; then
-				ratio=$(python3 -c "print('%.2f' % ($fl / max($s, 1e-6)))") # floor time / our time
-			elif [ "$fl" = 1.00 ]; then ratio=1.00; fi
-		fi
-		echo "$sc,$n,$s,$rate,$ratio,$note"
+rate() { num "$2" || return 0; awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / (s > 1e-6 ? s : 1e-6) }'; }
+div() { { num "$1" && num "$2"; } || return 0; awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'; }
+lt() { num "$1" && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+ge() { num "$1" && awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+ROWS=()
+# row scenario n evpnd rate floor ratio frr evpnd/frr target met note
+row() { local IFS=,; ROWS+=("$*"); }
+yn() { if "$@"; then echo yes; else echo NO; fi; }
+g() { printf '%s' "${R[$1]:-}"; }
+for N in $sizes; do
+	fb=$(rate "$N" "$(g fb_add_$N)") fbd=$(rate "$N" "$(g fb_del_$N)")
+	fn=$(rate "$N" "$(g fn_add_$N)") fnd=$(rate "$N" "$(g fn_del_$N)")
+	row "floor bridge-batch add [s]" "$N" "$(g fb_add_$N)" "$fb" "" "" "" "" "" "" "one bridge -batch"
+	row "floor pipelined add [s]" "$N" "$(g fn_add_$N)" "$fn" "" "" "" "" "" "" "nl_floor: evpnd's writer"
+	row "floor bridge-batch del [s]" "$N" "$(g fb_del_$N)" "$fbd" "" "" "" "" "" "" ""
+	row "floor pipelined del [s]" "$N" "$(g fn_del_$N)" "$fnd" "" "" "" "" "" "" ""
+	for sc in learn sync del; do
+		e=$(g evpnd_${sc}_$N) f=$(g frr_${sc}_$N)
+		er=$(rate "$N" "$e") fl=$fn
+		[ "$sc" = del ] && fl=$fnd
+		ratio=$(div "$er" "$fl")
+		target= met=
+		case $sc in
+		learn) name="bulk-learn [s]"; nt="A bridge -batch -> all on B (A's batch alone: evpnd $(g evpnd_learn_cmd_$N) s FRR $(g frr_learn_cmd_$N) s)" ;;
+		sync) name="bulk-sync [s]"; nt="B's speaker started -> all on B (first entry at: evpnd $(g evpnd_sync_first_$N) s FRR $(g frr_sync_first_$N) s)" ;;
+		del) name="bulk-delete [s]"; nt="A bridge -batch del -> none on B (A's batch alone: evpnd $(g evpnd_del_cmd_$N) s FRR $(g frr_del_cmd_$N) s)" ;;
+		esac
+		if [ "$sc" != del ] && [ "$run_evpnd" = 1 ]; then target=">= 0.80 floor"; met=$(yn ge "$ratio" 0.80); fi
+		row "$name" "$N" "$e" "$er" "$fl" "$ratio" "$f" "$(div "$e" "$f")" "$target" "$met" "$nt"
 	done
+	if [ "$run_evpnd" = 1 ]; then
+		e=$(g evpnd_rss_sync_$N)
+		row "rss B fresh after sync [B/MAC]" "$N" "$e" "" "" "" "$(g frr_rss_sync_$N)" "$(div "$e" "$(g frr_rss_sync_$N)")" "< 300" "$(yn lt "$e" 300)" "evpnd VmRSS; FRR: bgpd (zebra $(g frr_zrss_sync_$N) B/MAC more)"
+		row "rss B growth in learn [B/MAC]" "$N" "$(g evpnd_rss_learn_$N)" "" "" "" "$(g frr_rss_learn_$N)" "" "" "" "same process before/after bulk-learn (FRR: bgpd)"
+		row "kernel dump check" "$N" "$(g evpnd_kcount_$N)" "" "" "" "$(g frr_kcount_$N)" "" "= $N" "$(yn test "$(g evpnd_kcount_$N)" = "$N")" "entries on B's vx100 after sync (one dump)"
+	fi
+done
+for q in med p99; do
+	e=$(g evpnd_$q) f=$(g frr_$q)
+	target= met=
+	[ "$q" = p99 ] && [ "$run_evpnd" = 1 ] && { target="< 5 ms"; met=$(yn lt "$e" 5); }
+	row "single-mac $q [ms]" 1 "$e" "" "" "" "$f" "$(div "$e" "$f")" "$target" "$met" \
+		"kept evpnd $(g evpnd_kept)/$samples$([ "$vs_frr" = 1 ] && echo " FRR $(g frr_kept)/$samples") samples (dropped: a monitor missed the event or not installed in 2 s)"
+done
+{
+	echo "scenario,n,evpnd,rate_per_s,floor_rate_per_s,ratio_to_floor,frr,evpnd_per_frr,target,met,note"
+	for r in "${ROWS[@]}"; do echo "$r"; done
 } >"$out"
 printf '\n'
-column -s, -t <"$out" 2>/dev/null || cat "$out"
-printf '\nratio_to_floor = floor seconds / scenario seconds (1.00 = as fast as the kernel floor; target bulk >= 0.80)\n'
+cut -d, -f1-10 "$out" | column -s, -t -o '  '
+printf '\nratio_to_floor = bulk rate / rate of the pipelined kernel floor (nl_floor) for the same N.\n'
+printf 'evpnd/FRR = evpnd value / FRR value (< 1: evpnd faster / smaller).\n'
+for n in "${NOTES[@]}"; do echo "note: $n"; done
 echo "CSV: $out"
