@@ -173,27 +173,9 @@ int bgp_local_del(struct bgp *b, int fam, const uint8_t *nlri, size_t len)
 	return rib_withdraw(b->rib, &b->local, fam, nlri, len);
 }
 
-static void count_best(void *ctx, const struct rib_route *r)
-{
-	if (r->best && r->src && r->src->kind != SRC_LOCAL) {
-		struct peer *p = r->src->ctx;
-		p->accepted[r->fam]++;
-	}
-}
-
 void bgp_neighbors(struct bgp *b, void (*cb)(void *ctx, const struct bgp_neighbor_info *n), void *ctx)
 {
 	double now = bgp_mono_now();
-	bool any = false;
-
-	for (struct peer *p = b->peers; p; p = p->next) {
-		memset(p->accepted, 0, sizeof p->accepted);
-		for (int f = 0; f < FAM_COUNT; f++)
-			any |= p->rp.rcvd[f] != 0;
-	}
-	/* one walk of the table, only when some neighbor sent paths: a show command, not a hot path */
-	for (int f = 0; any && f < FAM_COUNT; f++)
-		rib_walk(b->rib, f, count_best, NULL);
 
 	for (struct peer *p = b->peers; p; p = p->next) {
 		struct bgp_neighbor_info n;
@@ -214,7 +196,7 @@ void bgp_neighbors(struct bgp *b, void (*cb)(void *ctx, const struct bgp_neighbo
 		n.updates_in = p->updates_in;
 		n.updates_out = p->rp.updates_out;
 		memcpy(n.rcvd, p->rp.rcvd, sizeof n.rcvd);
-		memcpy(n.accepted, p->accepted, sizeof n.accepted);
+		memcpy(n.accepted, p->rp.accepted, sizeof n.accepted);
 		memcpy(n.advertised, p->rp.advertised, sizeof n.advertised);
 		memcpy(n.eor_rcvd, p->eor_rcvd, sizeof n.eor_rcvd);
 		n.flaps = p->flaps;

@@ -65,7 +65,6 @@ struct peer {
 	bool eor_rcvd[FAM_COUNT];
 	uint64_t msgs_in, msgs_out, updates_in;
 	uint32_t flaps;
-	uint32_t accepted[FAM_COUNT]; /* scratch of bgp_neighbors */
 	char last_error[96];
 	char name[IPADDR_STRLEN];
 	struct peer *next;

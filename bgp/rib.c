@@ -283,6 +283,17 @@ static void best_after(struct rib *rib, struct rib_entry *e, const struct rib_pa
 		rib->best(rib->best_ctx, e->fam, b->nlri, b->len, b->a, b->src);
 }
 
+/* Keep each source's count of best paths as the head of a route passes from one to another. */
+static void accepted_move(int fam, struct rib_peer *from, struct rib_peer *to)
+{
+	if (from == to)
+		return;
+	if (from)
+		from->accepted[fam]--;
+	if (to)
+		to->accepted[fam]++;
+}
+
 static bool slot_valid(const struct rib *rib, const struct rib_peer *p)
 {
 	return p && p->slot < rib->nslots && rib->slots[p->slot].p == p;
@@ -304,6 +315,7 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 
 	struct rib_path *old = e->paths, *p = NULL, **pp;
 	const struct attrs *old_a = old ? old->a : NULL;
+	struct rib_peer *old_src = old ? old->src : NULL;
 	for (pp = &e->paths; *pp; pp = &(*pp)->next)
 		if ((*pp)->src == src) {
 			p = *pp;
@@ -354,6 +366,7 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 	attrs_unref(prev);
 	p->since = now_sec();
 	select_best(e);
+	accepted_move(fam, old_src, e->paths->src);
 	best_after(rib, e, old, old_a, old == p && nlri_changed);
 	return 0;
 }
@@ -370,6 +383,9 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 	*pp = p->next;
 	src_unlink(p);
 	p->src->rcvd[e->fam]--;
+	if (old == p)
+		select_best(e);
+	accepted_move(e->fam, old->src, e->paths ? e->paths->src : NULL);
 	if (!e->paths) {
 		rib->t[e->fam].routes--;
 		/* keep the withdrawn NLRI so withdraws carry the last best's labels */
@@ -381,8 +397,6 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 		if (rib->best)
 			rib->best(rib->best_ctx, e->fam, p->nlri, p->len, NULL, p->src);
 	} else {
-		if (old == p)
-			select_best(e);
 		best_after(rib, e, old == p ? NULL : old, old_a, false);
 	}
 	attrs_unref(p->a);

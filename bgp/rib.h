@@ -37,6 +37,7 @@ struct rib_peer {
 	bool up;                    /* exporting */
 	bool need_full;             /* initial table + End-of-RIB pending */
 	uint32_t rcvd[FAM_COUNT];   /* paths in its Adj-RIB-In */
+	uint32_t accepted[FAM_COUNT]; /* of those, how many are the best path of their route */
 	uint32_t advertised[FAM_COUNT]; /* routes currently advertised to it */
 	uint64_t updates_out;       /* UPDATE messages sent */
 };

@@ -131,6 +131,7 @@ static void test_update_withdraw(void **state)
 	assert_ptr_equal(log.a, x);
 	assert_int_equal(rib_count(rib, FAM_EVPN), 1);
 	assert_int_equal(a.rcvd[FAM_EVPN], 1);
+	assert_int_equal(a.accepted[FAM_EVPN], 1);
 	assert_true(rib_pending(rib));
 	/* identical re-announcement: nothing */
 	assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, x), 0);
@@ -140,6 +141,8 @@ static void test_update_withdraw(void **state)
 	assert_int_equal(log.calls, 1);
 	assert_int_equal(rib_count(rib, FAM_EVPN), 1);
 	assert_int_equal(rib_lookup(rib, FAM_EVPN, n.b, n.len, NULL, NULL), 2);
+	assert_int_equal(a.accepted[FAM_EVPN], 1);
+	assert_int_equal(b.accepted[FAM_EVPN], 0);
 	/* a's path replaced by a worse one: b now wins */
 	struct aset d10 = { .has_lp = true, .lp = 10 };
 	struct attrs *z = mk(&d10);
@@ -147,6 +150,8 @@ static void test_update_withdraw(void **state)
 	assert_int_equal(log.calls, 2);
 	assert_ptr_equal(log.src, &b);
 	assert_int_equal(a.rcvd[FAM_EVPN], 1);
+	assert_int_equal(a.accepted[FAM_EVPN], 0); /* the best passed from a to b */
+	assert_int_equal(b.accepted[FAM_EVPN], 1);
 	/* same source, same attributes, a different label: a change of the best */
 	struct nlri n2 = macip(1, 20);
 	assert_int_equal(rib_update(rib, &b, FAM_EVPN, n2.b, n2.len, y), 0);
@@ -156,6 +161,7 @@ static void test_update_withdraw(void **state)
 	assert_int_equal(rib_withdraw(rib, &a, FAM_EVPN, n.b, n.len), 0);
 	assert_int_equal(log.calls, 3);
 	assert_int_equal(a.rcvd[FAM_EVPN], 0);
+	assert_int_equal(b.accepted[FAM_EVPN], 1);
 	assert_int_equal(rib_withdraw(rib, &a, FAM_EVPN, n.b, n.len), 1);
 	/* withdraw the last (by key: the label does not matter): gone */
 	assert_int_equal(rib_withdraw(rib, &b, FAM_EVPN, n.b, n.len), 0);
@@ -163,6 +169,7 @@ static void test_update_withdraw(void **state)
 	assert_int_equal(log.gone, 1);
 	assert_null(log.a);
 	assert_int_equal(rib_count(rib, FAM_EVPN), 0);
+	assert_int_equal(b.accepted[FAM_EVPN], 0);
 	assert_int_equal(rib_lookup(rib, FAM_EVPN, n.b, n.len, NULL, NULL), 0);
 	rib_flush(rib);
 	assert_false(rib_pending(rib));
