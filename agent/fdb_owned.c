@@ -17,6 +17,7 @@ void fo_free(struct fdb_owned *fo)
 	free(fo->vteps);
 	free(fo->vtep_slot);
 	free(fo->flood);
+	mob_free(&fo->mob);
 	memset(fo, 0, sizeof *fo);
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "mac_tab.h"
+#include "mobility.h"
 #include "nl.h"
 
 #define FO_VTEP_NONE 0xffffu
@@ -30,6 +31,7 @@ struct fdb_owned {
 	size_t nvtep, vtep_cap;    /* vtep_slot has 2 * vtep_cap slots */
 	struct fo_flood *flood;    /* small: VNIs x remote VTEPs */
 	size_t nflood, flood_cap;
+	struct mob_tab mob;        /* MAC mobility: moved or contested (VNI, MAC)s (mobility.h) */
 };
 
 /* An empty set. */

@@ -12,11 +12,12 @@
 #include "evpn.h"
 #include "glue.h"
 #include "log.h"
+#include "mobility.h"
 #include "originate.h"
 
 /* Build a VNI's route: a MAC route for mac, or its type-3 route when mac is NULL. */
 static int build(struct glue *g, const struct vni *v, const uint8_t *mac, bool sticky,
-		 struct orig_route *r)
+		 uint32_t seq, struct orig_route *r)
 {
 	struct orig_req rq;
 	char err[160];
@@ -28,6 +29,8 @@ static int build(struct glue *g, const struct vni *v, const uint8_t *mac, bool s
 		rq.type = EVPN_RT_MACIP;
 		memcpy(rq.mac.b, mac, 6);
 		rq.sticky = sticky;
+		rq.has_seq = seq != 0; /* never moved: no community, as before mobility */
+		rq.seq = seq;
 	} else {
 		rq.type = EVPN_RT_IMET;
 		rq.ip = v->vtep; /* originator and PMSI tunnel endpoint */
@@ -39,10 +42,10 @@ static int build(struct glue *g, const struct vni *v, const uint8_t *mac, bool s
 	return 0;
 }
 
-static void advertise(struct glue *g, struct vni *v, struct mac_ent *e)
+void local_advertise(struct glue *g, struct vni *v, struct mac_ent *e, uint32_t seq)
 {
 	struct orig_route r;
-	if (!g->bgp || build(g, v, e->mac, e->flags & MENT_STICKY, &r) < 0)
+	if (!g->bgp || build(g, v, e->mac, e->flags & MENT_STICKY, seq, &r) < 0)
 		return;
 	if (bgp_local_add(g->bgp, FAM_EVPN, r.nlri, r.len, &r.a) < 0) {
 		char m[MAC_STRLEN];
@@ -65,7 +68,7 @@ void local_withdraw(struct glue *g, struct mac_ent *e)
 	if (!v)
 		return;
 	v->nlocal--;
-	if (g->bgp && build(g, v, e->mac, false, &r) == 0) /* the key holds no sticky flag */
+	if (g->bgp && build(g, v, e->mac, false, 0, &r) == 0) /* the key holds no sticky flag */
 		bgp_local_del(g->bgp, FAM_EVPN, r.nlri, r.len);
 }
 
@@ -94,12 +97,17 @@ void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted)
 	if (deleted || (f->state & NUD_PERMANENT)) {
 		/* a permanent entry replacing a learned one is not ours to advertise either */
 		if (e) {
+			uint8_t mac[6];
+			memcpy(mac, e->mac, 6);
 			local_withdraw(g, e);
 			mac_tab_del(&g->local, e);
+			if (v && v->attached)
+				mob_local_gone(g, v, mac); /* a remote claim it held back can go in now */
 		}
 		return;
 	}
 	sticky = (f->state & NUD_NOARP) != 0;
+	created = false;
 	if (!e) {
 		e = mac_tab_put(&g->local, bridge, f->mac, &created);
 		if (!e) {
@@ -113,7 +121,26 @@ void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted)
 		return; /* a refresh (REACHABLE <-> STALE) or a move between local ports */
 	e->flags = (uint8_t)((e->flags & ~MENT_STICKY) | (sticky ? MENT_STICKY : 0));
 	if (v && v->active)
-		advertise(g, v, e);
+		mob_local_learned(g, v, f->mac, created);
+}
+
+void local_give_way(struct glue *g, struct vni *v, struct mac_ent *e)
+{
+	local_withdraw(g, e);
+	if (!(e->flags & MENT_STICKY) && e->aux) {
+		/* the VM left: its learned entry would keep the bridge forwarding to the old port (and
+		 * block the remote entry's master half); a static one is the operator's, never touched */
+		struct nl_fdb f;
+		memset(&f, 0, sizeof f);
+		f.ifindex = (int)e->aux;
+		memcpy(f.mac, e->mac, 6);
+		f.flags = NTF_MASTER;
+		g->queued++;
+		if (g->nl && nl_fdb_queue(g->nl, NL_FDB_DEL, &f) < 0)
+			log_msg(LOG_ERR, "netlink request queue: out of memory");
+	}
+	(void)v;
+	mac_tab_del(&g->local, e);
 }
 
 struct vni_walk {
@@ -125,7 +152,7 @@ static bool activate_cb(void *ctx, struct mac_ent *e)
 {
 	struct vni_walk *w = ctx;
 	if (e->ifindex == w->v->bridge && !(e->flags & MENT_ADV))
-		advertise(w->g, w->v, e);
+		local_advertise(w->g, w->v, e, mob_local_seq(w->g, w->v, e->mac));
 	return false;
 }
 
@@ -142,7 +169,7 @@ void local_vni_activate(struct glue *g, struct vni *v)
 	struct vni_walk w = { g, v };
 	struct orig_route r;
 
-	if (g->bgp && build(g, v, NULL, false, &r) == 0 &&
+	if (g->bgp && build(g, v, NULL, false, 0, &r) == 0 &&
 	    bgp_local_add(g->bgp, FAM_EVPN, r.nlri, r.len, &r.a) < 0)
 		log_msg(LOG_WARNING, "VNI %u: cannot advertise its type-3 route", v->vni);
 	mac_tab_walk(&g->local, activate_cb, &w);
@@ -155,6 +182,6 @@ void local_vni_deactivate(struct glue *g, struct vni *v)
 
 	mac_tab_walk(&g->local, deactivate_cb, &w);
 	v->nlocal = 0;
-	if (g->bgp && build(g, v, NULL, false, &r) == 0)
+	if (g->bgp && build(g, v, NULL, false, 0, &r) == 0)
 		bgp_local_del(g->bgp, FAM_EVPN, r.nlri, r.len);
 }

@@ -12,6 +12,7 @@
 #include "evpn.h"
 #include "glue.h"
 #include "log.h"
+#include "mobility.h"
 #include "route_json.h"
 
 void remote_mac_req(struct glue *g, enum nl_op op, const struct mac_ent *e)
@@ -51,17 +52,12 @@ void remote_flood_req(struct glue *g, enum nl_op op, const struct fo_flood *fl)
 		log_msg(LOG_ERR, "netlink request queue: out of memory");
 }
 
-/* Want MAC mac on v at vtep (rdh: the installing route). Writes only what differs. */
-static void mac_install(struct glue *g, struct vni *v, const uint8_t mac[6],
-			const struct ipaddr *nh, bool sticky, uint32_t rdh)
+/* Want MAC mac on v at VTEP index vi (rdh: the installing route). Writes only what differs. */
+static void mac_install(struct glue *g, struct vni *v, const uint8_t mac[6], uint16_t vi, bool sticky,
+			uint32_t rdh)
 {
-	struct nl_addr dst;
 	bool created;
 
-	vt_ip_to_addr(nh, &dst);
-	uint16_t vi = fo_vtep(&g->fo, &dst);
-	if (vi == FO_VTEP_NONE)
-		return;
 	struct mac_ent *e = mac_tab_put(&g->fo.macs, v->vxlan, mac, &created);
 	if (!e) {
 		log_msg(LOG_ERR, "out of memory for remote MACs");
@@ -80,15 +76,175 @@ static void mac_install(struct glue *g, struct vni *v, const uint8_t mac[6],
 	remote_mac_req(g, NL_FDB_REPLACE, e);
 }
 
-/* No longer wanted by route rdh: remove it if that route installed it. */
-static void mac_remove(struct glue *g, struct vni *v, const uint8_t mac[6], uint32_t rdh)
+/* No remote route is wanted for mac: remove the entry. self_only: the bridge entry is a local
+ * port's now (a delete with NTF_MASTER would fail on it and leave the VXLAN entry behind). */
+static void mac_uninstall(struct glue *g, struct vni *v, const uint8_t mac[6], bool self_only)
 {
 	struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, mac);
-	if (!e || e->aux != rdh)
-		return; /* another route (the MAC moved) installed it since, or it is stale */
-	remote_mac_req(g, NL_FDB_DEL, e);
+	if (!e)
+		return;
+	if (self_only) {
+		struct nl_fdb f;
+		memset(&f, 0, sizeof f);
+		f.ifindex = e->ifindex;
+		memcpy(f.mac, e->mac, 6);
+		f.flags = NTF_SELF;
+		f.state = NUD_REACHABLE;
+		const struct nl_addr *dst = fo_vtep_addr(&g->fo, e->vtep);
+		if (dst)
+			f.dst = *dst;
+		g->queued++;
+		if (g->nl && nl_fdb_queue(g->nl, NL_FDB_DEL, &f) < 0)
+			log_msg(LOG_ERR, "netlink request queue: out of memory");
+	} else {
+		remote_mac_req(g, NL_FDB_DEL, e);
+	}
 	mac_tab_del(&g->fo.macs, e);
 	v->nremote--;
+}
+
+/* ---- MAC mobility: the view of one (VNI, MAC), the decision, and what it changes ---- */
+
+static void view_load(struct glue *g, struct vni *v, const uint8_t mac[6], struct mob_view *w)
+{
+	struct mob_ent tmp[MOB_MAX + 1];
+	size_t n = mob_get(&g->fo.mob, v->vni, mac, tmp, MOB_MAX + 1);
+
+	memset(w, 0, sizeof *w);
+	if (n > MOB_MAX + 1)
+		n = MOB_MAX + 1;
+	for (size_t i = 0; i < n; i++) {
+		if (tmp[i].flags & MOB_LOCAL) {
+			w->lseq = tmp[i].seq;
+			w->warned = tmp[i].flags & MOB_WARNED;
+		} else if (w->n < MOB_MAX) {
+			w->c[w->n++] = tmp[i];
+		}
+	}
+	if (!w->n) {
+		/* the common case lives in the installed entry alone: one route, no sequence */
+		const struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, mac);
+		if (e && !(e->flags & MENT_STALE) && e->aux) {
+			w->c[0].vtep = e->vtep;
+			w->c[0].rdh = e->aux;
+			w->c[0].flags = (e->flags & MENT_STICKY) ? MOB_STICKY : 0;
+			w->n = 1;
+		}
+	}
+	for (size_t i = 0; i < w->n; i++)
+		w->addr[i] = fo_vtep_addr(&g->fo, w->c[i].vtep);
+	const struct mac_ent *l = v->bridge ? mac_tab_get(&g->local, v->bridge, mac) : NULL;
+	if (l) {
+		w->local = true;
+		w->lsticky = l->flags & MENT_STICKY;
+	} else {
+		w->lseq = 0;
+		w->warned = false;
+	}
+}
+
+/* Keep in the side table only what the installed entry cannot say. */
+static void view_store(struct glue *g, struct vni *v, const uint8_t mac[6], const struct mob_view *w,
+		       bool installed0)
+{
+	struct mob_ent out[MOB_MAX + 1];
+	size_t n = 0;
+	bool lrec = w->local && (w->lseq || w->warned);
+
+	if (!lrec && (w->n == 0 || (w->n == 1 && installed0 && !w->c[0].seq))) {
+		mob_set(&g->fo.mob, v->vni, mac, NULL, 0);
+		return;
+	}
+	for (size_t i = 0; i < w->n; i++)
+		out[n++] = w->c[i];
+	if (lrec) {
+		memset(&out[n], 0, sizeof out[n]);
+		out[n].seq = w->lseq;
+		out[n++].flags = (uint8_t)(MOB_LOCAL | (w->warned ? MOB_WARNED : 0));
+	}
+	if (mob_set(&g->fo.mob, v->vni, mac, out, n) < 0)
+		log_msg(LOG_ERR, "out of memory for MAC mobility state");
+}
+
+/* Decide who has mac and make the kernel and our routes say so. readvertise: our route must be
+ * (re)sent when we win (new, or its sequence or sticky flag changed). */
+static void resolve(struct glue *g, struct vni *v, const uint8_t mac[6], struct mob_view *w,
+		    bool readvertise)
+{
+	int b = mob_best(w);
+	struct nl_addr lvtep;
+	char m[MAC_STRLEN], d[IPADDR_STRLEN];
+	struct ipaddr ip;
+
+	vt_ip_to_addr(&v->vtep, &lvtep);
+	bool lwin = mob_local_wins(w, b, &lvtep);
+	if (b >= 0) {
+		vt_addr_to_ip(w->addr[b] ? w->addr[b] : &lvtep, &ip);
+		ipaddr_str(&ip, d);
+	}
+	mac_str((const struct mac *)mac, m);
+	if (w->local && !lwin) {
+		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
+		log_msg(LOG_INFO, "VNI %u: %s moved to %s (seq %u%s): withdrawing ours", v->vni, m, d,
+			w->c[b].seq, (w->c[b].flags & MOB_STICKY) ? ", static" : "");
+		if (l)
+			local_give_way(g, v, l);
+		w->local = false;
+		w->lseq = 0;
+		w->warned = false;
+	}
+	if (lwin) {
+		if (b >= 0 && w->lsticky && !w->warned) {
+			log_msg(LOG_WARNING, "VNI %u: static MAC %s claimed by %s (seq %u%s): ignored",
+				v->vni, m, d, w->c[b].seq, (w->c[b].flags & MOB_STICKY) ? ", static" : "");
+			w->warned = true;
+		}
+		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
+		if (l && v->active && (readvertise || !(l->flags & MENT_ADV)))
+			local_advertise(g, v, l, w->lseq);
+		mac_uninstall(g, v, mac, true);
+	} else if (b >= 0) {
+		mac_install(g, v, mac, w->c[b].vtep, w->c[b].flags & MOB_STICKY, w->c[b].rdh);
+	} else {
+		mac_uninstall(g, v, mac, false);
+	}
+	view_store(g, v, mac, w, !lwin && b == 0);
+}
+
+void mob_local_learned(struct glue *g, struct vni *v, const uint8_t mac[6], bool fresh)
+{
+	struct mob_view w;
+
+	if (!v->attached) {
+		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
+		if (l)
+			local_advertise(g, v, l, mob_local_seq(g, v, mac));
+		return;
+	}
+	view_load(g, v, mac, &w);
+	if (fresh && w.n) {
+		/* learned here while another VTEP has it: a move (RFC 7432 section 15) */
+		w.lseq = mob_next_seq(&w);
+		w.warned = false;
+	}
+	resolve(g, v, mac, &w, true);
+}
+
+void mob_local_gone(struct glue *g, struct vni *v, const uint8_t mac[6])
+{
+	struct mob_view w;
+	view_load(g, v, mac, &w);
+	resolve(g, v, mac, &w, false);
+}
+
+uint32_t mob_local_seq(struct glue *g, const struct vni *v, const uint8_t mac[6])
+{
+	struct mob_ent tmp[MOB_MAX + 1];
+	size_t n = mob_get(&g->fo.mob, v->vni, mac, tmp, MOB_MAX + 1);
+	for (size_t i = 0; i < n && i <= MOB_MAX; i++)
+		if (tmp[i].flags & MOB_LOCAL)
+			return tmp[i].seq;
+	return 0;
 }
 
 static void flood_ref(struct glue *g, struct vni *v, uint16_t vtep)
@@ -181,20 +337,53 @@ static void type3(struct glue *g, const struct evpn_route *r, const uint8_t *nlr
 	t3_apply(g, &nw, true);
 }
 
+/* A remote route for (v, mac) from the VTEP at nh, or its withdrawal (a NULL): update the
+ * candidates and decide again. */
 static void type2(struct glue *g, const struct evpn_route *r, const struct attrs *a, bool remote)
 {
 	struct vni *v = vt_by_vni(&g->vt, r->label[0]);
-	uint32_t rdh = fo_rd_hash(r->rd.b), seq;
-	bool sticky = false;
+	uint32_t rdh = fo_rd_hash(r->rd.b), seq = 0;
+	bool sticky = false, has, found = false;
+	struct mob_view w;
+	size_t i;
 
 	if (!v || !v->attached)
 		return; /* not a local VNI (yet): attaching walks the RIB */
+	view_load(g, v, r->mac.b, &w);
+	for (i = 0; i < w.n && w.c[i].rdh != rdh; i++)
+		;
+	found = i < w.n;
 	if (!a || !remote || !a->nexthop.af || ipaddr_cmp(&a->nexthop, &v->vtep) == 0) {
-		mac_remove(g, v, r->mac.b, rdh);
+		if (!found)
+			return;
+		w.c[i] = w.c[w.n - 1];
+		w.addr[i] = w.addr[w.n - 1];
+		w.n--;
+		resolve(g, v, r->mac.b, &w, false);
 		return;
 	}
-	attrs_mac_mobility(a, &seq, &sticky);
-	mac_install(g, v, r->mac.b, &a->nexthop, sticky, rdh);
+	struct nl_addr dst;
+	vt_ip_to_addr(&a->nexthop, &dst);
+	uint16_t vi = fo_vtep(&g->fo, &dst);
+	if (vi == FO_VTEP_NONE)
+		return;
+	has = attrs_mac_mobility(a, &seq, &sticky) == 1;
+	if (!found) {
+		if (w.n == MOB_MAX) {
+			char m[MAC_STRLEN];
+			log_msg(LOG_WARNING, "VNI %u: %s: more than %d routes claim it; ignoring one", v->vni,
+				mac_str(&r->mac, m), MOB_MAX);
+			return;
+		}
+		i = w.n++;
+	}
+	memset(&w.c[i], 0, sizeof w.c[i]);
+	w.c[i].vtep = vi;
+	w.c[i].rdh = rdh;
+	w.c[i].seq = has ? seq : 0;
+	w.c[i].flags = (uint8_t)((has ? MOB_HASSEQ : 0) | (sticky ? MOB_STICKY : 0));
+	w.addr[i] = fo_vtep_addr(&g->fo, vi);
+	resolve(g, v, r->mac.b, &w, false);
 }
 
 void glue_best_changed(struct glue *g, int fam, const uint8_t *nlri, size_t len,
@@ -261,6 +450,7 @@ void remote_vni_detach(struct glue *g, struct vni *v)
 
 	mac_tab_walk(&g->fo.macs, detach_cb, &d);
 	v->nremote = 0;
+	mob_drop_vni(&g->fo.mob, v->vni, true); /* attaching again walks the RIB */
 	for (size_t i = 0; i < g->fo.nflood;) {
 		if (g->fo.flood[i].ifindex != v->vxlan) {
 			i++;

@@ -1,0 +1,458 @@
+/* mobility.c and the glue's MAC mobility (remote.c, local.c): the (VNI, MAC) side table, the
+ * RFC 7432 section 15 decision, and what a move does to the installed entries and our sequence. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <linux/neighbour.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "evpn.h"
+#include "glue.h"
+#include "mobility.h"
+#include "testutil.h"
+#include "wire.h"
+
+#define BR 3
+#define VX 4
+#define PORT 5
+
+static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0xa }, MAC_B[6] = { 0x02, 0, 0, 0, 0, 0xb };
+
+static struct nl_addr v4(uint8_t last)
+{
+	struct nl_addr a;
+	memset(&a, 0, sizeof a);
+	a.af = AF_INET;
+	a.a[0] = 10;
+	a.a[1] = 88;
+	a.a[3] = last;
+	return a;
+}
+
+static struct mob_ent cand(uint16_t vtep, uint32_t seq, bool has, bool sticky)
+{
+	struct mob_ent e;
+	memset(&e, 0, sizeof e);
+	e.vtep = vtep;
+	e.rdh = 100u + vtep;
+	e.seq = seq;
+	e.flags = (uint8_t)((has ? MOB_HASSEQ : 0) | (sticky ? MOB_STICKY : 0));
+	return e;
+}
+
+/* ---- the side table ---- */
+
+static void test_entry_size(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct mob_ent), 24); /* the memory budget counts on it */
+}
+
+static void test_table_multi(void **state)
+{
+	struct mob_tab t;
+	struct mob_ent in[3], out[8];
+	uint8_t mac[6] = { 0x52, 0x54, 0, 0, 0, 0 };
+	(void)state;
+
+	mob_init(&t);
+	assert_int_equal(mob_get(&t, 100, mac, out, 8), 0);
+	/* many keys with several entries each: every key gets back exactly its own */
+	for (uint32_t i = 0; i < 3000; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		for (int k = 0; k < 3; k++)
+			in[k] = cand((uint16_t)(i % 7 + (uint32_t)k), i + (uint32_t)k, true, false);
+		assert_int_equal(mob_set(&t, 100 + i % 2, mac, in, 1 + i % 3), 0);
+	}
+	assert_int_equal(t.n, 1000 * (1 + 2 + 3));
+	for (uint32_t i = 0; i < 3000; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		size_t n = mob_get(&t, 100 + i % 2, mac, out, 8);
+		assert_int_equal(n, 1 + i % 3);
+		for (size_t k = 0; k < n; k++) {
+			assert_int_equal(out[k].vni, 100 + i % 2);
+			assert_memory_equal(out[k].mac, mac, 6);
+			assert_true(out[k].flags & MOB_USED);
+			assert_true(out[k].seq >= i && out[k].seq < i + 3);
+		}
+		assert_int_equal(mob_get(&t, 102, mac, out, 8), 0); /* another VNI: nothing */
+	}
+	/* replace shrinks and grows a key; deletes keep every other key reachable */
+	for (uint32_t i = 0; i < 3000; i += 2) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		assert_int_equal(mob_set(&t, 100 + i % 2, mac, NULL, 0), 0);
+	}
+	for (uint32_t i = 0; i < 3000; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		assert_int_equal(mob_get(&t, 100 + i % 2, mac, out, 8), i % 2 ? 1 + i % 3 : 0);
+	}
+	/* VNI 101 holds the odd ones: drop it, keeping local records */
+	in[0] = cand(0, 9, false, false);
+	in[0].flags = MOB_LOCAL;
+	mac[4] = 0xff;
+	mac[5] = 0xff;
+	assert_int_equal(mob_set(&t, 101, mac, in, 1), 0);
+	mob_drop_vni(&t, 101, true);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(mob_get(&t, 101, mac, out, 8), 1);
+	assert_int_equal(out[0].seq, 9);
+	mob_drop_vni(&t, 101, false);
+	assert_int_equal(t.n, 0);
+	mob_free(&t);
+}
+
+/* ---- the decision ---- */
+
+static void view(struct mob_view *w, const struct mob_ent *c, const struct nl_addr *addrs, size_t n)
+{
+	memset(w, 0, sizeof *w);
+	for (size_t i = 0; i < n; i++) {
+		w->c[i] = c[i];
+		w->addr[i] = &addrs[i];
+	}
+	w->n = n;
+}
+
+static void test_remote_order(void **state)
+{
+	struct nl_addr a[4] = { v4(3), v4(1), v4(2), v4(4) };
+	struct mob_ent c[4];
+	struct mob_view w;
+	(void)state;
+
+	/* equal sequence from different VTEPs: the lowest VTEP address (section 15.1) */
+	c[0] = cand(0, 1, true, false);
+	c[1] = cand(1, 1, true, false);
+	c[2] = cand(2, 1, true, false);
+	view(&w, c, a, 3);
+	assert_int_equal(mob_best(&w), 1);
+	/* the higher sequence beats the lower address */
+	c[0].seq = 2;
+	view(&w, c, a, 3);
+	assert_int_equal(mob_best(&w), 0);
+	/* sticky beats any sequence */
+	c[2] = cand(2, 0, true, true);
+	view(&w, c, a, 3);
+	assert_int_equal(mob_best(&w), 2);
+	/* an explicit 0 beats no community; two without it: the lower address */
+	c[0] = cand(0, 0, true, false);
+	c[1] = cand(1, 0, false, false);
+	view(&w, c, a, 2);
+	assert_int_equal(mob_best(&w), 0);
+	c[0] = cand(0, 0, false, false);
+	view(&w, c, a, 2);
+	assert_int_equal(mob_best(&w), 1);
+	view(&w, c, a, 0);
+	assert_int_equal(mob_best(&w), -1);
+	/* IPv4 before IPv6 */
+	struct nl_addr six;
+	memset(&six, 0, sizeof six);
+	six.af = AF_INET6;
+	assert_true(mob_addr_cmp(&a[0], &six) < 0);
+	assert_true(mob_addr_cmp(&six, &a[0]) > 0);
+	assert_int_equal(mob_addr_cmp(&a[1], &a[1]), 0);
+}
+
+static void test_local_vs_remote(void **state)
+{
+	struct nl_addr a[2] = { v4(3), v4(1) }, l2 = v4(2);
+	struct mob_ent c[2];
+	struct mob_view w;
+	(void)state;
+
+	/* a move to us: the new sequence is the highest known + 1; no community counts as 0 */
+	c[0] = cand(0, 0, false, false);
+	view(&w, c, a, 1);
+	assert_int_equal(mob_next_seq(&w), 1);
+	c[1] = cand(1, 4, true, false);
+	view(&w, c, a, 2);
+	assert_int_equal(mob_next_seq(&w), 5);
+	view(&w, c, a, 0);
+	assert_int_equal(mob_next_seq(&w), 0); /* nobody else: never moved */
+	c[0] = cand(0, UINT32_MAX, true, false);
+	view(&w, c, a, 1);
+	assert_int_equal(mob_next_seq(&w), UINT32_MAX); /* saturates */
+
+	/* our seq 5 against remote 4: ours; remote 6: theirs */
+	c[0] = cand(0, 4, true, false);
+	view(&w, c, a, 1);
+	w.local = true;
+	w.lseq = 5;
+	assert_true(mob_local_wins(&w, 0, &l2));
+	w.c[0].seq = 6;
+	assert_false(mob_local_wins(&w, 0, &l2));
+	/* equal: the lower VTEP: 10.88.0.2 (ours) against .3 wins, against .1 loses */
+	w.c[0].seq = 5;
+	assert_true(mob_local_wins(&w, 0, &l2));
+	view(&w, c, a + 1, 1);
+	w.local = true;
+	w.lseq = 4;
+	assert_false(mob_local_wins(&w, 0, &l2));
+	/* GoBGP's first move (explicit 0) beats our community-less route */
+	c[0] = cand(0, 0, true, false);
+	view(&w, c, a, 1);
+	w.local = true;
+	w.lseq = 0;
+	assert_false(mob_local_wins(&w, 0, &l2));
+	/* ...and two community-less routes: the lower address (ours, .2 < .3) */
+	w.c[0].flags = 0;
+	assert_true(mob_local_wins(&w, 0, &l2));
+	/* a sticky remote beats a learned local MAC, not a static one */
+	c[0] = cand(0, 0, false, true);
+	view(&w, c, a, 1);
+	w.local = true;
+	w.lseq = 9;
+	assert_false(mob_local_wins(&w, 0, &l2));
+	w.lsticky = true;
+	assert_true(mob_local_wins(&w, 0, &l2));
+	/* static local against a higher sequence: still ours */
+	w.c[0] = cand(0, 100, true, false);
+	assert_true(mob_local_wins(&w, 0, &l2));
+	/* no local MAC never wins; a local one without remotes always does */
+	w.local = false;
+	assert_false(mob_local_wins(&w, 0, &l2));
+	w.local = true;
+	w.lsticky = false;
+	assert_true(mob_local_wins(&w, -1, &l2));
+}
+
+/* ---- the glue: remote routes, local learning and the kernel requests they make ---- */
+
+static struct config cfg;
+
+static void setup(struct glue *g)
+{
+	struct nl_link l;
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.g.asn = 64512;
+	cfg.g.router_id = 0x0a580002;
+	cfg.converge_timeout = 10;
+	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
+	memset(&l, 0, sizeof l);
+	l.ifindex = BR;
+	l.kind = NL_LINK_BRIDGE;
+	l.up = true;
+	strcpy(l.name, "br100");
+	vt_link_event(&g->vt, &l, false);
+	memset(&l, 0, sizeof l);
+	l.ifindex = VX;
+	l.kind = NL_LINK_VXLAN;
+	l.master = BR;
+	l.up = true;
+	l.vni = 100;
+	l.local = v4(2);
+	l.dstport = 4789;
+	strcpy(l.name, "vx100");
+	vt_link_event(&g->vt, &l, false);
+	memset(&l, 0, sizeof l);
+	l.ifindex = PORT;
+	l.master = BR;
+	l.up = true;
+	strcpy(l.name, "vm1");
+	vt_link_event(&g->vt, &l, false);
+	assert_true(vt_by_vni(&g->vt, 100)->active);
+}
+
+/* A remote type-2 route for mac from VTEP 10.88.0.last (RD 10.88.0.last:100); seq < 0: no
+ * community. */
+static void route(struct glue *g, const uint8_t mac[6], uint8_t last, int64_t seq, bool sticky,
+		  bool withdraw)
+{
+	struct evpn_route r;
+	struct attrs a;
+	struct ipaddr src;
+	uint8_t buf[64];
+	uint64_t ext[1];
+	struct wbuf w;
+
+	memset(&r, 0, sizeof r);
+	r.type = EVPN_RT_MACIP;
+	rd_make_ip(&r.rd, 0x0a580000u | last, 100);
+	memcpy(r.mac.b, mac, 6);
+	r.nlabels = 1;
+	r.label[0] = 100;
+	wbuf_init(&w, buf, sizeof buf);
+	assert_int_equal(evpn_encode(&r, &w), 0);
+	memset(&a, 0, sizeof a);
+	a.flags = AF_HAS_NEXT_HOP;
+	ipaddr_from_v4(&a.nexthop, 0x0a580000u | last);
+	if (seq >= 0 || sticky) {
+		ext[0] = extc_mac_mobility(seq >= 0 ? (uint32_t)seq : 0, sticky);
+		a.extcomm = ext;
+		a.nextcomm = 1;
+	}
+	ipaddr_from_v4(&src, 0x0a580000u | last);
+	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
+}
+
+static void learn(struct glue *g, const uint8_t mac[6], bool stat, bool deleted)
+{
+	struct nl_fdb f;
+	memset(&f, 0, sizeof f);
+	f.ifindex = PORT;
+	f.master = BR;
+	memcpy(f.mac, mac, 6);
+	f.state = stat ? NUD_NOARP : NUD_REACHABLE;
+	local_fdb(g, &f, deleted);
+}
+
+/* The installed remote entry's VTEP (last octet), 0 when none. */
+static int installed(struct glue *g, const uint8_t mac[6])
+{
+	const struct mac_ent *e = mac_tab_get(&g->fo.macs, VX, mac);
+	if (!e)
+		return 0;
+	return fo_vtep_addr(&g->fo, e->vtep)->a[3];
+}
+
+static void test_known_gap(void **state)
+{
+	struct glue g;
+	struct mob_ent out[8];
+	(void)state;
+
+	setup(&g);
+	/* two VTEPs, two RDs, no sequence: the lower VTEP; withdrawing it installs the other */
+	route(&g, MAC_A, 5, -1, false, false);
+	assert_int_equal(installed(&g, MAC_A), 5);
+	assert_int_equal(g.fo.mob.n, 0); /* the common case costs no side entry */
+	route(&g, MAC_A, 3, -1, false, false);
+	assert_int_equal(installed(&g, MAC_A), 3);
+	assert_int_equal(mob_get(&g.fo.mob, 100, MAC_A, out, 8), 2);
+	route(&g, MAC_A, 3, -1, false, true);
+	assert_int_equal(installed(&g, MAC_A), 5);
+	assert_int_equal(g.fo.mob.n, 0); /* back to the common case */
+	route(&g, MAC_A, 5, -1, false, true);
+	assert_int_equal(installed(&g, MAC_A), 0);
+	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 0);
+	/* a withdrawal of a route that never installed anything changes nothing */
+	route(&g, MAC_B, 7, -1, false, false);
+	route(&g, MAC_A, 7, -1, false, true);
+	assert_int_equal(installed(&g, MAC_B), 7);
+	glue_stop(&g);
+}
+
+static void test_remote_sequence(void **state)
+{
+	struct glue g;
+	(void)state;
+
+	setup(&g);
+	/* a move between two remotes: the higher sequence wins even from the higher address */
+	route(&g, MAC_A, 3, -1, false, false);
+	route(&g, MAC_A, 7, 1, false, false);
+	assert_int_equal(installed(&g, MAC_A), 7);
+	route(&g, MAC_A, 3, -1, false, true); /* the old VTEP withdraws */
+	assert_int_equal(installed(&g, MAC_A), 7);
+	assert_int_equal(g.fo.mob.n, 1); /* seq 1 needs the side entry */
+	/* a sticky route beats the higher sequence */
+	route(&g, MAC_A, 9, -1, true, false);
+	assert_int_equal(installed(&g, MAC_A), 9);
+	assert_true(mac_tab_get(&g.fo.macs, VX, MAC_A)->flags & MENT_STICKY);
+	route(&g, MAC_A, 9, -1, true, true);
+	assert_int_equal(installed(&g, MAC_A), 7);
+	route(&g, MAC_A, 7, 1, false, true);
+	assert_int_equal(installed(&g, MAC_A), 0);
+	assert_int_equal(g.fo.mob.n, 0);
+	glue_stop(&g);
+}
+
+static void test_move_to_us_and_away(void **state)
+{
+	struct glue g;
+	(void)state;
+
+	setup(&g);
+	/* no remote: a learned MAC never moved, sequence 0 */
+	learn(&g, MAC_B, false, false);
+	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_B), 0);
+	assert_int_equal(g.fo.mob.n, 0);
+
+	/* h3 has A (no community); the VM shows up here: seq 1, h3's entry goes (self only) */
+	route(&g, MAC_A, 3, -1, false, false);
+	assert_int_equal(installed(&g, MAC_A), 3);
+	uint64_t q = g.queued;
+	learn(&g, MAC_A, false, false);
+	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), 1);
+	assert_int_equal(installed(&g, MAC_A), 0);
+	assert_int_equal(g.queued, q + 1);
+	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	/* a refresh (STALE -> REACHABLE) is no new move */
+	learn(&g, MAC_A, false, false);
+	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), 1);
+	/* h3 withdraws after seeing ours; a late seq 1 from h1 (lower address, equal seq) wins */
+	route(&g, MAC_A, 3, -1, false, true);
+	assert_int_equal(installed(&g, MAC_A), 0);
+	q = g.queued;
+	route(&g, MAC_A, 1, 1, false, false);
+	assert_int_equal(installed(&g, MAC_A), 1);
+	assert_null(mac_tab_get(&g.local, BR, MAC_A)); /* given way: the learned entry deleted */
+	assert_int_equal(g.queued, q + 2);            /* the bridge delete, then the install */
+	/* it comes back here: seq 2 */
+	learn(&g, MAC_A, false, false);
+	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), 2);
+	assert_int_equal(installed(&g, MAC_A), 0);
+	/* h1's lower sequence does not take it back; when ours ages out, h1's goes in */
+	route(&g, MAC_A, 1, 1, false, false);
+	assert_int_equal(installed(&g, MAC_A), 0);
+	learn(&g, MAC_A, false, true);
+	assert_int_equal(installed(&g, MAC_A), 1);
+	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), 0);
+	glue_stop(&g);
+}
+
+static void test_static_never_moves(void **state)
+{
+	struct glue g;
+	(void)state;
+
+	setup(&g);
+	learn(&g, MAC_A, true, false);
+	uint64_t q = g.queued;
+	route(&g, MAC_A, 1, 50, false, false);
+	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	assert_int_equal(installed(&g, MAC_A), 0);
+	assert_int_equal(g.queued, q); /* nothing deleted, nothing installed */
+	/* logged once: the record remembers it */
+	struct mob_ent out[8];
+	size_t n = mob_get(&g.fo.mob, 100, MAC_A, out, 8);
+	bool warned = false;
+	for (size_t i = 0; i < n; i++)
+		warned |= (out[i].flags & (MOB_LOCAL | MOB_WARNED)) == (MOB_LOCAL | MOB_WARNED);
+	assert_true(warned);
+	route(&g, MAC_A, 1, 51, true, false); /* even a sticky claim */
+	assert_int_equal(installed(&g, MAC_A), 0);
+	/* the operator removes it: the claim is installed */
+	learn(&g, MAC_A, true, true);
+	assert_int_equal(installed(&g, MAC_A), 1);
+
+	/* a learned MAC against a sticky remote gives way at once */
+	route(&g, MAC_B, 3, -1, true, false);
+	learn(&g, MAC_B, false, false);
+	assert_null(mac_tab_get(&g.local, BR, MAC_B));
+	assert_int_equal(installed(&g, MAC_B), 3);
+	glue_stop(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_entry_size),
+		cmocka_unit_test(test_table_multi),
+		cmocka_unit_test(test_remote_order),
+		cmocka_unit_test(test_local_vs_remote),
+		cmocka_unit_test(test_known_gap),
+		cmocka_unit_test(test_remote_sequence),
+		cmocka_unit_test(test_move_to_us_and_away),
+		cmocka_unit_test(test_static_never_moves),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
