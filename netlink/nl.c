@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -24,6 +27,37 @@ static void set_rcvbuf(struct mnl_socket *s, size_t size)
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+}
+
+/* Messages read from the event socket per loop iteration: enough to keep up with a burst of
+ * installs (each one echoes two notifications), bounded so BGP still gets its turn. */
+#define NL_EVENTS_PER_TURN 16384
+
+/*
+ * Drop, in the kernel, the echoes of extern_learn entries being added or changed: they are the
+ * entries evpnd itself installs (two notifications per remote MAC), which at 100k MACs cost a
+ * quarter of the CPU to read and could fill the receive buffer. Deletions still come through (an
+ * entry evpnd owns removed by someone else is put back), and so does everything else. Each rtnetlink
+ * notification is a datagram of its own, so the filter sees one message from offset 0.
+ */
+static void filter_own_echoes(struct mnl_socket *s)
+{
+	enum { TYPE = 4, FAMILY = NLMSG_HDRLEN, FLAGS = NLMSG_HDRLEN + 10 /* ndm_flags */ };
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, TYPE),
+		/* a halfword load is big-endian: compare with the host's value the way it loads */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_NEWNEIGH), 0, 4),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, FAMILY),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_BRIDGE, 0, 2),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, FLAGS),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NTF_EXT_LEARNED, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff), /* keep */
+		BPF_STMT(BPF_RET | BPF_K, 0),          /* drop */
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	/* without it evpnd only reads more: not worth failing over */
+	(void)setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
 static struct mnl_socket *open_sock(unsigned groups, bool nonblock)
@@ -77,7 +111,7 @@ static void events_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct nl *nl = w->data;
 	int i;
 
-	for (i = 0; i < 256; i++) {
+	for (i = 0; i < NL_EVENTS_PER_TURN; i++) {
 		ssize_t n = mnl_socket_recvfrom(nl->evs, nl->rxbuf, NL_RX_BYTES);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
@@ -121,6 +155,7 @@ struct nl *nl_open(struct ev_loop *loop, const struct nl_hooks *h, size_t rcvbuf
 		goto fail;
 	}
 	set_rcvbuf(nl->evs, rcvbuf);
+	filter_own_echoes(nl->evs);
 	set_rcvbuf(nl->reqs, NL_REQ_RCVBUF);
 	set_rcvbuf(nl->dumps, 4u << 20);
 	nl->req_portid = mnl_socket_get_portid(nl->reqs);
