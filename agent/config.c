@@ -270,6 +270,34 @@ static int g_converge_timeout(struct loader *ld, const char *val)
 	return get_u32(ld, val, 0, 3600, &ld->cfg->converge_timeout);
 }
 
+/* The event socket's receive buffer: what a burst must fit in before events are lost (ENOBUFS,
+ * then a re-dump); tiny values exist to force that path in tests. At most 1 GiB (the kernel's cap). */
+static int g_netlink_buffer(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 4096, 1u << 30, &ld->cfg->netlink_buffer);
+}
+
+/* Duplicate address detection (as FRR's "dup-addr-detection max-moves N time M"). */
+static int g_dad_max_moves(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 255, &ld->cfg->dad_max_moves); /* 0: off */
+}
+
+static int g_dad_window(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 1, 86400, &ld->cfg->dad_window);
+}
+
+static int g_dad_freeze(struct loader *ld, const char *val)
+{
+	return get_bool(ld, val, &ld->cfg->dad_freeze);
+}
+
+static int g_dad_recovery(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 86400, &ld->cfg->dad_recovery);
+}
+
 static const struct keydef global_keys[] = {
 	{"asn", g_asn, false},
 	{"router-id", g_router_id, false},
@@ -282,6 +310,11 @@ static const struct keydef global_keys[] = {
 	{"graceful-restart", g_graceful_restart, false},
 	{"restart-time", g_restart_time, false},
 	{"converge-timeout", g_converge_timeout, false},
+	{"netlink-buffer", g_netlink_buffer, false},
+	{"dad-max-moves", g_dad_max_moves, false},
+	{"dad-window", g_dad_window, false},
+	{"dad-freeze", g_dad_freeze, false},
+	{"dad-recovery", g_dad_recovery, false},
 	{NULL, NULL, false},
 };
 
@@ -427,9 +460,66 @@ static int v_route_target(struct loader *ld, const char *val)
 	return 0;
 }
 
+/* import-rt / export-rt: RTs and "auto" in any mix, several per line; lines accumulate. */
+static int v_rt_list(struct loader *ld, const char *val, uint64_t *arr, unsigned *n, bool *has_auto)
+{
+	static const char why[] = "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)";
+	const char *s = val;
+	char word[64];
+	bool any = false;
+
+	while (*s) {
+		size_t len = strcspn(s, " \t,");
+		if (len == 0) {
+			s++;
+			continue;
+		}
+		any = true;
+		if (len >= sizeof word)
+			return bad(ld, val, why);
+		memcpy(word, s, len);
+		word[len] = '\0';
+		s += len;
+		uint64_t rt;
+		if (!strcmp(word, "auto")) {
+			*has_auto = true;
+			continue;
+		}
+		if (extc_rt_parse(word, &rt))
+			return bad(ld, val, why);
+		for (unsigned i = 0; i < *n; i++)
+			if (arr[i] == rt) {
+				char w2[96];
+				snprintf(w2, sizeof w2, "lists route target %s twice", word);
+				return bad(ld, val, w2);
+			}
+		if (*n >= CFG_MAX_RT) {
+			char w2[64];
+			snprintf(w2, sizeof w2, "has more than %d route targets", CFG_MAX_RT);
+			return bad(ld, val, w2);
+		}
+		arr[(*n)++] = rt;
+	}
+	return any ? 0 : bad(ld, val, why);
+}
+
+static int v_import_rt(struct loader *ld, const char *val)
+{
+	struct cfg_vni *v = cur_vni(ld);
+	return v_rt_list(ld, val, v->import_rt, &v->nimport, &v->import_auto);
+}
+
+static int v_export_rt(struct loader *ld, const char *val)
+{
+	struct cfg_vni *v = cur_vni(ld);
+	return v_rt_list(ld, val, v->export_rt, &v->nexport, &v->export_auto);
+}
+
 static const struct keydef vni_keys[] = {
 	{"rd", v_rd, false},
 	{"route-target", v_route_target, true},
+	{"import-rt", v_import_rt, true},
+	{"export-rt", v_export_rt, true},
 	{NULL, NULL, false},
 };
 
@@ -680,6 +770,9 @@ static void set_defaults(struct config *cfg, const char *path)
 	cfg->g.graceful_restart = true;
 	cfg->g.restart_time = 120;
 	cfg->converge_timeout = 10;
+	cfg->netlink_buffer = CFG_DEFAULT_NETLINK_BUFFER;
+	cfg->dad_max_moves = 5;
+	cfg->dad_window = 180;
 }
 
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen)

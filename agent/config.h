@@ -11,6 +11,7 @@
 
 #define CFG_MAX_RT 16
 #define CFG_DEFAULT_SOCKET "/run/evpnd/evpnd.sock"
+#define CFG_DEFAULT_NETLINK_BUFFER 67108864u
 
 struct cfg_vni {
 	uint32_t vni;
@@ -19,6 +20,11 @@ struct cfg_vni {
 	bool rt_auto;             /* route-target = auto: ASN:VNI (RFC 8365) */
 	unsigned nrt;
 	uint64_t rt[CFG_MAX_RT];  /* extended communities */
+	/* import-rt / export-rt: beside route-target's, for one direction only (rt_filter.h) */
+	unsigned nimport, nexport;
+	uint64_t import_rt[CFG_MAX_RT];
+	uint64_t export_rt[CFG_MAX_RT];
+	bool import_auto, export_auto; /* "auto" (ASN:VNI) listed among them */
 	int line;
 };
 
@@ -33,6 +39,11 @@ struct config {
 	char control_socket[108];
 	struct ipaddr vtep_ip;    /* [global] vtep-ip: af 0 when unset */
 	uint32_t converge_timeout; /* [global] converge-timeout: seconds to wait for End-of-RIB (10) */
+	uint32_t netlink_buffer;  /* [global] netlink-buffer: event socket receive buffer, bytes (64 MiB) */
+	uint32_t dad_max_moves;   /* [global] dad-max-moves: moves that make a MAC duplicate (5) */
+	uint32_t dad_window;      /* [global] dad-window: seconds the moves are counted in (180) */
+	bool dad_freeze;          /* [global] dad-freeze: leave a duplicate MAC's kernel entry as it is */
+	uint32_t dad_recovery;    /* [global] dad-recovery: seconds until a duplicate recovers, 0 never */
 	struct cfg_neighbor *nbr;
 	unsigned nnbr;
 	struct cfg_vni *vni;

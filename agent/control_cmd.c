@@ -10,6 +10,8 @@
 #include "evpn.h"
 #include "family.h"
 #include "glue.h"
+#include "macs_show.h"
+#include "mobility.h"
 #include "originate.h"
 #include "req_field.h"
 #include "route_json.h"
@@ -291,6 +293,67 @@ static void cmd_show_vnis(struct ctl_client *cl, struct daemon *d, struct json_o
 	ctl_reply_ok(cl, d->glue ? glue_show_vnis(d->glue) : json_object_new_array());
 }
 
+/* ---- show-macs, clear-duplicate: optional vni and mac select ---- */
+
+static int get_vni_mac(struct json_object *req, uint32_t *vni, struct mac *mac, bool *has_mac,
+		       char *err, size_t errlen)
+{
+	char q[REQ_QUOTE_LEN], buf[32];
+	const char *s;
+	size_t n;
+	int r;
+
+	*vni = 0;
+	*has_mac = false;
+	if (req_u32(req, "vni", false, 1, VNI_MAX, vni, err, errlen) < 0)
+		return -1;
+	r = req_str(req, "mac", false, &s, &n, err, errlen);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
+		if (n >= sizeof buf || strlen(s) != n || (memcpy(buf, s, n), buf[n] = '\0', mac_parse(buf, mac) < 0)) {
+			snprintf(err, errlen, "bad MAC \"%s\"", req_quote(s, n, q));
+			return -1;
+		}
+		*has_mac = true;
+	}
+	return 0;
+}
+
+static void cmd_show_macs(struct ctl_client *cl, struct daemon *d, struct json_object *req)
+{
+	char err[ERRLEN];
+	uint32_t vni;
+	struct mac mac;
+	bool has_mac;
+
+	if (get_vni_mac(req, &vni, &mac, &has_mac, err, sizeof err) < 0) {
+		ctl_reply_err(cl, err);
+		return;
+	}
+	ctl_reply_ok(cl, d->glue ? glue_show_macs(d->glue, vni, has_mac ? mac.b : NULL)
+			     : json_object_new_array());
+}
+
+static void cmd_clear_duplicate(struct ctl_client *cl, struct daemon *d, struct json_object *req)
+{
+	char err[ERRLEN];
+	uint32_t vni;
+	struct mac mac;
+	bool has_mac;
+	size_t n = 0;
+
+	if (get_vni_mac(req, &vni, &mac, &has_mac, err, sizeof err) < 0) {
+		ctl_reply_err(cl, err);
+		return;
+	}
+	if (d->glue)
+		n = mob_dad_recover(d->glue, vni, has_mac ? mac.b : NULL);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "cleared", json_object_new_int64((int64_t)n));
+	ctl_reply_ok(cl, o);
+}
+
 /* ---- dispatch ---- */
 
 struct ctl_cmd {
@@ -303,6 +366,8 @@ static const struct ctl_cmd cmds[] = {
 	{ "show-neighbors", cmd_show_neighbors, { NULL } },
 	{ "show-routes", cmd_show_routes, { "family", "vni", NULL } },
 	{ "show-vnis", cmd_show_vnis, { NULL } },
+	{ "show-macs", cmd_show_macs, { "vni", "mac", NULL } },
+	{ "clear-duplicate", cmd_clear_duplicate, { "vni", "mac", NULL } },
 	{ "add-macadv", cmd_add_macadv,
 	  { "mac", "ip", "vni", "rd", "rt", "nexthop", "etag", "seq", "sticky", NULL } },
 	{ "del-macadv", cmd_del_macadv, { "mac", "ip", "vni", "rd", "etag", NULL } },

@@ -187,6 +187,13 @@ static int handle_reply(struct conn *c, const char *path, enum ctl_view view, bo
 		ctl_print_routes(stdout, data);
 	else if (view == VIEW_VNIS)
 		ctl_print_vnis(stdout, data);
+	else if (view == VIEW_MACS)
+		ctl_print_macs(stdout, data);
+	else if (view == VIEW_CLEARED) {
+		struct json_object *n = NULL;
+		json_object_object_get_ex(data, "cleared", &n);
+		printf("%d duplicate MAC(s) cleared\n", n ? json_object_get_int(n) : 0);
+	}
 	json_object_put(reply);
 	if (fflush(stdout) == EOF) {
 		fprintf(stderr, "evpnctl: writing output: %s\n", strerror(errno));

@@ -14,6 +14,8 @@ enum ctl_view {
 	VIEW_ROUTES,
 	VIEW_WATCH,      /* a stream of events follows the reply */
 	VIEW_VNIS,
+	VIEW_MACS,
+	VIEW_CLEARED,    /* clear duplicate: how many */
 };
 
 /* Build the request for the command words argv[0..argc). Returns the request, or NULL after writing
@@ -26,6 +28,8 @@ void ctl_help(FILE *f);
 
 /* Print show-neighbors data as a table. */
 void ctl_print_neighbors(FILE *f, struct json_object *data);
+/* Print show-macs data as a table. */
+void ctl_print_macs(FILE *f, struct json_object *data);
 /* Print show-vnis data as a table. */
 void ctl_print_vnis(FILE *f, struct json_object *data);
 /* Print show-routes data as tables, EVPN first, then opaque. */

@@ -326,3 +326,45 @@ void ctl_print_routes(FILE *f, struct json_object *data)
 	print_evpn(f, data);
 	print_opaque(f, data, any_evpn);
 }
+
+void ctl_print_macs(FILE *f, struct json_object *data)
+{
+	static const char *const head[] = { "VNI", "MAC", "Location", "Seq", "Flags", "Moves", "Age" };
+	static const bool right[] = { true, false, false, true, false, true, true };
+	struct table t = { .ncol = 7 };
+	size_t n = json_object_is_type(data, json_type_array) ? json_object_array_length(data) : 0;
+
+	table_row(&t, head);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(data, i), *b;
+		char vni[16], loc[64], seq[16], flags[32] = "", moves[16], age[32];
+		const char *row[7], *l = str(o, "location", "-");
+
+		if (strcmp(l, "local") == 0)
+			snprintf(loc, sizeof loc, "local %s", str(o, "port", "?"));
+		else
+			snprintf(loc, sizeof loc, "%s", str(o, "vtep", "-"));
+		static const char *const fl[] = { "sticky", "duplicate", "frozen" };
+		for (int k = 0; k < 3; k++)
+			if (json_object_object_get_ex(o, fl[k], &b) && json_object_get_boolean(b))
+				snprintf(flags + strlen(flags), sizeof flags - strlen(flags), "%s%s",
+					 flags[0] ? "," : "", fl[k]);
+		snprintf(vni, sizeof vni, "%" PRId64, num(o, "vni"));
+		snprintf(seq, sizeof seq, "%" PRId64, num(o, "seq"));
+		snprintf(moves, sizeof moves, "%" PRId64, num(o, "moves"));
+		if (get(o, "age"))
+			duration(num(o, "age"), age, sizeof age);
+		else
+			snprintf(age, sizeof age, "-");
+		row[0] = vni;
+		row[1] = str(o, "mac", "?");
+		row[2] = loc;
+		row[3] = seq;
+		row[4] = flags[0] ? flags : "-";
+		row[5] = moves;
+		row[6] = age;
+		table_row(&t, row);
+	}
+	table_print(f, &t, right);
+	table_free(&t);
+}

@@ -20,6 +20,8 @@ static const char *const usage_lines[][3] = {
 	{ "show", "neighbors", "" },
 	{ "show", "routes", "[evpn|opaque] [vni N]" },
 	{ "show", "vnis", "" },
+	{ "show", "macs", "[vni N] [MAC]" },
+	{ "clear", "duplicate", "[vni N] [MAC]" },
 	{ "add", "macadv",
 	  "MAC [IP] vni N [rd RD] [rt RT]... [nexthop IP] [etag N] [seq N] [sticky]" },
 	{ "del", "macadv", "MAC [IP] vni N [rd RD] [etag N]" },
@@ -70,6 +72,9 @@ void ctl_help(FILE *f)
 	      "  show routes   the RIB: every path, best marked \"*>\"; vni N keeps the EVPN routes of VNI N\n"
 	      "  add/del       originate or withdraw a local route (macadv: RFC 7432 type 2, multicast:\n"
 	      "                type 3 with a PMSI ingress-replication tunnel, key: GoBGP's opaque family)\n"
+	      "  show macs     local and remote MACs: VNI, location (local port or remote VTEP), sequence,\n"
+	      "                flags (sticky, duplicate, frozen), moves in the dad-window, age\n"
+	      "  clear duplicate  end the duplicate state of the matching MACs (all without vni/MAC)\n"
 	      "  watch         print one JSON object per best-path change until evpnd closes\n"
 	      "\n"
 	      "Values: MAC aa:bb:cc:dd:ee:ff; IP IPv4 or IPv6 (macadv: the host's IP, multicast: the\n"
@@ -291,6 +296,26 @@ static int key(struct json_object *req, bool add, int argc, char **argv, bool *u
 	return 0;
 }
 
+/* [vni N] [MAC] in any order, for show macs and clear duplicate. */
+static int vni_mac_args(struct json_object *req, int argc, char **argv, bool *usage)
+{
+	for (int i = 0; i < argc; i++) {
+		uint32_t v;
+		if (strcmp(argv[i], "vni") == 0 && i + 1 < argc &&
+		    !json_object_object_get_ex(req, "vni", NULL)) {
+			if (!is_u32(argv[++i], 1, VNI_MAX, &v))
+				return fail("bad VNI \"%s\" (1..16777215)", argv[i]);
+			json_object_object_add(req, "vni", json_object_new_int64(v));
+		} else if (is_mac(argv[i]) && !json_object_object_get_ex(req, "mac", NULL)) {
+			json_object_object_add(req, "mac", json_object_new_string(argv[i]));
+		} else {
+			*usage = true;
+			return fail("unexpected \"%s\"", argv[i]);
+		}
+	}
+	return 0;
+}
+
 static int show(struct json_object *req, int argc, char **argv, enum ctl_view *view, bool *usage)
 {
 	if (argc >= 1 && (strcmp(argv[0], "neighbors") == 0 || strcmp(argv[0], "neighbor") == 0)) {
@@ -321,6 +346,11 @@ static int show(struct json_object *req, int argc, char **argv, enum ctl_view *v
 		}
 		return 0;
 	}
+	if (argc >= 1 && (strcmp(argv[0], "macs") == 0 || strcmp(argv[0], "mac") == 0)) {
+		json_object_object_add(req, "cmd", json_object_new_string("show-macs"));
+		*view = VIEW_MACS;
+		return vni_mac_args(req, argc - 1, argv + 1, usage);
+	}
 	if (argc >= 1 && (strcmp(argv[0], "vnis") == 0 || strcmp(argv[0], "vni") == 0)) {
 		if (argc > 1) {
 			*usage = true;
@@ -331,7 +361,7 @@ static int show(struct json_object *req, int argc, char **argv, enum ctl_view *v
 		return 0;
 	}
 	*usage = true;
-	return fail("show what? (neighbors, routes or vnis)");
+	return fail("show what? (neighbors, routes, vnis or macs)");
 }
 
 struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool *usage)
@@ -356,6 +386,15 @@ struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool
 			if (argc == 2)
 				json_object_object_add(req, "family", json_object_new_string(argv[1]));
 			r = 0;
+		}
+	} else if (strcmp(argv[0], "clear") == 0) {
+		if (argc < 2 || strcmp(argv[1], "duplicate") != 0) {
+			*usage = true;
+			fail("clear what? (duplicate)");
+		} else {
+			json_object_object_add(req, "cmd", json_object_new_string("clear-duplicate"));
+			*view = VIEW_CLEARED;
+			r = vni_mac_args(req, argc - 2, argv + 2, usage);
 		}
 	} else if (strcmp(argv[0], "add") == 0 || strcmp(argv[0], "del") == 0) {
 		bool add = argv[0][0] == 'a';

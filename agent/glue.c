@@ -1,10 +1,12 @@
 /*
  * The glue's life cycle and netlink hooks: open netlink, dump links and FDB through the same
- * reconcile path ENOBUFS uses, flush requests once per loop iteration, and decide when initial
- * convergence is reached (End-of-RIB for EVPN from every configured neighbor, or the timeout).
+ * reconcile path ENOBUFS uses, flush requests once per loop iteration, retry what the kernel
+ * refused through that same path, and decide when initial convergence is reached (End-of-RIB for
+ * EVPN from every configured neighbor, or the timeout).
  */
 #include <errno.h>
 #include <linux/neighbour.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -66,33 +68,71 @@ static void on_overflow(void *ctx)
 	log_msg(LOG_WARNING, "netlink events lost (ENOBUFS): dumping and reconciling");
 }
 
-static bool addr_same(const struct nl_addr *x, const struct nl_addr *y)
+/* Requests whose refusal means the kernel already is as asked: a delete of what is gone, a flood
+ * destination already there, a device being deleted (its FDB is flushed before the deletion is
+ * reported). Not worth a warning or a retry. */
+static bool refusal_benign(enum nl_op op, int err)
 {
-	return x && x->af == y->af && !memcmp(x->a, y->a, x->af == AF_INET ? 4 : 16);
+	return err == ENODEV || (op == NL_FDB_DEL && err == ENOENT) ||
+	       (op == NL_FDB_APPEND && err == EEXIST);
 }
 
+/* The owned tables keep what was refused (they are the desired state); the retry is a dump and
+ * reconcile, which re-requests exactly what the kernel lacks (and deletes what it should not have),
+ * so nothing refused is forgotten, whatever the cause was. */
 static void on_refused(void *ctx, enum nl_op op, const struct nl_fdb *f, int err)
 {
 	struct glue *g = ctx;
 	char m[MAC_STRLEN], d[IPADDR_STRLEN];
+	struct vni *v = vt_by_vxlan(&g->vt, f->ifindex);
+	bool benign = refusal_benign(op, err), first;
 	struct ipaddr ip;
 
-	g->refused++;
-	if (op == NL_FDB_REPLACE) {
-		/* not installed after all: forget it, so the next change of its route tries again */
-		struct vni *v = vt_by_vxlan(&g->vt, f->ifindex);
-		struct mac_ent *e = v ? mac_tab_get(&g->fo.macs, v->vxlan, f->mac) : NULL;
-		if (e && !(e->flags & MENT_STALE) && addr_same(fo_vtep_addr(&g->fo, e->vtep), &f->dst)) {
-			mac_tab_del(&g->fo.macs, e);
-			v->nremote--;
+	vt_addr_to_ip(&f->dst, &ip);
+	if (!benign) {
+		g->refused++;
+		if (!g->refused_round++)
+			snprintf(g->retry_first, sizeof g->retry_first, "%s %s dev %s dst %s: %s",
+				 op_name(op), mac_str((const struct mac *)f->mac, m), v ? v->name : "?",
+				 ip.af ? ipaddr_str(&ip, d) : "-", strerror(err));
+		if (v)
+			v->nrefused++;
+		if (!ev_is_active(&g->retry_w) && g->loop && !g->stopping) {
+			/* a cause that went away long ago: start again at the shortest delay */
+			if (ev_now(g->loop) - g->retry_last > 2 * GLUE_RETRY_MAX)
+				g->retry_delay = GLUE_RETRY_MIN;
+			ev_timer_set(&g->retry_w, g->retry_delay, 0.);
+			ev_timer_start(g->loop, &g->retry_w);
 		}
 	}
-	vt_addr_to_ip(&f->dst, &ip);
-	/* ENODEV: the device is being deleted (its FDB is flushed before the deletion is reported) */
-	log_msg(err == ENODEV ? LOG_DEBUG : LOG_WARNING,
-		"kernel refused FDB %s %s dst %s ifindex %d master %d: %s", op_name(op),
-		mac_str((const struct mac *)f->mac, m), ip.af ? ipaddr_str(&ip, d) : "-", f->ifindex,
-		f->master, strerror(err));
+	/* each entry once: the first refusal warns, those of retry rounds are summed per round */
+	first = g->retry_delay <= GLUE_RETRY_MIN;
+	log_msg(benign || !first ? LOG_DEBUG : LOG_WARNING,
+		"kernel refused FDB %s %s dev %s (ifindex %d) dst %s master %d: %s%s", op_name(op),
+		mac_str((const struct mac *)f->mac, m), v ? v->name : "?", f->ifindex,
+		ip.af ? ipaddr_str(&ip, d) : "-", f->master, strerror(err),
+		benign ? "" : "; will retry");
+}
+
+static void on_retry(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct glue *g = w->data;
+	(void)loop;
+	(void)revents;
+
+	if (g->retry_delay > GLUE_RETRY_MIN)
+		log_msg(LOG_WARNING, "kernel refused %llu FDB request%s since the last retry (first: %s): "
+			"dumping and reconciling again (next retry in %.0f s if still refused)",
+			(unsigned long long)g->refused_round, g->refused_round == 1 ? "" : "s",
+			g->retry_first,
+			g->retry_delay * 2 > GLUE_RETRY_MAX ? GLUE_RETRY_MAX : g->retry_delay * 2);
+	else
+		log_msg(LOG_INFO, "retrying %llu refused FDB request%s: dumping and reconciling",
+			(unsigned long long)g->refused_round, g->refused_round == 1 ? "" : "s");
+	g->retry_last = ev_now(g->loop);
+	g->refused_round = 0;
+	g->retry_delay = g->retry_delay * 2 > GLUE_RETRY_MAX ? GLUE_RETRY_MAX : g->retry_delay * 2;
+	g->resync = true;
 }
 
 /* Dump links then the FDB and compare with what evpnd owns. */
@@ -100,6 +140,12 @@ static int dump_reconcile(struct glue *g)
 {
 	int rc;
 
+	/* What evpnd asked for must be in the kernel before the dump, or the dump would miss requests
+	 * still queued and the comparison would queue them again (or delete twice): under a burst of
+	 * overflows that repeats the whole backlog at every resync. */
+	if (g->nl && nl_drain(g->nl, 5000) < 0)
+		log_msg(LOG_WARNING, "netlink: %zu requests still unacknowledged before the dump",
+			nl_pending(g->nl));
 	vt_mark(&g->vt);
 	rc = nl_dump_links(g->nl);
 	if (rc == 0) {
@@ -178,6 +224,10 @@ int glue_init(struct glue *g, const struct config *cfg, struct ev_loop *loop, st
 	g->bgp = bgp;
 	fo_init(&g->fo);
 	mac_tab_init(&g->local);
+	g->retry_delay = GLUE_RETRY_MIN;
+	g->retry_last = -2 * GLUE_RETRY_MAX;
+	ev_timer_init(&g->retry_w, on_retry, GLUE_RETRY_MIN, 0.);
+	g->retry_w.data = g;
 	return vt_init(&g->vt, cfg, vt_event, g);
 }
 
@@ -185,7 +235,8 @@ int glue_start(struct glue *g, size_t rcvbuf)
 {
 	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, g };
 
-	g->nl = nl_open(g->loop, &h, rcvbuf);
+	/* [global] netlink-buffer wins: it is how a test forces the ENOBUFS path */
+	g->nl = nl_open(g->loop, &h, g->cfg->netlink_buffer ? g->cfg->netlink_buffer : rcvbuf);
 	if (!g->nl)
 		return -1;
 	if (dump_reconcile(g) < 0)
@@ -208,6 +259,8 @@ void glue_stop(struct glue *g)
 	g->stopping = true;
 	if (g->loop) {
 		ev_timer_stop(g->loop, &g->converge_w);
+		ev_timer_stop(g->loop, &g->retry_w);
+		ev_timer_stop(g->loop, &g->dad_w);
 		ev_prepare_stop(g->loop, &g->prepare_w);
 	}
 	if (g->nl) {

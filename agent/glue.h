@@ -58,7 +58,18 @@ struct glue {
 	uint64_t refused;          /* requests the kernel refused */
 	uint64_t overflows;        /* ENOBUFS events */
 	uint64_t queued;           /* requests queued */
+	/* Refusals are retried by a dump and reconcile after retry_delay (doubling while requests
+	 * keep being refused, up to GLUE_RETRY_MAX): the owned tables stay the desired state. */
+	ev_timer retry_w;
+	double retry_delay;        /* seconds until the next retry round */
+	ev_tstamp retry_last;      /* when the last round started */
+	uint64_t refused_round;    /* refusals since the last round started */
+	char retry_first[96];      /* the first of them, for the round's log line */
+	ev_timer dad_w;            /* duplicate address detection: recovery and forgetting (remote.c) */
 };
+
+#define GLUE_RETRY_MIN 1.0
+#define GLUE_RETRY_MAX 30.0
 
 /* Set up the tables (no netlink yet); -1 on allocation failure. */
 int glue_init(struct glue *g, const struct config *cfg, struct ev_loop *loop, struct bgp *bgp);

@@ -151,7 +151,7 @@ struct vni_walk {
 static bool activate_cb(void *ctx, struct mac_ent *e)
 {
 	struct vni_walk *w = ctx;
-	if (e->ifindex == w->v->bridge && !(e->flags & MENT_ADV))
+	if (e->ifindex == w->v->bridge && !(e->flags & MENT_ADV) && !mob_is_dup(w->g, w->v, e->mac))
 		local_advertise(w->g, w->v, e, mob_local_seq(w->g, w->v, e->mac));
 	return false;
 }

@@ -142,7 +142,7 @@ void mob_drop_vni(struct mob_tab *t, uint32_t vni, bool keep_local)
 	for (size_t i = 0; i < t->cap; i++) {
 		/* a deletion may shift a later entry into slot i: look at it again */
 		while ((t->e[i].flags & MOB_USED) && t->e[i].vni == vni &&
-		       !(keep_local && (t->e[i].flags & MOB_LOCAL)))
+		       !(keep_local && (t->e[i].flags & (MOB_LOCAL | MOB_DAD))))
 			del_slot(t, i);
 	}
 }
@@ -207,4 +207,57 @@ uint32_t mob_next_seq(const struct mob_view *w)
 		if (w->c[i].seq > hi)
 			hi = w->c[i].seq;
 	return hi == UINT32_MAX ? hi : hi + 1;
+}
+
+/* ---- duplicate address detection ---- */
+
+void mob_dad_init(struct mob_ent *d, uint16_t loc, uint32_t now)
+{
+	memset(d, 0, sizeof *d);
+	d->flags = MOB_DAD;
+	d->vtep = loc;
+	d->prev = MOB_LOC_NONE;
+	d->rdh = now;
+	d->seq = now;
+}
+
+bool mob_dad_move(struct mob_ent *d, uint16_t loc, uint32_t now, uint32_t window, uint32_t max_moves)
+{
+	/* going away is no move: the next place it shows up is compared with the last one */
+	if (loc == MOB_LOC_NONE || loc == d->vtep)
+		return false;
+	bool first = d->vtep == MOB_LOC_NONE;
+	d->prev = d->vtep;
+	d->vtep = loc;
+	d->seq = now;
+	if (first || (d->flags & MOB_DUP) || !max_moves)
+		return false;
+	if (!d->moves || now - d->rdh > window) {
+		d->moves = 0;
+		d->rdh = now;
+	}
+	if (d->moves < UINT8_MAX)
+		d->moves++;
+	if (d->moves < max_moves)
+		return false;
+	d->flags |= MOB_DUP;
+	d->rdh = now;
+	return true;
+}
+
+bool mob_dad_due(const struct mob_ent *d, uint32_t now, uint32_t recovery)
+{
+	return (d->flags & MOB_DUP) && recovery && now - d->rdh >= recovery;
+}
+
+void mob_dad_clear(struct mob_ent *d, uint32_t now)
+{
+	d->flags &= (uint8_t)~MOB_DUP;
+	d->moves = 0;
+	d->rdh = now;
+}
+
+bool mob_dad_idle(const struct mob_ent *d, uint32_t now, uint32_t window)
+{
+	return !(d->flags & MOB_DUP) && now - d->seq > window && (!d->moves || now - d->rdh > window);
 }

@@ -12,6 +12,7 @@
 #include "opaque.h"
 #include "originate.h"
 #include "req_field.h"
+#include "rt_filter.h"
 #include "wire.h"
 
 static int get_ip(struct json_object *req, const char *name, bool required, struct ipaddr *ip,
@@ -215,11 +216,8 @@ int originate_build(const struct config *cfg, const struct orig_req *rq, struct 
 	if (rq->nrt) {
 		memcpy(out->ext, rq->rt, rq->nrt * sizeof rq->rt[0]);
 		n = rq->nrt;
-	} else if (cv && !cv->rt_auto && cv->nrt) {
-		memcpy(out->ext, cv->rt, cv->nrt * sizeof cv->rt[0]);
-		n = cv->nrt;
 	} else {
-		out->ext[n++] = extc_rt_make(cfg->g.asn, rq->vni);
+		n = rtf_export_set(cfg, rq->vni, out->ext);
 	}
 	out->ext[n++] = extc_encap(TUNNEL_VXLAN); /* RFC 8365 section 5.1.3 */
 	if (rq->type == EVPN_RT_MACIP && (rq->has_seq || rq->sticky))

@@ -7,10 +7,12 @@
  * clears STALE without touching the kernel.
  */
 #include <linux/neighbour.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "glue.h"
 #include "log.h"
+#include "mobility.h"
 
 enum rc_kind rc_classify(const struct nl_fdb *f)
 {
@@ -168,13 +170,47 @@ static bool missing_cb(void *ctx, struct mac_ent *e)
 	return false;
 }
 
-/* A local MAC the dump did not report went away while events were lost. */
+/* Local MACs the dump did not report: they went away while events were lost. */
+struct gone {
+	struct glue *g;
+	size_t n, cap;
+	struct gone_mac {
+		int bridge;
+		uint8_t mac[6];
+	} *v;
+};
+
 static bool local_gone_cb(void *ctx, struct mac_ent *e)
 {
+	struct gone *gn = ctx;
 	if (e->flags & MENT_SEEN)
 		return false;
-	local_withdraw(ctx, e);
+	local_withdraw(gn->g, e);
+	if (gn->n == gn->cap) {
+		size_t cap = gn->cap ? gn->cap * 2 : 64;
+		struct gone_mac *v = realloc(gn->v, cap * sizeof *v);
+		if (!v)
+			return true; /* withdrawn all the same; only a held-back remote claim waits */
+		gn->v = v;
+		gn->cap = cap;
+	}
+	gn->v[gn->n].bridge = e->ifindex;
+	memcpy(gn->v[gn->n++].mac, e->mac, 6);
 	return true;
+}
+
+/* As for an event: a remote claim the local MAC held back can go in now. This runs after the walk,
+ * once the MACs are out of the local table that mobility reads. */
+static void local_gone(struct glue *g)
+{
+	struct gone gn = { .g = g };
+	mac_tab_walk(&g->local, local_gone_cb, &gn);
+	for (size_t i = 0; i < gn.n; i++) {
+		struct vni *v = vt_by_bridge(&g->vt, gn.v[i].bridge);
+		if (v && v->attached)
+			mob_local_gone(g, v, gn.v[i].mac);
+	}
+	free(gn.v);
 }
 
 void reconcile_end(struct glue *g)
@@ -191,7 +227,7 @@ void reconcile_end(struct glue *g)
 			remote_flood_req(g, NL_FDB_APPEND, fl);
 		i++;
 	}
-	mac_tab_walk(&g->local, local_gone_cb, g);
+	local_gone(g);
 }
 
 static bool sweep_cb(void *ctx, struct mac_ent *e)

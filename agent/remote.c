@@ -6,6 +6,8 @@
  * here because a withdrawal no longer carries the PMSI endpoint.
  */
 #include <linux/neighbour.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,10 @@
 #include "log.h"
 #include "mobility.h"
 #include "route_json.h"
+
+/* Records of remote MACs that went away are kept only while the side table is below this many
+ * entries, so a peer's mass withdrawal cannot grow it (24 bytes each, at most half the slots). */
+#define DAD_GONE_CAP 65536
 
 void remote_mac_req(struct glue *g, enum nl_op op, const struct mac_ent *e)
 {
@@ -105,24 +111,35 @@ static void mac_uninstall(struct glue *g, struct vni *v, const uint8_t mac[6], b
 
 /* ---- MAC mobility: the view of one (VNI, MAC), the decision, and what it changes ---- */
 
+uint32_t mob_test_now;
+
+uint32_t mob_now(struct glue *g)
+{
+	return g->loop ? (uint32_t)ev_now(g->loop) : mob_test_now;
+}
+
 static void view_load(struct glue *g, struct vni *v, const uint8_t mac[6], struct mob_view *w)
 {
-	struct mob_ent tmp[MOB_MAX + 1];
-	size_t n = mob_get(&g->fo.mob, v->vni, mac, tmp, MOB_MAX + 1);
+	struct mob_ent tmp[MOB_KEY_MAX];
+	size_t n = mob_get(&g->fo.mob, v->vni, mac, tmp, MOB_KEY_MAX);
 
 	memset(w, 0, sizeof *w);
-	if (n > MOB_MAX + 1)
-		n = MOB_MAX + 1;
+	if (n > MOB_KEY_MAX)
+		n = MOB_KEY_MAX;
 	for (size_t i = 0; i < n; i++) {
-		if (tmp[i].flags & MOB_LOCAL) {
+		if (tmp[i].flags & MOB_DAD) {
+			w->has_dad = true;
+			w->dad = tmp[i];
+		} else if (tmp[i].flags & MOB_LOCAL) {
 			w->lseq = tmp[i].seq;
 			w->warned = tmp[i].flags & MOB_WARNED;
 		} else if (w->n < MOB_MAX) {
 			w->c[w->n++] = tmp[i];
 		}
 	}
-	if (!w->n) {
-		/* the common case lives in the installed entry alone: one route, no sequence */
+	if (!w->n && !w->has_dad) {
+		/* the common case lives in the installed entry alone: one route, no sequence (with a
+		 * DAD record every candidate is stored: a frozen entry may be no route's) */
 		const struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, mac);
 		if (e && !(e->flags & MENT_STALE) && e->aux) {
 			w->c[0].vtep = e->vtep;
@@ -147,11 +164,11 @@ static void view_load(struct glue *g, struct vni *v, const uint8_t mac[6], struc
 static void view_store(struct glue *g, struct vni *v, const uint8_t mac[6], const struct mob_view *w,
 		       bool installed0)
 {
-	struct mob_ent out[MOB_MAX + 1];
+	struct mob_ent out[MOB_KEY_MAX];
 	size_t n = 0;
 	bool lrec = w->local && (w->lseq || w->warned);
 
-	if (!lrec && (w->n == 0 || (w->n == 1 && installed0 && !w->c[0].seq))) {
+	if (!lrec && !w->has_dad && (w->n == 0 || (w->n == 1 && installed0 && !w->c[0].seq))) {
 		mob_set(&g->fo.mob, v->vni, mac, NULL, 0);
 		return;
 	}
@@ -162,8 +179,72 @@ static void view_store(struct glue *g, struct vni *v, const uint8_t mac[6], cons
 		out[n].seq = w->lseq;
 		out[n++].flags = (uint8_t)(MOB_LOCAL | (w->warned ? MOB_WARNED : 0));
 	}
+	if (w->has_dad)
+		out[n++] = w->dad;
 	if (mob_set(&g->fo.mob, v->vni, mac, out, n) < 0)
 		log_msg(LOG_ERR, "out of memory for MAC mobility state");
+}
+
+/* Where (v, mac) is before this decision: installed from a VTEP (also while a MAC just learned
+ * here is being decided), on a local port, or nowhere. */
+static uint16_t location_now(struct glue *g, struct vni *v, const uint8_t mac[6])
+{
+	const struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, mac);
+	if (e && !(e->flags & MENT_STALE))
+		return e->vtep;
+	return v->bridge && mac_tab_get(&g->local, v->bridge, mac) ? MOB_LOC_LOCAL : MOB_LOC_NONE;
+}
+
+const char *mob_loc_str(struct glue *g, const struct vni *v, uint16_t loc, char *buf, size_t cap)
+{
+	struct ipaddr ip;
+	char a[IPADDR_STRLEN];
+	const struct nl_addr *na = loc < MOB_LOC_LOCAL ? fo_vtep_addr(&g->fo, loc) : NULL;
+
+	if (loc == MOB_LOC_LOCAL) {
+		const struct vt_link *br = vt_link(&g->vt, v->bridge);
+		snprintf(buf, cap, "local (%s)", br ? br->name : "?");
+	} else if (na) {
+		vt_addr_to_ip(na, &ip);
+		snprintf(buf, cap, "%s", ipaddr_str(&ip, a));
+	} else {
+		snprintf(buf, cap, "-");
+	}
+	return buf;
+}
+
+static void dad_arm(struct glue *g);
+
+/* Duplicate address detection for a decision that puts mac at loc: count a move, mark and log
+ * a duplicate. True when the MAC was already duplicate and dad-freeze leaves the kernel alone. */
+static bool dad_check(struct glue *g, struct vni *v, const uint8_t mac[6], struct mob_view *w,
+		      uint16_t loc)
+{
+	const struct config *c = g->cfg;
+	uint32_t now = mob_now(g);
+
+	if (!c->dad_max_moves)
+		return false;
+	if (w->has_dad && (w->dad.flags & MOB_DUP) && c->dad_freeze)
+		return true;
+	if (!w->has_dad) {
+		uint16_t before = location_now(g, v, mac);
+		/* state only for MACs that move; a remote MAC going away is remembered (its VM may show
+		 * up elsewhere next) while the table is small, so a mass withdrawal cannot grow it */
+		if (before == MOB_LOC_NONE || loc == before || (loc == MOB_LOC_NONE && g->fo.mob.n >= DAD_GONE_CAP))
+			return false;
+		w->has_dad = true;
+		mob_dad_init(&w->dad, before, now);
+	}
+	dad_arm(g);
+	if (!mob_dad_move(&w->dad, loc, now, c->dad_window, c->dad_max_moves))
+		return false;
+	char m[MAC_STRLEN], l1[64], l2[64];
+	log_msg(LOG_WARNING, "VNI %u: duplicate MAC %s: %u moves in %u s, last from %s to %s: "
+		"no longer advertised%s", v->vni, mac_str((const struct mac *)mac, m), w->dad.moves,
+		c->dad_window, mob_loc_str(g, v, w->dad.prev, l1, sizeof l1),
+		mob_loc_str(g, v, w->dad.vtep, l2, sizeof l2), c->dad_freeze ? ", frozen" : "");
+	return false;
 }
 
 /* Decide who has mac and make the kernel and our routes say so. readvertise: our route must be
@@ -183,6 +264,13 @@ static void resolve(struct glue *g, struct vni *v, const uint8_t mac[6], struct 
 		ipaddr_str(&ip, d);
 	}
 	mac_str((const struct mac *)mac, m);
+	bool frozen = dad_check(g, v, mac, w, lwin ? MOB_LOC_LOCAL : b >= 0 ? w->c[b].vtep : MOB_LOC_NONE);
+	bool dup = w->has_dad && (w->dad.flags & MOB_DUP);
+	if (frozen) {
+		/* dad-freeze: the kernel stays as it was when the MAC was found duplicate */
+		view_store(g, v, mac, w, false);
+		return;
+	}
 	if (w->local && !lwin) {
 		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
 		log_msg(LOG_INFO, "VNI %u: %s moved to %s (seq %u%s): withdrawing ours", v->vni, m, d,
@@ -200,7 +288,9 @@ static void resolve(struct glue *g, struct vni *v, const uint8_t mac[6], struct 
 			w->warned = true;
 		}
 		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
-		if (l && v->active && (readvertise || !(l->flags & MENT_ADV)))
+		if (l && dup)
+			local_withdraw(g, l); /* a duplicate is not advertised */
+		else if (l && v->active && (readvertise || !(l->flags & MENT_ADV)))
 			local_advertise(g, v, l, w->lseq);
 		mac_uninstall(g, v, mac, true);
 	} else if (b >= 0) {
@@ -217,7 +307,7 @@ void mob_local_learned(struct glue *g, struct vni *v, const uint8_t mac[6], bool
 
 	if (!v->attached) {
 		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
-		if (l)
+		if (l && !mob_is_dup(g, v, mac))
 			local_advertise(g, v, l, mob_local_seq(g, v, mac));
 		return;
 	}
@@ -234,14 +324,19 @@ void mob_local_gone(struct glue *g, struct vni *v, const uint8_t mac[6])
 {
 	struct mob_view w;
 	view_load(g, v, mac, &w);
+	if (!w.has_dad && g->cfg->dad_max_moves && g->fo.mob.n < DAD_GONE_CAP) {
+		/* remember it was here: the VM may show up elsewhere after its old route is gone */
+		w.has_dad = true;
+		mob_dad_init(&w.dad, MOB_LOC_LOCAL, mob_now(g));
+	}
 	resolve(g, v, mac, &w, false);
 }
 
 uint32_t mob_local_seq(struct glue *g, const struct vni *v, const uint8_t mac[6])
 {
-	struct mob_ent tmp[MOB_MAX + 1];
-	size_t n = mob_get(&g->fo.mob, v->vni, mac, tmp, MOB_MAX + 1);
-	for (size_t i = 0; i < n && i <= MOB_MAX; i++)
+	struct mob_ent tmp[MOB_KEY_MAX];
+	size_t n = mob_get(&g->fo.mob, v->vni, mac, tmp, MOB_KEY_MAX);
+	for (size_t i = 0; i < n && i < MOB_KEY_MAX; i++)
 		if (tmp[i].flags & MOB_LOCAL)
 			return tmp[i].seq;
 	return 0;
@@ -353,7 +448,8 @@ static void type2(struct glue *g, const struct evpn_route *r, const struct attrs
 	for (i = 0; i < w.n && w.c[i].rdh != rdh; i++)
 		;
 	found = i < w.n;
-	if (!a || !remote || !a->nexthop.af || ipaddr_cmp(&a->nexthop, &v->vtep) == 0) {
+	if (!a || !remote || !a->nexthop.af || ipaddr_cmp(&a->nexthop, &v->vtep) == 0 ||
+	    !vni_imports(v, a)) { /* RTs v does not import: kept in the RIB, not installed */
 		if (!found)
 			return;
 		w.c[i] = w.c[w.n - 1];
@@ -538,4 +634,139 @@ void remote_put_back(struct glue *g)
 		}
 	}
 	g->nlost = 0;
+}
+
+/* ---- duplicate address detection: the periodic check and recovery ---- */
+
+struct dad_key {
+	uint32_t vni;
+	uint8_t mac[6];
+};
+
+bool mob_is_dup(struct glue *g, const struct vni *v, const uint8_t mac[6])
+{
+	struct mob_ent tmp[MOB_KEY_MAX];
+	size_t n = mob_get(&g->fo.mob, v->vni, mac, tmp, MOB_KEY_MAX);
+	for (size_t i = 0; i < n && i < MOB_KEY_MAX; i++)
+		if ((tmp[i].flags & (MOB_DAD | MOB_DUP)) == (MOB_DAD | MOB_DUP))
+			return true;
+	return false;
+}
+
+/* The keys of the DAD records that match (vni 0 and mac NULL: any) and, with dup_only, are
+ * duplicate; collected first because deciding again moves entries around the table. */
+static size_t dad_keys(struct glue *g, uint32_t vni, const uint8_t *mac, bool dup_only,
+		       struct dad_key **out)
+{
+	const struct mob_tab *t = &g->fo.mob;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct mob_ent *e = &t->e[i];
+		if (!(e->flags & MOB_USED) || !(e->flags & MOB_DAD) || (dup_only && !(e->flags & MOB_DUP)))
+			continue;
+		if ((vni && e->vni != vni) || (mac && memcmp(e->mac, mac, 6)))
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct dad_key *k = realloc(*out, ncap * sizeof *k);
+			if (!k)
+				break; /* the rest waits for the next check */
+			*out = k;
+			cap = ncap;
+		}
+		(*out)[n].vni = e->vni;
+		memcpy((*out)[n++].mac, e->mac, 6);
+	}
+	return n;
+}
+
+/* Clear (vni, mac)'s duplicate state and decide again from the current routes and local state. */
+static bool dad_recover_one(struct glue *g, uint32_t vni, const uint8_t mac[6], const char *why)
+{
+	struct vni *v = vt_by_vni(&g->vt, vni);
+	struct mob_view w;
+	char m[MAC_STRLEN];
+
+	if (!v || !v->attached) {
+		/* nothing to decide: just forget the record */
+		struct mob_ent tmp[MOB_KEY_MAX], keep[MOB_KEY_MAX];
+		size_t n = mob_get(&g->fo.mob, vni, mac, tmp, MOB_KEY_MAX), k = 0;
+		for (size_t i = 0; i < n && i < MOB_KEY_MAX; i++)
+			if (!(tmp[i].flags & MOB_DAD))
+				keep[k++] = tmp[i];
+		mob_set(&g->fo.mob, vni, mac, keep, k);
+		return true;
+	}
+	view_load(g, v, mac, &w);
+	if (!w.has_dad || !(w.dad.flags & MOB_DUP))
+		return false;
+	mob_dad_clear(&w.dad, mob_now(g));
+	log_msg(LOG_NOTICE, "VNI %u: duplicate MAC %s recovered (%s)", vni,
+		mac_str((const struct mac *)mac, m), why);
+	resolve(g, v, mac, &w, true);
+	return true;
+}
+
+size_t mob_dad_recover(struct glue *g, uint32_t vni, const uint8_t *mac)
+{
+	struct dad_key *k;
+	size_t n = dad_keys(g, vni, mac, true, &k), done = 0;
+
+	for (size_t i = 0; i < n; i++)
+		done += dad_recover_one(g, k[i].vni, k[i].mac, "cleared by the operator");
+	free(k);
+	return done;
+}
+
+void mob_dad_tick(struct glue *g)
+{
+	const struct config *c = g->cfg;
+	uint32_t now = mob_now(g);
+	struct dad_key *k;
+	size_t n = dad_keys(g, 0, NULL, false, &k), left = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct mob_ent tmp[MOB_KEY_MAX], keep[MOB_KEY_MAX];
+		size_t m = mob_get(&g->fo.mob, k[i].vni, k[i].mac, tmp, MOB_KEY_MAX), j, kk = 0;
+		for (j = 0; j < m && j < MOB_KEY_MAX && !(tmp[j].flags & MOB_DAD); j++)
+			;
+		if (j == m || j == MOB_KEY_MAX)
+			continue;
+		if (mob_dad_due(&tmp[j], now, c->dad_recovery)) {
+			dad_recover_one(g, k[i].vni, k[i].mac, "dad-recovery time");
+			left++;
+		} else if (mob_dad_idle(&tmp[j], now, c->dad_window)) {
+			for (size_t x = 0; x < m && x < MOB_KEY_MAX; x++)
+				if (x != j)
+					keep[kk++] = tmp[x];
+			mob_set(&g->fo.mob, k[i].vni, k[i].mac, keep, kk);
+		} else {
+			left++;
+		}
+	}
+	free(k);
+	if (!left && g->loop && ev_is_active(&g->dad_w))
+		ev_timer_stop(g->loop, &g->dad_w);
+}
+
+static void dad_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct glue *g = (struct glue *)((char *)w - offsetof(struct glue, dad_w));
+	(void)loop;
+	(void)revents;
+	if (!g->stopping)
+		mob_dad_tick(g);
+}
+
+/* Keep the once-a-second check running while there are DAD records (none: no timer at all). */
+static void dad_arm(struct glue *g)
+{
+	if (!g->loop || g->stopping)
+		return;
+	if (!ev_cb(&g->dad_w))
+		ev_timer_init(&g->dad_w, dad_cb, 1.0, 1.0);
+	if (!ev_is_active(&g->dad_w))
+		ev_timer_start(g->loop, &g->dad_w);
 }

@@ -6,6 +6,20 @@
 #include "evpn.h"
 #include "family.h"
 #include "route_json.h"
+#include "rt_filter.h"
+
+static const struct vni_tab *json_vt; /* one daemon, one VNI table */
+
+void route_json_set_vnis(const struct vni_tab *vt)
+{
+	json_vt = vt;
+}
+
+void route_json_unset_vnis(const struct vni_tab *vt)
+{
+	if (json_vt == vt)
+		json_vt = NULL;
+}
 
 time_t route_now(void)
 {
@@ -16,7 +30,7 @@ time_t route_now(void)
 }
 
 static struct json_object *route_obj(int fam, const uint8_t *nlri, size_t len, const struct attrs *a,
-				     const char *source, bool best, int64_t age)
+				     const char *source, bool best, int64_t age, bool remote)
 {
 	struct json_object *o = json_object_new_object();
 	char nh[IPADDR_STRLEN];
@@ -30,6 +44,9 @@ static struct json_object *route_obj(int fam, const uint8_t *nlri, size_t len, c
 	json_object_object_add(o, "source", json_object_new_string(source));
 	json_object_object_add(o, "best", json_object_new_boolean(best));
 	json_object_object_add(o, "age", json_object_new_int64(age));
+	if (remote && fam == FAM_EVPN && json_vt)
+		json_object_object_add(o, "installed", json_object_new_boolean(
+					       best && a && rtf_route_installed(json_vt, nlri, len, a)));
 	return o;
 }
 
@@ -38,7 +55,8 @@ struct json_object *route_json(const struct rib_route *r, time_t now)
 	char src[IPADDR_STRLEN + 16];
 	int64_t age = now >= r->since ? (int64_t)(now - r->since) : 0;
 
-	return route_obj(r->fam, r->nlri, r->len, r->a, bgp_src_str(r->src, src), r->best, age);
+	return route_obj(r->fam, r->nlri, r->len, r->a, bgp_src_str(r->src, src), r->best, age,
+			 r->src && r->src->kind != SRC_LOCAL);
 }
 
 struct json_object *route_json_change(int fam, const uint8_t *nlri, size_t len, const struct attrs *a,
@@ -46,7 +64,8 @@ struct json_object *route_json_change(int fam, const uint8_t *nlri, size_t len, 
 {
 	char s[IPADDR_STRLEN];
 
-	return route_obj(fam, nlri, len, a, src && src->af ? ipaddr_str(src, s) : "local", a != NULL, 0);
+	return route_obj(fam, nlri, len, a, src && src->af ? ipaddr_str(src, s) : "local", a != NULL, 0,
+			 src && src->af);
 }
 
 int route_vni(int fam, const uint8_t *nlri, size_t len, const struct attrs *a, uint32_t *vni)

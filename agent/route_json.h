@@ -21,6 +21,11 @@ struct json_object *route_json_change(int fam, const uint8_t *nlri, size_t len, 
 				      const struct ipaddr *src);
 /* The VNI an EVPN route belongs to (type 2: its label, type 3: the PMSI label): 0 found, -1 none. */
 int route_vni(int fam, const uint8_t *nlri, size_t len, const struct attrs *a, uint32_t *vni);
+struct vni_tab;
+/* Remote EVPN route objects get "installed" (rt_filter.h) from vt's VNIs; the VNI table sets it. */
+void route_json_set_vnis(const struct vni_tab *vt);
+/* Forget vt if it is the table set (it is being freed). */
+void route_json_unset_vnis(const struct vni_tab *vt);
 /* CLOCK_MONOTONIC seconds, the clock of rib_route.since. */
 time_t route_now(void);
 

@@ -12,6 +12,8 @@
 #include "evpn.h"
 #include "log.h"
 #include "originate.h"
+#include "route_json.h"
+#include "rt_filter.h"
 
 #define VT_HASH 1024
 
@@ -46,6 +48,8 @@ int vt_init(struct vni_tab *vt, const struct config *cfg,
 	vt->event = event;
 	vt->ctx = ctx;
 	vt->hash = calloc(VT_HASH, sizeof *vt->hash);
+	if (vt->hash)
+		route_json_set_vnis(vt); /* "installed" in route objects */
 	return vt->hash ? 0 : -1;
 }
 
@@ -57,6 +61,7 @@ void vt_free(struct vni_tab *vt)
 			free(v);
 		}
 	}
+	route_json_unset_vnis(vt);
 	free(vt->hash);
 	free(vt->links);
 	memset(vt, 0, sizeof *vt);
@@ -201,6 +206,11 @@ static void vni_rd_rt(struct vni_tab *vt, struct vni *v)
 			v->rt[v->nrt++] = r.a.extcomm[i];
 }
 
+bool vni_imports(const struct vni *v, const struct attrs *a)
+{
+	return rtf_accepts(v->imp, v->nimp, a);
+}
+
 static struct vni *vni_create(struct vni_tab *vt, const struct nl_link *l)
 {
 	struct vni *v = calloc(1, sizeof *v);
@@ -212,6 +222,7 @@ static struct vni *vni_create(struct vni_tab *vt, const struct nl_link *l)
 	v->vxlan = l->ifindex;
 	memcpy(v->name, l->name, sizeof v->name);
 	vni_rd_rt(vt, v);
+	v->nimp = (uint8_t)rtf_import_set(vt->cfg, v->vni, v->imp);
 	size_t b = vni_bucket(v->vni);
 	v->hnext = vt->hash[b];
 	vt->hash[b] = v;

@@ -14,6 +14,8 @@
 #include "nl.h"
 #include "types.h"
 
+struct attrs;
+
 struct vni {
 	uint32_t vni;
 	int vxlan;                 /* ifindex of the VXLAN device */
@@ -28,9 +30,12 @@ struct vni {
 	bool warned_learning, warned_nolocal, warned_bridge;
 	struct rd rd;              /* from originate_build: [vni N] or auto */
 	uint8_t nrt;
-	uint64_t rt[CFG_MAX_RT];
+	uint64_t rt[CFG_MAX_RT];   /* the export set: what local routes carry */
+	uint8_t nimp;
+	uint64_t imp[CFG_MAX_RT];  /* the import set: remote routes need one of these (rt_filter.h) */
 	uint32_t nlocal;           /* local MACs advertised */
 	uint32_t nremote;          /* remote MACs installed */
+	uint64_t nrefused;         /* FDB requests the kernel refused on its device (retried) */
 	struct vni *hnext;         /* hash chain by VNI */
 };
 
@@ -81,6 +86,9 @@ struct vni *vt_by_bridge(const struct vni_tab *vt, int ifindex);
 const struct vt_link *vt_link(const struct vni_tab *vt, int ifindex);
 /* Call cb for every VNI, in no particular order. */
 void vt_walk(const struct vni_tab *vt, void (*cb)(void *ctx, struct vni *v), void *ctx);
+/* Whether a remote route with attributes a may be installed into v: it carries one of v's
+ * import route targets, or none at all (rtf_accepts). */
+bool vni_imports(const struct vni *v, const struct attrs *a);
 /* Convert between the netlink and BGP address types. */
 void vt_addr_to_ip(const struct nl_addr *a, struct ipaddr *ip);
 void vt_ip_to_addr(const struct ipaddr *ip, struct nl_addr *a);

@@ -39,6 +39,16 @@ static const char *state(const struct vni *v)
 	return "detached";
 }
 
+static struct json_object *rt_array(const uint64_t *rt, unsigned n)
+{
+	struct json_object *a = json_object_new_array();
+	char buf[RD_STRLEN + IPADDR_STRLEN];
+
+	for (unsigned i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(extc_rt_str(rt[i], buf, sizeof buf)));
+	return a;
+}
+
 static struct json_object *vni_json(struct glue *g, const struct vni *v)
 {
 	struct json_object *o = json_object_new_object(), *rts = json_object_new_array();
@@ -56,10 +66,13 @@ static struct json_object *vni_json(struct glue *g, const struct vni *v)
 	json_object_object_add(o, "rd", v->nrt ? json_object_new_string(rd_str(&v->rd, buf)) : NULL);
 	for (unsigned i = 0; i < v->nrt; i++)
 		json_object_array_add(rts, json_object_new_string(extc_rt_str(v->rt[i], buf, sizeof buf)));
-	json_object_object_add(o, "rt", rts);
+	json_object_object_add(o, "rt", rts); /* the export set, as before import-rt existed */
+	json_object_object_add(o, "import_rt", rt_array(v->imp, v->nimp));
+	json_object_object_add(o, "export_rt", rt_array(v->rt, v->nrt));
 	json_object_object_add(o, "state", json_object_new_string(state(v)));
 	json_object_object_add(o, "local_macs", json_object_new_int64(v->nlocal));
 	json_object_object_add(o, "remote_macs", json_object_new_int64(v->nremote));
+	json_object_object_add(o, "kernel_refusals", json_object_new_int64((int64_t)v->nrefused));
 	for (size_t i = 0; i < g->fo.nflood; i++) {
 		if (g->fo.flood[i].ifindex != v->vxlan)
 			continue;

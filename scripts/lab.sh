@@ -4,6 +4,7 @@
 # Usage:
 #   scripts/lab.sh up [-n N] [--vms K] [--rr] [--ipv6] [--prefix P] [--debug] [--no-evpnd]
 #                     [--static] [--flood] [--hold-time S] [--skip I]...
+#                     [--extra-global 'KEY = VALUE']... [--extra-global-on I 'KEY = VALUE']...
 #   scripts/lab.sh down [--prefix P]            stop its evpnd, delete its namespaces and state dir
 #   scripts/lab.sh status [--prefix P]          every lab (or one): namespaces, evpnd, sessions
 #   scripts/lab.sh start [--prefix P] I         start evpnd on hypervisor I
@@ -23,6 +24,7 @@
 #           (self+master extern_learn), to check the plumbing. --flood: no evpnd; VXLAN learning on
 #           and static flood entries (plain flood-and-learn). --no-evpnd: topology only.
 # --skip I: no evpnd on hypervisor I (another BGP speaker goes there), though the others peer with it.
+# --extra-global LINE: one more line in every evpnd's [global] (--extra-global-on I: hypervisor I's).
 # LAB_KEEP=1 lab.sh down: keep the state dir (renamed P.down-TIME) with its logs.
 # State (configs, logs, sockets, PIDs, lab.env with the names): /tmp/evpnd-lab-P/.
 # The prefix defaults to "lab" and the PID; later commands find the only lab without --prefix, or
@@ -39,7 +41,7 @@ STATE_BASE=${LAB_STATE_BASE:-/tmp}
 
 die() { echo "lab: $*" >&2; exit 1; }
 note() { [ "${quiet:-0}" = 1 ] || echo "lab: $*" >&2; }
-usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
 
 alive() {
 	local st
@@ -104,6 +106,9 @@ control-socket = $D/h$i.sock
 hold-time = $LAB_HOLD
 connect-retry = 1
 EOF
+	if [ -f "$D/extra-global" ]; then
+		awk -v i="$i" -F '\t' '$1 == "*" || $1 == i { print $2 }' "$D/extra-global" >>"$f"
+	fi
 	for ((j = 1; j <= LAB_N; j++)); do
 		[ "$j" = "$i" ] && continue
 		# --rr: hypervisor 1 reflects; the others peer with it only.
@@ -265,7 +270,7 @@ teardown() {
 
 # ---- commands ----
 cmd_up() {
-	local n=3 vms=1 rr=0 fam=4 debug=0 mode=evpnd hold=9 i skip=' '
+	local n=3 vms=1 rr=0 fam=4 debug=0 mode=evpnd hold=9 i skip=' ' extra=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-n) n=$2; shift ;;
@@ -278,6 +283,8 @@ cmd_up() {
 		--flood) mode=flood ;;
 		--hold-time) hold=$2; shift ;;
 		--skip) skip+=" $2 "; shift ;;
+		--extra-global) extra+=("*"$'\t'"$2"); shift ;;
+		--extra-global-on) extra+=("$2"$'\t'"$3"); shift 2 ;;
 		*) die "up: unknown argument '$1'" ;;
 		esac
 		shift
@@ -309,6 +316,7 @@ LAB_EVPND=$EVPND
 LAB_EVPNCTL=$EVPNCTL
 EOF
 	source "$D/lab.env"
+	[ ${#extra[@]} = 0 ] || printf '%s\n' "${extra[@]}" >"$D/extra-global"
 	# Anything failing half-way is undone.
 	trap 'rc=$?; if [ $rc != 0 ]; then echo "lab: up failed; tearing down" >&2; teardown || true; rm -rf "$D"; fi' EXIT
 	build_topology

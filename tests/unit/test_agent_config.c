@@ -508,6 +508,88 @@ static void test_converge_timeout(void **state)
 		 "[global] converge-timeout: \"soon\" is not a number in 0-3600");
 }
 
+/* netlink-buffer: bytes, 64 MiB by default; below one page a socket could not hold one event */
+static void test_netlink_buffer(void **state)
+{
+	struct config cfg;
+	(void)state;
+	load_ok(MIN_GLOBAL, &cfg);
+	assert_int_equal(cfg.netlink_buffer, 67108864);
+	config_free(&cfg);
+	load_ok(MIN_GLOBAL "netlink-buffer = 4096\n", &cfg);
+	assert_int_equal(cfg.netlink_buffer, 4096);
+	config_free(&cfg);
+	load_ok(MIN_GLOBAL "netlink-buffer = 1073741824\n", &cfg);
+	assert_int_equal(cfg.netlink_buffer, 1073741824);
+	config_free(&cfg);
+	load_err(MIN_GLOBAL "netlink-buffer = 4095\n", 4,
+		 "[global] netlink-buffer: \"4095\" is not a number in 4096-1073741824");
+	load_err(MIN_GLOBAL "netlink-buffer = 1073741825\n", 4,
+		 "[global] netlink-buffer: \"1073741825\" is not a number in 4096-1073741824");
+}
+
+/* import-rt / export-rt: several per line, lines accumulate, auto mixes with explicit ones. */
+static void test_import_export_rt(void **state)
+{
+	struct config cfg;
+	(void)state;
+	load_ok(MIN_GLOBAL "[vni 100]\nimport-rt = 64512:999, 10.0.0.1:7\nimport-rt = auto\n"
+			   "export-rt = 4200000000:5\n[vni 200]\nroute-target = 64512:1\n",
+		&cfg);
+	const struct cfg_vni *v = config_vni(&cfg, 100);
+	assert_non_null(v);
+	assert_true(v->rt_auto);
+	assert_int_equal(v->nimport, 2);
+	assert_true(v->import_rt[0] == 0x0002fc00000003e7ull);  /* 64512:999 */
+	assert_true(v->import_rt[1] == 0x01020a0000010007ull);  /* 10.0.0.1:7 */
+	assert_true(v->import_auto);
+	assert_int_equal(v->nexport, 1);
+	assert_true(v->export_rt[0] == 0x0202fa56ea000005ull);  /* 4200000000:5 */
+	assert_false(v->export_auto);
+	v = config_vni(&cfg, 200);
+	assert_int_equal(v->nimport + v->nexport, 0);
+	assert_false(v->import_auto || v->export_auto);
+	config_free(&cfg);
+
+	load_err(MIN_GLOBAL "[vni 10]\nimport-rt = 1:1\nimport-rt = 2:2 1:1\n", 6,
+		 "[vni 10] import-rt: \"2:2 1:1\" lists route target 1:1 twice");
+	load_err(MIN_GLOBAL "[vni 10]\nexport-rt = 1:1 x\n", 5,
+		 "[vni 10] export-rt: \"1:1 x\" is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+	load_err(MIN_GLOBAL "[vni 10]\nexport-rt = ,\n", 5,
+		 "[vni 10] export-rt: \",\" is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+	load_err(MIN_GLOBAL "import-rt = 1:1\n", 4, "[global] unknown key \"import-rt\"");
+}
+
+/* duplicate address detection: FRR's defaults (5 moves in 180 s), no freeze, no automatic recovery */
+static void test_dad(void **state)
+{
+	struct config cfg;
+	(void)state;
+	load_ok(MIN_GLOBAL, &cfg);
+	assert_int_equal(cfg.dad_max_moves, 5);
+	assert_int_equal(cfg.dad_window, 180);
+	assert_false(cfg.dad_freeze);
+	assert_int_equal(cfg.dad_recovery, 0);
+	config_free(&cfg);
+	load_ok(MIN_GLOBAL "dad-max-moves = 3\ndad-window = 20\ndad-freeze = yes\ndad-recovery = 300\n",
+		&cfg);
+	assert_int_equal(cfg.dad_max_moves, 3);
+	assert_int_equal(cfg.dad_window, 20);
+	assert_true(cfg.dad_freeze);
+	assert_int_equal(cfg.dad_recovery, 300);
+	config_free(&cfg);
+	load_ok(MIN_GLOBAL "dad-max-moves = 0\n", &cfg); /* off */
+	assert_int_equal(cfg.dad_max_moves, 0);
+	config_free(&cfg);
+	load_err(MIN_GLOBAL "dad-max-moves = 256\n", 4,
+		 "[global] dad-max-moves: \"256\" is not a number in 0-255");
+	load_err(MIN_GLOBAL "dad-window = 0\n", 4, "[global] dad-window: \"0\" is not a number in 1-86400");
+	load_err(MIN_GLOBAL "dad-freeze = maybe\n", 4,
+		 "[global] dad-freeze: \"maybe\" is not a boolean (yes/no, true/false, on/off, 1/0)");
+	load_err(MIN_GLOBAL "dad-recovery = -1\n", 4,
+		 "[global] dad-recovery: \"-1\" is not a number in 0-86400");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,6 +599,9 @@ int main(void)
 		cmocka_unit_test(test_route_targets), cmocka_unit_test(test_families),
 		cmocka_unit_test(test_hold_time),   cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_long_line),   cmocka_unit_test(test_converge_timeout),
+		cmocka_unit_test(test_netlink_buffer),
+		cmocka_unit_test(test_dad),
+		cmocka_unit_test(test_import_export_rt),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,7 +10,10 @@
 #include <sys/socket.h>
 
 #include "evpn.h"
+#include <json-c/json.h>
+
 #include "glue.h"
+#include "macs_show.h"
 #include "mobility.h"
 #include "testutil.h"
 #include "wire.h"
@@ -442,6 +445,199 @@ static void test_static_never_moves(void **state)
 	glue_stop(&g);
 }
 
+
+/* ---- duplicate address detection ---- */
+
+static const uint8_t MAC_C[6] = { 0x02, 0, 0, 0, 0, 0xc };
+
+static void test_dad_count(void **state)
+{
+	struct mob_ent d;
+	(void)state;
+
+	mob_dad_init(&d, MOB_LOC_LOCAL, 1000);
+	assert_int_equal(d.flags, MOB_DAD);
+	/* going away is no move; showing up elsewhere is, compared with the last place */
+	assert_false(mob_dad_move(&d, MOB_LOC_NONE, 1001, 180, 3));
+	assert_int_equal(d.moves, 0);
+	assert_false(mob_dad_move(&d, 7, 1002, 180, 3));
+	assert_int_equal(d.moves, 1);
+	assert_int_equal(d.prev, MOB_LOC_LOCAL);
+	assert_int_equal(d.vtep, 7);
+	assert_false(mob_dad_move(&d, 7, 1003, 180, 3)); /* same place: nothing */
+	assert_int_equal(d.moves, 1);
+	assert_false(mob_dad_move(&d, MOB_LOC_LOCAL, 1010, 180, 3));
+	assert_int_equal(d.moves, 2);
+	/* the third within 180 s of the first: duplicate, once */
+	assert_true(mob_dad_move(&d, 9, 1100, 180, 3));
+	assert_true(d.flags & MOB_DUP);
+	assert_int_equal(d.prev, MOB_LOC_LOCAL);
+	assert_int_equal(d.vtep, 9);
+	assert_false(mob_dad_move(&d, 7, 1101, 180, 3));
+	assert_int_equal(d.vtep, 7); /* still followed */
+	/* recovery: never with 0, else after that long from detection */
+	assert_false(mob_dad_due(&d, 999999, 0));
+	assert_false(mob_dad_due(&d, 1109, 10));
+	assert_true(mob_dad_due(&d, 1110, 10));
+	assert_false(mob_dad_idle(&d, 999999, 180)); /* a duplicate is never forgotten */
+	mob_dad_clear(&d, 1110);
+	assert_false(d.flags & MOB_DUP);
+	assert_int_equal(d.moves, 0);
+	/* moves further apart than the window start it again */
+	assert_false(mob_dad_move(&d, 9, 1200, 180, 3));
+	assert_false(mob_dad_move(&d, 7, 1300, 180, 3));
+	assert_false(mob_dad_move(&d, 9, 1381, 180, 3)); /* 181 s after the window began */
+	assert_int_equal(d.moves, 1);
+	assert_false(mob_dad_move(&d, 7, 1382, 180, 3));
+	assert_true(mob_dad_move(&d, 9, 1383, 180, 3));
+	/* max 0: counting off */
+	mob_dad_init(&d, 1, 0);
+	for (uint16_t i = 2; i < 10; i++)
+		assert_false(mob_dad_move(&d, i, i, 180, 0));
+	/* idle once nothing happened within the window */
+	mob_dad_init(&d, 1, 0);
+	assert_false(mob_dad_move(&d, 2, 10, 180, 5));
+	assert_false(mob_dad_idle(&d, 190, 180));
+	assert_true(mob_dad_idle(&d, 191, 180));
+}
+
+static bool dad_rec(struct glue *g, const uint8_t mac[6], struct mob_ent *d)
+{
+	struct mob_ent out[MOB_KEY_MAX];
+	size_t n = mob_get(&g->fo.mob, 100, mac, out, MOB_KEY_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (out[i].flags & MOB_DAD) {
+			*d = out[i];
+			return true;
+		}
+	return false;
+}
+
+/* Back and forth between this hypervisor and 10.88.0.3: the moves each side sees. */
+static void bounce(struct glue *g, const uint8_t mac[6], int times, int64_t *seq)
+{
+	for (int i = 0; i < times; i++) {
+		if (i % 2 == 0) {
+			learn(g, mac, false, false); /* here, above the remote's sequence */
+			*seq = mob_local_seq(g, vt_by_vni(&g->vt, 100), mac);
+		} else {
+			route(g, mac, 3, ++*seq, false, false); /* there again: ours gives way */
+		}
+	}
+}
+
+static void test_dad_glue(void **state)
+{
+	struct glue g;
+	struct mob_ent d;
+	int64_t seq = 0;
+	(void)state;
+
+	setup(&g);
+	cfg.dad_max_moves = 3;
+	cfg.dad_window = 180;
+	mob_test_now = 5000;
+	/* quiet MACs cost nothing: learned, remote */
+	learn(&g, MAC_B, false, false);
+	route(&g, MAC_C, 5, -1, false, false);
+	assert_int_equal(g.fo.mob.n, 0);
+	/* one that goes away is remembered for the window (its VM may show up elsewhere next) */
+	route(&g, MAC_C, 5, -1, false, true);
+	assert_int_equal(g.fo.mob.n, 1);
+	mob_test_now += 181;
+	mob_dad_tick(&g);
+	assert_int_equal(g.fo.mob.n, 0);
+
+	route(&g, MAC_A, 3, seq, false, false);
+	bounce(&g, MAC_A, 2, &seq); /* remote -> local -> remote: 2 moves */
+	assert_true(dad_rec(&g, MAC_A, &d));
+	assert_int_equal(d.moves, 2);
+	assert_false(d.flags & MOB_DUP);
+	assert_int_equal(installed(&g, MAC_A), 3);
+	/* the third: duplicate; not frozen, so the kernel still follows, but nothing is advertised */
+	learn(&g, MAC_A, false, false);
+	assert_true(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_int_equal(installed(&g, MAC_A), 0);
+	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	assert_false(mac_tab_get(&g.local, BR, MAC_A)->flags & MENT_ADV);
+
+	/* show macs: the duplicate with its moves and age, the quiet one without */
+	mob_test_now += 7;
+	struct json_object *arr = glue_show_macs(&g, 100, NULL), *o, *f;
+	assert_int_equal(json_object_array_length(arr), 2);
+	o = json_object_array_get_idx(arr, 0); /* MAC_A sorts first */
+	assert_true(json_object_object_get_ex(o, "mac", &f));
+	assert_string_equal(json_object_get_string(f), "02:00:00:00:00:0a");
+	assert_true(json_object_object_get_ex(o, "duplicate", &f) && json_object_get_boolean(f));
+	assert_true(json_object_object_get_ex(o, "frozen", &f) && !json_object_get_boolean(f));
+	assert_true(json_object_object_get_ex(o, "moves", &f) && json_object_get_int(f) == 3);
+	assert_true(json_object_object_get_ex(o, "age", &f) && json_object_get_int(f) == 7);
+	assert_true(json_object_object_get_ex(o, "location", &f));
+	assert_string_equal(json_object_get_string(f), "local");
+	assert_true(json_object_object_get_ex(o, "port", &f));
+	assert_string_equal(json_object_get_string(f), "vm1");
+	assert_true(json_object_object_get_ex(o, "seq", &f) && json_object_get_int(f) == (int)seq + 1);
+	o = json_object_array_get_idx(arr, 1);
+	assert_true(json_object_object_get_ex(o, "duplicate", &f) && !json_object_get_boolean(f));
+	assert_true(json_object_object_get_ex(o, "age", &f) && f == NULL);
+	json_object_put(arr);
+
+	/* dad-recovery 0: the periodic check never clears it; the operator does */
+	mob_test_now = 99999;
+	mob_dad_tick(&g);
+	assert_true(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_int_equal(mob_dad_recover(&g, 100, MAC_B), 0);
+	assert_int_equal(mob_dad_recover(&g, 100, MAC_A), 1);
+	assert_false(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_true(dad_rec(&g, MAC_A, &d));
+	assert_int_equal(d.moves, 0);
+	/* ...and forgotten once quiet for the window; the local record stays */
+	mob_test_now += 181;
+	mob_dad_tick(&g);
+	assert_false(dad_rec(&g, MAC_A, &d));
+	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), (uint32_t)seq + 1);
+	glue_stop(&g);
+}
+
+static void test_dad_freeze_recovery(void **state)
+{
+	struct glue g;
+	int64_t seq = 0;
+	(void)state;
+
+	setup(&g);
+	cfg.dad_max_moves = 3;
+	cfg.dad_window = 180;
+	cfg.dad_freeze = true;
+	cfg.dad_recovery = 30;
+	mob_test_now = 100;
+	route(&g, MAC_A, 3, seq, false, false);
+	bounce(&g, MAC_A, 3, &seq); /* remote -> local -> remote -> local */
+	assert_true(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	/* frozen: a higher claim changes nothing in the kernel */
+	uint64_t q = g.queued;
+	route(&g, MAC_A, 3, seq + 5, false, false);
+	assert_int_equal(g.queued, q);
+	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	assert_int_equal(installed(&g, MAC_A), 0);
+	struct json_object *arr = glue_show_macs(&g, 0, MAC_A), *f;
+	assert_int_equal(json_object_array_length(arr), 1);
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(arr, 0), "frozen", &f) &&
+		    json_object_get_boolean(f));
+	json_object_put(arr);
+	/* recovery after 30 s: decided again from the routes, the higher claim wins */
+	mob_test_now = 129;
+	mob_dad_tick(&g);
+	assert_true(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
+	mob_test_now = 130;
+	mob_dad_tick(&g);
+	assert_false(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_null(mac_tab_get(&g.local, BR, MAC_A));
+	assert_int_equal(installed(&g, MAC_A), 3);
+	glue_stop(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +649,9 @@ int main(void)
 		cmocka_unit_test(test_remote_sequence),
 		cmocka_unit_test(test_move_to_us_and_away),
 		cmocka_unit_test(test_static_never_moves),
+		cmocka_unit_test(test_dad_count),
+		cmocka_unit_test(test_dad_glue),
+		cmocka_unit_test(test_dad_freeze_recovery),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
