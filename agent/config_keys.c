@@ -1,0 +1,464 @@
+/* The configuration's schema: every key of [global], [neighbor ADDR] and [vni N], how its value is
+ * parsed and checked, and where it goes in struct config. config.c reads the file. */
+#include "config_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "attr.h"
+#include "family.h"
+
+/* A value that does not parse: `[section] key: "value" <why>`. Returns -1 for the setter. */
+static int bad(struct loader *ld, const char *val, const char *why)
+{
+	cfg_fail(ld, ld->line, "%s %s: \"%s\" %s", ld->label, ld->key, val, why);
+	return -1;
+}
+
+static int get_u32(struct loader *ld, const char *val, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char why[64];
+	if (parse_u32(val, min, max, out) == 0)
+		return 0;
+	snprintf(why, sizeof why, "is not a number in %u-%u", min, max);
+	return bad(ld, val, why);
+}
+
+static int get_bool(struct loader *ld, const char *val, bool *out)
+{
+	if (parse_bool(val, out) == 0)
+		return 0;
+	return bad(ld, val, "is not a boolean (yes/no, true/false, on/off, 1/0)");
+}
+
+static int get_asn(struct loader *ld, const char *val, uint32_t *out)
+{
+	if (parse_u32(val, 1, 0xffffffffu, out) == 0)
+		return 0;
+	return bad(ld, val, "is not an AS number (1-4294967295)");
+}
+
+/* RFC 4271 section 4.2: 0 disables keepalives, otherwise at least 3 seconds. */
+static int get_hold(struct loader *ld, const char *val, uint16_t *out)
+{
+	uint32_t v;
+	if (parse_u32(val, 0, 65535, &v) == 0 && (v == 0 || v >= 3)) {
+		*out = (uint16_t)v;
+		return 0;
+	}
+	return bad(ld, val, "is not a hold time (0 or 3-65535 seconds)");
+}
+
+bool cfg_ip_is_zero(const struct ipaddr *a)
+{
+	for (size_t i = 0; i < ipaddr_len(a); i++)
+		if (a->a[i])
+			return false;
+	return true;
+}
+
+/* A unicast-usable address: parses and is not the unspecified address. */
+static int get_ip(struct loader *ld, const char *val, struct ipaddr *out)
+{
+	if (ipaddr_parse(val, out) == 0 && !cfg_ip_is_zero(out))
+		return 0;
+	return bad(ld, val, "is not an IP address");
+}
+
+static int get_ipv4_host(const char *val, uint32_t *out)
+{
+	struct in_addr in;
+	if (inet_pton(AF_INET, val, &in) != 1)
+		return -1;
+	*out = ntohl(in.s_addr);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------------------ [global] */
+
+static int g_asn(struct loader *ld, const char *val)
+{
+	return get_asn(ld, val, &ld->cfg->g.asn);
+}
+
+static int g_router_id(struct loader *ld, const char *val)
+{
+	uint32_t id;
+	/* RFC 6286: a non-zero 32-bit value; we take it in IPv4 notation only. */
+	if (get_ipv4_host(val, &id) || id == 0)
+		return bad(ld, val, "is not a router id (a non-zero IPv4 address)");
+	ld->cfg->g.router_id = id;
+	return 0;
+}
+
+/* address[:port], [v6addr]:port, bare v6addr, "*[:port]", ":port", or "none"; port 0: no listening. */
+static int g_listen(struct loader *ld, const char *val)
+{
+	static const char why[] = "is not a listen address (address, address:port, [IPv6]:port or none)";
+	struct bgp_global *g = &ld->cfg->g;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *port = NULL;
+	const char *colon = strchr(val, ':');
+	size_t hlen;
+	uint32_t p = 179;
+	struct ipaddr a;
+
+	memset(&a, 0, sizeof a);
+	if (!*val)
+		return bad(ld, val, why);
+	if (!strcmp(val, "none")) {
+		memset(&g->listen_addr, 0, sizeof g->listen_addr);
+		g->listen_port = 0;
+		return 0;
+	}
+	if (val[0] == '[') {
+		const char *end = strchr(val, ']');
+		if (!end)
+			return bad(ld, val, why);
+		hlen = (size_t)(end - val - 1);
+		if (hlen >= sizeof host)
+			return bad(ld, val, why);
+		memcpy(host, val + 1, hlen);
+		host[hlen] = '\0';
+		if (end[1] == ':')
+			port = end + 2;
+		else if (end[1])
+			return bad(ld, val, why);
+		if (ipaddr_parse(host, &a) || a.af != AF_INET6)
+			return bad(ld, val, why);
+	} else if (colon && strchr(colon + 1, ':')) {
+		/* two colons or more: a bare IPv6 address without a port */
+		if (ipaddr_parse(val, &a) || a.af != AF_INET6)
+			return bad(ld, val, why);
+	} else {
+		hlen = colon ? (size_t)(colon - val) : strlen(val);
+		if (hlen >= sizeof host)
+			return bad(ld, val, why);
+		memcpy(host, val, hlen);
+		host[hlen] = '\0';
+		if (colon)
+			port = colon + 1;
+		if (hlen > 0 && strcmp(host, "*") && (ipaddr_parse(host, &a) || a.af != AF_INET))
+			return bad(ld, val, why);
+	}
+	if (port && parse_u32(port, 0, 65535, &p))
+		return bad(ld, val, why);
+	g->listen_addr = a;
+	g->listen_port = (uint16_t)p;
+	return 0;
+}
+
+static int g_control_socket(struct loader *ld, const char *val)
+{
+	size_t n = strlen(val);
+	if (n == 0 || n >= sizeof ld->cfg->control_socket)
+		return bad(ld, val, "is not a socket path (1-107 characters)");
+	memcpy(ld->cfg->control_socket, val, n + 1);
+	return 0;
+}
+
+static int g_hold_time(struct loader *ld, const char *val)
+{
+	return get_hold(ld, val, &ld->cfg->g.hold_time);
+}
+
+static int g_connect_retry(struct loader *ld, const char *val)
+{
+	uint32_t v;
+	if (get_u32(ld, val, 1, 3600, &v))
+		return -1;
+	ld->cfg->g.connect_retry = (uint16_t)v;
+	return 0;
+}
+
+static int g_vtep_ip(struct loader *ld, const char *val)
+{
+	return get_ip(ld, val, &ld->cfg->vtep_ip);
+}
+
+static int g_cluster_id(struct loader *ld, const char *val)
+{
+	uint32_t id;
+	if ((get_ipv4_host(val, &id) == 0 || parse_u32(val, 1, 0xffffffffu, &id) == 0) && id != 0) {
+		ld->cfg->g.cluster_id = id;
+		return 0;
+	}
+	return bad(ld, val, "is not a cluster id (a non-zero IPv4 address or 1-4294967295)");
+}
+
+static int g_graceful_restart(struct loader *ld, const char *val)
+{
+	return get_bool(ld, val, &ld->cfg->g.graceful_restart);
+}
+
+/* RFC 4724: the restart time is a 12-bit field. */
+static int g_restart_time(struct loader *ld, const char *val)
+{
+	uint32_t v;
+	if (get_u32(ld, val, 1, 4095, &v))
+		return -1;
+	ld->cfg->g.restart_time = (uint16_t)v;
+	return 0;
+}
+
+/* Seconds after start-up before stale kernel entries are removed without every End-of-RIB. */
+static int g_converge_timeout(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 3600, &ld->cfg->converge_timeout);
+}
+
+/* The event socket's receive buffer: what a burst must fit in before events are lost (ENOBUFS,
+ * then a re-dump); tiny values exist to force that path in tests. At most 1 GiB (the kernel's cap). */
+static int g_netlink_buffer(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 4096, 1u << 30, &ld->cfg->netlink_buffer);
+}
+
+/* Duplicate address detection (as FRR's "dup-addr-detection max-moves N time M"). */
+static int g_dad_max_moves(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 255, &ld->cfg->dad_max_moves); /* 0: off */
+}
+
+static int g_dad_window(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 1, 86400, &ld->cfg->dad_window);
+}
+
+static int g_dad_freeze(struct loader *ld, const char *val)
+{
+	return get_bool(ld, val, &ld->cfg->dad_freeze);
+}
+
+static int g_dad_recovery(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 86400, &ld->cfg->dad_recovery);
+}
+
+const struct keydef cfg_global_keys[] = {
+	{"asn", g_asn, false},
+	{"router-id", g_router_id, false},
+	{"listen", g_listen, false},
+	{"control-socket", g_control_socket, false},
+	{"hold-time", g_hold_time, false},
+	{"connect-retry", g_connect_retry, false},
+	{"vtep-ip", g_vtep_ip, false},
+	{"cluster-id", g_cluster_id, false},
+	{"graceful-restart", g_graceful_restart, false},
+	{"restart-time", g_restart_time, false},
+	{"converge-timeout", g_converge_timeout, false},
+	{"netlink-buffer", g_netlink_buffer, false},
+	{"dad-max-moves", g_dad_max_moves, false},
+	{"dad-window", g_dad_window, false},
+	{"dad-freeze", g_dad_freeze, false},
+	{"dad-recovery", g_dad_recovery, false},
+	{NULL, NULL, false},
+};
+
+/* ---------------------------------------------------------------------------- [neighbor ADDR] */
+
+static struct bgp_neighbor *cur_nbr(struct loader *ld)
+{
+	return &ld->cfg->nbr[ld->cfg->nnbr - 1].n;
+}
+
+static int n_remote_as(struct loader *ld, const char *val)
+{
+	return get_asn(ld, val, &cur_nbr(ld)->remote_as);
+}
+
+static int n_passive(struct loader *ld, const char *val)
+{
+	return get_bool(ld, val, &cur_nbr(ld)->passive);
+}
+
+static int n_families(struct loader *ld, const char *val)
+{
+	uint32_t m;
+	if (family_mask_parse(val, &m) || m == 0)
+		return bad(ld, val, "is not a list of families (evpn, opaque)");
+	cur_nbr(ld)->fam_mask = m;
+	return 0;
+}
+
+static int n_hold_time(struct loader *ld, const char *val)
+{
+	if (get_hold(ld, val, &cur_nbr(ld)->hold_time))
+		return -1;
+	ld->nbr_hold_set[ld->cfg->nnbr - 1] = true;
+	return 0;
+}
+
+static int n_port(struct loader *ld, const char *val)
+{
+	uint32_t v;
+	if (get_u32(ld, val, 1, 65535, &v))
+		return -1;
+	cur_nbr(ld)->port = (uint16_t)v;
+	return 0;
+}
+
+static int n_rr_client(struct loader *ld, const char *val)
+{
+	return get_bool(ld, val, &cur_nbr(ld)->rr_client);
+}
+
+static int n_local_address(struct loader *ld, const char *val)
+{
+	struct bgp_neighbor *n = cur_nbr(ld);
+	struct ipaddr a;
+	if (get_ip(ld, val, &a))
+		return -1;
+	if (a.af != n->addr.af)
+		return bad(ld, val, "is not of the neighbor's address family");
+	n->local_addr = a;
+	return 0;
+}
+
+const struct keydef cfg_neighbor_keys[] = {
+	{"remote-as", n_remote_as, false},
+	{"passive", n_passive, false},
+	{"families", n_families, false},
+	{"hold-time", n_hold_time, false},
+	{"port", n_port, false},
+	{"route-reflector-client", n_rr_client, false},
+	{"local-address", n_local_address, false},
+	{NULL, NULL, false},
+};
+
+/* -------------------------------------------------------------------------------------- [vni N] */
+
+static struct cfg_vni *cur_vni(struct loader *ld)
+{
+	return &ld->cfg->vni[ld->cfg->nvni - 1];
+}
+
+static int v_rd(struct loader *ld, const char *val)
+{
+	struct cfg_vni *v = cur_vni(ld);
+	if (!strcmp(val, "auto")) {
+		v->rd_auto = true;
+		return 0;
+	}
+	if (rd_parse(val, &v->rd))
+		return bad(ld, val, "is not a route distinguisher (auto, ASN:NN or A.B.C.D:NN)");
+	v->rd_auto = false;
+	return 0;
+}
+
+/* One or more RTs per line, or "auto" alone; several lines accumulate. */
+static int v_route_target(struct loader *ld, const char *val)
+{
+	struct cfg_vni *v = cur_vni(ld);
+	const char *s = val;
+	char word[64];
+	bool any = false;
+
+	while (*s) {
+		size_t n = strcspn(s, " \t,");
+		if (n == 0) {
+			s++;
+			continue;
+		}
+		any = true;
+		if (n >= sizeof word)
+			return bad(ld, val, "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+		memcpy(word, s, n);
+		word[n] = '\0';
+		s += n;
+		if (!strcmp(word, "auto")) {
+			if (v->nrt > 0)
+				return bad(ld, val, "mixes auto with explicit route targets");
+			ld->rt_explicit_auto = true;
+			v->rt_auto = true;
+			continue;
+		}
+		uint64_t rt;
+		if (ld->rt_explicit_auto)
+			return bad(ld, val, "mixes auto with explicit route targets");
+		if (extc_rt_parse(word, &rt))
+			return bad(ld, val, "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+		for (unsigned i = 0; i < v->nrt; i++)
+			if (v->rt[i] == rt) {
+				char why[96];
+				snprintf(why, sizeof why, "lists route target %s twice", word);
+				return bad(ld, val, why);
+			}
+		if (v->nrt >= CFG_MAX_RT) {
+			char why[64];
+			snprintf(why, sizeof why, "has more than %d route targets", CFG_MAX_RT);
+			return bad(ld, val, why);
+		}
+		v->rt[v->nrt++] = rt;
+		v->rt_auto = false;
+	}
+	if (!any)
+		return bad(ld, val, "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+	return 0;
+}
+
+/* import-rt / export-rt: RTs and "auto" in any mix, several per line; lines accumulate. */
+static int v_rt_list(struct loader *ld, const char *val, uint64_t *arr, unsigned *n, bool *has_auto)
+{
+	static const char why[] = "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)";
+	const char *s = val;
+	char word[64];
+	bool any = false;
+
+	while (*s) {
+		size_t len = strcspn(s, " \t,");
+		if (len == 0) {
+			s++;
+			continue;
+		}
+		any = true;
+		if (len >= sizeof word)
+			return bad(ld, val, why);
+		memcpy(word, s, len);
+		word[len] = '\0';
+		s += len;
+		uint64_t rt;
+		if (!strcmp(word, "auto")) {
+			*has_auto = true;
+			continue;
+		}
+		if (extc_rt_parse(word, &rt))
+			return bad(ld, val, why);
+		for (unsigned i = 0; i < *n; i++)
+			if (arr[i] == rt) {
+				char w2[96];
+				snprintf(w2, sizeof w2, "lists route target %s twice", word);
+				return bad(ld, val, w2);
+			}
+		if (*n >= CFG_MAX_RT) {
+			char w2[64];
+			snprintf(w2, sizeof w2, "has more than %d route targets", CFG_MAX_RT);
+			return bad(ld, val, w2);
+		}
+		arr[(*n)++] = rt;
+	}
+	return any ? 0 : bad(ld, val, why);
+}
+
+static int v_import_rt(struct loader *ld, const char *val)
+{
+	struct cfg_vni *v = cur_vni(ld);
+	return v_rt_list(ld, val, v->import_rt, &v->nimport, &v->import_auto);
+}
+
+static int v_export_rt(struct loader *ld, const char *val)
+{
+	struct cfg_vni *v = cur_vni(ld);
+	return v_rt_list(ld, val, v->export_rt, &v->nexport, &v->export_auto);
+}
+
+const struct keydef cfg_vni_keys[] = {
+	{"rd", v_rd, false},
+	{"route-target", v_route_target, true},
+	{"import-rt", v_import_rt, true},
+	{"export-rt", v_export_rt, true},
+	{NULL, NULL, false},
+};
