@@ -274,7 +274,7 @@ if [ "$run_evpnd" = 1 ]; then
 	source "/tmp/evpnd-lab-$P/lab.env"
 	ED=$LAB_DIR
 	for ((t = 0; t < 300; t++)); do
-		"$EVPNCTL" -s "$ED/h2.sock" show neighbors --json 2>/dev/null | grep -q '"established"' && break
+		"$EVPNCTL" -s "$ED/h2.sock" show neighbors --json 2>/dev/null | grep '"established"' >/dev/null && break
 		sleep 0.1
 	done
 	b_pid() { cat "$ED/h2.pid"; }
@@ -338,7 +338,7 @@ if [ "$vs_frr" = 1 ]; then
 	FB=$FDIR/frr-h2
 	# up: A's VM MAC installed on B (session established, VNI known on both sides)
 	for ((t = 0; t < 600; t++)); do
-		ip netns exec "$PF-h2" bridge fdb show dev vx100 | grep -q "^02:00:00:00:01:01 .*dst $AIP" && break
+		ip netns exec "$PF-h2" bridge fdb show dev vx100 | grep "^02:00:00:00:01:01 .*dst $AIP" >/dev/null && break
 		sleep 0.1
 	done
 	[ "$t" -lt 600 ] || { echo "bench: FRR lab did not converge in 60 s (logs in $FDIR)" >&2; tail -5 "$FB/bgpd.log" >&2; exit 1; }

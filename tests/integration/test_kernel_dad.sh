@@ -94,5 +94,5 @@ done
 jr "$(macs 2)" "one(d, mac='$M')" "not r['duplicate'] and r['moves'] == 0 and r['seq'] == 3" \
 	"h2's show macs after the clear"
 grep -q "duplicate MAC $M recovered" "$LAB_DIR/h2.log" || fail "h2 did not log the recovery"
-lab_ctl 2 clear duplicate | grep -q "^0 duplicate" || fail "a second clear found something"
+lab_ctl 2 clear duplicate | grep "^0 duplicate" >/dev/null || fail "a second clear found something"
 lab_pass

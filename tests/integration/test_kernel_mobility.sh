@@ -155,7 +155,7 @@ sleep 1
 for j in 2 3; do
 	fdb_remote "$j" $S "$H1" || fail "h$j: static $S moved away from h1 after h2's claim"
 done
-ip netns exec "$(ns h1)" bridge fdb show br br100 | grep -qE "^$S dev vm1 .*static" ||
+ip netns exec "$(ns h1)" bridge fdb show br br100 | grep -E "^$S dev vm1 .*static" >/dev/null ||
 	fail "h1 lost its static entry for $S"
 fdb_no_mac 1 $S || fail "h1 installed h2's claim on $S"
 grep -q "static MAC $S claimed by $H2" "$LAB_DIR/h1.log" || fail "h1 did not log h2's claim on $S"
