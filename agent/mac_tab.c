@@ -7,20 +7,6 @@
 
 #define MIN_CAP 64
 
-static uint64_t key_hash(int ifindex, const uint8_t mac[6])
-{
-	uint64_t k = (uint64_t)(uint32_t)ifindex << 48;
-	for (int i = 0; i < 6; i++)
-		k ^= (uint64_t)mac[i] << (8 * i);
-	/* splitmix64 finaliser: MACs of one vendor share their top bytes */
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ull;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebull;
-	k ^= k >> 31;
-	return k;
-}
-
 static bool key_eq(const struct mac_ent *e, int ifindex, const uint8_t mac[6])
 {
 	return e->ifindex == ifindex && memcmp(e->mac, mac, 6) == 0;
@@ -42,7 +28,7 @@ struct mac_ent *mac_tab_get(const struct mac_tab *t, int ifindex, const uint8_t 
 	if (!t->cap || ifindex == 0)
 		return NULL;
 	size_t m = t->cap - 1;
-	for (size_t i = (size_t)key_hash(ifindex, mac) & m;; i = (i + 1) & m) {
+	for (size_t i = (size_t)mac_hash((uint32_t)ifindex, mac) & m;; i = (i + 1) & m) {
 		struct mac_ent *e = &t->e[i];
 		if (!e->ifindex)
 			return NULL;
@@ -61,7 +47,7 @@ static int grow(struct mac_tab *t)
 		const struct mac_ent *o = &t->e[j];
 		if (!o->ifindex)
 			continue;
-		size_t i = (size_t)key_hash(o->ifindex, o->mac) & (ncap - 1);
+		size_t i = (size_t)mac_hash((uint32_t)o->ifindex, o->mac) & (ncap - 1);
 		while (ne[i].ifindex)
 			i = (i + 1) & (ncap - 1);
 		ne[i] = *o;
@@ -82,7 +68,7 @@ struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6]
 		return NULL;
 	if ((t->n + 1) * 2 > t->cap && grow(t) < 0)
 		return NULL;
-	size_t m = t->cap - 1, i = (size_t)key_hash(ifindex, mac) & m;
+	size_t m = t->cap - 1, i = (size_t)mac_hash((uint32_t)ifindex, mac) & m;
 	while (t->e[i].ifindex)
 		i = (i + 1) & m;
 	e = &t->e[i];
@@ -104,7 +90,7 @@ void mac_tab_del(struct mac_tab *t, struct mac_ent *e)
 		j = (j + 1) & m;
 		if (!t->e[j].ifindex)
 			break;
-		size_t home = (size_t)key_hash(t->e[j].ifindex, t->e[j].mac) & m;
+		size_t home = (size_t)mac_hash((uint32_t)t->e[j].ifindex, t->e[j].mac) & m;
 		bool stay = i <= j ? (i < home && home <= j) : (i < home || home <= j);
 		if (stay)
 			continue;

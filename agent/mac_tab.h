@@ -10,6 +10,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Hash of a MAC within a 32-bit space (an ifindex, a VNI) for the open-addressing tables. The
+ * splitmix64 finaliser spreads it: MACs of one vendor share their top bytes. */
+static inline uint64_t mac_hash(uint32_t space, const uint8_t mac[6])
+{
+	uint64_t k = (uint64_t)space << 48 ^ (uint64_t)space >> 16;
+	for (int i = 0; i < 6; i++)
+		k ^= (uint64_t)mac[i] << (8 * i);
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebull;
+	k ^= k >> 31;
+	return k;
+}
+
 /* One entry: 20 bytes. ifindex 0 marks a free slot (the kernel never uses ifindex 0). */
 struct mac_ent {
 	int32_t ifindex;

@@ -5,20 +5,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define MIN_CAP 16
+#include "mac_tab.h"
 
-static uint64_t key_hash(uint32_t vni, const uint8_t mac[6])
-{
-	uint64_t k = (uint64_t)vni << 48 ^ (uint64_t)vni >> 16;
-	for (int i = 0; i < 6; i++)
-		k ^= (uint64_t)mac[i] << (8 * i);
-	k ^= k >> 30; /* splitmix64 finaliser */
-	k *= 0xbf58476d1ce4e5b9ull;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebull;
-	k ^= k >> 31;
-	return k;
-}
+#define MIN_CAP 16
 
 static bool key_eq(const struct mob_ent *e, uint32_t vni, const uint8_t mac[6])
 {
@@ -44,7 +33,7 @@ size_t mob_get(const struct mob_tab *t, uint32_t vni, const uint8_t mac[6], stru
 		return 0;
 	/* every entry of a key is in the probe run from its home slot to the next free slot */
 	size_t m = t->cap - 1;
-	for (size_t i = (size_t)key_hash(vni, mac) & m; t->e[i].flags & MOB_USED; i = (i + 1) & m) {
+	for (size_t i = (size_t)mac_hash((uint32_t)vni, mac) & m; t->e[i].flags & MOB_USED; i = (i + 1) & m) {
 		if (!key_eq(&t->e[i], vni, mac))
 			continue;
 		if (n < max)
@@ -63,7 +52,7 @@ static void del_slot(struct mob_tab *t, size_t i)
 		j = (j + 1) & m;
 		if (!(t->e[j].flags & MOB_USED))
 			break;
-		size_t home = (size_t)key_hash(t->e[j].vni, t->e[j].mac) & m;
+		size_t home = (size_t)mac_hash((uint32_t)t->e[j].vni, t->e[j].mac) & m;
 		bool stay = i <= j ? (i < home && home <= j) : (i < home || home <= j);
 		if (stay)
 			continue;
@@ -78,7 +67,7 @@ static void del_key(struct mob_tab *t, uint32_t vni, const uint8_t mac[6])
 {
 	if (!t->cap)
 		return;
-	size_t m = t->cap - 1, home = (size_t)key_hash(vni, mac) & m;
+	size_t m = t->cap - 1, home = (size_t)mac_hash((uint32_t)vni, mac) & m;
 	bool again = true;
 	while (again) { /* a deletion shifts the run: rescan it */
 		again = false;
@@ -94,7 +83,7 @@ static void del_key(struct mob_tab *t, uint32_t vni, const uint8_t mac[6])
 
 static void place(struct mob_ent *slots, size_t cap, const struct mob_ent *e)
 {
-	size_t i = (size_t)key_hash(e->vni, e->mac) & (cap - 1);
+	size_t i = (size_t)mac_hash((uint32_t)e->vni, e->mac) & (cap - 1);
 	while (slots[i].flags & MOB_USED)
 		i = (i + 1) & (cap - 1);
 	slots[i] = *e;
