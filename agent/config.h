@@ -25,6 +25,8 @@ struct cfg_vni {
 	uint64_t import_rt[CFG_MAX_RT];
 	uint64_t export_rt[CFG_MAX_RT];
 	bool import_auto, export_auto; /* "auto" (ASN:VNI) listed among them */
+	bool arp_suppress_set;    /* arp-suppress given here: it overrides [global]'s */
+	bool arp_suppress;
 	int line;
 };
 
@@ -44,6 +46,7 @@ struct config {
 	uint32_t dad_window;      /* [global] dad-window: seconds the moves are counted in (180) */
 	bool dad_freeze;          /* [global] dad-freeze: leave a duplicate MAC's kernel entry as it is */
 	uint32_t dad_recovery;    /* [global] dad-recovery: seconds until a duplicate recovers, 0 never */
+	bool arp_suppress;        /* [global] arp-suppress: ARP/ND suppression (arp_suppress.h), off */
 	struct cfg_neighbor *nbr;
 	unsigned nnbr;
 	struct cfg_vni *vni;
@@ -54,6 +57,8 @@ struct config {
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 /* Free what config_load allocated. */
 void config_free(struct config *cfg);
+/* Whether arp-suppress applies to vni ([vni N] overrides [global]). */
+bool config_arp_suppress(const struct config *cfg, uint32_t vni);
 /* The per-VNI overrides for vni, or NULL. */
 const struct cfg_vni *config_vni(const struct config *cfg, uint32_t vni);
 

@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#define MAX_KEYS 16
+#define MAX_KEYS 32
 
 enum sect_kind { SECT_NONE, SECT_GLOBAL, SECT_NEIGHBOR, SECT_VNI, SECT_BAD };
 

@@ -238,6 +238,11 @@ static int g_dad_recovery(struct loader *ld, const char *val)
 	return get_u32(ld, val, 0, 86400, &ld->cfg->dad_recovery);
 }
 
+static int g_arp_suppress(struct loader *ld, const char *val)
+{
+	return get_bool(ld, val, &ld->cfg->arp_suppress);
+}
+
 const struct keydef cfg_global_keys[] = {
 	{"asn", g_asn, false},
 	{"router-id", g_router_id, false},
@@ -255,6 +260,7 @@ const struct keydef cfg_global_keys[] = {
 	{"dad-window", g_dad_window, false},
 	{"dad-freeze", g_dad_freeze, false},
 	{"dad-recovery", g_dad_recovery, false},
+	{"arp-suppress", g_arp_suppress, false},
 	{NULL, NULL, false},
 };
 
@@ -455,10 +461,24 @@ static int v_export_rt(struct loader *ld, const char *val)
 	return v_rt_list(ld, val, v->export_rt, &v->nexport, &v->export_auto);
 }
 
+static int v_arp_suppress(struct loader *ld, const char *val)
+{
+	struct cfg_vni *v = cur_vni(ld);
+	v->arp_suppress_set = true;
+	return get_bool(ld, val, &v->arp_suppress);
+}
+
+bool config_arp_suppress(const struct config *cfg, uint32_t vni)
+{
+	const struct cfg_vni *v = config_vni(cfg, vni);
+	return v && v->arp_suppress_set ? v->arp_suppress : cfg->arp_suppress;
+}
+
 const struct keydef cfg_vni_keys[] = {
 	{"rd", v_rd, false},
 	{"route-target", v_route_target, true},
 	{"import-rt", v_import_rt, true},
 	{"export-rt", v_export_rt, true},
+	{"arp-suppress", v_arp_suppress, false},
 	{NULL, NULL, false},
 };

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "arp_suppress.h"
 #include "glue.h"
 #include "log.h"
 
@@ -25,15 +26,19 @@ static void vt_event(void *ctx, struct vni *v, enum vt_event ev)
 
 	switch (ev) {
 	case VT_ATTACH:
+		arps_vni_attach(g, v);
 		remote_vni_attach(g, v);
 		break;
 	case VT_DETACH:
 		remote_vni_detach(g, v);
+		arps_vni_detach(g, v);
 		break;
 	case VT_ACTIVATE:
 		local_vni_activate(g, v);
+		arps_vni_activate(g, v);
 		break;
 	case VT_DEACTIVATE:
+		arps_vni_deactivate(g, v);
 		local_vni_deactivate(g, v);
 		break;
 	}
@@ -58,6 +63,11 @@ static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
 		return;
 	}
 	local_fdb(g, f, deleted);
+}
+
+static void on_neigh(void *ctx, const struct nl_neigh *n, bool deleted)
+{
+	arps_neigh_event(ctx, n, deleted);
 }
 
 static void on_overflow(void *ctx)
@@ -89,6 +99,16 @@ static void on_refused(void *ctx, enum nl_op op, const struct nl_fdb *f, int err
 	struct ipaddr ip;
 
 	vt_addr_to_ip(&f->dst, &ip);
+	if (op >= NL_NEIGH_REPLACE) {
+		/* arp-suppress: not the FDB's reconcile to retry; a later route change re-requests */
+		if (!(op == NL_NEIGH_DEL && err == ENOENT) && err != ENODEV)
+			log_msg(LOG_WARNING, "kernel refused %s ifindex %d %s %s: %s",
+				op == NL_PORT_SUPPRESS ? "neigh_suppress on" :
+				op == NL_NEIGH_DEL ? "neighbour delete" : "neighbour replace", f->ifindex,
+				ip.af ? ipaddr_str(&ip, d) : "", op == NL_PORT_SUPPRESS ? "" :
+				mac_str((const struct mac *)f->mac, m), strerror(err));
+		return;
+	}
 	if (!benign) {
 		g->refused++;
 		if (!g->refused_round++)
@@ -179,6 +199,7 @@ static void converged(struct glue *g, const char *why)
 	ev_timer_stop(g->loop, &g->converge_w);
 	log_msg(LOG_INFO, "initial convergence: %s", why);
 	reconcile_converged(g);
+	arps_converged(g);
 }
 
 static void on_converge_timeout(struct ev_loop *loop, ev_timer *w, int revents)
@@ -233,7 +254,7 @@ int glue_init(struct glue *g, const struct config *cfg, struct ev_loop *loop, st
 
 int glue_start(struct glue *g, size_t rcvbuf)
 {
-	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, g };
+	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, g, on_neigh };
 
 	/* [global] netlink-buffer wins: it is how a test forces the ENOBUFS path */
 	g->nl = nl_open(g->loop, &h, g->cfg->netlink_buffer ? g->cfg->netlink_buffer : rcvbuf);
@@ -241,6 +262,9 @@ int glue_start(struct glue *g, size_t rcvbuf)
 		return -1;
 	if (dump_reconcile(g) < 0)
 		return -1;
+	/* arp-suppress: local neighbours to advertise, and a previous run's entries to adopt */
+	if (nl_dump_neigh(g->nl) < 0)
+		log_msg(LOG_WARNING, "netlink: neighbour dump failed: %s", strerror(errno));
 	log_msg(LOG_INFO, "kernel: %zu VNI%s, %zu remote MAC entr%s and %zu flood entr%s adopted, "
 		"%zu local MAC%s", g->vt.count, g->vt.count == 1 ? "" : "s", g->fo.macs.n,
 		g->fo.macs.n == 1 ? "y" : "ies", g->fo.nflood, g->fo.nflood == 1 ? "y" : "ies",
@@ -273,6 +297,7 @@ void glue_stop(struct glue *g)
 	vt_free(&g->vt);
 	fo_free(&g->fo);
 	mac_tab_free(&g->local);
+	arps_free(g);
 	free(g->t3);
 	free(g->lost);
 	g->lost = NULL;

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "fdb_owned.h"
 #include "mac_tab.h"
+#include "neigh_tab.h"
 #include "nl.h"
 #include "vni.h"
 
@@ -66,6 +67,8 @@ struct glue {
 	uint64_t refused_round;    /* refusals since the last round started */
 	char retry_first[96];      /* the first of them, for the round's log line */
 	ev_timer dad_w;            /* duplicate address detection: recovery and forgetting (remote.c) */
+	struct nb_tab nb_remote;   /* arp-suppress: (bridge, IP) -> MAC installed from remote routes */
+	struct nb_tab nb_local;    /* arp-suppress: (bridge, IP) -> MAC the bridge learned locally */
 };
 
 #define GLUE_RETRY_MIN 1.0

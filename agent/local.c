@@ -9,6 +9,7 @@
 #include <linux/neighbour.h>
 #include <string.h>
 
+#include "arp_suppress.h"
 #include "evpn.h"
 #include "glue.h"
 #include "log.h"
@@ -55,6 +56,7 @@ void local_advertise(struct glue *g, struct vni *v, struct mac_ent *e, uint32_t 
 	if (!(e->flags & MENT_ADV))
 		v->nlocal++;
 	e->flags |= MENT_ADV;
+	arps_local_mac(g, e->ifindex, e->mac, true);
 }
 
 void local_withdraw(struct glue *g, struct mac_ent *e)
@@ -65,6 +67,7 @@ void local_withdraw(struct glue *g, struct mac_ent *e)
 	if (!(e->flags & MENT_ADV))
 		return;
 	e->flags &= (uint8_t)~MENT_ADV;
+	arps_local_mac(g, e->ifindex, e->mac, false);
 	if (!v)
 		return;
 	v->nlocal--;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arp_suppress.h"
 #include "evpn.h"
 #include "glue.h"
 #include "log.h"
@@ -489,10 +490,15 @@ void glue_best_changed(struct glue *g, int fam, const uint8_t *nlri, size_t len,
 
 	if (fam != FAM_EVPN || g->stopping || evpn_decode(nlri, len, &r) < 0)
 		return;
-	if (r.type == EVPN_RT_MACIP)
+	if (r.type == EVPN_RT_MACIP) {
+		arps_remote_route(g, &r, a, src != NULL);
+		/* a MAC+IP route gone while its MAC-only route stays: the MAC stays too */
+		if (r.ip.af && (!a || !src) && arps_mac_route_present(g, &r))
+			return;
 		type2(g, &r, a, src != NULL);
-	else if (r.type == EVPN_RT_IMET)
+	} else if (r.type == EVPN_RT_IMET) {
 		type3(g, &r, nlri, len, src ? a : NULL);
+	}
 }
 
 struct attach_ctx {
@@ -509,6 +515,7 @@ static void attach_cb(void *ctx, const struct rib_route *rr)
 		return;
 	if (evpn_decode(rr->nlri, rr->len, &r) < 0 || r.type != EVPN_RT_MACIP || r.label[0] != w->v->vni)
 		return;
+	arps_remote_route(w->g, &r, rr->a, true);
 	type2(w->g, &r, rr->a, true);
 }
 

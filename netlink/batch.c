@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <linux/netlink.h>
@@ -75,6 +76,36 @@ int nl_fdb_queue(struct nl *nl, enum nl_op op, const struct nl_fdb *f)
 	return 0;
 }
 
+int nl_neigh_queue(struct nl *nl, enum nl_op op, const struct nl_neigh *n)
+{
+	struct nl_req *r;
+
+	if ((op != NL_NEIGH_REPLACE && op != NL_NEIGH_DEL && op != NL_PORT_SUPPRESS) ||
+	    (op != NL_PORT_SUPPRESS && n->ip.af != AF_INET && n->ip.af != AF_INET6)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (nl->tail - nl->head == nl->cap && resize(nl, nl->cap * 2) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	r = at(nl, nl->tail++);
+	memset(r, 0, sizeof(*r));
+	r->n = *n;
+	r->op = (uint8_t)op;
+	return 0;
+}
+
+int nl_port_suppress_queue(struct nl *nl, int ifindex, bool on)
+{
+	struct nl_neigh n;
+
+	memset(&n, 0, sizeof(n));
+	n.ifindex = ifindex;
+	n.state = on ? 1 : 0;
+	return nl_neigh_queue(nl, NL_PORT_SUPPRESS, &n);
+}
+
 size_t nl_pending(const struct nl *nl)
 {
 	return (size_t)(nl->tail - nl->head);
@@ -95,6 +126,14 @@ static void refuse(struct nl *nl, uint64_t pos, int err)
 	struct nl_req r = *at(nl, pos);
 
 	at(nl, pos)->op = OP_DONE;
+	if (r.op >= NL_NEIGH_REPLACE) {
+		/* named the way the hook knows entries: device, MAC, and the IP as dst */
+		struct nl_neigh n = r.n;
+		memset(&r.f, 0, sizeof(r.f));
+		r.f.ifindex = n.ifindex;
+		memcpy(r.f.mac, n.mac, 6);
+		r.f.dst = n.ip;
+	}
 	if (nl->h.refused)
 		nl->h.refused(nl->h.ctx, (enum nl_op)r.op, &r.f, err);
 }
@@ -109,8 +148,11 @@ static void send_batches(struct nl *nl)
 		while (p != nl->tail && p - nl->sent < NL_BATCH_MAX && p - nl->head < NL_WINDOW &&
 		       len + NL_FDB_REQ_MAX <= NL_BATCH_BYTES) {
 			struct nl_req *r = at(nl, p);
-			int m = nl_fdb_encode(nl->txbuf + len, NL_FDB_REQ_MAX, (enum nl_op)r->op, &r->f,
-					      (uint32_t)p);
+			int m = r->op >= NL_NEIGH_REPLACE
+				? nl_neigh_encode(nl->txbuf + len, NL_FDB_REQ_MAX, (enum nl_op)r->op, &r->n,
+						  (uint32_t)p)
+				: nl_fdb_encode(nl->txbuf + len, NL_FDB_REQ_MAX, (enum nl_op)r->op, &r->f,
+						(uint32_t)p);
 			assert(m > 0); /* op was checked when queued and NL_FDB_REQ_MAX covers the rest */
 			len += (size_t)m;
 			p++;

@@ -35,8 +35,8 @@ static void set_rcvbuf(struct mnl_socket *s, size_t size)
 
 /*
  * Drop, in the kernel, the echoes of extern_learn entries being added or changed: they are the
- * entries evpnd itself installs (two notifications per remote MAC), which at 100k MACs cost a
- * quarter of the CPU to read and could fill the receive buffer. Deletions still come through (an
+ * entries evpnd itself installs (two notifications per remote MAC, one per remote MAC+IP), which
+ * at 100k MACs cost a quarter of the CPU to read and could fill the receive buffer. Deletions still come through (an
  * entry evpnd owns removed by someone else is put back), and so does everything else. Each rtnetlink
  * notification is a datagram of its own, so the filter sees one message from offset 0.
  */
@@ -46,9 +46,12 @@ static void filter_own_echoes(struct mnl_socket *s)
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, TYPE),
 		/* a halfword load is big-endian: compare with the host's value the way it loads */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_NEWNEIGH), 0, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_NEWNEIGH), 0, 6),
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, FAMILY),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_BRIDGE, 0, 2),
+		/* FDB entries, and the IP neighbours arp-suppress installs on bridges */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_BRIDGE, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 0, 2),
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, FLAGS),
 		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NTF_EXT_LEARNED, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, 0xffffffff), /* keep */
@@ -95,8 +98,12 @@ void nl_dispatch(struct nl *nl, const void *buf, size_t len)
 		case RTM_NEWNEIGH:
 		case RTM_DELNEIGH: {
 			struct nl_fdb f;
-			if (nl_fdb_parse(nlh, &f) == 0 && nl->h.fdb)
+			struct nl_neigh n;
+			int r = nl_fdb_parse(nlh, &f);
+			if (r == 0 && nl->h.fdb)
 				nl->h.fdb(nl->h.ctx, &f, nlh->nlmsg_type == RTM_DELNEIGH);
+			else if (r == 1 && nl->h.neigh && nl_neigh_parse(nlh, &n) == 0)
+				nl->h.neigh(nl->h.ctx, &n, nlh->nlmsg_type == RTM_DELNEIGH);
 			break;
 		}
 		default:
@@ -267,4 +274,11 @@ int nl_dump_links(struct nl *nl)
 int nl_dump_fdb(struct nl *nl)
 {
 	return dump(nl, RTM_GETNEIGH, AF_BRIDGE);
+}
+
+int nl_dump_neigh(struct nl *nl)
+{
+	if (dump(nl, RTM_GETNEIGH, AF_INET) < 0)
+		return -1;
+	return dump(nl, RTM_GETNEIGH, AF_INET6);
 }

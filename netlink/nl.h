@@ -54,6 +54,19 @@ enum nl_op {
 	NL_FDB_REPLACE = 0,    /* RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE */
 	NL_FDB_APPEND,         /* RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND (flood list entries) */
 	NL_FDB_DEL,            /* RTM_DELNEIGH */
+	NL_NEIGH_REPLACE,      /* AF_INET/AF_INET6 RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE (neigh.c) */
+	NL_NEIGH_DEL,          /* AF_INET/AF_INET6 RTM_DELNEIGH */
+	NL_PORT_SUPPRESS,      /* RTM_SETLINK AF_BRIDGE: a bridge port's neigh_suppress (neigh.c) */
+};
+
+/* An IP neighbour (ARP/ND) entry, as the kernel reports it or as evpnd asks for it. */
+struct nl_neigh {
+	int ifindex;           /* the device the entry is on (for suppression: the bridge) */
+	struct nl_addr ip;     /* NDA_DST: AF_INET or AF_INET6 */
+	uint8_t mac[6];        /* NDA_LLADDR (zero when absent) */
+	bool has_mac;
+	uint16_t state;        /* NUD_*; for NL_PORT_SUPPRESS: nonzero = on */
+	uint8_t flags;         /* NTF_* */
 };
 
 struct nl_hooks {
@@ -66,6 +79,8 @@ struct nl_hooks {
 	/* The kernel refused a request; err is a positive errno. */
 	void (*refused)(void *ctx, enum nl_op op, const struct nl_fdb *f, int err);
 	void *ctx;
+	/* An AF_INET/AF_INET6 neighbour appeared/changed or (deleted) went away (may be NULL). */
+	void (*neigh)(void *ctx, const struct nl_neigh *n, bool deleted);
 };
 
 /* Open the event socket (link + neighbour groups, receive buffer of rcvbuf bytes, forced when
@@ -79,9 +94,17 @@ void nl_close(struct nl *nl);
 int nl_dump_links(struct nl *nl);
 /* Dump every AF_BRIDGE FDB entry through hooks.fdb, synchronously. 0, or -1 with errno. */
 int nl_dump_fdb(struct nl *nl);
+/* Dump every AF_INET and AF_INET6 neighbour through hooks.neigh, synchronously; 0 or -1 (errno). */
+int nl_dump_neigh(struct nl *nl);
 /* Queue one FDB request; the caller sets flags and state (see netlink/fdb.c for the encodings
  * evpnd uses). Sent by nl_flush, many per sendmsg. -1 when memory runs out. */
 int nl_fdb_queue(struct nl *nl, enum nl_op op, const struct nl_fdb *f);
+/* Queue one IP neighbour request (NL_NEIGH_REPLACE or NL_NEIGH_DEL) through the same batched
+ * writer; a refusal reaches hooks.refused as an nl_fdb with ifindex, mac and dst = the IP.
+ * -1 when memory runs out or op is not a neighbour op. */
+int nl_neigh_queue(struct nl *nl, enum nl_op op, const struct nl_neigh *n);
+/* Queue turning a bridge port's neigh_suppress on or off (IFLA_BRPORT_NEIGH_SUPPRESS). */
+int nl_port_suppress_queue(struct nl *nl, int ifindex, bool on);
 /* Send queued requests in batches; acknowledgements are read as they arrive and each failure is
  * reported once through hooks.refused. Call once per loop iteration. */
 void nl_flush(struct nl *nl);

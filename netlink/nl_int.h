@@ -20,7 +20,10 @@
 
 /* A queued or in-flight request: a copy of the entry, so a refusal can name it. */
 struct nl_req {
-	struct nl_fdb f;
+	union {
+		struct nl_fdb f;
+		struct nl_neigh n;  /* NL_NEIGH_*, NL_PORT_SUPPRESS */
+	};
 	uint8_t op;            /* enum nl_op */
 };
 
@@ -55,6 +58,11 @@ int nl_fdb_parse(const struct nlmsghdr *nlh, struct nl_fdb *f);
 /* Encode one FDB request at buf (cap bytes, NLMSG-aligned) with sequence seq: its length, or -1
  * when it does not fit or op is unknown. */
 int nl_fdb_encode(void *buf, size_t cap, enum nl_op op, const struct nl_fdb *f, uint32_t seq);
+/* Parse an AF_INET/AF_INET6 RTM_NEWNEIGH/RTM_DELNEIGH: 0 ok, 1 another family, -1 malformed. */
+int nl_neigh_parse(const struct nlmsghdr *nlh, struct nl_neigh *n);
+/* Encode one neighbour or port-suppress request (op NL_NEIGH_* or NL_PORT_SUPPRESS), as
+ * nl_fdb_encode does. */
+int nl_neigh_encode(void *buf, size_t cap, enum nl_op op, const struct nl_neigh *n, uint32_t seq);
 /* Hand every message of one received datagram to the link and fdb hooks. */
 void nl_dispatch(struct nl *nl, const void *buf, size_t len);
 

@@ -590,6 +590,30 @@ static void test_dad(void **state)
 		 "[global] dad-recovery: \"-1\" is not a number in 0-86400");
 }
 
+/* arp-suppress: off by default, [global] sets it for every VNI, [vni N] overrides either way */
+static void test_arp_suppress(void **state)
+{
+	struct config cfg;
+	(void)state;
+	load_ok(MIN_GLOBAL, &cfg);
+	assert_false(cfg.arp_suppress);
+	assert_false(config_arp_suppress(&cfg, 100));
+	config_free(&cfg);
+	load_ok(MIN_GLOBAL "arp-suppress = yes\n[vni 200]\narp-suppress = no\n[vni 300]\nrd = 1:1\n",
+		&cfg);
+	assert_true(cfg.arp_suppress);
+	assert_true(config_arp_suppress(&cfg, 100));  /* no section: [global] */
+	assert_false(config_arp_suppress(&cfg, 200)); /* overridden */
+	assert_true(config_arp_suppress(&cfg, 300));  /* a section without the key: [global] */
+	config_free(&cfg);
+	load_ok(MIN_GLOBAL "[vni 100]\narp-suppress = on\n", &cfg);
+	assert_true(config_arp_suppress(&cfg, 100));
+	assert_false(config_arp_suppress(&cfg, 101));
+	config_free(&cfg);
+	load_err(MIN_GLOBAL "arp-suppress = maybe\n", 4,
+		 "[global] arp-suppress: \"maybe\" is not a boolean (yes/no, true/false, on/off, 1/0)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_netlink_buffer),
 		cmocka_unit_test(test_dad),
 		cmocka_unit_test(test_import_export_rt),
+		cmocka_unit_test(test_arp_suppress),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

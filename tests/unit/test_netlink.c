@@ -175,7 +175,7 @@ static int bridge_lines(const char *dev, const char *needle)
 
 static int group_setup(void **state)
 {
-	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL };
+	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL, NULL };
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		fprintf(stderr, "unshare(CLONE_NEWNET): %s: skipping\n", strerror(errno));
