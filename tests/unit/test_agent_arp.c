@@ -13,6 +13,7 @@
 
 #include "arp_suppress.h"
 #include "evpn.h"
+#include "agent_fixture.h"
 #include "glue.h"
 #include "wire.h"
 
@@ -38,29 +39,12 @@ static struct nl_addr v4(uint8_t a, uint8_t b, uint8_t last)
 
 static void setup_glue(struct glue *g, bool global_on)
 {
-	struct nl_link l;
-
 	memset(&cfg, 0, sizeof cfg);
 	cfg.g.asn = 64512;
 	cfg.g.router_id = 0x0a580002;
 	cfg.arp_suppress = global_on;
 	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
-	memset(&l, 0, sizeof l);
-	l.ifindex = BR;
-	l.kind = NL_LINK_BRIDGE;
-	l.up = true;
-	strcpy(l.name, "br100");
-	vt_link_event(&g->vt, &l, false);
-	memset(&l, 0, sizeof l);
-	l.ifindex = VX;
-	l.kind = NL_LINK_VXLAN;
-	l.master = BR;
-	l.up = true;
-	l.vni = 100;
-	l.local = v4(88, 0, 2);
-	l.dstport = 4789;
-	strcpy(l.name, "vx100");
-	vt_link_event(&g->vt, &l, false);
+	fixture_vni(g, BR, VX, 0, 100);
 	assert_true(vt_by_vni(&g->vt, 100)->attached);
 }
 

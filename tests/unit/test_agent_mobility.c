@@ -12,6 +12,7 @@
 #include "evpn.h"
 #include <json-c/json.h>
 
+#include "agent_fixture.h"
 #include "glue.h"
 #include "macs_show.h"
 #include "mobility.h"
@@ -232,35 +233,12 @@ static struct config cfg;
 
 static void setup(struct glue *g)
 {
-	struct nl_link l;
-
 	memset(&cfg, 0, sizeof cfg);
 	cfg.g.asn = 64512;
 	cfg.g.router_id = 0x0a580002;
 	cfg.converge_timeout = 10;
 	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
-	memset(&l, 0, sizeof l);
-	l.ifindex = BR;
-	l.kind = NL_LINK_BRIDGE;
-	l.up = true;
-	strcpy(l.name, "br100");
-	vt_link_event(&g->vt, &l, false);
-	memset(&l, 0, sizeof l);
-	l.ifindex = VX;
-	l.kind = NL_LINK_VXLAN;
-	l.master = BR;
-	l.up = true;
-	l.vni = 100;
-	l.local = v4(2);
-	l.dstport = 4789;
-	strcpy(l.name, "vx100");
-	vt_link_event(&g->vt, &l, false);
-	memset(&l, 0, sizeof l);
-	l.ifindex = PORT;
-	l.master = BR;
-	l.up = true;
-	strcpy(l.name, "vm1");
-	vt_link_event(&g->vt, &l, false);
+	fixture_vni(g, BR, VX, PORT, 100);
 	assert_true(vt_by_vni(&g->vt, 100)->active);
 }
 

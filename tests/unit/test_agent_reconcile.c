@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "evpn.h"
+#include "agent_fixture.h"
 #include "glue.h"
 #include "testutil.h"
 #include "wire.h"
@@ -44,28 +45,6 @@ static struct nl_fdb kent(const uint8_t mac[6], uint8_t vtep, uint8_t flags, uin
 	f.state = st;
 	f.dst = v4(vtep);
 	return f;
-}
-
-static void setup_links(struct glue *g)
-{
-	struct nl_link l;
-
-	memset(&l, 0, sizeof l);
-	l.ifindex = BR;
-	l.kind = NL_LINK_BRIDGE;
-	l.up = true;
-	strcpy(l.name, "br100");
-	vt_link_event(&g->vt, &l, false);
-	memset(&l, 0, sizeof l);
-	l.ifindex = VX;
-	l.kind = NL_LINK_VXLAN;
-	l.master = BR;
-	l.up = true;
-	l.vni = 100;
-	l.local = v4(2);
-	l.dstport = 4789;
-	strcpy(l.name, "vx100");
-	vt_link_event(&g->vt, &l, false);
 }
 
 static void dump(struct glue *g, const struct nl_fdb *ents, size_t n)
@@ -135,7 +114,7 @@ static void init(struct glue *g)
 	cfg.g.router_id = 0x0a580002;
 	cfg.converge_timeout = 10;
 	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
-	setup_links(g);
+	fixture_vni(g, BR, VX, 0, 100);
 	struct vni *v = vt_by_vni(&g->vt, 100);
 	assert_non_null(v);
 	assert_true(v->attached);
@@ -260,7 +239,7 @@ static void test_restart_then_converge(void **state)
 	mac_route(&g, MAC_E, 5, 5, false);
 	imet_route(&g, 5, false);
 	assert_int_equal(g.queued, 8);
-	setup_links(&g);
+	fixture_vni(&g, BR, VX, 0, 100);
 	assert_int_equal(g.fo.nflood, 1); /* the type-3 want was kept */
 	assert_int_equal(g.queued, 9);
 	glue_stop(&g);

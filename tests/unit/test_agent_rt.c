@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "evpn.h"
+#include "agent_fixture.h"
 #include "glue.h"
 #include "originate.h"
 #include "route_json.h"
@@ -131,25 +132,7 @@ static void test_originate_export(void **state)
 
 static void add_vni(struct glue *g, int br, int vx, uint32_t vni)
 {
-	struct nl_link l;
-
-	memset(&l, 0, sizeof l);
-	l.ifindex = br;
-	l.kind = NL_LINK_BRIDGE;
-	l.up = true;
-	snprintf(l.name, sizeof l.name, "br%u", vni);
-	vt_link_event(&g->vt, &l, false);
-	memset(&l, 0, sizeof l);
-	l.ifindex = vx;
-	l.kind = NL_LINK_VXLAN;
-	l.master = br;
-	l.up = true;
-	l.vni = vni;
-	l.local.af = AF_INET;
-	memcpy(l.local.a, "\x0a\x58\x00\x02", 4);
-	l.dstport = 4789;
-	snprintf(l.name, sizeof l.name, "vx%u", vni);
-	vt_link_event(&g->vt, &l, false);
+	fixture_vni(g, br, vx, 0, vni);
 	assert_true(vt_by_vni(&g->vt, vni)->active);
 }
 
