@@ -8,21 +8,9 @@ set -u
 EVPND=${EVPND:?set EVPND to the evpnd binary}
 EVPNCTL=${EVPNCTL:-}
 [ -x "$EVPND" ] || { echo "FAIL - $EVPND is not an executable"; exit 1; }
-T=$(mktemp -d /tmp/evpnd-cli.XXXXXX)
-PIDS=()
-fails=0
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-ok() { echo "ok   - $*"; }
-bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+# shellcheck source=tap.sh
+source "$(dirname "$0")/tap.sh"
+tap_init cli
 
 # expect_check NAME WANT_RC WANT_TEXT: run --check-config on $T/NAME.conf; output must equal WANT_TEXT
 expect_check() {

@@ -9,21 +9,9 @@ set -u
 
 EVPND=${EVPND:?set EVPND to the evpnd binary}
 EVPNCTL=${EVPNCTL:?set EVPNCTL to the evpnctl binary}
-T=$(mktemp -d /tmp/evpnd-control.XXXXXX)
-PIDS=()
-fails=0
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-ok() { echo "ok   - $*"; }
-bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+# shellcheck source=tap.sh
+source "$(dirname "$0")/tap.sh"
+tap_init control
 
 S=$T/run/sub/evpnd.sock
 ctl() { "$EVPNCTL" -s "$S" "$@"; }

@@ -1,0 +1,22 @@
+# Shared by the loopback-only tests that count their checks (test_cli.sh, test_control.sh):
+# tap_init NAME makes the temp dir $T and a trap that kills the PIDs in $PIDS (only those) and
+# removes $T on exit; ok/bad print one line per check and bad counts failures in $fails.
+# shellcheck shell=bash
+
+tap_cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+
+tap_init() {
+	T=$(mktemp -d "/tmp/evpnd-$1.XXXXXX")
+	PIDS=()
+	fails=0
+	trap tap_cleanup EXIT
+}
+
+ok() { echo "ok   - $*"; }
+bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
