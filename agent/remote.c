@@ -17,6 +17,7 @@
 #include "log.h"
 #include "mobility.h"
 #include "route_json.h"
+#include "rt_filter.h"
 
 /* Records of remote MACs that went away are kept only while the side table is below this many
  * entries, so a peer's mass withdrawal cannot grow it (24 bytes each, at most half the slots). */
@@ -403,7 +404,11 @@ static void type3(struct glue *g, const struct evpn_route *r, const uint8_t *nlr
 		vt_ip_to_addr(&ep, &dst);
 		if (vni && dst.af) {
 			struct vni *v = vt_by_vni(&g->vt, vni);
+			uint64_t imp[CFG_MAX_RT];
+			unsigned nimp = rtf_import_set(g->cfg, vni, imp);
 			want = !v || ipaddr_cmp(&ep, &v->vtep) != 0; /* never flood to ourselves */
+			/* the import set comes from the config, so it is known before the VNI exists */
+			want = want && rtf_accepts(imp, nimp, a);
 			memcpy(nw.key, nlri, len);
 			nw.klen = (uint8_t)len;
 			nw.vni = vni;

@@ -82,6 +82,5 @@ bool rtf_route_installed(const struct vni_tab *vt, const uint8_t *nlri, size_t l
 	const struct vni *v = vt_by_vni(vt, vni);
 	if (!v || !v->attached)
 		return false;
-	/* remote.c checks the import set for type 2 only: flood entries (type 3) do not, yet */
-	return r.type != EVPN_RT_MACIP || rtf_accepts(v->imp, v->nimp, a);
+	return rtf_accepts(v->imp, v->nimp, a);
 }

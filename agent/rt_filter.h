@@ -26,8 +26,8 @@ bool rtf_match(const uint64_t *set, unsigned n, const struct attrs *a);
  * label alone, as GoBGP's `rib add macadv` without rt sends them; FRR would drop those). */
 bool rtf_accepts(const uint64_t *set, unsigned n, const struct attrs *a);
 /* Whether the remote EVPN route (nlri, a) goes into the kernel's FDB: its VNI (type 2: label,
- * type 3: PMSI label) is a local attached VNI, and for type 2 that VNI accepts its RTs
- * (rtf_accepts; remote.c does not filter type 3 by RT yet). False for other routes. */
+ * type 3: PMSI label) is a local attached VNI that accepts its RTs (rtf_accepts). False for
+ * other routes. */
 bool rtf_route_installed(const struct vni_tab *vt, const uint8_t *nlri, size_t len,
 			 const struct attrs *a);
 

@@ -242,7 +242,7 @@ static void test_install_decision(void **state)
 	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_string_equal(json_installed(&t, &t.src, false), "false");
 
-	/* type 3: the flood entry does not depend on RTs yet (remote.c), and the JSON agrees */
+	/* type 3: a flood entry is wanted only with an imported RT, and the JSON agrees */
 	struct evpn_route r3;
 	struct wbuf w;
 	memset(&r3, 0, sizeof r3);
@@ -258,8 +258,19 @@ static void test_install_decision(void **state)
 	t.a.pmsi_label = 100;
 	t.a.pmsi_ep = r3.orig;
 	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	assert_int_equal(g.fo.nflood, 0); /* VNI 100 imports 64512:999 only */
+	assert_string_equal(json_installed(&t, &t.src, false), "false");
+	t.a.extcomm = both;
+	t.a.nextcomm = 2;
+	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_int_equal(g.fo.nflood, 1);
 	assert_string_equal(json_installed(&t, &t.src, false), "true");
+	t.a.extcomm = &rt100; /* the update drops the imported RT: the flood entry goes */
+	t.a.nextcomm = 1;
+	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	assert_int_equal(g.fo.nflood, 0);
+	t.a.extcomm = both;
+	t.a.nextcomm = 2;
 	t.a.pmsi_label = 300;
 	assert_string_equal(json_installed(&t, &t.src, false), "false");
 	glue_stop(&g);
