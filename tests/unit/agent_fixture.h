@@ -1,4 +1,5 @@
-/* Shared by the agent's unit tests: kernel links as netlink reports them, fed to the VNI table. */
+/* Shared by the agent's unit tests (include after cmocka.h): kernel links and remote routes as
+ * netlink and the speaker report them, fed to the glue. */
 #ifndef EVPND_AGENT_FIXTURE_H
 #define EVPND_AGENT_FIXTURE_H
 
@@ -6,7 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "evpn.h"
 #include "glue.h"
+#include "wire.h"
 
 /* One VNI: bridge "br<vni>" (ifindex br) holding VXLAN device "vx<vni>" (ifindex vx, VTEP
  * 10.88.0.2, port 4789) and, when port > 0, a VM port "vm1" (ifindex port), all up. */
@@ -39,6 +42,37 @@ static inline void fixture_vni(struct glue *g, int br, int vx, int port, uint32_
 		strcpy(l.name, "vm1");
 		vt_link_event(&g->vt, &l, false);
 	}
+}
+
+/* Hand the glue a remote type-2 route in VNI 100 as the speaker would: MAC mac (and IPv4 ip4 when
+ * not 0), RD 10.88.0.rd_last:100, from and toward VTEP 10.88.0.last, with the extended communities
+ * ext[0..next); withdraw: its withdrawal. */
+static inline void fixture_mac_route(struct glue *g, const uint8_t mac[6], uint32_t ip4, uint8_t last,
+				     uint8_t rd_last, const uint64_t *ext, uint16_t next, bool withdraw)
+{
+	struct evpn_route r;
+	struct attrs a;
+	struct ipaddr src;
+	uint8_t buf[64];
+	struct wbuf w;
+
+	memset(&r, 0, sizeof r);
+	r.type = EVPN_RT_MACIP;
+	rd_make_ip(&r.rd, 0x0a580000u | rd_last, 100);
+	memcpy(r.mac.b, mac, 6);
+	if (ip4)
+		ipaddr_from_v4(&r.ip, ip4);
+	r.nlabels = 1;
+	r.label[0] = 100;
+	wbuf_init(&w, buf, sizeof buf);
+	assert_int_equal(evpn_encode(&r, &w), 0);
+	memset(&a, 0, sizeof a);
+	a.flags = AF_HAS_NEXT_HOP;
+	ipaddr_from_v4(&a.nexthop, 0x0a580000u | last);
+	a.extcomm = ext;
+	a.nextcomm = next;
+	ipaddr_from_v4(&src, 0x0a580000u | last);
+	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
 }
 
 #endif

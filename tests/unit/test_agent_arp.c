@@ -51,26 +51,7 @@ static void setup_glue(struct glue *g, bool global_on)
 /* A remote MAC+IP route for (mac, 10.1.0.ip) from VTEP 10.88.0.last, or its withdrawal. */
 static void route(struct glue *g, const uint8_t mac[6], uint8_t ip, uint8_t last, bool withdraw)
 {
-	struct evpn_route r;
-	struct attrs a;
-	struct ipaddr src;
-	uint8_t buf[64];
-	struct wbuf w;
-
-	memset(&r, 0, sizeof r);
-	r.type = EVPN_RT_MACIP;
-	rd_make_ip(&r.rd, 0x0a580000u | last, 100);
-	memcpy(r.mac.b, mac, 6);
-	ipaddr_from_v4(&r.ip, 0x0a010000u | ip);
-	r.nlabels = 1;
-	r.label[0] = 100;
-	wbuf_init(&w, buf, sizeof buf);
-	assert_int_equal(evpn_encode(&r, &w), 0);
-	memset(&a, 0, sizeof a);
-	a.flags = AF_HAS_NEXT_HOP;
-	ipaddr_from_v4(&a.nexthop, 0x0a580000u | last);
-	ipaddr_from_v4(&src, 0x0a580000u | last);
-	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
+	fixture_mac_route(g, mac, 0x0a010000u | ip, last, last, NULL, 0, withdraw);
 }
 
 /* The MAC evpnd has installed for 10.1.0.ip on the bridge: 0 none, else its last byte. */

@@ -247,31 +247,9 @@ static void setup(struct glue *g)
 static void route(struct glue *g, const uint8_t mac[6], uint8_t last, int64_t seq, bool sticky,
 		  bool withdraw)
 {
-	struct evpn_route r;
-	struct attrs a;
-	struct ipaddr src;
-	uint8_t buf[64];
-	uint64_t ext[1];
-	struct wbuf w;
-
-	memset(&r, 0, sizeof r);
-	r.type = EVPN_RT_MACIP;
-	rd_make_ip(&r.rd, 0x0a580000u | last, 100);
-	memcpy(r.mac.b, mac, 6);
-	r.nlabels = 1;
-	r.label[0] = 100;
-	wbuf_init(&w, buf, sizeof buf);
-	assert_int_equal(evpn_encode(&r, &w), 0);
-	memset(&a, 0, sizeof a);
-	a.flags = AF_HAS_NEXT_HOP;
-	ipaddr_from_v4(&a.nexthop, 0x0a580000u | last);
-	if (seq >= 0 || sticky) {
-		ext[0] = extc_mac_mobility(seq >= 0 ? (uint32_t)seq : 0, sticky);
-		a.extcomm = ext;
-		a.nextcomm = 1;
-	}
-	ipaddr_from_v4(&src, 0x0a580000u | last);
-	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
+	uint64_t ext = extc_mac_mobility(seq >= 0 ? (uint32_t)seq : 0, sticky);
+	bool mm = seq >= 0 || sticky;
+	fixture_mac_route(g, mac, 0, last, last, mm ? &ext : NULL, mm ? 1 : 0, withdraw);
 }
 
 static void learn(struct glue *g, const uint8_t mac[6], bool stat, bool deleted)

@@ -60,25 +60,7 @@ static void dump(struct glue *g, const struct nl_fdb *ents, size_t n)
 static void mac_route(struct glue *g, const uint8_t mac[6], uint8_t last, uint8_t rd_last,
 		      bool withdraw)
 {
-	struct evpn_route r;
-	struct attrs a;
-	struct ipaddr src;
-	uint8_t buf[64];
-	struct wbuf w;
-
-	memset(&r, 0, sizeof r);
-	r.type = EVPN_RT_MACIP;
-	rd_make_ip(&r.rd, 0x0a580000u | rd_last, 100);
-	memcpy(r.mac.b, mac, 6);
-	r.nlabels = 1;
-	r.label[0] = 100;
-	wbuf_init(&w, buf, sizeof buf);
-	assert_int_equal(evpn_encode(&r, &w), 0);
-	memset(&a, 0, sizeof a);
-	a.flags = AF_HAS_NEXT_HOP;
-	ipaddr_from_v4(&a.nexthop, 0x0a580000u | last);
-	ipaddr_from_v4(&src, 0x0a580000u | last);
-	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
+	fixture_mac_route(g, mac, 0, last, rd_last, NULL, 0, withdraw);
 }
 
 static void imet_route(struct glue *g, uint8_t last, bool withdraw)
