@@ -529,6 +529,21 @@ lab_established() {
 }
 
 # lab_wait_mesh [SECONDS]: every evpnd of the lab has all its sessions up.
+# lab_gobgp_h3: a 3-hypervisor lab where h1 and h2 run evpnd and h3's BGP speaker is gobgpd
+# (instance "g", iBGP AS 64512, peered with both); returns once every session is established.
+# Sets H1, H2, H3 to the hypervisors' underlay addresses.
+lab_gobgp_h3() {
+	lab_up -n 3 --skip 3 --debug
+	H1=$(lab_ip 1) H2=$(lab_ip 2) H3=$(lab_ip 3)
+	gobgpd_conf "$T_DIR/g.toml" 64512 "$H3" "$H3"
+	gobgpd_neighbor "$T_DIR/g.toml" "$H1" 64512 "$H3"
+	gobgpd_neighbor "$T_DIR/g.toml" "$H2" 64512 "$H3"
+	gobgpd_start g h3 "$T_DIR/g.toml"
+	lab_wait_mesh 30
+	wait_for 10 gobgp_established g "$H1" && wait_for 10 gobgp_established g "$H2" ||
+		fail "gobgpd: sessions to h1 and h2 not established"
+}
+
 lab_wait_mesh() {
 	local i
 	for ((i = 1; i <= LAB_N; i++)); do

@@ -24,15 +24,7 @@ require_evpnd
 t_init
 
 step "h1, h2 with evpnd; h3 with gobgpd"
-lab_up -n 3 --skip 3 --debug
-H1=$(lab_ip 1) H2=$(lab_ip 2) H3=$(lab_ip 3)
-gobgpd_conf "$T_DIR/g.toml" 64512 "$H3" "$H3"
-gobgpd_neighbor "$T_DIR/g.toml" "$H1" 64512 "$H3"
-gobgpd_neighbor "$T_DIR/g.toml" "$H2" 64512 "$H3"
-gobgpd_start g h3 "$T_DIR/g.toml"
-lab_wait_mesh 30
-wait_for 10 gobgp_established g "$H1" && wait_for 10 gobgp_established g "$H2" ||
-	fail "gobgpd: sessions to h1 and h2 not established"
+lab_gobgp_h3
 
 # send_from I MAC: one frame with source MAC from VM 1 of hypervisor I (its bridge learns MAC on
 # vm1, a dynamic entry: what a VM that moved there does). Broadcast, local experimental ethertype.
