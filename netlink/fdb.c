@@ -9,6 +9,8 @@
  *                NUD_NOARP alone with EINVAL, whatever wire.md says).
  *   flood entry  NL_FDB_APPEND, MAC 00:00:00:00:00:00, state NUD_NOARP|NUD_PERMANENT, flags NTF_SELF,
  *                dst = remote VTEP; NL_FDB_DEL removes one dst at a time.
+ *   VLAN-aware bridge with one external VXLAN device: the same, plus NDA_SRC_VNI = the VNI (the
+ *                VXLAN entry's key beside the MAC) and NDA_VLAN = its VLAN (the bridge entry's).
  * NDA_PROTOCOL is sent when set and accepted, but kernel 6.18 keeps it for neither the VXLAN nor
  * the bridge entry (a dump after an add with 186 reports none; iproute2 6.1 prints no "proto"), so
  * evpnd recognises its own entries by NTF_EXT_LEARNED on a VXLAN device it manages, and its flood
@@ -66,6 +68,11 @@ static int fdb_attr(const struct nlattr *a, void *data)
 		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 			return MNL_CB_ERROR;
 		f->vni = mnl_attr_get_u32(a);
+		break;
+	case NDA_SRC_VNI:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		f->src_vni = mnl_attr_get_u32(a);
 		break;
 	case NDA_PROTOCOL:
 		if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
@@ -141,8 +148,10 @@ int nl_fdb_encode(void *buf, size_t cap, enum nl_op op, const struct nl_fdb *f, 
 		mnl_attr_put_u16(nlh, NDA_VLAN, f->vlan);
 	if (f->vni)
 		mnl_attr_put_u32(nlh, NDA_VNI, f->vni);
+	if (f->src_vni)
+		mnl_attr_put_u32(nlh, NDA_SRC_VNI, f->src_vni);
 	if (f->protocol)
 		mnl_attr_put_u8(nlh, NDA_PROTOCOL, f->protocol);
-	/* 16 + 12 + 12 (lladdr) + 20 (dst6) + 4 x 8 = 92 bytes at most: NL_FDB_REQ_MAX holds it */
+	/* 16 + 12 + 12 (lladdr) + 20 (dst6) + 5 x 8 = 100 bytes at most: NL_FDB_REQ_MAX holds it */
 	return (int)nlh->nlmsg_len;
 }

@@ -95,6 +95,27 @@ static int parse_vxlan(const struct nlattr *data, struct nl_link *l)
 			return -1;
 		l->external = u8 != 0;
 	}
+	if (tb[IFLA_VXLAN_VNIFILTER]) {
+		if (get_u8(tb[IFLA_VXLAN_VNIFILTER], &u8) < 0)
+			return -1;
+		l->vnifilter = u8 != 0;
+	}
+	return 0;
+}
+
+static int parse_bridge(const struct nlattr *data, struct nl_link *l)
+{
+	const struct nlattr *tb[IFLA_BR_MAX + 1] = { 0 };
+	struct attrs t = { tb, IFLA_BR_MAX };
+	uint8_t u8;
+
+	if (mnl_attr_parse_nested(data, collect, &t) != MNL_CB_OK)
+		return -1;
+	if (tb[IFLA_BR_VLAN_FILTERING]) {
+		if (get_u8(tb[IFLA_BR_VLAN_FILTERING], &u8) < 0)
+			return -1;
+		l->vlan_filtering = u8 != 0;
+	}
 	return 0;
 }
 
@@ -117,6 +138,8 @@ static int parse_linkinfo(const struct nlattr *info, struct nl_link *l)
 	/* the data's layout depends on the kind: read it only once the kind is known */
 	if (l->kind == NL_LINK_VXLAN && tb[IFLA_INFO_DATA])
 		return parse_vxlan(tb[IFLA_INFO_DATA], l);
+	if (l->kind == NL_LINK_BRIDGE && tb[IFLA_INFO_DATA])
+		return parse_bridge(tb[IFLA_INFO_DATA], l);
 	return 0;
 }
 
@@ -133,8 +156,9 @@ int nl_link_parse(const struct nlmsghdr *nlh, struct nl_link *l)
 	memcpy(&ifi, mnl_nlmsg_get_payload(nlh), sizeof(ifi));
 	if (ifi.ifi_index <= 0)
 		return -1;
-	/* AF_BRIDGE link messages are the bridge's per-port view: no link info, and their DELLINK
-	 * only means "left the bridge"; the AF_UNSPEC message that comes with them says it all */
+	/* AF_BRIDGE link messages are the bridge's per-port view (brport.c reads their VLAN tunnel
+	 * map): no link info, and their DELLINK only means "left the bridge"; the AF_UNSPEC message
+	 * that comes with them says the rest */
 	if (ifi.ifi_family == AF_BRIDGE)
 		return 1;
 	l->ifindex = ifi.ifi_index;

@@ -81,6 +81,18 @@ static struct mnl_socket *open_sock(unsigned groups, bool nonblock)
 	return s;
 }
 
+/* A bridge port's VLAN tunnel map; its room (32 KiB) lives on the stack, not in the handle, so a
+ * hook that dumps from inside another hook cannot overwrite a map being reported. */
+static void brport(struct nl *nl, const struct nlmsghdr *nlh)
+{
+	struct nl_vlan_tunnel m[NL_VLAN_MAX];
+	size_t n;
+	int ifindex;
+
+	if (nl_brport_parse(nlh, &ifindex, m, NL_VLAN_MAX, &n) == 0)
+		nl->h.vlan_map(nl->h.ctx, ifindex, m, n);
+}
+
 void nl_dispatch(struct nl *nl, const void *buf, size_t len)
 {
 	const struct nlmsghdr *nlh = buf;
@@ -91,8 +103,11 @@ void nl_dispatch(struct nl *nl, const void *buf, size_t len)
 		case RTM_NEWLINK:
 		case RTM_DELLINK: {
 			struct nl_link l;
-			if (nl_link_parse(nlh, &l) == 0 && nl->h.link)
+			int r = nl_link_parse(nlh, &l);
+			if (r == 0 && nl->h.link)
 				nl->h.link(nl->h.ctx, &l, nlh->nlmsg_type == RTM_DELLINK);
+			else if (r == 1 && nl->h.vlan_map)
+				brport(nl, nlh);
 			break;
 		}
 		case RTM_NEWNEIGH:
@@ -205,7 +220,7 @@ void nl_close(struct nl *nl)
 
 /* One pass of a dump: 1 when interrupted (restart), 0 done, -1 with errno. Replies go through
  * nl_dispatch, which ignores what is not a link or an AF_BRIDGE neighbour. */
-static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
+static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
 {
 	uint8_t req[64];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
@@ -218,6 +233,8 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
 	if (type == RTM_GETLINK) {
 		struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 		ifi->ifi_family = family;
+		if (ext_mask)
+			mnl_attr_put_u32(nlh, IFLA_EXT_MASK, ext_mask);
 	} else {
 		struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 		ndm->ndm_family = family;
@@ -257,18 +274,26 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family)
 	}
 }
 
-static int dump(struct nl *nl, uint16_t type, uint8_t family)
+static int dump_ext(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
 {
 	int r = 1, i;
 
 	for (i = 0; i <= NL_DUMP_RETRIES && r == 1; i++)
-		r = dump_once(nl, type, family);
+		r = dump_once(nl, type, family, ext_mask);
 	return r < 0 ? -1 : 0;
+}
+
+static int dump(struct nl *nl, uint16_t type, uint8_t family)
+{
+	return dump_ext(nl, type, family, 0);
 }
 
 int nl_dump_links(struct nl *nl)
 {
-	return dump(nl, RTM_GETLINK, AF_UNSPEC);
+	if (dump(nl, RTM_GETLINK, AF_UNSPEC) < 0)
+		return -1;
+	/* the ports' VLAN tunnel maps: after the links, so the VXLAN devices are known first */
+	return nl->h.vlan_map ? dump_ext(nl, RTM_GETLINK, AF_BRIDGE, RTEXT_FILTER_BRVLAN) : 0;
 }
 
 int nl_dump_fdb(struct nl *nl)

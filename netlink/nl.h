@@ -34,8 +34,22 @@ struct nl_link {
 	struct nl_addr local;  /* IFLA_VXLAN_LOCAL / LOCAL6 (af 0 when unset) */
 	uint16_t dstport;      /* host order */
 	bool learning;         /* IFLA_VXLAN_LEARNING */
-	bool external;         /* IFLA_VXLAN_COLLECT_METADATA */
+	bool external;         /* IFLA_VXLAN_COLLECT_METADATA: one device for many VNIs */
+	bool vnifilter;        /* IFLA_VXLAN_VNIFILTER: it accepts only the VNIs of `bridge vni` */
+	/* bridges only */
+	bool vlan_filtering;   /* IFLA_BR_VLAN_FILTERING: a VLAN-aware bridge */
 };
+
+/* One VLAN-to-VNI mapping of a bridge port with vlan_tunnel on (`bridge vlan add dev vx0 vid 10
+ * tunnel_info id 1010`): how a VLAN-aware bridge sends one VLAN into one VNI of a shared,
+ * external (collect-metadata) VXLAN device. */
+struct nl_vlan_tunnel {
+	uint16_t vlan;
+	uint32_t vni;
+};
+
+/* The most mappings a port can have: one per VLAN ID (1..4094). */
+#define NL_VLAN_MAX 4096
 
 /* An AF_BRIDGE neighbour (FDB) entry, as the kernel reports it or as evpnd asks for it. */
 struct nl_fdb {
@@ -48,6 +62,7 @@ struct nl_fdb {
 	uint8_t protocol;      /* NDA_PROTOCOL, 0 when absent */
 	struct nl_addr dst;    /* NDA_DST: the remote VTEP of a VXLAN entry */
 	uint32_t vni;          /* NDA_VNI, 0 when absent */
+	uint32_t src_vni;      /* NDA_SRC_VNI: the VNI of an external VXLAN device's entry, 0 when absent */
 };
 
 enum nl_op {
@@ -81,6 +96,10 @@ struct nl_hooks {
 	void *ctx;
 	/* An AF_INET/AF_INET6 neighbour appeared/changed or (deleted) went away (may be NULL). */
 	void (*neigh)(void *ctx, const struct nl_neigh *n, bool deleted);
+	/* The complete VLAN-to-VNI tunnel map of bridge port ifindex (n 0: none, or it left its
+	 * bridge), from every AF_BRIDGE link message that carries the port's VLAN information and
+	 * from the link dump. m is only valid during the call (may be NULL). */
+	void (*vlan_map)(void *ctx, int ifindex, const struct nl_vlan_tunnel *m, size_t n);
 };
 
 /* Open the event socket (link + neighbour groups, receive buffer of rcvbuf bytes, forced when
@@ -90,7 +109,8 @@ struct nl_hooks {
 struct nl *nl_open(struct ev_loop *loop, const struct nl_hooks *h, size_t rcvbuf);
 /* Close both sockets; requests not yet acknowledged are dropped. */
 void nl_close(struct nl *nl);
-/* Dump every link through hooks.link, synchronously. 0, or -1 with errno. */
+/* Dump every link through hooks.link, then every bridge port's VLAN tunnel map through
+ * hooks.vlan_map, synchronously. 0, or -1 with errno. */
 int nl_dump_links(struct nl *nl);
 /* Dump every AF_BRIDGE FDB entry through hooks.fdb, synchronously. 0, or -1 with errno. */
 int nl_dump_fdb(struct nl *nl);

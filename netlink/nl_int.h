@@ -53,6 +53,10 @@ struct nl {
 
 /* Parse an RTM_NEWLINK/RTM_DELLINK message: 0 ok, 1 not for evpnd (the bridge's AF_BRIDGE per-port view), -1 malformed. */
 int nl_link_parse(const struct nlmsghdr *nlh, struct nl_link *l);
+/* Parse an AF_BRIDGE RTM_NEWLINK/RTM_DELLINK into port *ifindex's VLAN tunnel map (at most cap
+ * entries at m, *n of them): 0 ok, 1 not AF_BRIDGE or no VLAN information in it, -1 malformed. */
+int nl_brport_parse(const struct nlmsghdr *nlh, int *ifindex, struct nl_vlan_tunnel *m, size_t cap,
+		    size_t *n);
 /* Parse an RTM_NEWNEIGH/RTM_DELNEIGH message: 0 ok, 1 not AF_BRIDGE, -1 malformed (ignore it). */
 int nl_fdb_parse(const struct nlmsghdr *nlh, struct nl_fdb *f);
 /* Encode one FDB request at buf (cap bytes, NLMSG-aligned) with sequence seq: its length, or -1

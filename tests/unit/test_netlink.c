@@ -175,7 +175,7 @@ static int bridge_lines(const char *dev, const char *needle)
 
 static int group_setup(void **state)
 {
-	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL, NULL };
+	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL, NULL, NULL };
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		fprintf(stderr, "unshare(CLONE_NEWNET): %s: skipping\n", strerror(errno));
@@ -455,6 +455,61 @@ static bool seen_vx_delete(void)
 	return false;
 }
 
+/* A collect-metadata (external, vnifilter) device: the model of a VLAN-aware bridge with one VXLAN
+ * device. Its entries are keyed by source VNI: evpnd sends NDA_SRC_VNI and reads it back. */
+static void test_external_src_vni(void **state)
+{
+	struct nl_addr d2 = v4("10.0.0.2");
+	const struct nl_link *vx;
+	struct nl_fdb fl, m;
+	int i, n = 0, vxi;
+
+	need_ns();
+	if (sh("ip link add vxe type vxlan local 10.0.0.1 dstport 4790 nolearning external vnifilter "
+	       "&& ip link set vxe up") < 0)
+		skip();
+	vxi = ifindex("vxe");
+	assert_int_equal(nl_dump_links(nl), 0);
+	vx = find_link("vxe");
+	assert_non_null(vx);
+	assert_true(vx->external);
+	assert_true(vx->vnifilter);
+	assert_int_equal(vx->vni, 0);
+
+	fl = flood("vxe", d2);
+	fl.src_vni = 1010;
+	m = remote(mac_remote, "vxe", "vxe", d2);
+	m.master = 0;
+	m.flags = NTF_SELF | NTF_EXT_LEARNED;
+	m.src_vni = 1020;
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_APPEND, &fl), 0);
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_REPLACE, &m), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 0);
+	assert_int_equal(bridge_lines("vxe", "00:00:00:00:00:00 dst 10.0.0.2 src_vni 1010 self"), 1);
+	assert_int_equal(bridge_lines("vxe", "02:00:00:00:00:02 dst 10.0.0.2 src_vni 1020 self"), 1);
+
+	reset();
+	assert_int_equal(nl_dump_fdb(nl), 0);
+	for (i = 0; i < nfdbs; i++) {
+		if (fdbs[i].ifindex != vxi)
+			continue;
+		if (!memcmp(fdbs[i].mac, mac_zero, 6))
+			assert_int_equal(fdbs[i].src_vni, 1010);
+		else
+			assert_int_equal(fdbs[i].src_vni, 1020);
+		n++;
+	}
+	assert_int_equal(n, 2);
+
+	/* deleting needs the source VNI too: the same MAC could be in another VNI */
+	assert_int_equal(nl_fdb_queue(nl, NL_FDB_DEL, &m), 0);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	assert_int_equal(nrefusals, 0);
+	assert_int_equal(bridge_lines("vxe", "02:00:00:00:00:02"), 0);
+	sh("ip link del vxe");
+}
+
 static void test_link_delete_event(void **state)
 {
 	need_ns();
@@ -475,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_dst),
 		cmocka_unit_test(test_10k_replaces),
 		cmocka_unit_test(test_link_delete_event),
+		cmocka_unit_test(test_external_src_vni),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
