@@ -16,13 +16,15 @@
 #include "log.h"
 #include "mobility.h"
 #include "originate.h"
+#include "snoop_glue.h"
 
 /* The kernel's NUD_VALID (not in the uapi headers): states whose link-layer address is usable. */
 #define NB_NUD_VALID (NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY)
 
 bool arps_on(const struct glue *g, const struct vni *v)
 {
-	return config_arp_suppress(g->cfg, v->vni);
+	/* a VLAN-aware bridge answers ARP from VLAN devices' neighbours: not supported yet */
+	return !v->vlan && config_arp_suppress(g->cfg, v->vni);
 }
 
 static void neigh_req(struct glue *g, enum nl_op op, int bridge, const struct ipaddr *ip,
@@ -138,14 +140,21 @@ static void local_withdraw_ip(struct glue *g, struct vni *v, struct nb_ent *e)
 		bgp_local_del(g->bgp, FAM_EVPN, r.nlri, r.len);
 }
 
-/* Advertise e when its VNI is active with arp-suppress and its MAC is advertised from a local port
+/* Local MAC+IP routes are advertised for arp-suppress, and for arp-snoop (which exists to feed
+ * the other hypervisors' suppression even where this one does not suppress). */
+static bool local_ips_on(const struct glue *g, const struct vni *v)
+{
+	return !v->vlan && (arps_on(g, v) || config_arp_snoop(g->cfg, v->vni));
+}
+
+/* Advertise e when its VNI is active with arp-suppress (or arp-snoop) and its MAC is advertised from a local port
  * (an IP the bridge resolved to a remote VM's MAC is that VTEP's to advertise); else withdraw. */
 static void local_update_ip(struct glue *g, struct vni *v, struct nb_ent *e)
 {
-	const struct mac_ent *m = mac_tab_get(&g->local, v->bridge, e->mac);
+	const struct mac_ent *m = mac_tab_get(&g->local, v->lkey, e->mac);
 	struct orig_route r;
 
-	if (!v->active || !arps_on(g, v) || !m || !(m->flags & MENT_ADV)) {
+	if (!v->active || !local_ips_on(g, v) || !m || !(m->flags & MENT_ADV)) {
 		local_withdraw_ip(g, v, e);
 		return;
 	}
@@ -226,8 +235,83 @@ void arps_neigh_event(struct glue *g, const struct nl_neigh *n, bool deleted)
 		}
 	}
 	memcpy(e->mac, n->mac, 6);
+	e->flags &= (uint8_t)~NB_SNOOP; /* the kernel's now: its deletion will be reported */
 	if (!(e->flags & NB_ADV))
 		local_update_ip(g, v, e);
+}
+
+void arps_snooped(struct glue *g, struct vni *v, const struct ipaddr *ip, const uint8_t mac[6])
+{
+	struct nb_ent *e;
+	bool created = false;
+
+	if (g->stopping || !v->bridge || nb_tab_get(&g->nb_remote, v->bridge, ip))
+		return; /* an IP a remote route claims is the bridge's (NOARP) entry, not a local one */
+	e = nb_tab_get(&g->nb_local, v->bridge, ip);
+	if (e && !memcmp(e->mac, mac, 6)) {
+		e->flags |= NB_FRESH;
+		if (!(e->flags & NB_ADV))
+			local_update_ip(g, v, e);
+		return;
+	}
+	if (e)
+		local_withdraw_ip(g, v, e); /* the IP moved to another MAC: a route of another key */
+	else {
+		e = nb_tab_put(&g->nb_local, v->bridge, ip, &created);
+		if (!e) {
+			log_msg(LOG_ERR, "out of memory for local neighbours");
+			return;
+		}
+	}
+	memcpy(e->mac, mac, 6);
+	e->flags |= NB_FRESH;
+	if (created)
+		e->flags |= NB_SNOOP;
+	local_update_ip(g, v, e);
+}
+
+/* Withdraw and forget snooped entry e of v (no kernel event would ever remove it). */
+static void snooped_forget(struct glue *g, struct vni *v, struct nb_ent *e, const char *why)
+{
+	char ms[MAC_STRLEN], is[IPADDR_STRLEN];
+
+	if (log_debug_enabled())
+		log_msg(LOG_DEBUG, "arp-snoop: forgetting %s at %s: %s", ipaddr_str(&e->ip, is),
+			mac_str((const struct mac *)e->mac, ms), why);
+	if (v)
+		local_withdraw_ip(g, v, e);
+	nb_tab_del(&g->nb_local, e);
+}
+
+/* The VNI of local neighbour e: its bridge's, or on a VLAN-aware bridge the one of the VLAN whose
+ * local MACs hold e's MAC (NULL: none now). */
+static struct vni *nb_local_vni(struct glue *g, const struct nb_ent *e)
+{
+	struct vni *v = vt_by_bridge(&g->vt, e->ifindex);
+	const struct vt_link *br = v ? NULL : vt_link(&g->vt, e->ifindex);
+
+	for (uint16_t vl = 1; br && br->vlans && vl < NL_VLAN_MAX; vl++) {
+		int lkey;
+		if (br->vlans[vl] && (lkey = vt_lkey(&g->vt, br->ifindex, vl)) &&
+		    mac_tab_get(&g->local, lkey, e->mac))
+			return br->vlans[vl];
+	}
+	return v;
+}
+
+void arps_snoop_age(struct glue *g)
+{
+	struct nb_tab *t = &g->nb_local;
+
+	for (size_t i = 0; i < t->cap;) {
+		struct nb_ent *e = &t->e[i];
+		if (e->ifindex && (e->flags & NB_SNOOP) && !(e->flags & NB_FRESH)) {
+			snooped_forget(g, nb_local_vni(g, e), e, "not seen again");
+			continue; /* a later entry may shift into slot i */
+		}
+		e->flags &= (uint8_t)~NB_FRESH;
+		i++;
+	}
 }
 
 /* Every local neighbour on bridge (with mac, when not NULL): advertise (or withdraw) again. */
@@ -258,12 +342,27 @@ void arps_vni_deactivate(struct glue *g, struct vni *v)
 		local_walk(g, v, NULL, true);
 }
 
-void arps_local_mac(struct glue *g, int bridge, const uint8_t mac[6], bool advertised)
+void arps_local_mac(struct glue *g, int lkey, const uint8_t mac[6], bool advertised)
 {
-	struct vni *v = vt_by_bridge(&g->vt, bridge);
+	struct vni *v = vt_by_lkey(&g->vt, lkey);
+	struct nb_tab *t = &g->nb_local;
 
-	if (v && g->nb_local.n)
-		local_walk(g, v, mac, !advertised);
+	if (advertised)
+		snoop_glue_mac_local(g, lkey, mac); /* bindings that arrived before their MAC */
+	if (!v || !t->n)
+		return;
+	local_walk(g, v, mac, !advertised);
+	if (advertised)
+		return;
+	/* the MAC left: what was snooped for it would otherwise stay until it ages out */
+	for (size_t i = 0; i < t->cap;) {
+		struct nb_ent *e = &t->e[i];
+		if (e->ifindex == v->bridge && (e->flags & NB_SNOOP) && !memcmp(e->mac, mac, 6)) {
+			snooped_forget(g, v, e, "its MAC was withdrawn");
+			continue;
+		}
+		i++;
+	}
 }
 
 void arps_converged(struct glue *g)

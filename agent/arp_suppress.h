@@ -31,8 +31,15 @@ void arps_vni_activate(struct glue *g, struct vni *v);
 void arps_vni_deactivate(struct glue *g, struct vni *v);
 /* An AF_INET/AF_INET6 neighbour event or dump entry. */
 void arps_neigh_event(struct glue *g, const struct nl_neigh *n, bool deleted);
-/* The local MAC (bridge, mac) was advertised / withdrawn: so are the MAC+IP routes on it. */
-void arps_local_mac(struct glue *g, int bridge, const uint8_t mac[6], bool advertised);
+/* The local MAC (lkey, mac) was advertised / withdrawn (lkey: its local-table key, vni.h): so are
+ * the MAC+IP routes on it; snooped ones are forgotten with it. */
+void arps_local_mac(struct glue *g, int lkey, const uint8_t mac[6], bool advertised);
+/* arp-snoop: a frame on a port of v's bridge, from the local MAC mac on that port, binds ip to it;
+ * it becomes (or refreshes) a local neighbour as if the bridge had learned it, and is forgotten when
+ * the MAC is withdrawn or it is not seen again for two ageing sweeps. */
+void arps_snooped(struct glue *g, struct vni *v, const struct ipaddr *ip, const uint8_t mac[6]);
+/* arp-snoop ageing sweep: forget snooped neighbours not seen since the previous sweep. */
+void arps_snoop_age(struct glue *g);
 /* Initial convergence: remove the stale entries a previous run left that no route wants. */
 void arps_converged(struct glue *g);
 /* Whether a peer's MAC-only route with r's RD and MAC is in the RIB as best: r's withdrawal then

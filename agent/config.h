@@ -27,6 +27,8 @@ struct cfg_vni {
 	bool import_auto, export_auto; /* "auto" (ASN:VNI) listed among them */
 	bool arp_suppress_set;    /* arp-suppress given here: it overrides [global]'s */
 	bool arp_suppress;
+	bool arp_snoop_set;       /* arp-snoop given here: it overrides [global]'s */
+	bool arp_snoop;
 	int line;
 };
 
@@ -47,6 +49,9 @@ struct config {
 	bool dad_freeze;          /* [global] dad-freeze: leave a duplicate MAC's kernel entry as it is */
 	uint32_t dad_recovery;    /* [global] dad-recovery: seconds until a duplicate recovers, 0 never */
 	bool arp_suppress;        /* [global] arp-suppress: ARP/ND suppression (arp_suppress.h), off */
+	bool arp_snoop_set;       /* [global] arp-snoop given (else each VNI follows its arp-suppress) */
+	bool arp_snoop;           /* [global] arp-snoop: learn local MAC+IP from ARP/NS/NA frames */
+	uint32_t arp_snoop_age;   /* [global] arp-snoop-age: seconds a binding lives unrefreshed, 0 = 300 */
 	struct cfg_neighbor *nbr;
 	unsigned nnbr;
 	struct cfg_vni *vni;
@@ -59,6 +64,10 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 void config_free(struct config *cfg);
 /* Whether arp-suppress applies to vni ([vni N] overrides [global]). */
 bool config_arp_suppress(const struct config *cfg, uint32_t vni);
+/* Whether arp-snoop applies to vni ([vni N], else [global], else the VNI's arp-suppress). */
+bool config_arp_snoop(const struct config *cfg, uint32_t vni);
+/* Whether arp-snoop may apply to some VNI (a VNI without a [vni N] section included). */
+bool config_arp_snoop_any(const struct config *cfg);
 /* The per-VNI overrides for vni, or NULL. */
 const struct cfg_vni *config_vni(const struct config *cfg, uint32_t vni);
 

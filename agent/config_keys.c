@@ -243,6 +243,17 @@ static int g_arp_suppress(struct loader *ld, const char *val)
 	return get_bool(ld, val, &ld->cfg->arp_suppress);
 }
 
+static int g_arp_snoop(struct loader *ld, const char *val)
+{
+	ld->cfg->arp_snoop_set = true;
+	return get_bool(ld, val, &ld->cfg->arp_snoop);
+}
+
+static int g_arp_snoop_age(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 1, 86400, &ld->cfg->arp_snoop_age);
+}
+
 const struct keydef cfg_global_keys[] = {
 	{"asn", g_asn, false},
 	{"router-id", g_router_id, false},
@@ -261,6 +272,8 @@ const struct keydef cfg_global_keys[] = {
 	{"dad-freeze", g_dad_freeze, false},
 	{"dad-recovery", g_dad_recovery, false},
 	{"arp-suppress", g_arp_suppress, false},
+	{"arp-snoop", g_arp_snoop, false},
+	{"arp-snoop-age", g_arp_snoop_age, false},
 	{NULL, NULL, false},
 };
 
@@ -474,11 +487,39 @@ bool config_arp_suppress(const struct config *cfg, uint32_t vni)
 	return v && v->arp_suppress_set ? v->arp_suppress : cfg->arp_suppress;
 }
 
+static int v_arp_snoop(struct loader *ld, const char *val)
+{
+	struct cfg_vni *v = cur_vni(ld);
+	v->arp_snoop_set = true;
+	return get_bool(ld, val, &v->arp_snoop);
+}
+
+/* Off by default only where suppression is off: snooped MAC+IP routes are what suppression on the
+ * other hypervisors answers from. */
+bool config_arp_snoop(const struct config *cfg, uint32_t vni)
+{
+	const struct cfg_vni *v = config_vni(cfg, vni);
+	if (v && v->arp_snoop_set)
+		return v->arp_snoop;
+	return cfg->arp_snoop_set ? cfg->arp_snoop : config_arp_suppress(cfg, vni);
+}
+
+bool config_arp_snoop_any(const struct config *cfg)
+{
+	if (config_arp_snoop(cfg, 0)) /* VNI 0 never has a section: what unlisted VNIs get */
+		return true;
+	for (unsigned i = 0; i < cfg->nvni; i++)
+		if (config_arp_snoop(cfg, cfg->vni[i].vni))
+			return true;
+	return false;
+}
+
 const struct keydef cfg_vni_keys[] = {
 	{"rd", v_rd, false},
 	{"route-target", v_route_target, true},
 	{"import-rt", v_import_rt, true},
 	{"export-rt", v_export_rt, true},
 	{"arp-suppress", v_arp_suppress, false},
+	{"arp-snoop", v_arp_snoop, false},
 	{NULL, NULL, false},
 };

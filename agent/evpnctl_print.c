@@ -149,7 +149,7 @@ void ctl_print_vnis(FILE *f, struct json_object *data)
 	table_row(&t, head);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(data, i);
-		char vni[16], loc[16], rem[16], rts[256] = "", flood[512] = "";
+		char vni[16], loc[16], rem[16], rts[256] = "", flood[512] = "", br[40];
 		const char *row[10];
 		struct json_object *lists[2] = { get(o, "rt"), get(o, "flood") };
 		char *bufs[2] = { rts, flood };
@@ -174,6 +174,10 @@ void ctl_print_vnis(FILE *f, struct json_object *data)
 		row[0] = vni;
 		row[1] = str(o, "vxlan", "?");
 		row[2] = str(o, "bridge", "-");
+		if (get(o, "vlan")) { /* VLAN-aware bridge, one VXLAN device: the VLAN says which VNI */
+			snprintf(br, sizeof br, "%s vlan %" PRId64, row[2], num(o, "vlan"));
+			row[2] = br;
+		}
 		row[3] = str(o, "vtep_ip", "-");
 		row[4] = str(o, "rd", "-");
 		row[5] = rts;

@@ -14,6 +14,7 @@
 #include "arp_suppress.h"
 #include "glue.h"
 #include "log.h"
+#include "snoop_glue.h"
 
 static const char *op_name(enum nl_op op)
 {
@@ -50,10 +51,16 @@ static void on_link(void *ctx, const struct nl_link *l, bool deleted)
 	vt_link_event(&g->vt, l, deleted);
 }
 
+static void on_vlan_map(void *ctx, int ifindex, const struct nl_vlan_tunnel *m, size_t n)
+{
+	struct glue *g = ctx;
+	vt_vlan_map(&g->vt, ifindex, m, n);
+}
+
 static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
 {
 	struct glue *g = ctx;
-	struct vni *v = vt_by_vxlan(&g->vt, f->ifindex);
+	struct vni *v = vt_by_fdb(&g->vt, f);
 
 	if (v && (f->flags & NTF_SELF)) {
 		if (g->dumping)
@@ -94,7 +101,7 @@ static void on_refused(void *ctx, enum nl_op op, const struct nl_fdb *f, int err
 {
 	struct glue *g = ctx;
 	char m[MAC_STRLEN], d[IPADDR_STRLEN];
-	struct vni *v = vt_by_vxlan(&g->vt, f->ifindex);
+	struct vni *v = vt_by_fdb(&g->vt, f);
 	bool benign = refusal_benign(op, err), first;
 	struct ipaddr ip;
 
@@ -254,7 +261,7 @@ int glue_init(struct glue *g, const struct config *cfg, struct ev_loop *loop, st
 
 int glue_start(struct glue *g, size_t rcvbuf)
 {
-	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, g, on_neigh };
+	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, g, on_neigh, on_vlan_map };
 
 	/* [global] netlink-buffer wins: it is how a test forces the ENOBUFS path */
 	g->nl = nl_open(g->loop, &h, g->cfg->netlink_buffer ? g->cfg->netlink_buffer : rcvbuf);
@@ -265,6 +272,7 @@ int glue_start(struct glue *g, size_t rcvbuf)
 	/* arp-suppress: local neighbours to advertise, and a previous run's entries to adopt */
 	if (nl_dump_neigh(g->nl) < 0)
 		log_msg(LOG_WARNING, "netlink: neighbour dump failed: %s", strerror(errno));
+	snoop_glue_start(g); /* arp-snoop: after the dumps, so ports and local MACs are known */
 	log_msg(LOG_INFO, "kernel: %zu VNI%s, %zu remote MAC entr%s and %zu flood entr%s adopted, "
 		"%zu local MAC%s", g->vt.count, g->vt.count == 1 ? "" : "s", g->fo.macs.n,
 		g->fo.macs.n == 1 ? "y" : "ies", g->fo.nflood, g->fo.nflood == 1 ? "y" : "ies",
@@ -281,6 +289,7 @@ int glue_start(struct glue *g, size_t rcvbuf)
 void glue_stop(struct glue *g)
 {
 	g->stopping = true;
+	snoop_glue_stop(g);
 	if (g->loop) {
 		ev_timer_stop(g->loop, &g->converge_w);
 		ev_timer_stop(g->loop, &g->retry_w);

@@ -21,6 +21,7 @@
 #include "vni.h"
 
 struct json_object;
+struct snoop_state;
 
 /* What one type-3 route wants: a flood entry to vtep on the VXLAN device of vni. */
 struct t3_want {
@@ -69,6 +70,7 @@ struct glue {
 	ev_timer dad_w;            /* duplicate address detection: recovery and forgetting (remote.c) */
 	struct nb_tab nb_remote;   /* arp-suppress: (bridge, IP) -> MAC installed from remote routes */
 	struct nb_tab nb_local;    /* arp-suppress: (bridge, IP) -> MAC the bridge learned locally */
+	struct snoop_state *snoop; /* arp-snoop (snoop_glue.c); NULL when off */
 };
 
 #define GLUE_RETRY_MIN 1.0

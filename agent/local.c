@@ -61,7 +61,7 @@ void local_advertise(struct glue *g, struct vni *v, struct mac_ent *e, uint32_t 
 
 void local_withdraw(struct glue *g, struct mac_ent *e)
 {
-	struct vni *v = vt_by_bridge(&g->vt, e->ifindex);
+	struct vni *v = vt_by_lkey(&g->vt, e->ifindex);
 	struct orig_route r;
 
 	if (!(e->flags & MENT_ADV))
@@ -83,6 +83,7 @@ void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted)
 	struct mac_ent *e;
 	struct vni *v;
 	bool created, sticky;
+	int key;
 
 	if (!bridge && port)
 		bridge = port->master;
@@ -95,8 +96,11 @@ void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted)
 		return; /* remote MACs: evpnd's own entries, or data-path learning */
 	if (f->flags & NTF_EXT_LEARNED)
 		return;
-	v = br->vni;
-	e = mac_tab_get(&g->local, bridge, f->mac);
+	key = vt_lkey(&g->vt, bridge, f->vlan);
+	if (!key)
+		return; /* a VLAN-aware bridge's entry without a VLAN: the bridge's own */
+	v = vt_by_lkey(&g->vt, key);
+	e = mac_tab_get(&g->local, key, f->mac);
 	if (deleted || (f->state & NUD_PERMANENT)) {
 		/* a permanent entry replacing a learned one is not ours to advertise either */
 		if (e) {
@@ -112,7 +116,7 @@ void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted)
 	sticky = (f->state & NUD_NOARP) != 0;
 	created = false;
 	if (!e) {
-		e = mac_tab_put(&g->local, bridge, f->mac, &created);
+		e = mac_tab_put(&g->local, key, f->mac, &created);
 		if (!e) {
 			log_msg(LOG_ERR, "out of memory for local MACs");
 			return;
@@ -136,13 +140,13 @@ void local_give_way(struct glue *g, struct vni *v, struct mac_ent *e)
 		struct nl_fdb f;
 		memset(&f, 0, sizeof f);
 		f.ifindex = (int)e->aux;
+		f.vlan = v->vlan;
 		memcpy(f.mac, e->mac, 6);
 		f.flags = NTF_MASTER;
 		g->queued++;
 		if (g->nl && nl_fdb_queue(g->nl, NL_FDB_DEL, &f) < 0)
 			log_msg(LOG_ERR, "netlink request queue: out of memory");
 	}
-	(void)v;
 	mac_tab_del(&g->local, e);
 }
 
@@ -154,7 +158,7 @@ struct vni_walk {
 static bool activate_cb(void *ctx, struct mac_ent *e)
 {
 	struct vni_walk *w = ctx;
-	if (e->ifindex == w->v->bridge && !(e->flags & MENT_ADV) && !mob_is_dup(w->g, w->v, e->mac))
+	if (e->ifindex == w->v->lkey && !(e->flags & MENT_ADV) && !mob_is_dup(w->g, w->v, e->mac))
 		local_advertise(w->g, w->v, e, mob_local_seq(w->g, w->v, e->mac));
 	return false;
 }
@@ -162,7 +166,7 @@ static bool activate_cb(void *ctx, struct mac_ent *e)
 static bool deactivate_cb(void *ctx, struct mac_ent *e)
 {
 	struct vni_walk *w = ctx;
-	if (e->ifindex == w->v->bridge)
+	if (e->ifindex == w->v->lkey)
 		local_withdraw(w->g, e);
 	return false;
 }

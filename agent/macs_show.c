@@ -71,7 +71,7 @@ static bool wanted(const struct show *s, const struct vni *v, const uint8_t mac[
 static bool local_cb(void *ctx, struct mac_ent *e)
 {
 	struct show *s = ctx;
-	struct vni *v = vt_by_bridge(&s->g->vt, e->ifindex);
+	struct vni *v = vt_by_lkey(&s->g->vt, e->ifindex);
 	const struct vt_link *port = vt_link(&s->g->vt, (int)e->aux);
 	struct mob_ent dad;
 	uint32_t seq;
@@ -87,7 +87,7 @@ static bool local_cb(void *ctx, struct mac_ent *e)
 static bool remote_cb(void *ctx, struct mac_ent *e)
 {
 	struct show *s = ctx;
-	struct vni *v = vt_by_vxlan(&s->g->vt, e->ifindex);
+	struct vni *v = vt_by_okey(&s->g->vt, e->ifindex);
 	struct mob_ent dad;
 	uint32_t seq;
 	char a[64];
@@ -111,8 +111,8 @@ static void orphans(struct show *s)
 		if ((e->flags & (MOB_USED | MOB_DAD | MOB_DUP)) != (MOB_USED | MOB_DAD | MOB_DUP))
 			continue;
 		struct vni *v = vt_by_vni(&s->g->vt, e->vni);
-		if (!wanted(s, v, e->mac) || (v->bridge && mac_tab_get(&s->g->local, v->bridge, e->mac)) ||
-		    mac_tab_get(&s->g->fo.macs, v->vxlan, e->mac))
+		if (!wanted(s, v, e->mac) || (v->lkey && mac_tab_get(&s->g->local, v->lkey, e->mac)) ||
+		    mac_tab_get(&s->g->fo.macs, v->okey, e->mac))
 			continue;
 		add_row(s, v, e->mac, NULL, NULL, NULL, 0, false, e);
 	}

@@ -23,6 +23,8 @@ struct nb_ent {
 enum {
 	NB_ADV = 1 << 0,     /* local: advertised as a MAC+IP route */
 	NB_STALE = 1 << 1,   /* remote: found in the kernel at start, not yet wanted by a route */
+	NB_SNOOP = 1 << 2,   /* local: learned by arp-snoop, not the kernel (no event will delete it) */
+	NB_FRESH = 1 << 3,   /* local, snooped: seen again since the last ageing sweep */
 };
 
 struct nb_tab {

@@ -68,7 +68,7 @@ void reconcile_begin(struct glue *g)
 
 static void count_remote(struct glue *g, int ifindex, int delta)
 {
-	struct vni *v = vt_by_vxlan(&g->vt, ifindex);
+	struct vni *v = vt_by_okey(&g->vt, ifindex);
 	if (v)
 		v->nremote += (uint32_t)delta;
 }
@@ -77,7 +77,7 @@ static void reconcile_mac(struct glue *g, struct vni *v, const struct nl_fdb *f)
 {
 	uint16_t kv = fo_vtep(&g->fo, &f->dst);
 	bool ksticky = (f->flags & NTF_STICKY) != 0;
-	struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, f->mac);
+	struct mac_ent *e = mac_tab_get(&g->fo.macs, v->okey, f->mac);
 	struct mac_ent tmp;
 	bool created;
 
@@ -88,10 +88,10 @@ static void reconcile_mac(struct glue *g, struct vni *v, const struct nl_fdb *f)
 		break;
 	case RC_ADOPT:
 		if (!e) {
-			e = mac_tab_put(&g->fo.macs, v->vxlan, f->mac, &created);
+			e = mac_tab_put(&g->fo.macs, v->okey, f->mac, &created);
 			if (!e)
 				return;
-			count_remote(g, v->vxlan, 1);
+			count_remote(g, v->okey, 1);
 		}
 		e->vtep = kv;
 		e->aux = 0;
@@ -102,7 +102,7 @@ static void reconcile_mac(struct glue *g, struct vni *v, const struct nl_fdb *f)
 		break;
 	case RC_DELETE:
 		memset(&tmp, 0, sizeof tmp);
-		tmp.ifindex = v->vxlan;
+		tmp.ifindex = v->okey;
 		memcpy(tmp.mac, f->mac, 6);
 		tmp.vtep = kv;
 		tmp.flags = ksticky ? MENT_STICKY : 0;
@@ -122,17 +122,17 @@ static void reconcile_flood(struct glue *g, struct vni *v, const struct nl_fdb *
 
 	if (kv == FO_VTEP_NONE)
 		return;
-	fl = fo_flood_get(&g->fo, v->vxlan, kv);
+	fl = fo_flood_get(&g->fo, v->okey, kv);
 	switch (rc_flood_present(fl, g->converged)) {
 	case RC_ADOPT:
-		fl = fo_flood_put(&g->fo, v->vxlan, kv, &created);
+		fl = fo_flood_put(&g->fo, v->okey, kv, &created);
 		if (!fl)
 			return;
 		fl->flags = MENT_STALE;
 		break;
 	case RC_DELETE:
 		memset(&tmp, 0, sizeof tmp);
-		tmp.ifindex = v->vxlan;
+		tmp.ifindex = v->okey;
 		tmp.vtep = kv;
 		remote_flood_req(g, NL_FDB_DEL, &tmp);
 		return;
@@ -206,7 +206,7 @@ static void local_gone(struct glue *g)
 	struct gone gn = { .g = g };
 	mac_tab_walk(&g->local, local_gone_cb, &gn);
 	for (size_t i = 0; i < gn.n; i++) {
-		struct vni *v = vt_by_bridge(&g->vt, gn.v[i].bridge);
+		struct vni *v = vt_by_lkey(&g->vt, gn.v[i].bridge);
 		if (v && v->attached)
 			mob_local_gone(g, v, gn.v[i].mac);
 	}

@@ -23,15 +23,35 @@
  * entries, so a peer's mass withdrawal cannot grow it (24 bytes each, at most half the slots). */
 #define DAD_GONE_CAP 65536
 
+/* The device side of an owned-table key: the VXLAN device and, on a shared (external) one, the
+ * VNI and VLAN that key its entries. False when the key's VNI is gone (nothing to ask). */
+static bool owned_dev(struct glue *g, int okey, struct nl_fdb *f, const struct vni **vp)
+{
+	const struct vni *v = vt_by_okey(&g->vt, okey);
+
+	*vp = v;
+	if (v) {
+		f->ifindex = v->vxlan;
+		if (v->vlan) {
+			f->src_vni = v->vni;
+			f->vlan = v->vlan;
+		}
+	} else {
+		f->ifindex = okey; /* a device whose VNI went: the kernel says ENODEV if it is gone */
+	}
+	return f->ifindex > 0;
+}
+
 void remote_mac_req(struct glue *g, enum nl_op op, const struct mac_ent *e)
 {
 	const struct nl_addr *dst = fo_vtep_addr(&g->fo, e->vtep);
-	struct vni *v = vt_by_vxlan(&g->vt, e->ifindex);
+	const struct vni *v;
 	bool sticky = e->flags & MENT_STICKY;
 	struct nl_fdb f;
 
 	memset(&f, 0, sizeof f);
-	f.ifindex = e->ifindex;
+	if (!owned_dev(g, e->ifindex, &f, &v))
+		return;
 	f.master = v ? v->bridge : 0;
 	memcpy(f.mac, e->mac, 6);
 	/* the VXLAN driver takes only REACHABLE or PERMANENT; NOARP keeps a sticky one from ageing */
@@ -47,10 +67,13 @@ void remote_mac_req(struct glue *g, enum nl_op op, const struct mac_ent *e)
 void remote_flood_req(struct glue *g, enum nl_op op, const struct fo_flood *fl)
 {
 	const struct nl_addr *dst = fo_vtep_addr(&g->fo, fl->vtep);
+	const struct vni *v;
 	struct nl_fdb f;
 
 	memset(&f, 0, sizeof f);
-	f.ifindex = fl->ifindex;
+	if (!owned_dev(g, fl->ifindex, &f, &v))
+		return;
+	f.vlan = 0; /* the VXLAN device's own entry: keyed by source VNI alone */
 	f.state = NUD_NOARP | NUD_PERMANENT;
 	f.flags = NTF_SELF;
 	if (dst)
@@ -66,7 +89,7 @@ static void mac_install(struct glue *g, struct vni *v, const uint8_t mac[6], uin
 {
 	bool created;
 
-	struct mac_ent *e = mac_tab_put(&g->fo.macs, v->vxlan, mac, &created);
+	struct mac_ent *e = mac_tab_put(&g->fo.macs, v->okey, mac, &created);
 	if (!e) {
 		log_msg(LOG_ERR, "out of memory for remote MACs");
 		return;
@@ -88,13 +111,14 @@ static void mac_install(struct glue *g, struct vni *v, const uint8_t mac[6], uin
  * port's now (a delete with NTF_MASTER would fail on it and leave the VXLAN entry behind). */
 static void mac_uninstall(struct glue *g, struct vni *v, const uint8_t mac[6], bool self_only)
 {
-	struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, mac);
+	struct mac_ent *e = mac_tab_get(&g->fo.macs, v->okey, mac);
 	if (!e)
 		return;
 	if (self_only) {
 		struct nl_fdb f;
 		memset(&f, 0, sizeof f);
-		f.ifindex = e->ifindex;
+		f.ifindex = v->vxlan;
+		f.src_vni = v->vlan ? v->vni : 0;
 		memcpy(f.mac, e->mac, 6);
 		f.flags = NTF_SELF;
 		f.state = NUD_REACHABLE;
@@ -142,7 +166,7 @@ static void view_load(struct glue *g, struct vni *v, const uint8_t mac[6], struc
 	if (!w->n && !w->has_dad) {
 		/* the common case lives in the installed entry alone: one route, no sequence (with a
 		 * DAD record every candidate is stored: a frozen entry may be no route's) */
-		const struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, mac);
+		const struct mac_ent *e = mac_tab_get(&g->fo.macs, v->okey, mac);
 		if (e && !(e->flags & MENT_STALE) && e->aux) {
 			w->c[0].vtep = e->vtep;
 			w->c[0].rdh = e->aux;
@@ -152,7 +176,7 @@ static void view_load(struct glue *g, struct vni *v, const uint8_t mac[6], struc
 	}
 	for (size_t i = 0; i < w->n; i++)
 		w->addr[i] = fo_vtep_addr(&g->fo, w->c[i].vtep);
-	const struct mac_ent *l = v->bridge ? mac_tab_get(&g->local, v->bridge, mac) : NULL;
+	const struct mac_ent *l = v->lkey ? mac_tab_get(&g->local, v->lkey, mac) : NULL;
 	if (l) {
 		w->local = true;
 		w->lsticky = l->flags & MENT_STICKY;
@@ -191,10 +215,10 @@ static void view_store(struct glue *g, struct vni *v, const uint8_t mac[6], cons
  * here is being decided), on a local port, or nowhere. */
 static uint16_t location_now(struct glue *g, struct vni *v, const uint8_t mac[6])
 {
-	const struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, mac);
+	const struct mac_ent *e = mac_tab_get(&g->fo.macs, v->okey, mac);
 	if (e && !(e->flags & MENT_STALE))
 		return e->vtep;
-	return v->bridge && mac_tab_get(&g->local, v->bridge, mac) ? MOB_LOC_LOCAL : MOB_LOC_NONE;
+	return v->lkey && mac_tab_get(&g->local, v->lkey, mac) ? MOB_LOC_LOCAL : MOB_LOC_NONE;
 }
 
 const char *mob_loc_str(struct glue *g, const struct vni *v, uint16_t loc, char *buf, size_t cap)
@@ -274,7 +298,7 @@ static void resolve(struct glue *g, struct vni *v, const uint8_t mac[6], struct 
 		return;
 	}
 	if (w->local && !lwin) {
-		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
+		struct mac_ent *l = mac_tab_get(&g->local, v->lkey, mac);
 		log_msg(LOG_INFO, "VNI %u: %s moved to %s (seq %u%s): withdrawing ours", v->vni, m, d,
 			w->c[b].seq, (w->c[b].flags & MOB_STICKY) ? ", static" : "");
 		if (l)
@@ -289,7 +313,7 @@ static void resolve(struct glue *g, struct vni *v, const uint8_t mac[6], struct 
 				v->vni, m, d, w->c[b].seq, (w->c[b].flags & MOB_STICKY) ? ", static" : "");
 			w->warned = true;
 		}
-		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
+		struct mac_ent *l = mac_tab_get(&g->local, v->lkey, mac);
 		if (l && dup)
 			local_withdraw(g, l); /* a duplicate is not advertised */
 		else if (l && v->active && (readvertise || !(l->flags & MENT_ADV)))
@@ -308,7 +332,7 @@ void mob_local_learned(struct glue *g, struct vni *v, const uint8_t mac[6], bool
 	struct mob_view w;
 
 	if (!v->attached) {
-		struct mac_ent *l = mac_tab_get(&g->local, v->bridge, mac);
+		struct mac_ent *l = mac_tab_get(&g->local, v->lkey, mac);
 		if (l && !mob_is_dup(g, v, mac))
 			local_advertise(g, v, l, mob_local_seq(g, v, mac));
 		return;
@@ -347,7 +371,7 @@ uint32_t mob_local_seq(struct glue *g, const struct vni *v, const uint8_t mac[6]
 static void flood_ref(struct glue *g, struct vni *v, uint16_t vtep)
 {
 	bool created;
-	struct fo_flood *fl = fo_flood_put(&g->fo, v->vxlan, vtep, &created);
+	struct fo_flood *fl = fo_flood_put(&g->fo, v->okey, vtep, &created);
 	if (!fl) {
 		log_msg(LOG_ERR, "out of memory for flood entries");
 		return;
@@ -360,7 +384,7 @@ static void flood_ref(struct glue *g, struct vni *v, uint16_t vtep)
 
 static void flood_unref(struct glue *g, struct vni *v, uint16_t vtep)
 {
-	struct fo_flood *fl = fo_flood_get(&g->fo, v->vxlan, vtep);
+	struct fo_flood *fl = fo_flood_get(&g->fo, v->okey, vtep);
 	if (!fl || !fl->refs)
 		return;
 	if (--fl->refs)
@@ -544,7 +568,7 @@ struct detach_ctx {
 static bool detach_cb(void *ctx, struct mac_ent *e)
 {
 	struct detach_ctx *d = ctx;
-	if (e->ifindex != d->v->vxlan)
+	if (e->ifindex != d->v->okey)
 		return false;
 	if (d->exists && !d->g->stopping)
 		remote_mac_req(d->g, NL_FDB_DEL, e);
@@ -560,7 +584,7 @@ void remote_vni_detach(struct glue *g, struct vni *v)
 	v->nremote = 0;
 	mob_drop_vni(&g->fo.mob, v->vni, true); /* attaching again walks the RIB */
 	for (size_t i = 0; i < g->fo.nflood;) {
-		if (g->fo.flood[i].ifindex != v->vxlan) {
+		if (g->fo.flood[i].ifindex != v->okey) {
 			i++;
 			continue;
 		}
@@ -599,7 +623,7 @@ void remote_kernel_event(struct glue *g, struct vni *v, const struct nl_fdb *f, 
 		return;
 	switch (rc_classify(f)) {
 	case RC_MAC: {
-		struct mac_ent *e = mac_tab_get(&g->fo.macs, v->vxlan, f->mac);
+		struct mac_ent *e = mac_tab_get(&g->fo.macs, v->okey, f->mac);
 		vi = fo_vtep(&g->fo, &f->dst);
 		if (!e || e->vtep != vi)
 			return;
@@ -608,17 +632,17 @@ void remote_kernel_event(struct glue *g, struct vni *v, const struct nl_fdb *f, 
 			v->nremote--;
 			return;
 		}
-		lost_push(g, v->vxlan, f->mac, vi, false); /* flushed (device down) or deleted by hand */
+		lost_push(g, v->okey, f->mac, vi, false); /* flushed (device down) or deleted by hand */
 		return;
 	}
 	case RC_FLOOD: {
 		struct fo_flood *fl;
 		vi = fo_vtep(&g->fo, &f->dst);
-		fl = fo_flood_get(&g->fo, v->vxlan, vi);
+		fl = fo_flood_get(&g->fo, v->okey, vi);
 		if (!fl)
 			return;
 		if (fl->refs)
-			lost_push(g, v->vxlan, NULL, vi, true);
+			lost_push(g, v->okey, NULL, vi, true);
 		else
 			fo_flood_del(&g->fo, fl);
 		return;
@@ -632,7 +656,7 @@ void remote_put_back(struct glue *g)
 {
 	for (size_t i = 0; i < g->nlost; i++) {
 		const struct lost_ent *l = &g->lost[i];
-		struct vni *v = vt_by_vxlan(&g->vt, l->ifindex);
+		struct vni *v = vt_by_okey(&g->vt, l->ifindex);
 		if (!v || !v->attached)
 			continue; /* gone with its device, or detached: nothing to put back */
 		if (l->flood) {

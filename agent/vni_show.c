@@ -60,6 +60,7 @@ static struct json_object *vni_json(struct glue *g, const struct vni *v)
 	json_object_object_add(o, "vni", json_object_new_int64(v->vni));
 	json_object_object_add(o, "vxlan", json_object_new_string(v->name));
 	json_object_object_add(o, "bridge", br ? json_object_new_string(br->name) : NULL);
+	json_object_object_add(o, "vlan", v->vlan ? json_object_new_int(v->vlan) : NULL);
 	json_object_object_add(o, "vtep_ip", v->vtep.af
 			       ? json_object_new_string(ipaddr_str(&v->vtep, buf)) : NULL);
 	json_object_object_add(o, "dstport", json_object_new_int(v->dstport));
@@ -74,7 +75,7 @@ static struct json_object *vni_json(struct glue *g, const struct vni *v)
 	json_object_object_add(o, "remote_macs", json_object_new_int64(v->nremote));
 	json_object_object_add(o, "kernel_refusals", json_object_new_int64((int64_t)v->nrefused));
 	for (size_t i = 0; i < g->fo.nflood; i++) {
-		if (g->fo.flood[i].ifindex != v->vxlan)
+		if (g->fo.flood[i].ifindex != v->okey)
 			continue;
 		vt_addr_to_ip(fo_vtep_addr(&g->fo, g->fo.flood[i].vtep), &ip);
 		json_object_array_add(flood, json_object_new_string(ipaddr_str(&ip, buf)));

@@ -3,7 +3,7 @@
 #
 # Usage:
 #   scripts/lab.sh up [-n N] [--vms K] [--rr] [--ipv6] [--prefix P] [--debug] [--no-evpnd]
-#                     [--static] [--flood] [--hold-time S] [--skip I]...
+#                     [--static] [--flood] [--hold-time S] [--skip I]... [--svd [--svd-except I]...]
 #                     [--extra-global 'KEY = VALUE']... [--extra-global-on I 'KEY = VALUE']...
 #   scripts/lab.sh down [--prefix P]            stop its evpnd, delete its namespaces and state dir
 #   scripts/lab.sh status [--prefix P]          every lab (or one): namespaces, evpnd, sessions
@@ -23,6 +23,11 @@
 # --static: no evpnd; remote VM MACs and flood entries installed by hand as evpnd would install them
 #           (self+master extern_learn), to check the plumbing. --flood: no evpnd; VXLAN learning on
 #           and static flood entries (plain flood-and-learn). --no-evpnd: topology only.
+# --svd: the VLAN-aware model (needs CONFIG_BRIDGE_VLAN_FILTERING: scripts/vm.sh runs it in a VM):
+#           br100 is VLAN-aware and vx100 is ONE external vnifilter VXLAN device (vlan_tunnel on)
+#           carrying VLAN 100 <-> VNI 100 and VLAN 200 <-> VNI 200; VM K's port is an untagged
+#           member of VLAN 100 (K odd) or 200 (K even). --svd-except I: hypervisor I keeps the
+#           bridge-per-VNI model (VNI 100 only), to mix both.
 # --skip I: no evpnd on hypervisor I (another BGP speaker goes there), though the others peer with it.
 # --extra-global LINE: one more line in every evpnd's [global] (--extra-global-on I: hypervisor I's).
 # LAB_KEEP=1 lab.sh down: keep the state dir (renamed P.down-TIME) with its logs.
@@ -41,7 +46,7 @@ STATE_BASE=${LAB_STATE_BASE:-/tmp}
 
 die() { echo "lab: $*" >&2; exit 1; }
 note() { [ "${quiet:-0}" = 1 ] || echo "lab: $*" >&2; }
-usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; }
 
 alive() {
 	local st
@@ -199,6 +204,37 @@ in_ns() {
 	ip netns exec "$(nsname "$n")" "$@"
 }
 
+# is_svd I: hypervisor I uses the VLAN-aware model
+is_svd() { [ "${LAB_SVD:-0}" = 1 ] && [[ ${LAB_SVD_EXCEPT:-} != *" $1 "* ]]; }
+svd_vlan() { if (($1 % 2)); then echo 100; else echo 200; fi; }
+
+# build_svd I IP: hypervisor I's VLAN-aware bridge, its one VXLAN device and its VMs
+build_svd() {
+	local i=$1 ip=$2 h k vm vl
+	h=$(nsname "h$i")
+	ip -n "$h" link add br100 type bridge vlan_filtering 1 vlan_default_pvid 0
+	ip -n "$h" link add vx100 type vxlan local "$ip" dstport 4789 nolearning external vnifilter
+	ip -n "$h" link set vx100 master br100
+	in_ns "h$i" bridge link set dev vx100 vlan_tunnel on learning off
+	for vl in 100 200; do
+		in_ns "h$i" bridge vlan add dev vx100 vid "$vl"
+		in_ns "h$i" bridge vlan add dev vx100 vid "$vl" tunnel_info id "$vl"
+		in_ns "h$i" bridge vni add dev vx100 vni "$vl"
+	done
+	for ((k = 1; k <= LAB_VMS; k++)); do
+		vm=$(nsname "h$i-vm$k")
+		add_ns "h$i-vm$k"
+		ip -n "$h" link add "vm$k" type veth peer name eth0 netns "$vm"
+		ip -n "$h" link set "vm$k" master br100 up
+		in_ns "h$i" bridge vlan add dev "vm$k" vid "$(svd_vlan "$k")" pvid untagged
+		ip -n "$vm" link set eth0 address "$(vm_mac "$i" "$k")" mtu 1450
+		ip -n "$vm" addr add "$(vm_ip "$i" "$k")/24" dev eth0
+		ip -n "$vm" link set eth0 up
+	done
+	ip -n "$h" link set vx100 up
+	ip -n "$h" link set br100 up
+}
+
 build_topology() {
 	local i k sw h vm ip j plen=24
 	[ "$LAB_FAMILY" = 6 ] && plen=64
@@ -219,6 +255,10 @@ build_topology() {
 			ip -n "$h" addr add "$ip/$plen" dev eth0
 		fi
 		ip -n "$h" link set eth0 up
+		if is_svd "$i"; then
+			build_svd "$i" "$ip"
+			continue
+		fi
 		ip -n "$h" link add br100 type bridge
 		if [ "$LAB_MODE" = flood ]; then
 			ip -n "$h" link add vx100 type vxlan id 100 local "$ip" dstport 4789 learning
@@ -270,7 +310,7 @@ teardown() {
 
 # ---- commands ----
 cmd_up() {
-	local n=3 vms=1 rr=0 fam=4 debug=0 mode=evpnd hold=9 i skip=' ' extra=()
+	local n=3 vms=1 rr=0 fam=4 debug=0 mode=evpnd hold=9 i skip=' ' extra=() svd=0 svd_except=' '
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-n) n=$2; shift ;;
@@ -283,6 +323,8 @@ cmd_up() {
 		--flood) mode=flood ;;
 		--hold-time) hold=$2; shift ;;
 		--skip) skip+=" $2 "; shift ;;
+		--svd) svd=1 ;;
+		--svd-except) svd_except+=" $2 "; shift ;;
 		--extra-global) extra+=("*"$'\t'"$2"); shift ;;
 		--extra-global-on) extra+=("$2"$'\t'"$3"); shift 2 ;;
 		*) die "up: unknown argument '$1'" ;;
@@ -312,6 +354,8 @@ LAB_DEBUG=$debug
 LAB_MODE=$mode
 LAB_HOLD=$hold
 LAB_SKIP='$skip'
+LAB_SVD=$svd
+LAB_SVD_EXCEPT='$svd_except'
 LAB_EVPND=$EVPND
 LAB_EVPNCTL=$EVPNCTL
 EOF

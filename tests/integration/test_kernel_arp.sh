@@ -12,7 +12,7 @@ require_evpnd
 t_init
 
 step "a 2-hypervisor lab, arp-suppress on h1 only"
-lab_up -n 2 --debug --extra-global-on 1 'arp-suppress = yes'
+lab_up -n 2 --debug --extra-global-on 1 'arp-suppress = yes' --extra-global-on 1 'arp-snoop = no'
 lab_wait_mesh 30
 
 port_suppress() { ip -n "$(ns "h$1")" -d link show dev vx100 | grep -q "neigh_suppress $2"; }
