@@ -314,11 +314,14 @@ static void resolve(struct glue *g, struct vni *v, const uint8_t mac[6], struct 
 			w->warned = true;
 		}
 		struct mac_ent *l = mac_tab_get(&g->local, v->lkey, mac);
+		/* stored first: the MAC+IP routes local_advertise re-originates read the sequence back */
+		view_store(g, v, mac, w, false);
 		if (l && dup)
 			local_withdraw(g, l); /* a duplicate is not advertised */
 		else if (l && v->active && (readvertise || !(l->flags & MENT_ADV)))
 			local_advertise(g, v, l, w->lseq);
 		mac_uninstall(g, v, mac, true);
+		return;
 	} else if (b >= 0) {
 		mac_install(g, v, mac, w->c[b].vtep, w->c[b].flags & MOB_STICKY, w->c[b].rdh);
 	} else {

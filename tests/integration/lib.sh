@@ -489,7 +489,9 @@ lab_up() {
 
 # lab_exit: the EXIT trap of a lab test: the lab down (by its recorded PIDs), then lib.sh's cleanup.
 lab_exit() {
-	local rc=$?
+	local rc=$? pid
+	# FRR first (lab_frr_h3), while its namespace and devices still exist
+	for pid in "${T_FRR_PIDS[@]}"; do stop_pid "$pid"; done
 	if [ -n "$LAB_PREFIX" ] && [ -d "/tmp/evpnd-lab-$LAB_PREFIX" ]; then
 		LAB_KEEP=${EVPND_TEST_KEEP:-0} "$LAB_SH" down -q --prefix "$LAB_PREFIX" >/dev/null 2>&1
 	fi
@@ -528,7 +530,6 @@ lab_established() {
 		jpy "len(d) > 0 and all(n.get('state') == 'established' for n in d)" >/dev/null
 }
 
-# lab_wait_mesh [SECONDS]: every evpnd of the lab has all its sessions up.
 # lab_gobgp_h3: a 3-hypervisor lab where h1 and h2 run evpnd and h3's BGP speaker is gobgpd
 # (instance "g", iBGP AS 64512, peered with both); returns once every session is established.
 # Sets H1, H2, H3 to the hypervisors' underlay addresses.
@@ -544,6 +545,83 @@ lab_gobgp_h3() {
 		fail "gobgpd: sessions to h1 and h2 not established"
 }
 
+# ---- FRR 8.4 (Debian's frr) as a hypervisor's BGP speaker ----
+# Each instance runs zebra + bgpd in the foreground (no -d: the PIDs are ours, killed by PID by
+# lab_exit) with every path under $T_DIR/NAME (pid files, zserv socket, vty sockets, logs), so no
+# system FRR state is touched and `vtysh --vty_socket $T_DIR/NAME` reaches this instance only.
+T_FRR_PIDS=()
+
+# frr_conf NAME ASN ROUTER_ID NEIGHBOR...: zebra.conf and bgpd.conf for instance NAME: iBGP to every
+# NEIGHBOR with l2vpn evpn and advertise-all-vni, timers as lab.sh gives evpnd (3/9, connect 1).
+frr_conf() {
+	local name=$1 asn=$2 rid=$3 d="$T_DIR/$1" n
+	shift 3
+	mkdir -p "$d"
+	printf 'hostname %s\nlog file %s/zebra.log informational\n!\n' "$name" "$d" >"$d/zebra.conf"
+	{
+		printf 'hostname %s\nlog file %s/bgpd.log informational\n!\n' "$name" "$d"
+		printf 'router bgp %s\n bgp router-id %s\n no bgp default ipv4-unicast\n' "$asn" "$rid"
+		for n in "$@"; do
+			printf ' neighbor %s remote-as %s\n neighbor %s timers 3 9\n neighbor %s timers connect 1\n' \
+				"$n" "$asn" "$n" "$n"
+		done
+		printf ' !\n address-family l2vpn evpn\n'
+		for n in "$@"; do printf '  neighbor %s activate\n' "$n"; done
+		printf '  advertise-all-vni\n exit-address-family\n!\n'
+	} >"$d/bgpd.conf"
+	: >"$d/vtysh.conf"
+	chown -R frr:frr "$d"
+}
+
+# frr_start NAME NS: zebra, then (once its zserv socket exists) bgpd, in ns(NS), from frr_conf's
+# files; their logs join what fail() prints.
+frr_start() {
+	local name=$1 d="$T_DIR/$1" a=(-u frr -g frr -A 127.0.0.1 -P 0)
+	rm -f "$d/zserv.api" "$d"/*.pid
+	spawn "$name-zebra" "$2" /usr/lib/frr/zebra "${a[@]}" -i "$d/zebra.pid" -z "$d/zserv.api" \
+		--vty_socket "$d" -f "$d/zebra.conf" -s 67108864
+	T_FRR_PIDS+=("$SPAWNED_PID")
+	wait_for 10 test -S "$d/zserv.api" || fail "FRR $name: zebra did not open $d/zserv.api"
+	spawn "$name-bgpd" "$2" /usr/lib/frr/bgpd "${a[@]}" -i "$d/bgpd.pid" -z "$d/zserv.api" \
+		--vty_socket "$d" -f "$d/bgpd.conf"
+	T_FRR_PIDS+=("$SPAWNED_PID")
+	T_LOGS+=("$d/zebra.log" "$d/bgpd.log")
+	T_DIAG+=("vtysh --vty_socket $d -c 'show bgp l2vpn evpn summary'"
+		"vtysh --vty_socket $d -c 'show bgp l2vpn evpn'" "vtysh --vty_socket $d -c 'show evpn mac vni all'"
+		"vtysh --vty_socket $d -c 'show evpn arp-cache vni all'")
+}
+
+# frr_vtysh NAME CMD: one vtysh command against instance NAME.
+frr_vtysh() { vtysh --vty_socket "$T_DIR/$1" -c "$2"; }
+
+# frr_established NAME NEIGHBOR: 0 if FRR instance NAME has its l2vpn evpn session to NEIGHBOR up.
+frr_established() {
+	frr_vtysh "$1" 'show bgp l2vpn evpn summary json' 2>/dev/null |
+		jpy "d['peers']['$2']['state'] == 'Established'" >/dev/null
+}
+
+# frr_alive NAME: 0 if every zebra/bgpd this test started still runs (NAME's logs say why not).
+frr_alive() {
+	local pid
+	for pid in "${T_FRR_PIDS[@]}"; do alive "$pid" || return 1; done
+}
+
+# lab_frr_h3 [LAB_UP_ARGS...]: a 3-hypervisor lab where h1 and h2 run evpnd and h3's BGP speaker is
+# FRR (instance "frr": zebra + bgpd, advertise-all-vni, iBGP AS 64512 with both); returns once
+# every session is established. Sets H1, H2, H3 to the hypervisors' underlay addresses.
+lab_frr_h3() {
+	[ -x /usr/lib/frr/zebra ] && [ -x /usr/lib/frr/bgpd ] && command -v vtysh >/dev/null ||
+		fail "FRR not installed (Debian package frr: /usr/lib/frr/zebra, bgpd, vtysh)"
+	lab_up -n 3 --skip 3 --debug "$@"
+	H1=$(lab_ip 1) H2=$(lab_ip 2) H3=$(lab_ip 3)
+	frr_conf frr 64512 "$H3" "$H1" "$H2"
+	frr_start frr h3
+	lab_wait_mesh 30
+	wait_for 10 frr_established frr "$H1" && wait_for 10 frr_established frr "$H2" ||
+		fail "FRR: sessions to h1 and h2 not established"
+}
+
+# lab_wait_mesh [SECONDS]: every evpnd of the lab has all its sessions up.
 lab_wait_mesh() {
 	local i
 	for ((i = 1; i <= LAB_N; i++)); do
