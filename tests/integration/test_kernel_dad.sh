@@ -26,6 +26,8 @@ local_seq() {
 	lab_ctl "$1" show routes evpn --json 2>/dev/null |
 		jpy "str((one(d, type='macadv', mac='$2', source='local') or {}).get('seq', 'none'))"
 }
+# seq_is I MAC N: local_seq is N now (a predicate for wait_for, evaluated on every try)
+seq_is() { [ "$(local_seq "$1" "$2")" = "$3" ]; }
 # mac_row I: hypervisor I's `show macs --json` row for the VM's MAC that is local, as JSON.
 macs() { lab_ctl "$1" show macs vni 100 --json; }
 is_dup() { macs "$1" | jpy "any(r['duplicate'] for r in find(d, mac='$M'))" >/dev/null; }
@@ -51,11 +53,11 @@ go() {
 
 step "move 1: to h2 (sequence 1)"
 go eth0 eth1
-wait_for 5 test "$(local_seq 2 "$M")" = 1 || fail "h2 advertises $M with seq $(local_seq 2 "$M"), not 1"
+wait_for 5 seq_is 2 "$M" 1 || fail "h2 advertises $M with seq $(local_seq 2 "$M"), not 1"
 wait_for 5 fdb_remote 1 "$M" "$H2" || fail "h1 did not follow $M to h2"
 step "move 2: back to h1 (sequence 2)"
 go eth1 eth0
-wait_for 5 test "$(local_seq 1 "$M")" = 2 || fail "h1 advertises $M with seq $(local_seq 1 "$M"), not 2"
+wait_for 5 seq_is 1 "$M" 2 || fail "h1 advertises $M with seq $(local_seq 1 "$M"), not 2"
 wait_for 5 fdb_remote 2 "$M" "$H1" || fail "h2 did not follow $M back to h1"
 jr "$(macs 2)" "one(d, mac='$M')" "r['moves'] == 2 and not r['duplicate'] and r['vtep'] == '$H1'" \
 	"h2's show macs after two moves"
@@ -87,7 +89,7 @@ N=$(grep -c "warning VNI 100: duplicate MAC $M: 3 moves in 60 s, last from $H1 t
 step "clear duplicate on h2: decided again, advertised with sequence 3"
 lab_ctl 2 clear duplicate vni 100 "$M" --json | jpy "d['cleared'] == 1" >/dev/null ||
 	fail "clear duplicate did not clear one MAC"
-wait_for 5 test "$(local_seq 2 "$M")" = 3 || fail "h2 advertises $M with seq $(local_seq 2 "$M"), not 3"
+wait_for 5 seq_is 2 "$M" 3 || fail "h2 advertises $M with seq $(local_seq 2 "$M"), not 3"
 for j in 1 3; do
 	wait_for 5 fdb_remote "$j" "$M" "$H2" || fail "h$j did not follow $M to h2 after the clear"
 done

@@ -26,6 +26,8 @@ local_seq() {
 	lab_ctl "$1" show routes evpn --json 2>/dev/null |
 		jpy "str((one(d, type='macadv', mac='$2', source='local') or {}).get('seq', 'none'))"
 }
+# seq_is I MAC N: local_seq is N now (a predicate for wait_for, evaluated on every try)
+seq_is() { [ "$(local_seq "$1" "$2")" = "$3" ]; }
 
 # moved_to I MAC: every hypervisor but I installs MAC toward I's VTEP; I has no entry on vx100.
 moved_to() {
@@ -120,8 +122,8 @@ MS=$(move_ms there 2 "$M" mv1) || fail "the FDBs did not follow the VM to h2 wit
 moved_to 2 "$M" || fail "the FDBs do not all point to h2"
 log "every FDB points to h2 ${MS} ms after the frame"
 awk "BEGIN { exit !($MS <= 100) }" || fail "the move to h2 took ${MS} ms (> 100 ms)"
-wait_for 5 test "$(local_seq 2 "$M")" = 1 || fail "h2 advertises $M with seq $(local_seq 2 "$M"), not 1"
-wait_for 5 test "$(local_seq 1 "$M")" = none || fail "h1 still advertises $M"
+wait_for 5 seq_is 2 "$M" 1 || fail "h2 advertises $M with seq $(local_seq 2 "$M"), not 1"
+wait_for 5 seq_is 1 "$M" none || fail "h1 still advertises $M"
 ip netns exec "$(ns h1)" bridge fdb show br br100 | grep -E "^$M dev vm1 " &&
 	fail "h1 kept its learned entry for $M on vm1"
 jr "$(lab_ctl 3 show routes evpn --json)" "one(d, type='macadv', mac='$M', best=True)" \
@@ -140,8 +142,8 @@ MS=$(move_ms back 1 "$M" vm1) || fail "the FDBs did not follow the VM back to h1
 moved_to 1 "$M" || fail "the FDBs do not all point to h1"
 log "every FDB points to h1 ${MS} ms after the frame"
 awk "BEGIN { exit !($MS <= 100) }" || fail "the move back took ${MS} ms (> 100 ms)"
-wait_for 5 test "$(local_seq 1 "$M")" = 2 || fail "h1 advertises $M with seq $(local_seq 1 "$M"), not 2"
-wait_for 5 test "$(local_seq 2 "$M")" = none || fail "h2 still advertises $M"
+wait_for 5 seq_is 1 "$M" 2 || fail "h1 advertises $M with seq $(local_seq 1 "$M"), not 2"
+wait_for 5 seq_is 2 "$M" none || fail "h2 still advertises $M"
 wait_for 5 vm_ping_ok 2 || fail "the VM, back on h1, cannot ping h2's VM"
 
 step "a static MAC on h1, claimed by h2 with a higher sequence, stays on h1"

@@ -43,6 +43,8 @@ local_seq() {
 	lab_ctl "$1" show routes evpn --json 2>/dev/null |
 		jpy "str((one(d, type='macadv', mac='$2', source='local') or {}).get('seq', 'none'))"
 }
+# seq_is I MAC N: local_seq is N now (a predicate for wait_for, evaluated on every try)
+seq_is() { [ "$(local_seq "$1" "$2")" = "$3" ]; }
 
 # evpnd_has_from I MAC NH: h I holds a received route for MAC with next hop NH.
 evpnd_has_from() {
@@ -100,7 +102,7 @@ for i in 1 2; do
 done
 g_check $A "any(r['local'] and r['seq'] is None for r in p)" || fail "gobgpd's own $A: $(g_paths $A)"
 send_from 1 $A
-wait_for 5 test "$(local_seq 1 $A)" = 1 || fail "h1 advertises $A with seq $(local_seq 1 $A), not 1"
+wait_for 5 seq_is 1 $A 1 || fail "h1 advertises $A with seq $(local_seq 1 $A), not 1"
 wait_for 5 moved_to 1 $A || fail "the FDBs do not follow $A to h1"
 wait_for 5 g_check $A "any(r['nexthop'] == '$H1' and r['seq'] == 1 for r in p)" ||
 	fail "gobgpd's RIB has no route for $A from h1 with MAC mobility seq 1: $(g_paths $A)"
@@ -120,7 +122,7 @@ step "(b) gobgpd adds $A again: its mobility gives it seq 2, h1 yields"
 madv add $A || fail "gobgp rib add macadv $A (again)"
 wait_for 5 g_check $A "any(r['local'] and r['seq'] == 2 for r in p)" ||
 	fail "gobgpd did not give its new route for $A seq 2: $(g_paths $A)"
-wait_for 5 test "$(local_seq 1 $A)" = none || fail "h1 still advertises $A (seq $(local_seq 1 $A))"
+wait_for 5 seq_is 1 $A none || fail "h1 still advertises $A (seq $(local_seq 1 $A))"
 wait_for 5 moved_to 3 $A || fail "the FDBs do not follow $A to h3 (h1's learned entry dropped?)"
 wait_for 5 g_check $A "not any(r['nexthop'] == '$H1' for r in p)" ||
 	fail "gobgpd still has h1's route for $A: $(g_paths $A)"
@@ -131,7 +133,7 @@ log "(b) gobgpd's RIB: $(g_paths $A)"
 
 step "(c) $A back behind h1: seq 3, gobgpd withdraws its seq-2 route"
 send_from 1 $A
-wait_for 5 test "$(local_seq 1 $A)" = 3 || fail "h1 advertises $A with seq $(local_seq 1 $A), not 3"
+wait_for 5 seq_is 1 $A 3 || fail "h1 advertises $A with seq $(local_seq 1 $A), not 3"
 wait_for 5 moved_to 1 $A || fail "the FDBs do not follow $A back to h1"
 wait_for 5 g_check $A "not any(r['local'] for r in p) and any(r['nexthop'] == '$H1' and r['seq'] == 3 for r in p)" ||
 	fail "gobgpd did not take h1's seq 3 over its own route for $A: $(g_paths $A)"
@@ -142,14 +144,14 @@ done
 B=02:aa:00:00:00:62
 step "(d) $B learned on h1 (never moved), then added on gobgpd (seq 0)"
 send_from 1 $B
-wait_for 5 test "$(local_seq 1 $B)" = 0 || fail "h1 does not advertise $B without a sequence (seq $(local_seq 1 $B))"
+wait_for 5 seq_is 1 $B 0 || fail "h1 does not advertise $B without a sequence (seq $(local_seq 1 $B))"
 wait_for 5 moved_to 1 $B || fail "the FDBs do not point to h1 for $B"
 wait_for 5 g_check $B "any(r['nexthop'] == '$H1' and r['seq'] is None for r in p)" ||
 	fail "gobgpd did not receive h1's $B without a community: $(g_paths $B)"
 madv add $B || fail "gobgp rib add macadv $B"
 wait_for 5 g_check $B "any(r['local'] and r['seq'] == 0 for r in p)" ||
 	fail "gobgpd did not give its route for $B seq 0: $(g_paths $B)"
-wait_for 5 test "$(local_seq 1 $B)" = none || fail "h1 still advertises $B (seq $(local_seq 1 $B))"
+wait_for 5 seq_is 1 $B none || fail "h1 still advertises $B (seq $(local_seq 1 $B))"
 wait_for 5 moved_to 3 $B || fail "the FDBs do not follow $B to h3"
 grep -q "$B moved to $H3 (seq 0): withdrawing ours" "$LAB_DIR/h1.log" || fail "h1 did not log the move of $B to h3"
 log "(d) gobgpd's RIB: $(g_paths $B)"
