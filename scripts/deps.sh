@@ -9,7 +9,8 @@ pkgs=(cmake gcc make pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libev-d
 case "$what" in
 build) ;;
 demo) ;;
-test) pkgs+=(libcmocka-dev gobgpd frr tcpdump procps) ;;
+# qemu-system-x86, busybox-static and kmod: scripts/vm.sh (tests that need Debian's kernel in a VM).
+test) pkgs+=(libcmocka-dev gobgpd frr tcpdump procps qemu-system-x86 busybox-static kmod) ;;
 *) echo "usage: $0 [build|test|demo]" >&2; exit 2 ;;
 esac
 
