@@ -4,6 +4,7 @@
 #
 # Usage: scripts/bench.sh [--big] [--sizes "10000 100000"] [--samples 200] [--out FILE.csv]
 #                         [--vs-frr] [--frr-only]
+#        scripts/bench.sh --fabric [-n N] [--macs M] [--out FILE.csv]
 #   bulk-learn   N static MACs added to A's bridge (VM port) in one `bridge -batch`: seconds until
 #                all N are NTF_SELF entries with dst A on B's vx100
 #   bulk-delete  the same N deleted on A: until none is left on B
@@ -23,6 +24,10 @@
 # /work/shared/interop/frr-*.conf) on an identical lab built with `lab.sh up --no-evpnd`.
 # Targets (issue 3): single-MAC p99 < 5 ms; bulk install >= 80% of the pipelined floor rate;
 # < 300 B RSS per remote MAC.
+# --fabric: instead of all that, the scale lab (issue 5): N hypervisors (default 32, up to 64) and
+# one dedicated evpnd route reflector, M MACs learned per hypervisor (default 100): fabric-up,
+# mac-learn, cold-start and mac-withdraw convergence times and every evpnd's RSS; see
+# scripts/bench_fabric.sh.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LAB=$ROOT/scripts/lab.sh
@@ -32,6 +37,9 @@ samples=200
 out=
 vs_frr=0
 run_evpnd=1
+fabric=0
+fab_n=32
+fab_m=100
 while [ $# -gt 0 ]; do
 	case $1 in
 	--big) sizes="$sizes 1000000" ;;
@@ -40,7 +48,10 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--vs-frr) vs_frr=1 ;;
 	--frr-only) vs_frr=1 run_evpnd=0 ;;
-	-h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--fabric) fabric=1 ;;
+	-n) fab_n=$2; shift ;;
+	--macs) fab_m=$2; shift ;;
+	-h | --help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -48,7 +59,7 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "bench: run me as root (network namespaces)" >&2; exit 1; }
 if [ -z "$out" ]; then
 	mkdir -p "$ROOT/bench-results"
-	out=$ROOT/bench-results/bench-$(date +%Y%m%d-%H%M%S).csv
+	out=$ROOT/bench-results/$([ "$fabric" = 1 ] && echo fabric || echo bench)-$(date +%Y%m%d-%H%M%S).csv
 fi
 
 P=bench$$          # every namespace of this run starts with it
@@ -102,13 +113,19 @@ EVPND_BUILD=${EVPND_BUILD_DIR:-$ROOT/build}
 case $EVPND_BUILD in /*) ;; *) EVPND_BUILD=$ROOT/$EVPND_BUILD ;; esac
 EVPNCTL=${EVPNCTL:-$EVPND_BUILD/evpnctl}
 floor_nl=${NL_FLOOR:-$EVPND_BUILD/nl_floor}
-if [ ! -x "$floor_nl" ] && [ -f "$EVPND_BUILD/CMakeCache.txt" ]; then
+if [ "$fabric" = 1 ]; then
+	[[ $fab_n =~ ^[0-9]+$ ]] && ((fab_n >= 2 && fab_n <= 64)) || { echo "bench: -n: 2..64" >&2; exit 2; }
+	[[ $fab_m =~ ^[0-9]+$ ]] && ((fab_m >= 1 && fab_m <= 65536)) || { echo "bench: --macs: 1..65536" >&2; exit 2; }
+	export EVPND_BUILD_DIR=$EVPND_BUILD # lab.sh's evpnd and evpnctl: this build's
+elif [ ! -x "$floor_nl" ] && [ -f "$EVPND_BUILD/CMakeCache.txt" ]; then
 	cmake --build "$EVPND_BUILD" --target nl_floor >"$W/nl_floor.err" 2>&1 ||
 		echo "bench: cannot build nl_floor: $(grep -m3 error "$W/nl_floor.err")" >&2
 fi
-[ -x "$floor_nl" ] || { echo "bench: no nl_floor at $floor_nl (build the nl_floor target)" >&2; exit 1; }
-WATCH=$W/fdb_watch
-cc -O2 -o "$WATCH" "$ROOT/tests/bench/fdb_watch.c" || { echo "bench: cannot compile fdb_watch" >&2; exit 1; }
+if [ "$fabric" = 0 ]; then
+	[ -x "$floor_nl" ] || { echo "bench: no nl_floor at $floor_nl (build the nl_floor target)" >&2; exit 1; }
+	WATCH=$W/fdb_watch
+	cc -O2 -o "$WATCH" "$ROOT/tests/bench/fdb_watch.c" || { echo "bench: cannot compile fdb_watch" >&2; exit 1; }
+fi
 
 # timed NS MODE N PREFIX TIMEOUT CMD...: start fdb_watch in NS, run CMD, wait for the watcher;
 # prints the seconds from just before CMD to the event that completed the count, or "timeout(...)"
@@ -143,6 +160,13 @@ num() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
 declare -A R
 NOTES=()
 note() { NOTES+=("$*"); say "$*"; }
+
+if [ "$fabric" = 1 ]; then
+	# shellcheck source=scripts/bench_fabric.sh
+	source "$ROOT/scripts/bench_fabric.sh"
+	fabric_main "$fab_n" "$fab_m"
+	exit 0
+fi
 
 # ---- the kernel floor ----
 ip netns add "$F"

@@ -2,24 +2,38 @@
 # A lab of N KVM-like hypervisors in network namespaces, each running evpnd.
 #
 # Usage:
-#   scripts/lab.sh up [-n N] [--vms K] [--rr] [--ipv6] [--prefix P] [--debug] [--no-evpnd]
-#                     [--static] [--flood] [--hold-time S] [--skip I]... [--svd [--svd-except I]...]
+#   scripts/lab.sh up [-n N] [--vms K] [--rr | --reflector] [--ipv6] [--prefix P] [--debug]
+#                     [--no-evpnd] [--no-start] [--static] [--flood] [--hold-time S] [--skip I]...
+#                     [--svd [--svd-except I]...] [--macs M [--static-macs]]
 #                     [--extra-global 'KEY = VALUE']... [--extra-global-on I 'KEY = VALUE']...
 #   scripts/lab.sh down [--prefix P]            stop its evpnd, delete its namespaces and state dir
 #   scripts/lab.sh status [--prefix P]          every lab (or one): namespaces, evpnd, sessions
-#   scripts/lab.sh start [--prefix P] I         start evpnd on hypervisor I
-#   scripts/lab.sh stop [--prefix P] [--kill] I|all   SIGTERM (or SIGKILL) evpnd on hypervisor I;
-#                                               exit 1 if a SIGTERM-ed evpnd did not exit 0 cleanly
-#   scripts/lab.sh ctl [--prefix P] I ARGS...   evpnctl against hypervisor I's evpnd
-#   scripts/lab.sh exec [--prefix P] NS CMD...  run CMD in namespace NS (sw, h1, h1-vm1, ...)
+#   scripts/lab.sh start [--prefix P] I|rr|all  start evpnd on hypervisor I, the reflector, or all
+#   scripts/lab.sh stop [--prefix P] [--kill] I|rr|all   SIGTERM (or SIGKILL) evpnd on hypervisor I
+#                                               (rr: the reflector; all: every node); exit 1 if a
+#                                               SIGTERM-ed evpnd did not exit 0 cleanly
+#   scripts/lab.sh ctl [--prefix P] I|rr ARGS...   evpnctl against hypervisor I's (or rr's) evpnd
+#   scripts/lab.sh exec [--prefix P] NS CMD...  run CMD in namespace NS (sw, h1, h1-vm1, rr, ...)
+#   scripts/lab.sh macs [--prefix P] add|del I|all M [--static-macs]
+#                                               M "VM MACs" on hypervisor I's bridge port vm1
 #
-# Topology (P = prefix, I = 1..N, K = 1..vms):
-#   P-sw         the underlay switch: bridge `sw`, one veth port hI per hypervisor
+# Topology (P = prefix, I = 1..N, K = 1..vms; N <= 64, and N <= 32 when K > 1):
+#   P-sw         the underlay switch: bridge `sw`, one veth port hI per hypervisor (and rr)
 #   P-hI         hypervisor: eth0 (underlay, 10.99.0.I/24 or fd99::I/64), bridge br100, VXLAN
 #                vx100 (id 100, local = underlay address, dstport 4789, nolearning, learning off
 #                on its bridge port), VM ports vmK; evpnd with a full iBGP mesh (--rr: hypervisor 1
 #                reflects for the others), hold-time 9, connect-retry 1
 #   P-hI-vmK     a VM: eth0 with MAC 02:00:00:00:II:KK (hex), 192.168.100.(I + 32*(K-1))/24, mtu 1450
+#   P-rr         --reflector: a dedicated route reflector (eth0 10.99.0.254/24 or fd99::fe/64, no
+#                bridge, no VNI) running evpnd with cluster-id 10.99.0.254 and every hypervisor as
+#                route-reflector-client; each hypervisor peers with it only. Its files are rr.*.
+# --macs M: after evpnd starts, M MACs 02:fa:00:II:MM:MM (hex) per hypervisor I, added on its bridge
+#           port vm1 in one `bridge -batch` as `master dynamic`: NUD_REACHABLE entries without the
+#           static flag, exactly what the bridge makes when it learns a source MAC (evpnd advertises
+#           them as local, not sticky; they age out after br100's ageing time, 300 s, unless added
+#           again). --static-macs: `master static` instead (advertised sticky). `macs` does the same
+#           on a running lab (del removes them); "VM MACs" without 100 VM namespaces.
+# --no-start: write the evpnd configs but start no evpnd (`start all` does, reflector first).
 # --static: no evpnd; remote VM MACs and flood entries installed by hand as evpnd would install them
 #           (self+master extern_learn), to check the plumbing. --flood: no evpnd; VXLAN learning on
 #           and static flood entries (plain flood-and-learn). --no-evpnd: topology only.
@@ -46,7 +60,7 @@ STATE_BASE=${LAB_STATE_BASE:-/tmp}
 
 die() { echo "lab: $*" >&2; exit 1; }
 note() { [ "${quiet:-0}" = 1 ] || echo "lab: $*" >&2; }
-usage() { sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,51p' "$0" | sed 's/^# \{0,1\}//'; }
 
 alive() {
 	local st
@@ -94,6 +108,11 @@ nsname() { printf '%s-%s' "$P" "$1"; }
 hv_ip() {
 	if [ "$LAB_FAMILY" = 6 ]; then printf 'fd99::%d' "$1"; else printf '10.99.0.%d' "$1"; fi
 }
+# rr_ip: the reflector's underlay address (--reflector)
+rr_ip() { if [ "$LAB_FAMILY" = 6 ]; then printf 'fd99::fe'; else printf '10.99.0.254'; fi; }
+RR_ID=10.99.0.254
+# node I: the name of node I's files and namespace suffix: hI for a hypervisor, rr for the reflector
+node() { if [ "$1" = rr ]; then printf rr; else printf 'h%s' "$1"; fi; }
 vm_mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }
 vm_ip() { printf '192.168.100.%d' $(($1 + 32 * ($2 - 1))); }
 
@@ -114,6 +133,16 @@ EOF
 	if [ -f "$D/extra-global" ]; then
 		awk -v i="$i" -F '\t' '$1 == "*" || $1 == i { print $2 }' "$D/extra-global" >>"$f"
 	fi
+	if [ "${LAB_REFLECTOR:-0}" = 1 ]; then
+		cat >>"$f" <<EOF
+
+[neighbor $(rr_ip)]
+remote-as = 64512
+families = evpn opaque
+local-address = $listen
+EOF
+		return 0
+	fi
 	for ((j = 1; j <= LAB_N; j++)); do
 		[ "$j" = "$i" ] && continue
 		# --rr: hypervisor 1 reflects; the others peer with it only.
@@ -131,41 +160,82 @@ EOF
 	done
 }
 
+# write_rr_conf: the reflector's config: every hypervisor (with evpnd or --skip) a client
+write_rr_conf() {
+	local j f=$D/rr.conf listen
+	listen=$(rr_ip)
+	cat >"$f" <<EOF
+; the route reflector of lab $P (written by scripts/lab.sh): no VNI, every hypervisor a client
+[global]
+asn = 64512
+router-id = $RR_ID
+listen = $listen
+control-socket = $D/rr.sock
+hold-time = $LAB_HOLD
+connect-retry = 1
+cluster-id = $RR_ID
+EOF
+	if [ -f "$D/extra-global" ]; then
+		awk -F '\t' '$1 == "*" || $1 == "rr" { print $2 }' "$D/extra-global" >>"$f"
+	fi
+	for ((j = 1; j <= LAB_N; j++)); do
+		cat >>"$f" <<EOF
+
+[neighbor $(hv_ip "$j")]
+remote-as = 64512
+families = evpn opaque
+local-address = $listen
+route-reflector-client = yes
+EOF
+	done
+}
+
 # our_evpnd I: the recorded PID of hypervisor I's evpnd, if it is still that evpnd
 our_evpnd() {
-	local pid
-	pid=$(cat "$D/h$1.pid" 2>/dev/null) || return 1
+	local pid h
+	h=$(node "$1")
+	pid=$(cat "$D/$h.pid" 2>/dev/null) || return 1
 	alive "$pid" || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$D/h$1.conf" || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$D/$h.conf" || return 1
 	printf '%s' "$pid"
 }
 
+# start_evpnd I [nowait]: start node I's evpnd; wait until its control socket answers (nowait:
+# return once it is spawned; await_evpnd I waits)
 start_evpnd() {
-	local i=$1 dbg=() pid
+	local i=$1 dbg=() pid h
+	h=$(node "$1")
 	[ -x "$EVPND" ] || die "evpnd not found at $EVPND (build it, or set EVPND)"
-	if our_evpnd "$i" >/dev/null; then die "evpnd h$i already runs (pid $(our_evpnd "$i"))"; fi
+	if our_evpnd "$i" >/dev/null; then die "evpnd $h already runs (pid $(our_evpnd "$i"))"; fi
 	[ "$LAB_DEBUG" = 1 ] && dbg=(-d)
-	rm -f "$D/h$i.sock" "$D/h$i.rc" "$D/h$i.pid"
+	rm -f "$D/$h.sock" "$D/$h.rc" "$D/$h.pid"
 	# A watcher subshell records evpnd's exit status in hI.rc, so `stop` can report unclean exits.
 	(
-		ip netns exec "$(nsname "h$i")" "$EVPND" -f "$D/h$i.conf" "${dbg[@]}" >>"$D/h$i.log" 2>&1 &
-		echo $! >"$D/h$i.pid.tmp"
-		mv "$D/h$i.pid.tmp" "$D/h$i.pid"
+		ip netns exec "$(nsname "$h")" "$EVPND" -f "$D/$h.conf" "${dbg[@]}" >>"$D/$h.log" 2>&1 &
+		echo $! >"$D/$h.pid.tmp"
+		mv "$D/$h.pid.tmp" "$D/$h.pid"
 		wait $!
-		echo $? >"$D/h$i.rc"
+		echo $? >"$D/$h.rc"
 	) </dev/null >/dev/null 2>&1 &
-	wait_until 5 test -s "$D/h$i.pid" || die "evpnd h$i did not start"
-	pid=$(cat "$D/h$i.pid")
-	if ! wait_until 10 "$EVPNCTL" -s "$D/h$i.sock" show neighbors; then
-		tail -n 20 "$D/h$i.log" >&2
-		die "evpnd h$i (pid $pid): control socket $D/h$i.sock does not answer"
+	[ "${2:-}" = nowait ] || await_evpnd "$i"
+}
+
+await_evpnd() {
+	local h pid
+	h=$(node "$1")
+	wait_until 5 test -s "$D/$h.pid" || die "evpnd $h did not start"
+	pid=$(cat "$D/$h.pid")
+	if ! wait_until 10 "$EVPNCTL" -s "$D/$h.sock" show neighbors; then
+		tail -n 20 "$D/$h.log" >&2
+		die "evpnd $h (pid $pid): control socket $D/$h.sock does not answer"
 	fi
-	note "h$i: evpnd pid $pid, log $D/h$i.log"
+	note "$h: evpnd pid $pid, log $D/$h.log"
 }
 
 # stop_evpnd I [KILL]: returns 1 if a SIGTERM-ed evpnd exited non-zero or left a sanitizer report
 stop_evpnd() {
-	local i=$1 sig=${2:-TERM} pid n rc
+	local i=$1 sig=${2:-TERM} pid n rc h
+	h=$(node "$1")
 	pid=$(our_evpnd "$i") || return 0
 	kill "-$sig" "$pid" 2>/dev/null || true
 	for ((n = 0; n < 80; n++)); do
@@ -173,19 +243,19 @@ stop_evpnd() {
 		sleep 0.1
 	done
 	if alive "$pid"; then
-		note "h$i: evpnd pid $pid ignored SIG$sig for 8 s: SIGKILL"
+		note "$h: evpnd pid $pid ignored SIG$sig for 8 s: SIGKILL"
 		kill -KILL "$pid" 2>/dev/null || true
 		sig=KILL
 	fi
-	wait_until 3 test -s "$D/h$i.rc" || true
-	rc=$(cat "$D/h$i.rc" 2>/dev/null || echo '?')
+	wait_until 3 test -s "$D/$h.rc" || true
+	rc=$(cat "$D/$h.rc" 2>/dev/null || echo '?')
 	[ "$sig" = TERM ] || return 0
 	if [ "$rc" != 0 ]; then
-		echo "lab: h$i: evpnd pid $pid exited with status $rc after SIGTERM (see $D/h$i.log)" >&2
+		echo "lab: $h: evpnd pid $pid exited with status $rc after SIGTERM (see $D/$h.log)" >&2
 		return 1
 	fi
-	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$D/h$i.log" 2>/dev/null; then
-		echo "lab: h$i: sanitizer report in $D/h$i.log" >&2
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$D/$h.log" 2>/dev/null; then
+		echo "lab: $h: sanitizer report in $D/$h.log" >&2
 		return 1
 	fi
 	return 0
@@ -279,6 +349,17 @@ build_topology() {
 		ip -n "$h" link set vx100 up
 		ip -n "$h" link set br100 up
 	done
+	if [ "${LAB_REFLECTOR:-0}" = 1 ]; then
+		add_ns rr
+		ip -n "$sw" link add rr mtu 9000 type veth peer name eth0 mtu 9000 netns "$(nsname rr)"
+		ip -n "$sw" link set rr master sw up
+		if [ "$LAB_FAMILY" = 6 ]; then
+			ip -n "$(nsname rr)" addr add "$(rr_ip)/$plen" dev eth0 nodad
+		else
+			ip -n "$(nsname rr)" addr add "$(rr_ip)/$plen" dev eth0
+		fi
+		ip -n "$(nsname rr)" link set eth0 up
+	fi
 	# --static / --flood: what evpnd would install, by hand (static), or flood-and-learn (flood).
 	if [ "$LAB_MODE" = static ] || [ "$LAB_MODE" = flood ]; then
 		for ((i = 1; i <= LAB_N; i++)); do
@@ -295,8 +376,36 @@ build_topology() {
 	fi
 }
 
+# fabric_macs add|del M KIND I...: M --macs MACs on each hypervisor I's vm1: one `bridge -batch`
+# per hypervisor, all at once (the batches are written first, so they start within milliseconds)
+fabric_macs() {
+	local op=$1 m=$2 kind=$3 i pids=() rc=0
+	shift 3
+	for i in "$@"; do
+		awk -v op="$op" -v i="$i" -v m="$m" -v kind="$kind" 'BEGIN {
+			for (j = 0; j < m; j++)
+				if (op == "add")
+					printf "fdb replace 02:fa:00:%02x:%02x:%02x dev vm1 master %s\n", i, int(j / 256), j % 256, kind
+				else
+					printf "fdb del 02:fa:00:%02x:%02x:%02x dev vm1 master\n", i, int(j / 256), j % 256
+		}' >"$D/macs-h$i.batch"
+	done
+	for i in "$@"; do
+		if [ "$op" = add ]; then
+			in_ns "h$i" bridge -batch "$D/macs-h$i.batch" >/dev/null &
+		else
+			in_ns "h$i" bridge -force -batch "$D/macs-h$i.batch" >/dev/null 2>&1 &
+		fi
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || rc=1; done
+	for i in "$@"; do rm -f "$D/macs-h$i.batch"; done
+	[ "$op" = del ] || return $rc
+}
+
 teardown() {
 	local i bad=0 n
+	stop_evpnd rr || bad=1
 	for ((i = 1; i <= LAB_N; i++)); do
 		stop_evpnd "$i" || bad=1
 	done
@@ -311,11 +420,16 @@ teardown() {
 # ---- commands ----
 cmd_up() {
 	local n=3 vms=1 rr=0 fam=4 debug=0 mode=evpnd hold=9 i skip=' ' extra=() svd=0 svd_except=' '
+	local reflector=0 nostart=0 macs=0 mackind=dynamic
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-n) n=$2; shift ;;
 		--vms) vms=$2; shift ;;
 		--rr) rr=1 ;;
+		--reflector) reflector=1 ;;
+		--no-start) nostart=1 ;;
+		--macs) macs=$2; shift ;;
+		--static-macs) mackind=static ;;
 		--ipv6) fam=6 ;;
 		--debug) debug=1 ;;
 		--no-evpnd) mode=none ;;
@@ -331,8 +445,13 @@ cmd_up() {
 		esac
 		shift
 	done
-	[[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 31)) || die "-n: 1..31"
+	# VM K of hypervisor I is 192.168.100.(I + 32*(K-1)): unique while I <= 32, or K = 1
+	[[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 64)) || die "-n: 1..64"
 	[[ $vms =~ ^[0-9]+$ ]] && ((vms >= 1 && vms <= 7)) || die "--vms: 1..7"
+	((vms == 1 || n <= 32)) || die "--vms above 1 needs -n 32 or less (VM addresses)"
+	[[ $macs =~ ^[0-9]+$ ]] && ((macs <= 65536)) || die "--macs: 0..65536"
+	((rr == 0 || reflector == 0)) || die "--rr and --reflector: one or the other"
+	if ((reflector)) && [ "$mode" != evpnd ]; then die "--reflector needs evpnd (not --static, --flood, --no-evpnd)"; fi
 	P=${P:-${LAB_PREFIX:-lab$$}}
 	[[ $P =~ ^[A-Za-z0-9_.]{1,20}$ ]] || die "--prefix: 1..20 of [A-Za-z0-9_.]"
 	D=$(lab_dir "$P")
@@ -349,6 +468,7 @@ LAB_DIR=$D
 LAB_N=$n
 LAB_VMS=$vms
 LAB_RR=$rr
+LAB_REFLECTOR=$reflector
 LAB_FAMILY=$fam
 LAB_DEBUG=$debug
 LAB_MODE=$mode
@@ -367,12 +487,14 @@ EOF
 	if [ "$mode" = evpnd ]; then
 		for ((i = 1; i <= n; i++)); do write_conf "$i"; done
 		for ((i = 1; i <= n; i++)); do
-			case $skip in *" $i "*) rm -f "$D/h$i.conf"; continue ;; esac
-			start_evpnd "$i"
+			case $skip in *" $i "*) rm -f "$D/h$i.conf" ;; esac
 		done
+		((reflector == 0)) || write_rr_conf
+		((nostart)) || start_all
 	fi
+	((macs == 0)) || fabric_macs add "$macs" "$mackind" $(seq 1 "$n")
 	trap - EXIT
-	note "lab '$P' is up: $n hypervisors (IPv$fam underlay, ${vms} VM(s) each, mode $mode), state in $D"
+	note "lab '$P' is up: $n hypervisors (IPv$fam underlay, ${vms} VM(s) each, mode $mode$( ((reflector)) && echo ', reflector rr')$( ((macs)) && echo ", $macs $mackind MACs each")), state in $D"
 	echo "LAB_PREFIX=$P"
 }
 
@@ -404,7 +526,7 @@ cmd_status() {
 		P=${d##*/evpnd-lab-}
 		D=$d
 		source "$D/lab.env"
-		echo "lab $P: $LAB_N hypervisors, IPv$LAB_FAMILY underlay, $LAB_VMS VM(s) each, mode $LAB_MODE$([ "$LAB_RR" = 1 ] && echo ', h1 reflects'), state $D"
+		echo "lab $P: $LAB_N hypervisors, IPv$LAB_FAMILY underlay, $LAB_VMS VM(s) each, mode $LAB_MODE$([ "$LAB_RR" = 1 ] && echo ', h1 reflects')$([ "${LAB_REFLECTOR:-0}" = 1 ] && echo ', reflector rr'), state $D"
 		for ((i = 1; i <= LAB_N; i++)); do
 			if [ -e "/run/netns/$(nsname "h$i")" ]; then st="netns $(nsname "h$i")"; else st="netns MISSING"; fi
 			if pid=$(our_evpnd "$i"); then
@@ -419,13 +541,42 @@ print(" ".join("%s=%s" % (n["address"], n["state"]) for n in d))' 2>/dev/null ||
 			fi
 			echo "  h$i $(hv_ip "$i"): $st"
 		done
+		if [ "${LAB_REFLECTOR:-0}" = 1 ]; then
+			if pid=$(our_evpnd rr); then st="evpnd pid $pid, $("$LAB_EVPNCTL" -s "$D/rr.sock" show neighbors --json 2>/dev/null |
+				python3 -c 'import json,sys
+d=json.load(sys.stdin); d=d.get("data", d) if isinstance(d, dict) else d
+print("%d of %d sessions established" % (sum(n["state"] == "established" for n in d), len(d)))' 2>/dev/null || echo '?')"
+			else st="evpnd NOT RUNNING"; fi
+			echo "  rr $(rr_ip): $st"
+		fi
 	done
+}
+
+# start_all: every node's evpnd spawned at once (the reflector first: the hypervisors' first
+# connect then finds it listening), then each control socket awaited
+start_all() {
+	local i started=()
+	if [ -f "$D/rr.conf" ] && ! our_evpnd rr >/dev/null; then
+		start_evpnd rr nowait
+		started+=(rr)
+	fi
+	for ((i = 1; i <= LAB_N; i++)); do
+		[ -f "$D/h$i.conf" ] || continue
+		our_evpnd "$i" >/dev/null && continue
+		start_evpnd "$i" nowait
+		started+=("$i")
+	done
+	for i in "${started[@]}"; do await_evpnd "$i"; done
 }
 
 cmd_start() {
 	resolve_prefix
-	[ $# = 1 ] || die "start: which hypervisor?"
-	[ -f "$D/h$1.conf" ] || die "no hypervisor $1 with evpnd in lab $P"
+	[ $# = 1 ] || die "start: which hypervisor (or rr, or all)?"
+	if [ "$1" = all ]; then
+		start_all
+		return
+	fi
+	[ -f "$D/$(node "$1").conf" ] || die "no node $1 with evpnd in lab $P"
 	start_evpnd "$1"
 }
 
@@ -436,6 +587,7 @@ cmd_stop() {
 	[ $# = 1 ] || die "stop: which hypervisor (or all)?"
 	if [ "$1" = all ]; then
 		for ((i = 1; i <= LAB_N; i++)); do stop_evpnd "$i" "$sig" || rc=1; done
+		stop_evpnd rr "$sig" || rc=1
 	else
 		stop_evpnd "$1" "$sig" || rc=1
 	fi
@@ -446,7 +598,21 @@ cmd_ctl() {
 	resolve_prefix
 	local i=$1
 	shift
-	exec "$LAB_EVPNCTL" -s "$D/h$i.sock" "$@"
+	exec "$LAB_EVPNCTL" -s "$D/$(node "$i").sock" "$@"
+}
+
+cmd_macs() {
+	resolve_prefix
+	local op=${1:-} which=${2:-} m=${3:-} kind=dynamic
+	[ "${4:-}" = --static-macs ] && kind=static
+	[[ $op =~ ^(add|del)$ ]] && [[ $m =~ ^[0-9]+$ ]] && ((m <= 65536)) ||
+		die "macs: add|del I|all M [--static-macs]"
+	if [ "$which" = all ]; then
+		fabric_macs "$op" "$m" "$kind" $(seq 1 "$LAB_N")
+	else
+		[[ $which =~ ^[0-9]+$ ]] && ((which >= 1 && which <= LAB_N)) || die "macs: no hypervisor '$which'"
+		fabric_macs "$op" "$m" "$kind" "$which"
+	fi
 }
 
 cmd_exec() {
@@ -473,7 +639,7 @@ while [ $# -gt 0 ]; do
 done
 set -- "${args[@]}"
 case $cmd in
-up | down | status | start | stop | ctl | exec)
+up | down | status | start | stop | ctl | exec | macs)
 	[ "$(id -u)" -eq 0 ] || [ "$cmd" = status ] || die "run me as root (network namespaces)"
 	"cmd_$cmd" "$@"
 	;;
