@@ -304,7 +304,7 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 {
 	uint8_t key[NLRI_KEY_MAX];
 	if (fam < 0 || fam >= FAM_COUNT || !a || !slot_valid(rib, src) || len == 0 ||
-	    len > UINT16_MAX - 8)
+	    len > RIB_NLRI_MAX)
 		return -1;
 	size_t klen = family_table[fam].key(nlri, len, key);
 	uint32_t h = key_hash(key, klen);
@@ -321,6 +321,10 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 			p = *pp;
 			break;
 		}
+	if (p && p->stale) {
+		p->stale = 0; /* re-sent after a graceful restart: current again */
+		src->stale--;
+	}
 	if (p && p->a == a && p->len == len && memcmp(p->nlri, nlri, len) == 0)
 		return 0; /* an identical re-announcement changes nothing */
 	bool nlri_changed = p && (p->len != len || memcmp(p->nlri, nlri, len) != 0);
@@ -383,6 +387,8 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 	*pp = p->next;
 	src_unlink(p);
 	p->src->rcvd[e->fam]--;
+	if (p->stale)
+		p->src->stale--;
 	if (old == p)
 		select_best(e);
 	accepted_move(e->fam, old->src, e->paths ? e->paths->src : NULL);
@@ -486,6 +492,40 @@ void rib_peer_down(struct rib *rib, struct rib_peer *p)
 	while (rib->slots[p->slot].paths)
 		path_remove(rib, rib->slots[p->slot].paths);
 	forget_sent(rib, p);
+}
+
+void rib_peer_stale(struct rib *rib, struct rib_peer *p, uint32_t fam_mask)
+{
+	if (!slot_valid(rib, p))
+		return;
+	p->up = false;
+	p->need_full = false;
+	rib->slots[p->slot].full_mask = rib->slots[p->slot].eor_mask = 0;
+	for (struct rib_path *x = rib->slots[p->slot].paths; x; x = x->src_next)
+		if ((fam_mask & FAM_BIT(x->entry->fam)) && !x->stale) {
+			x->stale = 1;
+			p->stale++;
+		}
+	rib_peer_sweep(rib, p, ~fam_mask & FAM_ALL, false); /* families it keeps nothing of */
+	forget_sent(rib, p);
+}
+
+size_t rib_peer_sweep(struct rib *rib, struct rib_peer *p, uint32_t fam_mask, bool stale_only)
+{
+	size_t n = 0;
+
+	if (!slot_valid(rib, p))
+		return 0;
+	/* the best callback adds and removes only the local source's paths, never p's: the next
+	 * path of p's list stays valid across a removal */
+	for (struct rib_path *x = rib->slots[p->slot].paths, *next; x; x = next) {
+		next = x->src_next;
+		if ((fam_mask & FAM_BIT(x->entry->fam)) && (x->stale || !stale_only)) {
+			path_remove(rib, x);
+			n++;
+		}
+	}
+	return n;
 }
 
 void rib_peer_remove(struct rib *rib, struct rib_peer *p)

@@ -40,6 +40,7 @@ struct rib_peer {
 	uint32_t accepted[FAM_COUNT]; /* of those, how many are the best path of their route */
 	uint32_t advertised[FAM_COUNT]; /* routes currently advertised to it */
 	uint64_t updates_out;       /* UPDATE messages sent */
+	uint32_t stale;             /* paths kept stale through its graceful restart (RFC 4724) */
 };
 
 struct rib_config {
@@ -65,6 +66,13 @@ void rib_peer_remove(struct rib *rib, struct rib_peer *p);
 void rib_peer_up(struct rib *rib, struct rib_peer *p);
 /* The session went down: drop all its paths (re-running selection) and forget what it was sent. */
 void rib_peer_down(struct rib *rib, struct rib_peer *p);
+/* The session went down and p restarts gracefully (RFC 4724): keep its paths of the families in
+ * fam_mask as they are but marked stale, drop the others, and forget what p was sent. A path p
+ * sends again is current again. */
+void rib_peer_stale(struct rib *rib, struct rib_peer *p, uint32_t fam_mask);
+/* Drop p's paths of the families in fam_mask (only the stale ones with stale_only: after p's
+ * End-of-RIB, or when its restart time is over); returns how many. */
+size_t rib_peer_sweep(struct rib *rib, struct rib_peer *p, uint32_t fam_mask, bool stale_only);
 /* Route refresh (RFC 2918): resend every route of fam to p at the next flush. */
 void rib_peer_refresh(struct rib *rib, struct rib_peer *p, int fam);
 

@@ -23,9 +23,14 @@ struct rib_path {
 	struct rib_path *src_next;  /* in the source's list */
 	struct rib_path **src_pprev;
 	uint32_t since;             /* CLOCK_MONOTONIC seconds */
-	uint16_t len, cap;
+	uint16_t len;
+	uint16_t cap : 15;          /* RIB_NLRI_MAX fits */
+	uint16_t stale : 1;         /* kept from a gracefully restarting peer, not yet re-sent */
 	uint8_t nlri[];
 };
+
+/* The longest NLRI a path holds (a BGP message is at most 4096 bytes). */
+#define RIB_NLRI_MAX 32000
 
 /*
  * A route (one key). The NLRI bytes are those of the best path when they fit the allocation, else

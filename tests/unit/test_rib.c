@@ -258,6 +258,73 @@ static void test_peer_down_fallback(void **state)
 	attrs_unref(x);
 }
 
+/* Graceful restart (RFC 4724): a restarting peer's paths stay, stale, with no best-path change;
+ * what it sends again is current; End-of-RIB sweeps the rest; families it did not preserve go. */
+static void test_graceful_restart_stale(void **state)
+{
+	struct best_log log;
+	struct rib *rib = new_rib(&log);
+	struct rib_peer a;
+	uint8_t ob[64];
+	struct wbuf w;
+	(void)state;
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	assert_int_equal(rib_peer_add(rib, &a), 0);
+	struct attrs *x = mk_plain();
+	for (unsigned i = 0; i < 100; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	wbuf_init(&w, ob, sizeof ob);
+	assert_int_equal(opaque_encode(&w, "k", 1, "v", 1), 0);
+	assert_int_equal(rib_update(rib, &a, FAM_OPAQUE, ob, w.len, x), 0);
+	assert_int_equal(rib_count(rib, FAM_OPAQUE), 1);
+
+	log.calls = log.gone = 0;
+	rib_peer_stale(rib, &a, FAM_BIT(FAM_EVPN)); /* its GR capability listed EVPN only */
+	assert_int_equal(a.stale, 100);
+	assert_int_equal(a.rcvd[FAM_EVPN], 100);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 100);
+	assert_int_equal(rib_count(rib, FAM_OPAQUE), 0);
+	assert_int_equal(log.calls, 1); /* the opaque route only: the kernel keeps every MAC */
+	assert_int_equal(log.gone, 1);
+	assert_false(a.up);
+
+	/* back up: 60 routes sent again, identical: current again, no best-path change */
+	log.calls = log.gone = 0;
+	a.fam_mask = FAM_BIT(FAM_EVPN);
+	rib_peer_up(rib, &a);
+	for (unsigned i = 0; i < 60; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &a, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	assert_int_equal(a.stale, 40);
+	assert_int_equal(log.calls, 0);
+	/* one withdrawn outright while stale */
+	struct nlri w99 = macip(99, 10);
+	assert_int_equal(rib_withdraw(rib, &a, FAM_EVPN, w99.b, w99.len), 0);
+	assert_int_equal(a.stale, 39);
+
+	/* End-of-RIB: only the 39 still stale go */
+	log.calls = log.gone = 0;
+	assert_int_equal(rib_peer_sweep(rib, &a, FAM_BIT(FAM_EVPN), true), 39);
+	assert_int_equal(log.gone, 39);
+	assert_int_equal(a.stale, 0);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 60);
+	assert_int_equal(rib_peer_sweep(rib, &a, FAM_BIT(FAM_EVPN), true), 0);
+
+	/* stale again, then down for good: everything goes, the count too */
+	rib_peer_stale(rib, &a, FAM_BIT(FAM_EVPN));
+	assert_int_equal(a.stale, 60);
+	rib_peer_down(rib, &a);
+	assert_int_equal(a.stale, 0);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 0);
+	rib_peer_remove(rib, &a);
+	rib_flush(rib);
+	rib_free(rib);
+	attrs_unref(x);
+}
+
 /* The hash table under churn: deletions must keep every probe chain intact. */
 static void test_table_churn(void **state)
 {
@@ -706,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_flush_packing),
 		cmocka_unit_test(test_new_peer_full_table),
 		cmocka_unit_test(test_opaque_one_per_message),
+		cmocka_unit_test(test_graceful_restart_stale),
 		cmocka_unit_test(test_memory_sharing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
