@@ -227,7 +227,7 @@ void nl_acks_read(struct nl *nl)
 			break;
 		}
 		left = (int)n;
-		for (; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left))
+		for (; nl_msg_ok(m, left); m = mnl_nlmsg_next(m, &left))
 			ack(nl, m);
 		pop_done(nl);
 		send_batches(nl);

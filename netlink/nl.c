@@ -98,7 +98,7 @@ void nl_dispatch(struct nl *nl, const void *buf, size_t len)
 	const struct nlmsghdr *nlh = buf;
 	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (; nl_msg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		switch (nlh->nlmsg_type) {
 		case RTM_NEWLINK:
 		case RTM_DELLINK: {
@@ -252,7 +252,7 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_
 			return -1; /* ENOBUFS included: the dump is incomplete */
 		}
 		left = (int)n;
-		for (; mnl_nlmsg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
+		for (; nl_msg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
 			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->dump_portid)
 				continue; /* a stale reply of an earlier, abandoned dump */
 			if (m->nlmsg_flags & NLM_F_DUMP_INTR)

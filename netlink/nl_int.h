@@ -51,6 +51,15 @@ struct nl {
 	bool in_acks;             /* nl_acks_read is running: a hook's nl_flush only sends */
 };
 
+/* Whether a whole message starts at nlh with len bytes left: mnl_nlmsg_ok, except that an
+ * nlmsg_len of 2 GiB or more is refused (libmnl compares it as an int, so it passes there and
+ * mnl_nlmsg_next then jumps out of the buffer). */
+static inline bool nl_msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(struct nlmsghdr) && nlh->nlmsg_len >= sizeof(struct nlmsghdr) &&
+	       nlh->nlmsg_len <= (unsigned)len;
+}
+
 /* Parse an RTM_NEWLINK/RTM_DELLINK message: 0 ok, 1 not for evpnd (the bridge's AF_BRIDGE per-port view), -1 malformed. */
 int nl_link_parse(const struct nlmsghdr *nlh, struct nl_link *l);
 /* Parse an AF_BRIDGE RTM_NEWLINK/RTM_DELLINK into port *ifindex's VLAN tunnel map (at most cap

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages evpnd needs to build, test and demo, only those that are missing.
-# Usage: scripts/deps.sh [build|test|demo]   (default: test, which is the superset)
+# Usage: scripts/deps.sh [build|test|demo|fuzz]   (default: test, the superset of build and demo;
+# fuzz: the build set plus clang and libFuzzer for scripts/fuzz.sh)
 set -euo pipefail
 
 what=${1:-test}
@@ -11,7 +12,9 @@ build) ;;
 demo) ;;
 # qemu-system-x86, busybox-static and kmod: scripts/vm.sh (tests that need Debian's kernel in a VM).
 test) pkgs+=(libcmocka-dev gobgpd frr tcpdump procps qemu-system-x86 busybox-static kmod) ;;
-*) echo "usage: $0 [build|test|demo]" >&2; exit 2 ;;
+# clang-14's libFuzzer and sanitizer runtimes are in libclang-rt-14-dev (Debian 12).
+fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
+*) echo "usage: $0 [build|test|demo|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=()

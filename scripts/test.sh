@@ -2,6 +2,7 @@
 # Install what is missing, build, and run every test with ctest: once plainly, once under ASan+UBSan.
 # Usage: scripts/test.sh [--plain-only|--asan-only] [extra ctest args, e.g. -R rib]
 # Integration tests (network namespaces, gobgpd, frr) need root; without root they are skipped.
+# Then every fuzz harness runs 60 s (EVPND_FUZZ_SECONDS=N to change, EVPND_NO_FUZZ=1 to skip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,4 +37,10 @@ for mode in "${modes[@]}"; do
 		status=1
 	fi
 done
+
+# Every libFuzzer harness for 60 s (scripts/fuzz.sh: clang, build-fuzz); EVPND_NO_FUZZ=1 skips it.
+if [ "${EVPND_NO_FUZZ:-0}" != 1 ]; then
+	echo "=== fuzz (scripts/fuzz.sh ${EVPND_FUZZ_SECONDS:-60}) ==="
+	scripts/fuzz.sh "${EVPND_FUZZ_SECONDS:-60}" || status=1
+fi
 exit $status
