@@ -337,6 +337,37 @@ static int n_local_address(struct loader *ld, const char *val)
 	return 0;
 }
 
+/* TCP MD5 (RFC 2385): the kernel takes keys of up to 80 bytes; printable ASCII so the same key can
+ * be typed into FRR's and GoBGP's configurations. */
+static int n_password(struct loader *ld, const char *val)
+{
+	size_t n = strlen(val);
+	if (n == 0 || n > BGP_PASSWORD_MAX)
+		return bad(ld, "(hidden)", "is not a password (1-80 characters)");
+	for (size_t i = 0; i < n; i++)
+		if (val[i] < 0x21 || val[i] > 0x7e)
+			return bad(ld, "(hidden)", "is not a password (printable characters, no spaces)");
+	memcpy(cur_nbr(ld)->password, val, n + 1);
+	return 0;
+}
+
+static int n_ttl_security(struct loader *ld, const char *val)
+{
+	return get_bool(ld, val, &cur_nbr(ld)->ttl_security);
+}
+
+static int n_max_routes(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 0xffffffffu, &cur_nbr(ld)->max_routes); /* 0: no limit */
+}
+
+/* Seconds the session stays down after max-routes closed it (FRR's "maximum-prefix N restart M",
+ * there in minutes); 0: until evpnd restarts. */
+static int n_max_routes_restart(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 86400, &cur_nbr(ld)->max_routes_restart);
+}
+
 const struct keydef cfg_neighbor_keys[] = {
 	{"remote-as", n_remote_as, false},
 	{"passive", n_passive, false},
@@ -345,6 +376,10 @@ const struct keydef cfg_neighbor_keys[] = {
 	{"port", n_port, false},
 	{"route-reflector-client", n_rr_client, false},
 	{"local-address", n_local_address, false},
+	{"password", n_password, false},
+	{"ttl-security", n_ttl_security, false},
+	{"max-routes", n_max_routes, false},
+	{"max-routes-restart", n_max_routes_restart, false},
 	{NULL, NULL, false},
 };
 

@@ -29,6 +29,27 @@ time_t route_now(void)
 	return ts.tv_sec;
 }
 
+static struct json_object *id_json(uint32_t id)
+{
+	struct ipaddr x;
+	char b[IPADDR_STRLEN];
+
+	ipaddr_from_v4(&x, id);
+	return json_object_new_string(ipaddr_str(&x, b));
+}
+
+/* RFC 4456 attributes: "originator_id" (null when absent) and "cluster_list" (dotted quads). */
+static void add_reflection(struct json_object *o, const struct attrs *a)
+{
+	struct json_object *cl = json_object_new_array();
+
+	json_object_object_add(o, "originator_id", a && (a->flags & AF_HAS_ORIGINATOR)
+				   ? id_json(a->originator_id) : NULL);
+	for (unsigned i = 0; a && cl && i < a->ncluster; i++)
+		json_object_array_add(cl, id_json(a->cluster[i]));
+	json_object_object_add(o, "cluster_list", cl);
+}
+
 static struct json_object *route_obj(int fam, const uint8_t *nlri, size_t len, const struct attrs *a,
 				     const char *source, bool best, int64_t age, bool remote)
 {
@@ -41,6 +62,7 @@ static struct json_object *route_obj(int fam, const uint8_t *nlri, size_t len, c
 	family_table[fam].to_json(nlri, len, a, o);
 	json_object_object_add(o, "nexthop", a && (a->flags & AF_HAS_NEXT_HOP) && a->nexthop.af
 				   ? json_object_new_string(ipaddr_str(&a->nexthop, nh)) : NULL);
+	add_reflection(o, a);
 	json_object_object_add(o, "source", json_object_new_string(source));
 	json_object_object_add(o, "best", json_object_new_boolean(best));
 	json_object_object_add(o, "age", json_object_new_int64(age));

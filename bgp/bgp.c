@@ -91,8 +91,10 @@ int bgp_neighbor_add(struct bgp *b, const struct bgp_neighbor *n)
 		return -1;
 	*b->peers_tail = p;
 	b->peers_tail = &p->next;
-	if (b->started)
+	if (b->started) {
+		listen_peer_auth(b, p);
 		peer_start(p);
+	}
 	return 0;
 }
 

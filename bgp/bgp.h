@@ -15,6 +15,8 @@
 struct ev_loop;
 struct bgp;
 
+#define BGP_PASSWORD_MAX 80 /* TCP_MD5SIG_MAXKEYLEN */
+
 struct bgp_global {
 	uint32_t asn;
 	uint32_t router_id;       /* host order */
@@ -37,6 +39,10 @@ struct bgp_neighbor {
 	uint32_t fam_mask;
 	bool rr_client;
 	struct ipaddr local_addr; /* af 0: chosen by the kernel */
+	char password[BGP_PASSWORD_MAX + 1]; /* TCP MD5 key (RFC 2385); "": none */
+	bool ttl_security;        /* GTSM (RFC 5082): send TTL 255, accept only TTL 255 */
+	uint32_t max_routes;      /* paths accepted per family before Cease/1; 0: no limit */
+	uint32_t max_routes_restart; /* seconds down after Cease/1; 0: down until evpnd restarts */
 };
 
 struct bgp_hooks {

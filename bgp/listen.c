@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +25,27 @@ static void log_unknown(struct bgp *b, const struct ipaddr *a)
 		ipaddr_str(a, buf));
 }
 
+/* GTSM (RFC 5082) for an accepted connection: the SYN must have come with TTL 255 (IP_MINTTL set
+ * on the socket after accept would let an OPEN already queued through), later segments too. */
+static bool gtsm_accept_ok(struct peer *p, int fd, int af, int ttl)
+{
+	uint32_t held;
+	char why[80];
+
+	if (ttl >= 0 && ttl < 255)
+		snprintf(why, sizeof why, "SYN arrived with TTL %d, 255 required", ttl);
+	else if (sock_gtsm(fd, af) < 0)
+		snprintf(why, sizeof why, "cannot set the minimum TTL: %s", strerror(errno));
+	else
+		return true;
+	if (ratelim_ok(&p->errlog, bgp_mono_now(), REMOTE_ERR_LOG_INTERVAL, &held))
+		bgp_log(LOG_WARNING, "peer %s: connection refused by ttl-security: %s%s", p->name, why,
+			held ? " (and earlier attempts)" : "");
+	snprintf(p->last_error, sizeof p->last_error, "ttl-security: %s", why);
+	close(fd);
+	return false;
+}
+
 static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct bgp *b = w->data;
@@ -32,6 +55,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		socklen_t sl = sizeof ss;
 		struct ipaddr a;
 		struct peer *p;
+		int ttl;
 		int fd = accept4(b->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -48,6 +72,10 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			close(fd);
 			continue;
 		}
+		/* read the saved SYN for every connection: reading it frees it */
+		ttl = sock_syn_ttl(fd);
+		if (p->cfg.ttl_security && !gtsm_accept_ok(p, fd, ss.ss_family, ttl))
+			continue;
 		peer_accept(p, fd);
 	}
 }
@@ -61,6 +89,8 @@ static int open_socket(const struct ipaddr *addr, uint16_t port, bool dual)
 
 	if (fd < 0)
 		return -1;
+	/* keep each SYN's headers for the GTSM check of its connection (sock_syn_ttl) */
+	setsockopt(fd, IPPROTO_TCP, TCP_SAVE_SYN, &one, sizeof one);
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
 	    (dual && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0) ||
 	    bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 64) < 0) {
@@ -91,6 +121,9 @@ int listen_open(struct bgp *b)
 			strerror(errno));
 		return -1;
 	}
+	b->lfd_v6 = addr->af == AF_INET6;
+	for (struct peer *p = b->peers; p; p = p->next)
+		listen_peer_auth(b, p);
 	ev_io_init(&b->lio, accept_cb, b->lfd, EV_READ);
 	b->lio.data = b;
 	ev_io_start(b->loop, &b->lio);
@@ -105,4 +138,30 @@ void listen_close(struct bgp *b)
 	ev_io_stop(b->loop, &b->lio);
 	close(b->lfd);
 	b->lfd = -1;
+}
+
+int listen_peer_auth(struct bgp *b, const struct peer *p)
+{
+	char buf[IPADDR_STRLEN];
+	int ttl = 255;
+
+	if (b->lfd < 0)
+		return 0;
+	/* The SYN-ACK leaves with the listener's TTL: a GTSM peer drops anything below 255. Every
+	 * accepted connection then starts at 255, which harms no other peer. */
+	if (p->cfg.ttl_security) {
+		if (b->lfd_v6)
+			setsockopt(b->lfd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl);
+		setsockopt(b->lfd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+	}
+	if (!p->cfg.password[0])
+		return 0;
+	if (p->cfg.addr.af == AF_INET6 && !b->lfd_v6)
+		return 0; /* never reaches an IPv4 listener */
+	if (sock_md5(b->lfd, &p->cfg.addr, p->cfg.password, b->lfd_v6) < 0) {
+		bgp_log(LOG_ERR, "peer %s: cannot set the TCP MD5 key on the listening socket: %s",
+			ipaddr_str(&p->cfg.addr, buf), strerror(errno));
+		return -1;
+	}
+	return 0;
 }

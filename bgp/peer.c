@@ -1,6 +1,7 @@
 /* The FSM driver: runs fsm_step's actions on a peer and its connections, timers and restarts. */
 #include "peer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,11 +49,42 @@ static void peer_fsm(struct peer *p, enum fsm_event e)
 		p->st = ST_ACTIVE; /* the retry timer tries again */
 }
 
+/* Our SYN went unanswered. With MD5 or GTSM that is what a mismatch looks like: the peer's kernel
+ * drops the segments without a word. Say so, with this namespace's MD5 drop counters. */
+static void log_unanswered(struct peer *p)
+{
+	uint64_t v[3];
+	uint32_t held;
+	char md5[128] = "";
+
+	if (!ratelim_ok(&p->errlog, bgp_mono_now(), REMOTE_ERR_LOG_INTERVAL, &held))
+		return;
+	if (p->cfg.password[0] && tcp_md5_counters(v) == 0)
+		snprintf(md5, sizeof md5, "; this host's TCP MD5 drops so far: %llu unsigned, %llu "
+			 "unexpectedly signed, %llu failed", (unsigned long long)v[0],
+			 (unsigned long long)v[1], (unsigned long long)v[2]);
+	bgp_log(LOG_WARNING, "peer %s: connection not answered; %s%s%s%s", p->name,
+		p->cfg.password[0] ? "a TCP MD5 password missing or different on either side drops "
+				     "every segment" : "",
+		p->cfg.password[0] && p->cfg.ttl_security ? ", and " : "",
+		p->cfg.ttl_security ? "ttl-security drops a peer further than one hop or not sending "
+				      "TTL 255" : "", held ? " (and earlier attempts)" : "");
+	if (md5[0])
+		bgp_log(LOG_INFO, "peer %s: %s", p->name, md5 + 2);
+}
+
 /* ConnectRetryTimer, or in Idle the automatic restart after the backoff interval. */
 static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct peer *p = w->data;
 
+	if (p->limit_down) {
+		/* max-routes-restart elapsed */
+		p->limit_down = false;
+		bgp_log(LOG_NOTICE, "peer %s: max-routes restart delay over, starting", p->name);
+		peer_start(p);
+		return;
+	}
 	if (p->admin_down)
 		return;
 	if (p->st == ST_IDLE) {
@@ -63,6 +95,9 @@ static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	for (int d = 0; d < 2; d++)
 		if (p->conn[d] && p->conn[d]->st >= ST_OPENSENT)
 			return;
+	if (p->conn[CONN_OUT] && p->conn[CONN_OUT]->st == ST_CONNECT &&
+	    (p->cfg.password[0] || p->cfg.ttl_security))
+		log_unanswered(p);
 	peer_fsm(p, EV_CONNECT_RETRY);
 }
 
@@ -116,20 +151,37 @@ void peer_start(struct peer *p)
 	}
 }
 
-void peer_stop(struct peer *p)
+static void stop_with(struct peer *p, const struct bgp_err *e)
 {
-	static const struct bgp_err admin = { .code = ERR_CEASE, .subcode = ERR_CEASE_ADMIN_DOWN };
-
 	p->admin_down = true;
+	p->limit_down = false;
 	ev_timer_stop(p->bgp->loop, &p->retry);
 	for (int d = 0; d < 2; d++) {
 		if (p->conn[d]) {
-			p->conn[d]->notify = admin;
+			p->conn[d]->notify = *e;
 			conn_event(p->conn[d], EV_STOP);
 		}
 	}
 	p->st = ST_IDLE;
 	p->backoff = retry_base(p->bgp);
+}
+
+void peer_stop(struct peer *p)
+{
+	static const struct bgp_err admin = { .code = ERR_CEASE, .subcode = ERR_CEASE_ADMIN_DOWN };
+
+	stop_with(p, &admin);
+}
+
+void peer_stop_limit(struct peer *p, const struct bgp_err *e, uint32_t restart)
+{
+	stop_with(p, e);
+	if (!restart)
+		return; /* as FRR's maximum-prefix without restart: down until an operator acts */
+	/* admin_down keeps incoming connections out until the delay is over */
+	p->limit_down = true;
+	ev_timer_set(&p->retry, (double)restart, 0.);
+	ev_timer_start(p->bgp->loop, &p->retry);
 }
 
 enum fsm_state peer_state(const struct peer *p)
@@ -169,6 +221,7 @@ static void peer_up(struct peer *p, struct conn *c)
 	p->since = bgp_mono_now();
 	p->last_error[0] = '\0';
 	memset(p->eor_rcvd, 0, sizeof p->eor_rcvd);
+	p->maxr_warned = false;
 	p->rp.router_id = c->open.bgp_id;
 	p->rp.fam_mask = p->cfg.fam_mask & c->open.fam_mask;
 	bgp_log(LOG_NOTICE, "peer %s: session established (%s, hold time %u)", p->name,

@@ -16,6 +16,7 @@
 #include "bgp.h"
 #include "fsm.h"
 #include "msg.h"
+#include "peer_policy.h"
 #include "rib.h"
 
 enum conn_dir { CONN_OUT = 0, CONN_IN = 1 };
@@ -61,7 +62,9 @@ struct peer {
 	ev_timer retry;             /* ConnectRetryTimer; in Idle, the automatic restart */
 	double backoff;             /* current retry/restart interval, seconds */
 	double since;               /* CLOCK_MONOTONIC of the last state change */
-	double wd_logged;           /* last treat-as-withdraw log (rate limit) */
+	struct ratelim errlog;      /* remote errors (NOTIFICATIONs, malformed UPDATEs): rate limit */
+	bool maxr_warned;           /* max-routes 90% warning given this session */
+	bool limit_down;            /* closed by max-routes: the retry timer is the restart delay */
 	bool eor_rcvd[FAM_COUNT];
 	uint64_t msgs_in, msgs_out, updates_in;
 	uint32_t flaps;
@@ -79,6 +82,7 @@ struct bgp {
 	struct peer *peers, **peers_tail;
 	bool started;
 	int lfd;
+	bool lfd_v6;                /* the listening socket is IPv6 (IPv4 peers arrive mapped) */
 	ev_io lio;
 	ev_prepare flush;
 	struct ipaddr unknown[LOG_UNKNOWN_MAX]; /* sources already logged as unknown */
@@ -97,6 +101,10 @@ double bgp_mono_now(void);
 int listen_open(struct bgp *b);
 /* Stop accepting and close the listening socket. */
 void listen_close(struct bgp *b);
+/* Apply p's session security to the listening socket, if open: its TCP MD5 key (RFC 2385: the
+ * listener must know the key for the SYN to be answered) and, for GTSM, TTL 255 on SYN-ACKs.
+ * -1 with errno set. */
+int listen_peer_auth(struct bgp *b, const struct peer *p);
 
 /* peer.c: the FSM driver */
 /* Create a peer for n (not started). NULL on allocation failure or when the RIB is full. */
@@ -134,6 +142,24 @@ int conn_connect(struct peer *p);
 socklen_t sockaddr_from_ipaddr(const struct ipaddr *a, uint16_t port, struct sockaddr_storage *ss);
 /* The address of a socket address, IPv4-mapped IPv6 turned into IPv4. */
 void ipaddr_from_sockaddr(const struct sockaddr_storage *ss, struct ipaddr *a);
+
+/* sock_sec.c: session security on sockets */
+/* Install (key "" : remove) the TCP MD5 key (RFC 2385) for peer on fd; v6sock: fd is an IPv6
+ * socket (IPv4 peers are given as mapped addresses). -1 with errno set. */
+int sock_md5(int fd, const struct ipaddr *peer, const char *key, bool v6sock);
+/* GTSM (RFC 5082) on a connected or connecting socket of family af: send with TTL/hop limit 255
+ * and drop segments arriving with less. -1 with errno set. */
+int sock_gtsm(int fd, int af);
+/* The TTL (hop limit) of the SYN saved by TCP_SAVE_SYN on an accepted socket, or -1. */
+int sock_syn_ttl(int fd);
+/* This namespace's TCP MD5 drop counters (/proc/net/netstat TcpExt): segments without a signature
+ * where a key is set, signed where none is, and failing the check. -1 when unavailable. */
+int tcp_md5_counters(uint64_t v[3]);
+
+/* peer.c: max-routes */
+/* Close every connection of p with e (Cease/1) and keep it down for restart seconds (0: until
+ * evpnd restarts). */
+void peer_stop_limit(struct peer *p, const struct bgp_err *e, uint32_t restart);
 
 /* peer_msg.c: messages */
 /* Handle one framed message (header included). Returns false when c was freed. */

@@ -253,6 +253,16 @@ int conn_connect(struct peer *p)
 		set_error(p, "socket", fd < 0 ? errno : EAFNOSUPPORT);
 		goto fail;
 	}
+	/* both before connect: the SYN is signed (RFC 2385), and a SYN-ACK from too far is dropped */
+	if (p->cfg.password[0] &&
+	    sock_md5(fd, &p->cfg.addr, p->cfg.password, p->cfg.addr.af == AF_INET6) < 0) {
+		set_error(p, "TCP MD5 key", errno);
+		goto fail;
+	}
+	if (p->cfg.ttl_security && sock_gtsm(fd, p->cfg.addr.af) < 0) {
+		set_error(p, "ttl-security", errno);
+		goto fail;
+	}
 	if (p->cfg.local_addr.af) {
 		struct sockaddr_storage ls;
 		socklen_t ll = sockaddr_from_ipaddr(&p->cfg.local_addr, 0, &ls);

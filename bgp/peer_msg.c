@@ -1,13 +1,13 @@
 /* Received BGP messages (OPEN checks, UPDATE import, NOTIFICATION, ROUTE-REFRESH) and our own. */
 #include "peer.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bgp_log.h"
 #include "update.h"
 
-#define WITHDRAW_LOG_INTERVAL 10.0 /* seconds between treat-as-withdraw logs per peer */
 
 static const struct bgp_err cease_collision = { .code = ERR_CEASE, .subcode = ERR_CEASE_COLLISION };
 
@@ -18,12 +18,33 @@ static void put_be(struct bgp_err *e, uint32_t v, unsigned bytes)
 		e->data[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
 }
 
+/* Remote errors are logged at most once per REMOTE_ERR_LOG_INTERVAL per peer, with the number of
+ * lines held back since the previous one. */
+static void remote_err_log(struct peer *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void remote_err_log(struct peer *p, const char *fmt, ...)
+{
+	char line[256];
+	uint32_t held;
+	va_list ap;
+
+	if (!ratelim_ok(&p->errlog, bgp_mono_now(), REMOTE_ERR_LOG_INTERVAL, &held))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (held)
+		bgp_log(LOG_WARNING, "peer %s: %s (%u similar messages suppressed in the last %.0f s)",
+			p->name, line, held, REMOTE_ERR_LOG_INTERVAL);
+	else
+		bgp_log(LOG_WARNING, "peer %s: %s", p->name, line);
+}
+
 static bool open_bad(struct conn *c, const struct bgp_err *e, const char *why)
 {
 	struct peer *p = c->peer;
 
-	bgp_log(LOG_WARNING, "peer %s: %s, sending NOTIFICATION %s/%s", p->name, why,
-		msg_err_code_name(e->code), msg_err_subcode_name(e->code, e->subcode));
+	remote_err_log(p, "%s, sending NOTIFICATION %s/%s", why, msg_err_code_name(e->code),
+		       msg_err_subcode_name(e->code, e->subcode));
 	c->notify = *e;
 	return conn_event(c, EV_OPEN_BAD);
 }
@@ -89,16 +110,10 @@ static bool handle_open(struct conn *c, const uint8_t *body, size_t len)
 static bool import_loop(const struct peer *p, const struct attrs *a)
 {
 	const struct bgp_global *g = &p->bgp->g;
-	uint32_t cluster = g->cluster_id ? g->cluster_id : g->router_id;
 
 	if (p->rp.kind == SRC_EBGP)
 		return attrs_aspath_contains(a, g->asn);
-	if ((a->flags & AF_HAS_ORIGINATOR) && a->originator_id == g->router_id)
-		return true;
-	for (unsigned i = 0; i < a->ncluster; i++)
-		if (a->cluster[i] == cluster)
-			return true;
-	return false;
+	return rr_loop(a, g->router_id, g->cluster_id ? g->cluster_id : g->router_id);
 }
 
 static bool fam_ok(const struct peer *p, int fam)
@@ -135,12 +150,7 @@ static void update_apply(struct peer *p, struct update *u, enum attr_verdict v)
 		return;
 	}
 	if (wd) {
-		double now = bgp_mono_now();
-		if (now - p->wd_logged >= WITHDRAW_LOG_INTERVAL || p->wd_logged == 0) {
-			p->wd_logged = now;
-			bgp_log(LOG_WARNING, "peer %s: malformed UPDATE (%s), treating as withdraw",
-				p->name, u->ap.why);
-		}
+		remote_err_log(p, "malformed UPDATE (%s), treating as withdraw", u->ap.why);
 	} else if (import_loop(p, &u->ap.a)) {
 		bgp_log(LOG_DEBUG, "peer %s: routing loop in UPDATE, treating as withdraw", p->name);
 		wd = true;
@@ -154,6 +164,43 @@ static void update_apply(struct peer *p, struct update *u, enum attr_verdict v)
 	}
 	if (u->ap.has_unreach && fam_ok(p, u->unreach_fam))
 		apply_nlri(p, u->unreach_fam, u->ap.unreach_nlri, NULL);
+}
+
+/* max-routes after an UPDATE added paths of fam: warn once at 90%, past the limit send Cease/1
+ * with the family and the limit (RFC 4486 section 4) and stay down. Returns false when the
+ * connection was closed. */
+static bool max_routes_ok(struct peer *p, int fam)
+{
+	uint32_t n = p->rp.rcvd[fam], lim = p->cfg.max_routes;
+	struct bgp_err e = { .code = ERR_CEASE, .subcode = ERR_CEASE_MAX_PREFIX, .data_len = 7 };
+
+	switch (maxr_check(n, lim, &p->maxr_warned)) {
+	case MAXR_OK:
+		return true;
+	case MAXR_WARN:
+		bgp_log(LOG_WARNING, "peer %s: %u %s routes received, 90%% of max-routes %u", p->name,
+			n, family_table[fam].name, lim);
+		return true;
+	case MAXR_EXCEED:
+		break;
+	}
+	e.data[0] = (uint8_t)(family_table[fam].afi >> 8);
+	e.data[1] = (uint8_t)family_table[fam].afi;
+	e.data[2] = family_table[fam].safi;
+	e.data[3] = (uint8_t)(lim >> 24);
+	e.data[4] = (uint8_t)(lim >> 16);
+	e.data[5] = (uint8_t)(lim >> 8);
+	e.data[6] = (uint8_t)lim;
+	if (p->cfg.max_routes_restart)
+		bgp_log(LOG_ERR, "peer %s: more than max-routes %u %s routes, sending Cease/Maximum "
+			"Number of Prefixes Reached; restart in %u s", p->name, lim,
+			family_table[fam].name, p->cfg.max_routes_restart);
+	else
+		bgp_log(LOG_ERR, "peer %s: more than max-routes %u %s routes, sending Cease/Maximum "
+			"Number of Prefixes Reached; down until evpnd restarts (max-routes-restart = 0)",
+			p->name, lim, family_table[fam].name);
+	peer_stop_limit(p, &e, p->cfg.max_routes_restart);
+	return false;
 }
 
 static bool handle_update(struct conn *c, const uint8_t *body, size_t len)
@@ -171,15 +218,17 @@ static bool handle_update(struct conn *c, const uint8_t *body, size_t len)
 	p->updates_in++;
 	v = update_parse(body, len, &ctx, u, &err);
 	if (v == ATTR_RESET) {
-		bgp_log(LOG_WARNING, "peer %s: malformed UPDATE (%s), sending NOTIFICATION %s/%s",
-			p->name, u->ap.why[0] ? u->ap.why : "framing", msg_err_code_name(err.code),
-			msg_err_subcode_name(err.code, err.subcode));
+		remote_err_log(p, "malformed UPDATE (%s), sending NOTIFICATION %s/%s",
+			       u->ap.why[0] ? u->ap.why : "framing", msg_err_code_name(err.code),
+			       msg_err_subcode_name(err.code, err.subcode));
 		c->notify = err;
 		return conn_event(c, EV_MSG_BAD);
 	}
 	if (!conn_event(c, EV_UPDATE))
 		return false;
 	update_apply(p, u, v);
+	if (p->cfg.max_routes && u->ap.has_reach && fam_ok(p, u->reach_fam))
+		return max_routes_ok(p, u->reach_fam);
 	return true;
 }
 
@@ -192,8 +241,8 @@ static bool handle_notification(struct conn *c, const uint8_t *body, size_t len)
 		e.code = e.subcode = 0;
 	snprintf(p->last_error, sizeof p->last_error, "received %s/%s", msg_err_code_name(e.code),
 		 msg_err_subcode_name(e.code, e.subcode));
-	bgp_log(LOG_WARNING, "peer %s: received NOTIFICATION %s/%s", p->name,
-		msg_err_code_name(e.code), msg_err_subcode_name(e.code, e.subcode));
+	remote_err_log(p, "received NOTIFICATION %s/%s", msg_err_code_name(e.code),
+		       msg_err_subcode_name(e.code, e.subcode));
 	return conn_event(c, EV_NOTIFICATION);
 }
 

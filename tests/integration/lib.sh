@@ -658,3 +658,66 @@ vm_ping() {
 	ip netns exec "$(ns "h$1-vm$2")" ping -c 1 -W 1 "$(lab_vmip "$3" "$4")" >/dev/null 2>&1 ||
 		ip netns exec "$(ns "h$1-vm$2")" ping -c 2 -i 0.2 -W 1 "$(lab_vmip "$3" "$4")" >/dev/null 2>&1
 }
+
+# ---- bgpd-only FRR (a route reflector or a plain BGP peer: no zebra, no kernel state) ----
+# frr_bgpd_conf NAME ASN ROUTER_ID [GLOBAL_LINE...]: start bgpd.conf for instance NAME (router bgp
+# ASN, extra lines such as "bgp cluster-id X" under it); add neighbors with frr_bgpd_neighbor, then
+# frr_bgpd_start (which closes the file).
+frr_bgpd_conf() {
+	local name=$1 asn=$2 rid=$3 d="$T_DIR/$1" l
+	shift 3
+	mkdir -p "$d"
+	: >"$d/vtysh.conf"
+	{
+		printf 'hostname %s\nlog file %s/bgpd.log informational\n!\n' "$name" "$d"
+		printf 'router bgp %s\n bgp router-id %s\n no bgp default ipv4-unicast\n' "$asn" "$rid"
+		printf ' no bgp ebgp-requires-policy\n'
+		for l in "$@"; do printf ' %s\n' "$l"; done
+	} >"$d/bgpd.conf"
+	: >"$d/af.conf"
+}
+
+# frr_bgpd_neighbor NAME ADDR ASN [rr] [NEIGHBOR_OPTION...]: a neighbor with l2vpn evpn (rr: as a
+# route-reflector client), timers as evpnd's tests use (3/9, connect 1); each option becomes
+# " neighbor ADDR OPTION" (e.g. "password k", "ttl-security hops 1").
+frr_bgpd_neighbor() {
+	local name=$1 addr=$2 asn=$3 d="$T_DIR/$1" rr= o
+	shift 3
+	if [ "${1:-}" = rr ]; then
+		rr=1
+		shift
+	fi
+	{
+		printf ' neighbor %s remote-as %s\n neighbor %s timers 3 9\n' "$addr" "$asn" "$addr"
+		printf ' neighbor %s timers connect 1\n' "$addr"
+		for o in "$@"; do printf ' neighbor %s %s\n' "$addr" "$o"; done
+	} >>"$d/bgpd.conf"
+	printf '  neighbor %s activate\n' "$addr" >>"$d/af.conf"
+	[ -n "$rr" ] && printf '  neighbor %s route-reflector-client\n' "$addr" >>"$d/af.conf"
+	return 0
+}
+
+# frr_bgpd_start NAME NS: bgpd alone (-Z: no zebra) in ns(NS) with NAME's configuration.
+frr_bgpd_start() {
+	local name=$1 d="$T_DIR/$1"
+	[ -x /usr/lib/frr/bgpd ] && command -v vtysh >/dev/null ||
+		fail "FRR not installed (Debian package frr: /usr/lib/frr/bgpd, vtysh)"
+	{
+		printf ' !\n address-family l2vpn evpn\n'
+		cat "$d/af.conf"
+		printf ' exit-address-family\n!\n'
+	} >>"$d/bgpd.conf"
+	chown -R frr:frr "$d"
+	rm -f "$d"/*.pid
+	spawn "$name-bgpd" "$2" /usr/lib/frr/bgpd -u frr -g frr -A 127.0.0.1 -P 0 -Z \
+		-i "$d/bgpd.pid" --vty_socket "$d" -f "$d/bgpd.conf"
+	T_FRR_PIDS+=("$SPAWNED_PID")
+	T_LOGS+=("$d/bgpd.log")
+	T_DIAG+=("vtysh --vty_socket $d -c 'show bgp l2vpn evpn summary'" "vtysh --vty_socket $d -c 'show bgp l2vpn evpn'")
+	wait_for 10 frr_vtysh "$name" 'show bgp summary' || fail "FRR $name: bgpd does not answer on $d"
+}
+
+# evpnd_log_count NAME REGEX: how many lines of evpnd NAME's log match REGEX (grep -E).
+evpnd_log_count() {
+	grep -cE "$2" "$T_DIR/$1.log" 2>/dev/null || true
+}

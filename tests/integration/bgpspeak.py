@@ -1,0 +1,154 @@
+"""A minimal BGP speaker for the integration tests: sends hand-built messages an ordinary peer will
+not (routes carrying our own ORIGINATOR_ID or CLUSTER_LIST, malformed attributes) to an evpnd.
+
+Run it inside a test namespace with `ip netns exec`: python3 bgpspeak.py ACTION ARGS (see main).
+Messages are built from the field layouts of RFC 4271 (OPEN, UPDATE), RFC 4760 (MP_REACH_NLRI),
+RFC 4456 (ORIGINATOR_ID 9, CLUSTER_LIST 10) and RFC 7432 (EVPN type 2), the same bytes as the
+GoBGP capture in tests/data/gobgp-3.10-capture.tsv (frames 19+: MAC advertisement UPDATEs).
+"""
+import ipaddress
+import socket
+import struct
+import sys
+import time
+
+MARKER = b"\xff" * 16
+
+
+def msg(typ, body):
+    return MARKER + struct.pack("!HB", 19 + len(body), typ) + body
+
+
+def open_msg(asn, rid, hold=90):
+    caps = (b"\x01\x04\x00\x19\x00\x46"              # MP: AFI 25 (L2VPN), SAFI 70 (EVPN)
+            + b"\x41\x04" + struct.pack("!I", asn))  # 4-octet AS
+    opt = b"\x02" + bytes([len(caps)]) + caps
+    my_as = asn if asn < 65536 else 23456
+    return msg(1, struct.pack("!BHH4sB", 4, my_as, hold, ipaddress.IPv4Address(rid).packed,
+                              len(opt)) + opt)
+
+
+def attr(flags, typ, val):
+    if len(val) > 255:
+        return struct.pack("!BBH", flags | 0x10, typ, len(val)) + val
+    return struct.pack("!BBB", flags, typ, len(val)) + val
+
+
+def mac_nlri(rd_admin, rd_num, mac, label):
+    rd = struct.pack("!HHI", 1, 0, 0)[:2] + ipaddress.IPv4Address(rd_admin).packed + struct.pack("!H", rd_num)
+    body = (rd + b"\x00" * 10 + b"\x00\x00\x00\x00" + b"\x30" + bytes.fromhex(mac.replace(":", ""))
+            + b"\x00" + struct.pack("!I", label)[1:])  # label: the VNI, raw 24 bits
+    return b"\x02" + bytes([len(body)]) + body
+
+
+def update(nexthop, nlris, originator=None, clusters=(), rt=(64512, 100), bad_cluster=False):
+    mp = (struct.pack("!HBB", 25, 70, 4) + ipaddress.IPv4Address(nexthop).packed + b"\x00"
+          + b"".join(nlris))
+    attrs = (attr(0x40, 1, b"\x00")                     # ORIGIN IGP
+             + attr(0x40, 2, b"")                       # AS_PATH empty (iBGP)
+             + attr(0x40, 5, struct.pack("!I", 100)))   # LOCAL_PREF
+    if originator:
+        attrs += attr(0x80, 9, ipaddress.IPv4Address(originator).packed)
+    if clusters or bad_cluster:
+        cl = b"".join(ipaddress.IPv4Address(c).packed for c in clusters)
+        attrs += attr(0x80, 10, cl + (b"\x01\x02" if bad_cluster else b""))  # not a multiple of 4: RFC 7606 withdraw
+    ext = (struct.pack("!BBHI", 0x00, 0x02, rt[0], rt[1])         # route target AS:N
+           + bytes.fromhex("030c000000000008"))                   # encapsulation VXLAN
+    attrs += attr(0xc0, 16, ext) + attr(0x80, 14, mp)
+    return msg(2, struct.pack("!H", 0) + struct.pack("!H", len(attrs)) + attrs)
+
+
+def notification(code, sub):
+    return msg(3, bytes([code, sub]))
+
+
+KEEPALIVE = msg(4, b"")
+
+
+class Peer:
+    def __init__(self, local, remote, asn, rid, port=179):
+        self.s = socket.create_connection((remote, port), timeout=10, source_address=(local, 0))
+        self.buf = b""
+        self.s.sendall(open_msg(asn, rid))
+
+    def read(self, timeout=10):
+        """One message as (type, body); None on close."""
+        self.s.settimeout(timeout)
+        while True:
+            if len(self.buf) >= 19:
+                ln = struct.unpack("!H", self.buf[16:18])[0]
+                if len(self.buf) >= ln:
+                    m, self.buf = self.buf[:ln], self.buf[ln:]
+                    return m[18], m[19:]
+            d = self.s.recv(65536)
+            if not d:
+                return None
+            self.buf += d
+
+    def establish(self):
+        """Wait for the OPEN, answer KEEPALIVE, wait for its KEEPALIVE."""
+        t, _ = self.read()
+        assert t == 1, "expected OPEN, got %r" % t
+        self.s.sendall(KEEPALIVE)
+        while True:
+            t, b = self.read()
+            if t == 4:
+                return
+            assert t != 3, "NOTIFICATION %r" % b.hex()
+
+    def send(self, m):
+        self.s.sendall(m)
+
+    def pump(self, seconds):
+        """Keep the session alive (answer nothing, send KEEPALIVEs) for seconds."""
+        end = time.time() + seconds
+        while time.time() < end:
+            self.s.sendall(KEEPALIVE)
+            try:
+                r = self.read(timeout=min(1.0, max(0.05, end - time.time())))
+            except socket.timeout:
+                continue
+            if r is None:
+                raise SystemExit("session closed by evpnd")
+            if r[0] == 3:
+                raise SystemExit("NOTIFICATION from evpnd: %s" % r[1].hex())
+
+
+def main():
+    # routes LOCAL REMOTE ASN RID NEXTHOP SECONDS ROUTE...: ROUTE is MAC[,originator=IP][,cluster=IP+IP]
+    # badattr LOCAL REMOTE ASN RID COUNT PAUSE COUNT2: COUNT malformed UPDATEs, PAUSE s, COUNT2 more
+    # notify LOCAL REMOTE ASN RID COUNT: COUNT sessions, each closed by a NOTIFICATION Cease/4
+    act, local, remote, asn, rid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    if act == "notify":
+        for _ in range(int(sys.argv[6])):
+            p = Peer(local, remote, asn, rid)
+            p.establish()
+            p.send(notification(6, 4))
+            time.sleep(0.2)
+            p.s.close()
+            time.sleep(0.3)
+        return
+    p = Peer(local, remote, asn, rid)
+    p.establish()
+    if act == "routes":
+        nh, secs = sys.argv[6], float(sys.argv[7])
+        for i, spec in enumerate(sys.argv[8:]):
+            parts = spec.split(",")
+            kw = dict(x.split("=", 1) for x in parts[1:])
+            p.send(update(nh, [mac_nlri(rid, 100, parts[0], 100)], originator=kw.get("originator"),
+                          clusters=[c for c in kw.get("cluster", "").split("+") if c]))
+        print("sent", flush=True)
+        p.pump(secs)
+    elif act == "badattr":
+        n1, pause, n2 = int(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8])
+        for i in range(n1 + n2):
+            if i == n1:
+                p.pump(pause)
+            p.send(update(rid, [mac_nlri(rid, 100, "02:00:00:00:%02x:%02x" % (i >> 8, i & 255), 100)],
+                          bad_cluster=True))
+        print("sent", flush=True)
+        p.pump(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+/* agent/config_keys.c: the session-security keys of [neighbor] (password, ttl-security,
+ * max-routes, max-routes-restart) and their "FILE:LINE: message" errors, from real files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char dir[64];
+static char path[128];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/evpnd-cfgsec.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/evpnd.conf", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	rmdir(dir);
+	return 0;
+}
+
+static void write_conf(const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void load_err(const char *text, int line, const char *msg)
+{
+	struct config cfg;
+	char err[512], want[512];
+	write_conf(text);
+	assert_int_equal(config_load(path, &cfg, err, sizeof err), -1);
+	snprintf(want, sizeof want, "%s:%d: %s", path, line, msg);
+	assert_string_equal(err, want);
+}
+
+#define HEAD "[global]\nasn = 64512\nrouter-id = 10.0.0.1\n\n[neighbor 10.0.0.2]\nremote-as = 64512\n"
+
+static void test_values(void **state)
+{
+	struct config cfg;
+	char err[512];
+
+	(void)state;
+	write_conf(HEAD "password = s3cret!x\nttl-security = yes\nmax-routes = 1000\n"
+			"max-routes-restart = 60\n\n[neighbor 10.0.0.3]\nremote-as = 64512\n");
+	if (config_load(path, &cfg, err, sizeof err))
+		fail_msg("unexpected error: %s", err);
+	assert_int_equal(cfg.nnbr, 2);
+	assert_string_equal(cfg.nbr[0].n.password, "s3cret!x");
+	assert_true(cfg.nbr[0].n.ttl_security);
+	assert_int_equal(cfg.nbr[0].n.max_routes, 1000);
+	assert_int_equal(cfg.nbr[0].n.max_routes_restart, 60);
+	/* defaults: no key, no GTSM, no limit, down until restart */
+	assert_string_equal(cfg.nbr[1].n.password, "");
+	assert_false(cfg.nbr[1].n.ttl_security);
+	assert_int_equal(cfg.nbr[1].n.max_routes, 0);
+	assert_int_equal(cfg.nbr[1].n.max_routes_restart, 0);
+	config_free(&cfg);
+
+	/* the longest key the kernel takes */
+	char text[512], key[BGP_PASSWORD_MAX + 1];
+	memset(key, 'k', BGP_PASSWORD_MAX);
+	key[BGP_PASSWORD_MAX] = '\0';
+	snprintf(text, sizeof text, HEAD "password = %s\n", key);
+	write_conf(text);
+	if (config_load(path, &cfg, err, sizeof err))
+		fail_msg("unexpected error: %s", err);
+	assert_string_equal(cfg.nbr[0].n.password, key);
+	config_free(&cfg);
+}
+
+static void test_errors(void **state)
+{
+	char text[512], key[BGP_PASSWORD_MAX + 2];
+
+	(void)state;
+	memset(key, 'k', BGP_PASSWORD_MAX + 1);
+	key[BGP_PASSWORD_MAX + 1] = '\0';
+	snprintf(text, sizeof text, HEAD "password = %s\n", key);
+	/* the value is never echoed: a key must not reach a log */
+	load_err(text, 7, "[neighbor 10.0.0.2] password: \"(hidden)\" is not a password (1-80 characters)");
+	load_err(HEAD "password = two words\n", 7,
+		 "[neighbor 10.0.0.2] password: \"(hidden)\" is not a password (printable characters, no spaces)");
+	load_err(HEAD "password =\n", 7,
+		 "[neighbor 10.0.0.2] password: \"(hidden)\" is not a password (1-80 characters)");
+	load_err(HEAD "ttl-security = 255\n", 7,
+		 "[neighbor 10.0.0.2] ttl-security: \"255\" is not a boolean (yes/no, true/false, on/off, 1/0)");
+	load_err(HEAD "max-routes = -1\n", 7,
+		 "[neighbor 10.0.0.2] max-routes: \"-1\" is not a number in 0-4294967295");
+	load_err(HEAD "max-routes = 10k\n", 7,
+		 "[neighbor 10.0.0.2] max-routes: \"10k\" is not a number in 0-4294967295");
+	load_err(HEAD "max-routes-restart = 86401\n", 7,
+		 "[neighbor 10.0.0.2] max-routes-restart: \"86401\" is not a number in 0-86400");
+	load_err(HEAD "password = a\npassword = b\n", 8,
+		 "[neighbor 10.0.0.2] password: duplicate key (first set on line 7)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
