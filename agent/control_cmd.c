@@ -1,10 +1,13 @@
 /* The control protocol's commands (notes/control-protocol.md): one handler per "cmd". */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "bgp.h"
+#include "bgp_admin.h"
 #include "control_int.h"
 #include "daemon.h"
 #include "evpn.h"
@@ -354,6 +357,51 @@ static void cmd_clear_duplicate(struct ctl_client *cl, struct daemon *d, struct 
 	ctl_reply_ok(cl, o);
 }
 
+/* ---- audit, clear-neighbor ---- */
+
+static void cmd_audit(struct ctl_client *cl, struct daemon *d, struct json_object *req)
+{
+	struct json_object *o;
+	char err[ERRLEN];
+
+	(void)req;
+	if (!d->glue) {
+		ctl_reply_err(cl, "no kernel side to audit (evpnd runs without netlink)");
+		return;
+	}
+	o = glue_audit(d->glue);
+	if (!o) {
+		snprintf(err, sizeof err, "kernel FDB dump failed: %s", strerror(errno));
+		ctl_reply_err(cl, err);
+		return;
+	}
+	ctl_reply_ok(cl, o);
+}
+
+static void cmd_clear_neighbor(struct ctl_client *cl, struct daemon *d, struct json_object *req)
+{
+	char err[ERRLEN], q[REQ_QUOTE_LEN], buf[64];
+	struct ipaddr a;
+	const char *s;
+	size_t n;
+
+	if (req_str(req, "address", true, &s, &n, err, sizeof err) < 0) {
+		ctl_reply_err(cl, err);
+		return;
+	}
+	if (n >= sizeof buf || strlen(s) != n || (memcpy(buf, s, n), buf[n] = '\0', ipaddr_parse(buf, &a) < 0)) {
+		snprintf(err, sizeof err, "bad address \"%s\"", req_quote(s, n, q));
+		ctl_reply_err(cl, err);
+		return;
+	}
+	if (bgp_neighbor_reset(d->bgp, &a) < 0) {
+		snprintf(err, sizeof err, "no neighbor %s", ipaddr_str(&a, buf));
+		ctl_reply_err(cl, err);
+		return;
+	}
+	ctl_reply_ok(cl, NULL);
+}
+
 /* ---- dispatch ---- */
 
 struct ctl_cmd {
@@ -376,6 +424,8 @@ static const struct ctl_cmd cmds[] = {
 	{ "add-key", cmd_add_key, { "key", "value", NULL } },
 	{ "del-key", cmd_del_key, { "key", NULL } },
 	{ "watch", cmd_watch, { "family", NULL } },
+	{ "audit", cmd_audit, { NULL } },
+	{ "clear-neighbor", cmd_clear_neighbor, { "address", NULL } },
 };
 
 static bool field_known(const struct ctl_cmd *c, const char *name)

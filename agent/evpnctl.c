@@ -20,6 +20,7 @@
 #define EVPND_VERSION "0.1.0"
 #endif
 #define DEFAULT_SOCKET "/run/evpnd/evpnd.sock"
+#define CTL_EXIT_DRIFT 3 /* audit: the kernel and evpnd differ (1 stays "error", 2 "usage") */
 #define REPLY_TIMEOUT 60 /* seconds without a byte from the daemon (not for watch) */
 
 /* A reader of reply lines over the socket. */
@@ -179,8 +180,12 @@ static int handle_reply(struct conn *c, const char *path, enum ctl_view view, bo
 		}
 		return status;
 	}
+	if (view == VIEW_AUDIT && ctl_audit_count(data))
+		status = CTL_EXIT_DRIFT;
 	if (json)
 		print_json(data);
+	else if (view == VIEW_AUDIT)
+		ctl_print_audit(stdout, data);
 	else if (view == VIEW_NEIGHBORS)
 		ctl_print_neighbors(stdout, data);
 	else if (view == VIEW_ROUTES)

@@ -3,6 +3,7 @@
 #define EVPND_AGENT_EVPNCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct json_object;
@@ -16,6 +17,7 @@ enum ctl_view {
 	VIEW_VNIS,
 	VIEW_MACS,
 	VIEW_CLEARED,    /* clear duplicate: how many */
+	VIEW_AUDIT,      /* audit: the drift, exit status 3 when there is any */
 };
 
 /* Build the request for the command words argv[0..argc). Returns the request, or NULL after writing
@@ -32,6 +34,10 @@ void ctl_print_neighbors(FILE *f, struct json_object *data);
 void ctl_print_macs(FILE *f, struct json_object *data);
 /* Print show-vnis data as a table. */
 void ctl_print_vnis(FILE *f, struct json_object *data);
+/* Print audit data: "audit: no drift" or a table of the differences. Returns how many. */
+size_t ctl_print_audit(FILE *f, struct json_object *data);
+/* The number of differences in audit data. */
+size_t ctl_audit_count(struct json_object *data);
 /* Print show-routes data as tables, EVPN first, then opaque. */
 void ctl_print_routes(FILE *f, struct json_object *data);
 

@@ -372,3 +372,58 @@ void ctl_print_macs(FILE *f, struct json_object *data)
 	table_print(f, &t, right);
 	table_free(&t);
 }
+
+size_t ctl_audit_count(struct json_object *data)
+{
+	struct json_object *d = get(data, "drift");
+
+	return d && json_object_is_type(d, json_type_array) ? json_object_array_length(d) : 0;
+}
+
+/* One side of a difference: the VTEP (remote, flood) or the port (local), and "sticky". */
+static void audit_side(struct json_object *o, const char *where, const char *sticky, char *buf,
+		       size_t cap)
+{
+	struct json_object *s = get(o, sticky);
+
+	snprintf(buf, cap, "%s%s", str(o, where, "-"),
+		 s && json_object_get_boolean(s) ? " sticky" : "");
+}
+
+size_t ctl_print_audit(FILE *f, struct json_object *data)
+{
+	static const char *const head[] = { "Kind", "VNI", "Device", "MAC", "evpnd", "Kernel" };
+	struct json_object *d = get(data, "drift"), *c = get(data, "checked");
+	size_t n = ctl_audit_count(data);
+	struct table t = { .ncol = 6 };
+
+	if (!n) {
+		fprintf(f, "audit: no drift (%" PRId64 " remote MACs, %" PRId64 " flood entries, %" PRId64
+			" local MACs; %" PRId64 " kernel FDB entries)\n", num(c, "remote_macs"),
+			num(c, "flood_entries"), num(c, "local_macs"), num(c, "kernel_entries"));
+		return 0;
+	}
+	fprintf(f, "audit: %zu difference%s%s\n", n, n == 1 ? "" : "s",
+		json_object_get_boolean(get(data, "converged")) ? "" : " (not yet converged)");
+	table_row(&t, head);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(d, i);
+		bool local = strncmp(str(o, "kind", ""), "local-", 6) == 0;
+		char vni[16], want[80], have[80];
+		const char *row[6];
+
+		snprintf(vni, sizeof vni, "%" PRId64, num(o, "vni"));
+		audit_side(o, local ? "port" : "vtep", "sticky", want, sizeof want);
+		audit_side(o, local ? "kernel_port" : "kernel_vtep", "kernel_sticky", have, sizeof have);
+		row[0] = str(o, "kind", "?");
+		row[1] = get(o, "vni") && !json_object_is_type(get(o, "vni"), json_type_null) ? vni : "-";
+		row[2] = str(o, "device", "-");
+		row[3] = str(o, "mac", "-");
+		row[4] = want;
+		row[5] = have;
+		table_row(&t, row);
+	}
+	table_print(f, &t, NULL);
+	table_free(&t);
+	return n;
+}

@@ -22,6 +22,8 @@ static const char *const usage_lines[][3] = {
 	{ "show", "vnis", "" },
 	{ "show", "macs", "[vni N] [MAC]" },
 	{ "clear", "duplicate", "[vni N] [MAC]" },
+	{ "clear", "neighbor", "ADDRESS" },
+	{ "audit", "", "" },
 	{ "add", "macadv",
 	  "MAC [IP] vni N [rd RD] [rt RT]... [nexthop IP] [etag N] [seq N] [sticky]" },
 	{ "del", "macadv", "MAC [IP] vni N [rd RD] [etag N]" },
@@ -40,9 +42,10 @@ void ctl_usage_line(FILE *f, int argc, char **argv)
 		const char *const *u = usage_lines[i];
 		if (argc < 1 || strcmp(argv[0], u[0]) != 0)
 			continue;
-		if (argc >= 2 && u[1][0] != '[' && strcmp(argv[1], u[1]) != 0)
+		if (argc >= 2 && u[1][0] && u[1][0] != '[' && strcmp(argv[1], u[1]) != 0)
 			continue;
-		fprintf(f, "usage: evpnctl %s %s%s%s\n", u[0], u[1], u[2][0] ? " " : "", u[2]);
+		fprintf(f, "usage: evpnctl %s%s%s%s%s\n", u[0], u[1][0] ? " " : "", u[1],
+			u[2][0] ? " " : "", u[2]);
 		any = true;
 	}
 	if (!any)
@@ -64,7 +67,7 @@ void ctl_help(FILE *f)
 	      "Commands:\n", f);
 	for (size_t i = 0; i < sizeof usage_lines / sizeof usage_lines[0]; i++) {
 		const char *const *u = usage_lines[i];
-		fprintf(f, "  %s %s%s%s\n", u[0], u[1], u[2][0] ? " " : "", u[2]);
+		fprintf(f, "  %s%s%s%s%s\n", u[0], u[1][0] ? " " : "", u[1], u[2][0] ? " " : "", u[2]);
 	}
 	fputs("\n"
 	      "  show vnis     the VNIs found in the kernel: VXLAN device, bridge, VTEP, RD, RTs, state,\n"
@@ -75,6 +78,11 @@ void ctl_help(FILE *f)
 	      "  show macs     local and remote MACs: VNI, location (local port or remote VTEP), sequence,\n"
 	      "                flags (sticky, duplicate, frozen), moves in the dad-window, age\n"
 	      "  clear duplicate  end the duplicate state of the matching MACs (all without vni/MAC)\n"
+	      "  clear neighbor   reset the BGP session with ADDRESS (Cease/Administrative Reset) and\n"
+	      "                   connect again 0.1 s later\n"
+	      "  audit         compare evpnd's tables with a fresh dump of the kernel FDB (remote MACs,\n"
+	      "                flood entries, local MACs) and list the differences; exit status 3 when\n"
+	      "                there are any\n"
 	      "  watch         print one JSON object per best-path change until evpnd closes\n"
 	      "\n"
 	      "Values: MAC aa:bb:cc:dd:ee:ff; IP IPv4 or IPv6 (macadv: the host's IP, multicast: the\n"
@@ -83,7 +91,8 @@ void ctl_help(FILE *f)
 	      "else ASN:VNI; nexthop to vtep-ip, else the router id. sticky marks a static MAC (RFC 7432\n"
 	      "section 15); seq sets its MAC mobility sequence number.\n"
 	      "\n"
-	      "Exit status: 0 success, 1 an error from evpnd or the connection, 2 a usage error.\n", f);
+	      "Exit status: 0 success, 1 an error from evpnd or the connection, 2 a usage error,\n"
+	      "3 audit found drift.\n", f);
 }
 
 static bool is_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -387,10 +396,30 @@ struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool
 				json_object_object_add(req, "family", json_object_new_string(argv[1]));
 			r = 0;
 		}
+	} else if (strcmp(argv[0], "audit") == 0) {
+		json_object_object_add(req, "cmd", json_object_new_string("audit"));
+		*view = VIEW_AUDIT;
+		if (argc > 1) {
+			*usage = true;
+			fail("unexpected \"%s\"", argv[1]);
+		} else {
+			r = 0;
+		}
+	} else if (strcmp(argv[0], "clear") == 0 && argc >= 2 && strcmp(argv[1], "neighbor") == 0) {
+		json_object_object_add(req, "cmd", json_object_new_string("clear-neighbor"));
+		if (argc != 3) {
+			*usage = true;
+			fail(argc < 3 ? "missing ADDRESS" : "unexpected \"%s\"", argv[argc - 1]);
+		} else if (!is_ip(argv[2])) {
+			fail("bad IP address \"%s\"", argv[2]);
+		} else {
+			json_object_object_add(req, "address", json_object_new_string(argv[2]));
+			r = 0;
+		}
 	} else if (strcmp(argv[0], "clear") == 0) {
 		if (argc < 2 || strcmp(argv[1], "duplicate") != 0) {
 			*usage = true;
-			fail("clear what? (duplicate)");
+			fail("clear what? (duplicate or neighbor)");
 		} else {
 			json_object_object_add(req, "cmd", json_object_new_string("clear-duplicate"));
 			*view = VIEW_CLEARED;

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "arp_suppress.h"
+#include "audit.h"
 #include "glue.h"
 #include "log.h"
 #include "snoop_glue.h"
@@ -60,8 +61,13 @@ static void on_vlan_map(void *ctx, int ifindex, const struct nl_vlan_tunnel *m, 
 static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
 {
 	struct glue *g = ctx;
-	struct vni *v = vt_by_fdb(&g->vt, f);
+	struct vni *v;
 
+	if (g->audit) {
+		audit_kernel_entry(g, f); /* an audit's dump: compared, never applied */
+		return;
+	}
+	v = vt_by_fdb(&g->vt, f);
 	if (v && (f->flags & NTF_SELF)) {
 		if (g->dumping)
 			reconcile_kernel_entry(g, v, f);

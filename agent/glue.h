@@ -22,6 +22,7 @@
 
 struct json_object;
 struct snoop_state;
+struct audit_view;
 
 /* What one type-3 route wants: a flood entry to vtep on the VXLAN device of vni. */
 struct t3_want {
@@ -71,6 +72,7 @@ struct glue {
 	struct nb_tab nb_remote;   /* arp-suppress: (bridge, IP) -> MAC installed from remote routes */
 	struct nb_tab nb_local;    /* arp-suppress: (bridge, IP) -> MAC the bridge learned locally */
 	struct snoop_state *snoop; /* arp-snoop (snoop_glue.c); NULL when off */
+	struct audit_view *audit;  /* `evpnctl audit` dump running: FDB entries go there (audit.c) */
 };
 
 #define GLUE_RETRY_MIN 1.0
@@ -92,6 +94,9 @@ struct json_object *glue_show_vnis(struct glue *g);
 
 /* ---- between the glue's files ---- */
 
+/* local.c: the local-table key of a bridge FDB entry evpnd would learn as a local MAC (a bridge
+ * port's unicast entry, not extern_learn, not on a VXLAN port), 0 for any other entry. */
+int local_key(struct glue *g, const struct nl_fdb *f);
 /* local.c: a bridge FDB event (or dump entry) that is not a VXLAN device's own entry. */
 void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted);
 /* local.c: withdraw a local MAC's route if advertised (the caller removes the entry). */

@@ -75,30 +75,36 @@ void local_withdraw(struct glue *g, struct mac_ent *e)
 		bgp_local_del(g->bgp, FAM_EVPN, r.nlri, r.len);
 }
 
-void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted)
+int local_key(struct glue *g, const struct nl_fdb *f)
 {
 	static const uint8_t zero[6];
 	int bridge = f->master;
 	const struct vt_link *port = vt_link(&g->vt, f->ifindex), *br;
-	struct mac_ent *e;
-	struct vni *v;
-	bool created, sticky;
-	int key;
 
 	if (!bridge && port)
 		bridge = port->master;
 	br = vt_link(&g->vt, bridge);
 	if (!br || br->kind != NL_LINK_BRIDGE || (f->flags & NTF_SELF))
-		return;
+		return 0;
 	if ((f->mac[0] & 1) || !memcmp(f->mac, zero, 6))
-		return;
+		return 0;
 	if (port && port->kind == NL_LINK_VXLAN)
-		return; /* remote MACs: evpnd's own entries, or data-path learning */
+		return 0; /* remote MACs: evpnd's own entries, or data-path learning */
 	if (f->flags & NTF_EXT_LEARNED)
-		return;
-	key = vt_lkey(&g->vt, bridge, f->vlan);
+		return 0;
+	/* 0 for a VLAN-aware bridge's entry without a VLAN: the bridge's own */
+	return vt_lkey(&g->vt, bridge, f->vlan);
+}
+
+void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted)
+{
+	struct mac_ent *e;
+	struct vni *v;
+	bool created, sticky;
+	int key = local_key(g, f);
+
 	if (!key)
-		return; /* a VLAN-aware bridge's entry without a VLAN: the bridge's own */
+		return;
 	v = vt_by_lkey(&g->vt, key);
 	e = mac_tab_get(&g->local, key, f->mac);
 	if (deleted || (f->state & NUD_PERMANENT)) {
