@@ -278,6 +278,7 @@ static void set_defaults(struct config *cfg, const char *path)
 	cfg->g.connect_retry = 3;
 	cfg->g.graceful_restart = true;
 	cfg->g.restart_time = 120;
+	cfg->g.gr_forwarding = FAM_BIT(FAM_EVPN); /* the kernel FDB outlives evpnd */
 	cfg->converge_timeout = 10;
 	cfg->netlink_buffer = CFG_DEFAULT_NETLINK_BUFFER;
 	cfg->dad_max_moves = 5;

@@ -16,6 +16,7 @@
 #include "macs_show.h"
 #include "mobility.h"
 #include "originate.h"
+#include "reload.h"
 #include "req_field.h"
 #include "route_json.h"
 
@@ -75,6 +76,9 @@ static void neighbor_cb(void *ctx, const struct bgp_neighbor_info *n)
 	json_object_object_add(o, "updates", in_out(n->updates_in, n->updates_out));
 	json_object_object_add(o, "routes", routes);
 	json_object_object_add(o, "flaps", json_object_new_int64(n->flaps));
+	/* graceful restart: its routes kept stale, and whether it is away (restart time running) */
+	json_object_object_add(o, "stale_routes", json_object_new_int64(n->stale));
+	json_object_object_add(o, "restarting", json_object_new_boolean(n->restarting));
 	json_object_object_add(o, "last_error", n->last_error[0]
 			       ? json_object_new_string_len(n->last_error,
 							    (int)strnlen(n->last_error, sizeof n->last_error))
@@ -402,6 +406,22 @@ static void cmd_clear_neighbor(struct ctl_client *cl, struct daemon *d, struct j
 	ctl_reply_ok(cl, NULL);
 }
 
+/* As SIGHUP: read the file again; the reply says what was applied, or why nothing was. */
+static void cmd_reload(struct ctl_client *cl, struct daemon *d, struct json_object *req)
+{
+	char msg[1024];
+	struct json_object *o;
+	(void)req;
+
+	if (reload_config(d, msg, sizeof msg) < 0) {
+		ctl_reply_err(cl, msg);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "applied", json_object_new_string(msg));
+	ctl_reply_ok(cl, o);
+}
+
 /* ---- dispatch ---- */
 
 struct ctl_cmd {
@@ -426,6 +446,9 @@ static const struct ctl_cmd cmds[] = {
 	{ "watch", cmd_watch, { "family", NULL } },
 	{ "audit", cmd_audit, { NULL } },
 	{ "clear-neighbor", cmd_clear_neighbor, { "address", NULL } },
+	{ "reload", cmd_reload, { NULL } },
+	{ "metrics", cmd_metrics, { NULL } },
+	{ "show-fdb", cmd_show_fdb, { "vni", NULL } },
 };
 
 static bool field_known(const struct ctl_cmd *c, const char *name)

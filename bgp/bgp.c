@@ -105,6 +105,7 @@ int bgp_start(struct bgp *b)
 	if (listen_open(b) < 0)
 		return -1;
 	b->started = true;
+	b->started_at = bgp_mono_now();
 	/* passive neighbors go to Active: they wait for the connection */
 	for (struct peer *p = b->peers; p; p = p->next)
 		peer_start(p);
@@ -114,9 +115,15 @@ int bgp_start(struct bgp *b)
 void bgp_stop(struct bgp *b)
 {
 	listen_close(b);
-	/* Cease/Administrative Shutdown is queued and written before each close (best effort) */
-	for (struct peer *p = b->peers; p; p = p->next)
-		peer_stop(p);
+	/* With graceful restart the sessions just close, so the neighbors keep our routes (and their
+	 * FDB entries toward us) until we are back; else Cease/Administrative Shutdown is queued and
+	 * written before each close (best effort). */
+	for (struct peer *p = b->peers; p; p = p->next) {
+		if (b->g.graceful_restart && p->est && p->est->open.gr)
+			peer_stop_silent(p);
+		else
+			peer_stop(p);
+	}
 	b->started = false;
 }
 
@@ -144,7 +151,7 @@ int bgp_local_add(struct bgp *b, int fam, const uint8_t *nlri, size_t len, const
 	struct attrs *ai;
 	int rc;
 
-	if (fam < 0 || fam >= FAM_COUNT || family_table[fam].check(nlri, len) < 0) {
+	if (fam < 0 || fam >= FAM_COUNT || family_table[fam].check(nlri, len) != 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -201,6 +208,8 @@ void bgp_neighbors(struct bgp *b, void (*cb)(void *ctx, const struct bgp_neighbo
 		memcpy(n.accepted, p->rp.accepted, sizeof n.accepted);
 		memcpy(n.advertised, p->rp.advertised, sizeof n.advertised);
 		memcpy(n.eor_rcvd, p->eor_rcvd, sizeof n.eor_rcvd);
+		n.stale = p->rp.stale;
+		n.restarting = !p->est && ev_is_active(&p->gr_timer);
 		n.flaps = p->flaps;
 		memcpy(n.last_error, p->last_error, sizeof n.last_error);
 		cb(ctx, &n);

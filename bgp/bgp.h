@@ -25,8 +25,9 @@ struct bgp_global {
 	uint16_t listen_port;     /* 0: do not listen */
 	uint16_t hold_time;       /* default for neighbors: 90 */
 	uint16_t connect_retry;   /* first retry interval in seconds (0: 3; backoff doubles up to 30) */
-	bool graceful_restart;    /* advertise the capability (RFC 4724) */
-	uint16_t restart_time;
+	bool graceful_restart;    /* RFC 4724: restarting speaker and helper */
+	uint16_t restart_time;    /* advertised; also how long a returning neighbor gets for its EoR */
+	uint32_t gr_forwarding;   /* families whose forwarding state survives our restart (F bits) */
 	struct ipaddr nexthop;    /* next hop of local routes; af 0: the router id */
 };
 
@@ -71,6 +72,8 @@ struct bgp_neighbor_info {
 	uint32_t advertised[FAM_COUNT];
 	uint32_t flaps;
 	bool eor_rcvd[FAM_COUNT];      /* End-of-RIB received this session (RFC 4724) */
+	uint32_t stale;           /* its paths kept stale through its graceful restart */
+	bool restarting;          /* down, its routes kept until it returns or its restart time ends */
 	char last_error[96];      /* last NOTIFICATION sent or received, or socket error */
 };
 

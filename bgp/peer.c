@@ -28,9 +28,9 @@ static void retry_start(struct peer *p)
 	ev_timer_start(p->bgp->loop, &p->retry);
 }
 
-static void peer_fsm(struct peer *p, enum fsm_event e)
+static void peer_fsm_as(struct peer *p, enum fsm_event e, bool passive)
 {
-	struct fsm_step s = fsm_step(p->st, e, p->cfg.passive);
+	struct fsm_step s = fsm_step(p->st, e, passive);
 
 	bgp_log(LOG_DEBUG, "peer %s: %s in %s -> %s", p->name, fsm_event_name(e),
 		fsm_state_name(p->st), fsm_state_name(s.next));
@@ -47,6 +47,11 @@ static void peer_fsm(struct peer *p, enum fsm_event e)
 		retry_start(p);
 	if ((s.actions & A_CONNECT) && !p->conn[CONN_OUT] && conn_connect(p) < 0)
 		p->st = ST_ACTIVE; /* the retry timer tries again */
+}
+
+static void peer_fsm(struct peer *p, enum fsm_event e)
+{
+	peer_fsm_as(p, e, p->cfg.passive);
 }
 
 /* Our SYN went unanswered. With MD5 or GTSM that is what a mismatch looks like: the peer's kernel
@@ -101,6 +106,46 @@ static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	peer_fsm(p, EV_CONNECT_RETRY);
 }
 
+static void timer_set(struct ev_loop *loop, ev_timer *t, double after)
+{
+	ev_timer_stop(loop, t);
+	if (after > 0) {
+		ev_timer_set(t, after, 0.);
+		ev_timer_start(loop, t);
+	}
+}
+
+/* Graceful restart, helper side: the neighbor did not come back within its restart time, or did
+ * not send End-of-RIB within ours once back: what is still stale goes. */
+static void gr_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct peer *p = w->data;
+	uint32_t n = p->rp.stale;
+	(void)loop;
+	(void)revents;
+
+	if (!n)
+		return;
+	if (p->est)
+		bgp_log(LOG_WARNING, "peer %s: no End-of-RIB within %u s of its return: removing its %u "
+			"stale route%s", p->name, p->bgp->g.restart_time, n, n == 1 ? "" : "s");
+	else
+		bgp_log(LOG_NOTICE, "peer %s: not back within its restart time (%u s): removing its %u "
+			"route%s", p->name, p->gr_time, n, n == 1 ? "" : "s");
+	rib_peer_sweep(p->bgp->rib, &p->rp, FAM_ALL, true);
+}
+
+void peer_gr_eor(struct peer *p, int fam)
+{
+	if (!p->rp.stale || fam < 0 || fam >= FAM_COUNT)
+		return;
+	size_t n = rib_peer_sweep(p->bgp->rib, &p->rp, FAM_BIT(fam), true);
+	bgp_log(LOG_INFO, "peer %s: End-of-RIB for %s after its restart: %zu stale route%s removed",
+		p->name, family_table[fam].name, n, n == 1 ? "" : "s");
+	if (!p->rp.stale)
+		ev_timer_stop(p->bgp->loop, &p->gr_timer);
+}
+
 struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n)
 {
 	struct peer *p = calloc(1, sizeof *p);
@@ -128,6 +173,8 @@ struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n)
 	p->since = bgp_mono_now();
 	ev_init(&p->retry, retry_cb);
 	p->retry.data = p;
+	ev_init(&p->gr_timer, gr_cb);
+	p->gr_timer.data = p;
 	if (rib_peer_add(b->rib, &p->rp) < 0) {
 		free(p);
 		return NULL;
@@ -138,6 +185,7 @@ struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n)
 void peer_free(struct peer *p)
 {
 	peer_stop(p);
+	ev_timer_stop(p->bgp->loop, &p->gr_timer);
 	rib_peer_remove(p->bgp->rib, &p->rp);
 	free(p);
 }
@@ -164,6 +212,18 @@ static void stop_with(struct peer *p, const struct bgp_err *e)
 	}
 	p->st = ST_IDLE;
 	p->backoff = retry_base(p->bgp);
+}
+
+void peer_stop_silent(struct peer *p)
+{
+	p->admin_down = true;
+	p->limit_down = false;
+	ev_timer_stop(p->bgp->loop, &p->retry);
+	if (p->est)
+		p->est = NULL; /* no peer_down: the RIB goes with the speaker */
+	for (int d = 0; d < 2; d++)
+		if (p->conn[d])
+			conn_free(p->conn[d]);
 }
 
 void peer_stop(struct peer *p)
@@ -222,8 +282,26 @@ static void peer_up(struct peer *p, struct conn *c)
 	p->last_error[0] = '\0';
 	memset(p->eor_rcvd, 0, sizeof p->eor_rcvd);
 	p->maxr_warned = false;
+	p->gr_hard = false;
 	p->rp.router_id = c->open.bgp_id;
 	p->rp.fam_mask = p->cfg.fam_mask & c->open.fam_mask;
+	p->gr_fams = c->open.gr && c->open.gr_time ? c->open.gr_fam_mask & p->rp.fam_mask : 0;
+	p->gr_time = c->open.gr_time;
+	if (p->rp.stale) {
+		/* back from a graceful restart (RFC 4724 section 4.2): what it did not keep forwarding
+		 * goes now, the rest when its End-of-RIB comes (or after our restart time) */
+		uint32_t keep = c->open.gr ? c->open.gr_fwd_mask & p->rp.fam_mask : 0;
+		size_t n = rib_peer_sweep(b->rib, &p->rp, ~keep & FAM_ALL, true);
+		if (n)
+			bgp_log(LOG_NOTICE, "peer %s: back from a graceful restart without forwarding "
+				"state for some families: %zu of its stale routes removed", p->name, n);
+		bgp_log(LOG_NOTICE, "peer %s: back from a graceful restart: %u stale route%s kept until "
+			"its End-of-RIB", p->name, p->rp.stale, p->rp.stale == 1 ? "" : "s");
+		if (p->rp.stale)
+			timer_set(b->loop, &p->gr_timer, b->g.restart_time ? b->g.restart_time : 120);
+		else
+			ev_timer_stop(b->loop, &p->gr_timer);
+	}
 	bgp_log(LOG_NOTICE, "peer %s: session established (%s, hold time %u)", p->name,
 		c->dir == CONN_OUT ? "outgoing" : "incoming", c->hold_time);
 	if (!p->rp.fam_mask)
@@ -243,7 +321,17 @@ static void peer_down(struct peer *p)
 	p->since = bgp_mono_now();
 	bgp_log(LOG_NOTICE, "peer %s: session down%s%s", p->name, p->last_error[0] ? ": " : "",
 		p->last_error);
-	rib_peer_down(b->rib, &p->rp);
+	if (b->g.graceful_restart && p->gr_fams && !p->gr_hard && !p->admin_down) {
+		/* RFC 4724 section 4.2: the TCP session ended without a NOTIFICATION from a neighbor
+		 * that restarts gracefully: keep its routes (and so the kernel's entries) as they are */
+		rib_peer_stale(b->rib, &p->rp, p->gr_fams);
+		timer_set(b->loop, &p->gr_timer, p->gr_time);
+		bgp_log(LOG_NOTICE, "peer %s: graceful restart: keeping its %u route%s for up to %u s",
+			p->name, p->rp.stale, p->rp.stale == 1 ? "" : "s", p->gr_time);
+	} else {
+		ev_timer_stop(b->loop, &p->gr_timer);
+		rib_peer_down(b->rib, &p->rp);
+	}
 	p->rp.fam_mask = 0;
 	if (b->h.peer_state)
 		b->h.peer_state(b->h.ctx, &p->cfg.addr, false);
@@ -274,14 +362,6 @@ static void peer_conn_gone(struct peer *p, enum fsm_state next)
 	retry_start(p);
 }
 
-static void timer_set(struct ev_loop *loop, ev_timer *t, double after)
-{
-	ev_timer_stop(loop, t);
-	if (after > 0) {
-		ev_timer_set(t, after, 0.);
-		ev_timer_start(loop, t);
-	}
-}
 
 bool conn_event(struct conn *c, enum fsm_event e)
 {
@@ -339,9 +419,12 @@ void peer_accept(struct peer *p, int fd)
 	}
 	if (p->st == ST_IDLE) {
 		/* The neighbor is ready now: refusing it until our backoff ends makes two restarted
-		 * speakers with the same backoff knock in turn for many seconds. Start at once. */
+		 * speakers with the same backoff knock in turn for many seconds. Start at once, but
+		 * passively: a connection of ours now would collide with this one, and a neighbor with
+		 * the lower identifier would close the very session we are about to establish (it
+		 * keeps the one we initiate). If this one fails, the retry timer connects. */
 		ev_timer_stop(p->bgp->loop, &p->retry);
-		peer_fsm(p, EV_START);
+		peer_fsm_as(p, EV_START, true);
 	}
 	if (p->est) {
 		bgp_log(LOG_INFO, "peer %s: incoming connection while established, closing", p->name);

@@ -66,11 +66,18 @@ struct peer {
 	bool maxr_warned;           /* max-routes 90% warning given this session */
 	bool limit_down;            /* closed by max-routes: the retry timer is the restart delay */
 	bool eor_rcvd[FAM_COUNT];
+	/* graceful restart (RFC 4724), as helper */
+	ev_timer gr_timer;          /* down: its restart time; back up: the wait for its End-of-RIB */
+	uint32_t gr_fams;           /* families its last OPEN listed in the GR capability */
+	uint16_t gr_time;           /* the restart time it advertised */
+	bool gr_hard;               /* this session ended with a NOTIFICATION: no graceful restart */
 	uint64_t msgs_in, msgs_out, updates_in;
 	uint32_t flaps;
 	char last_error[96];
 	char name[IPADDR_STRLEN];
 	struct peer *next;
+	/* messages by type (bgp_stats.c): [0] unknown types, [1..5] OPEN .. ROUTE-REFRESH */
+	uint64_t msgs_in_type[6], msgs_out_type[6];
 };
 
 struct bgp {
@@ -81,6 +88,7 @@ struct bgp {
 	struct rib_peer local;
 	struct peer *peers, **peers_tail;
 	bool started;
+	double started_at;          /* CLOCK_MONOTONIC of bgp_start: our OPENs say "restarted" a while */
 	int lfd;
 	bool lfd_v6;                /* the listening socket is IPv6 (IPv4 peers arrive mapped) */
 	ev_io lio;
@@ -111,6 +119,11 @@ int listen_peer_auth(struct bgp *b, const struct peer *p);
 struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n);
 /* Unregister from the RIB and free (the peer must be stopped). */
 void peer_free(struct peer *p);
+/* End-of-RIB for fam from p: drop what its graceful restart left stale in fam. */
+void peer_gr_eor(struct peer *p, int fam);
+/* Close p's connections without a NOTIFICATION (a graceful restart of ours: the neighbor keeps
+ * our routes); no automatic restart. */
+void peer_stop_silent(struct peer *p);
 /* Administrative start (EV_START). */
 void peer_start(struct peer *p);
 /* Administrative stop: Cease/2 to any session, close everything, no restart. */

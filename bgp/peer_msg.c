@@ -146,6 +146,7 @@ static void update_apply(struct peer *p, struct update *u, enum attr_verdict v)
 			p->eor_rcvd[u->eor_fam] = true;
 			bgp_log(LOG_DEBUG, "peer %s: End-of-RIB for %s", p->name,
 				family_table[u->eor_fam].name);
+			peer_gr_eor(p, u->eor_fam);
 		}
 		return;
 	}
@@ -241,6 +242,8 @@ static bool handle_notification(struct conn *c, const uint8_t *body, size_t len)
 		e.code = e.subcode = 0;
 	snprintf(p->last_error, sizeof p->last_error, "received %s/%s", msg_err_code_name(e.code),
 		 msg_err_subcode_name(e.code, e.subcode));
+	if (c == p->est)
+		p->gr_hard = true; /* a NOTIFICATION ends a session for good (RFC 4724) */
 	remote_err_log(p, "received NOTIFICATION %s/%s", msg_err_code_name(e.code),
 		       msg_err_subcode_name(e.code, e.subcode));
 	return conn_event(c, EV_NOTIFICATION);
@@ -311,10 +314,15 @@ void conn_send_open(struct conn *c)
 	struct wbuf w;
 
 	if (g->graceful_restart) {
-		/* RFC 4724: we keep no forwarding state across a restart (F bits 0) */
+		/* RFC 4724: the families whose forwarding state survives our restart (the kernel FDB
+		 * for EVPN) have the F bit; R says we restarted: the neighbor must not wait for our
+		 * End-of-RIB before sending its routes */
 		o.gr = true;
 		o.gr_time = g->restart_time;
 		o.gr_fam_mask = p->cfg.fam_mask;
+		o.gr_fwd_mask = p->cfg.fam_mask & g->gr_forwarding;
+		if (bgp_mono_now() - p->bgp->started_at < g->restart_time)
+			o.gr_flags = 0x8;
 	}
 	wbuf_init(&w, buf, sizeof buf);
 	if (msg_open_encode(&w, &o) < 0 || w.err) {
@@ -351,6 +359,8 @@ void conn_send_notify(struct conn *c)
 	if (msg_notification_encode(&w, &e) < 0 || w.err)
 		return;
 	conn_queue(c, buf, w.len);
+	if (c == p->est)
+		p->gr_hard = true;
 	if (e.code != ERR_CEASE || e.subcode != ERR_CEASE_COLLISION)
 		snprintf(p->last_error, sizeof p->last_error, "sent %s/%s", msg_err_code_name(e.code),
 			 msg_err_subcode_name(e.code, e.subcode));

@@ -20,7 +20,9 @@ t_init
 N=8
 M=20
 step "$N hypervisors and a dedicated reflector, $M dynamic MACs each"
-lab_up -n "$N" --reflector --macs "$M" --debug
+# graceful-restart = no: the cleanup step wants a stopped or killed hypervisor's routes gone at
+# once, not after its restart time (test_graceful_restart.sh covers graceful restart)
+lab_up -n "$N" --reflector --macs "$M" --debug --extra-global 'graceful-restart = no'
 T_LOGS+=("$LAB_DIR/rr.log")
 T_DIAG+=("$EVPNCTL -s $LAB_DIR/rr.sock show neighbors")
 RR_IP=$(if [ "$LAB_FAMILY" = 6 ]; then echo fd99::fe; else echo 10.99.0.254; fi)

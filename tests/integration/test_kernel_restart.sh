@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A hypervisor's evpnd dies (SIGKILL) and comes back, in a 3-hypervisor lab (scripts/lab.sh):
+# A hypervisor's evpnd dies (SIGKILL) and comes back, in a 3-hypervisor lab (scripts/lab.sh) with
+# graceful restart off (test_graceful_restart.sh covers it on, the default):
 #   - when the session drops (TCP closed by the kernel, or at the latest the hold time, 9 s) the
 #     others remove its VM's MAC and their flood entry toward it;
 #   - its own kernel FDB keeps working meanwhile (evpnd killed: nobody removes anything);
@@ -12,8 +13,8 @@ require ip bridge ping python3
 require_evpnd
 t_init
 
-step "a converged 3-hypervisor lab"
-lab_up -n 3 --debug
+step "a converged 3-hypervisor lab, graceful-restart = no"
+lab_up -n 3 --debug --extra-global 'graceful-restart = no'
 lab_wait_mesh 30
 for i in 1 2 3; do
 	for j in 1 2 3; do
