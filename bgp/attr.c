@@ -27,14 +27,18 @@ struct parse_state {
 };
 
 /* Record an outcome; the worst verdict wins and keeps its own text. */
-static void verdict(struct parse_state *st, enum attr_verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void verdict(struct parse_state *st, enum attr_verdict v, const char *fmt, ...)
+static void verdict(struct parse_state *st, enum attr_verdict v, uint8_t subcode, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void verdict(struct parse_state *st, enum attr_verdict v, uint8_t subcode, const char *fmt, ...)
 {
 	va_list ap;
 	if (v <= st->out->verdict)
 		return;
 	st->out->verdict = v;
+	/* RFC 4271 section 6.3's subcode, also kept for a treat-as-withdraw that RFC 7606 section 5.2
+	 * turns into a reset when the UPDATE carries no reachable NLRI */
+	st->out->err.code = v >= ATTR_WITHDRAW ? ERR_UPDATE : 0;
+	st->out->err.subcode = v >= ATTR_WITHDRAW ? subcode : 0;
 	va_start(ap, fmt);
 	vsnprintf(st->out->why, sizeof st->out->why, fmt, ap);
 	va_end(ap);
@@ -44,9 +48,7 @@ static void reset(struct parse_state *st, uint8_t subcode, const char *what, uns
 {
 	if (st->out->verdict == ATTR_RESET)
 		return;
-	verdict(st, ATTR_RESET, "%s (attribute %u)", what, type);
-	st->out->err.code = ERR_UPDATE;
-	st->out->err.subcode = subcode;
+	verdict(st, ATTR_RESET, subcode, "%s (attribute %u)", what, type);
 }
 
 /* ext_buf holds the unknown attributes growing up from the bottom (they must stay contiguous) and
@@ -238,7 +240,7 @@ static void parse_pmsi(struct parse_state *st, struct rbuf *v, uint8_t flags)
 	uint16_t all_len = (uint16_t)rbuf_left(v);
 
 	if (rbuf_u8(v, &pf) || rbuf_u8(v, &pt) || rbuf_u24(v, &label)) {
-		verdict(st, ATTR_WITHDRAW, "PMSI_TUNNEL length %u", all_len);
+		verdict(st, ATTR_WITHDRAW, ERR_UPD_OPTATTR, "PMSI_TUNNEL length %u", all_len);
 		return;
 	}
 	if (pt != PMSI_INGRESS_REPL) {
@@ -248,7 +250,7 @@ static void parse_pmsi(struct parse_state *st, struct rbuf *v, uint8_t flags)
 		return;
 	}
 	if (ipaddr_from_bytes(&a->pmsi_ep, rbuf_ptr(v), rbuf_left(v))) {
-		verdict(st, ATTR_WITHDRAW, "PMSI_TUNNEL tunnel endpoint length %zu", rbuf_left(v));
+		verdict(st, ATTR_WITHDRAW, ERR_UPD_OPTATTR, "PMSI_TUNNEL tunnel endpoint length %zu", rbuf_left(v));
 		return;
 	}
 	a->pmsi_flags = pf;
@@ -277,7 +279,7 @@ static void *copy_values(struct parse_state *st, struct rbuf *v, size_t size)
 static int want_u32(struct parse_state *st, struct rbuf *v, uint8_t type, uint32_t *out)
 {
 	if (rbuf_left(v) != 4) {
-		verdict(st, ATTR_WITHDRAW, "%s length %zu", attr_name(type), rbuf_left(v));
+		verdict(st, ATTR_WITHDRAW, ERR_UPD_LENGTH, "%s length %zu", attr_name(type), rbuf_left(v));
 		return -1;
 	}
 	rbuf_u32(v, out);
@@ -295,11 +297,12 @@ static void parse_one(struct parse_state *st, uint8_t type, uint8_t flags, struc
 
 	if (want < 0) {
 		if (!(flags & ATTR_F_OPTIONAL)) {
-			verdict(st, ATTR_WITHDRAW, "unrecognized well-known attribute %u", type);
+			/* RFC 4271 section 6.3; RFC 7606 does not revise this case */
+			reset(st, ERR_UPD_UNKWN_WK, "unrecognized well-known attribute", type);
 		} else if (flags & ATTR_F_TRANSITIVE) {
 			/* AS4_PATH/AS4_AGGREGATOR from a 4-octet speaker are discarded (RFC 6793) */
 			if (ctx->as4 && (type == 17 || type == 18))
-				verdict(st, ATTR_DISCARD, "attribute %u from a 4-octet AS speaker", type);
+				verdict(st, ATTR_DISCARD, 0, "attribute %u from a 4-octet AS speaker", type);
 			else if (keep_raw(st, flags | ATTR_F_PARTIAL, type, rbuf_ptr(v), (uint16_t)len))
 				reset(st, ERR_UPD_ATTRLIST, "attributes too large", type);
 		}
@@ -307,29 +310,29 @@ static void parse_one(struct parse_state *st, uint8_t type, uint8_t flags, struc
 	}
 	if ((flags & (ATTR_F_OPTIONAL | ATTR_F_TRANSITIVE)) != want) {
 		if (type == ATTR_ATOMIC_AGGREGATE || type == ATTR_AGGREGATOR) {
-			verdict(st, ATTR_DISCARD, "%s flags 0x%02x", attr_name(type), flags);
+			verdict(st, ATTR_DISCARD, 0, "%s flags 0x%02x", attr_name(type), flags);
 			return;
 		}
 		/* MP attributes are still parsed so their NLRI can be withdrawn */
-		verdict(st, ATTR_WITHDRAW, "%s flags 0x%02x", attr_name(type), flags);
+		verdict(st, ATTR_WITHDRAW, ERR_UPD_FLAGS, "%s flags 0x%02x", attr_name(type), flags);
 		if (type != ATTR_MP_REACH && type != ATTR_MP_UNREACH)
 			return;
 	}
 	switch (type) {
 	case ATTR_ORIGIN:
 		if (len != 1) {
-			verdict(st, ATTR_WITHDRAW, "ORIGIN length %zu", len);
+			verdict(st, ATTR_WITHDRAW, ERR_UPD_LENGTH, "ORIGIN length %zu", len);
 		} else {
 			rbuf_u8(v, &u8);
 			if (u8 > ORIGIN_INCOMPLETE)
-				verdict(st, ATTR_WITHDRAW, "ORIGIN value %u", u8);
+				verdict(st, ATTR_WITHDRAW, ERR_UPD_ORIGIN, "ORIGIN value %u", u8);
 			else
 				a->origin = u8;
 		}
 		break;
 	case ATTR_AS_PATH:
 		if (parse_aspath(st, v, ctx->as4 ? 4 : 2))
-			verdict(st, ATTR_WITHDRAW, "AS_PATH malformed (length %zu)", len);
+			verdict(st, ATTR_WITHDRAW, ERR_UPD_ASPATH, "AS_PATH malformed (length %zu)", len);
 		break;
 	case ATTR_NEXT_HOP:
 		if (!want_u32(st, v, type, &u32) && !(a->flags & AF_HAS_NEXT_HOP)) {
@@ -343,42 +346,42 @@ static void parse_one(struct parse_state *st, uint8_t type, uint8_t flags, struc
 		break;
 	case ATTR_LOCAL_PREF:
 		if (ctx->ebgp)
-			verdict(st, ATTR_DISCARD, "LOCAL_PREF from an external peer");
+			verdict(st, ATTR_DISCARD, 0, "LOCAL_PREF from an external peer");
 		else if (!want_u32(st, v, type, &a->local_pref))
 			a->flags |= AF_HAS_LOCAL_PREF;
 		break;
 	case ATTR_ATOMIC_AGGREGATE:
 		if (len != 0)
-			verdict(st, ATTR_DISCARD, "ATOMIC_AGGREGATE length %zu", len);
+			verdict(st, ATTR_DISCARD, 0, "ATOMIC_AGGREGATE length %zu", len);
 		else
 			a->flags |= AF_HAS_ATOMIC_AGG;
 		break;
 	case ATTR_AGGREGATOR:
 		/* informational only (RFC 7606 section 7.7): kept and passed on when well formed */
 		if (!ctx->as4)
-			verdict(st, ATTR_DISCARD, "AGGREGATOR from a 2-octet AS speaker");
+			verdict(st, ATTR_DISCARD, 0, "AGGREGATOR from a 2-octet AS speaker");
 		else if (len != 8)
-			verdict(st, ATTR_DISCARD, "AGGREGATOR length %zu", len);
+			verdict(st, ATTR_DISCARD, 0, "AGGREGATOR length %zu", len);
 		else if (keep_raw(st, flags, type, rbuf_ptr(v), (uint16_t)len))
 			reset(st, ERR_UPD_ATTRLIST, "attributes too large", type);
 		break;
 	case ATTR_COMMUNITIES:
 		if (len == 0 || len % 4)
-			verdict(st, ATTR_WITHDRAW, "COMMUNITIES length %zu", len);
+			verdict(st, ATTR_WITHDRAW, ERR_UPD_LENGTH, "COMMUNITIES length %zu", len);
 		else if (keep_raw(st, flags, type, rbuf_ptr(v), (uint16_t)len))
 			reset(st, ERR_UPD_ATTRLIST, "attributes too large", type);
 		break;
 	case ATTR_ORIGINATOR_ID:
 		if (ctx->ebgp)
-			verdict(st, ATTR_DISCARD, "ORIGINATOR_ID from an external peer");
+			verdict(st, ATTR_DISCARD, 0, "ORIGINATOR_ID from an external peer");
 		else if (!want_u32(st, v, type, &a->originator_id))
 			a->flags |= AF_HAS_ORIGINATOR;
 		break;
 	case ATTR_CLUSTER_LIST:
 		if (ctx->ebgp) {
-			verdict(st, ATTR_DISCARD, "CLUSTER_LIST from an external peer");
+			verdict(st, ATTR_DISCARD, 0, "CLUSTER_LIST from an external peer");
 		} else if (len == 0 || len % 4 || len / 4 > 0xffff) {
-			verdict(st, ATTR_WITHDRAW, "CLUSTER_LIST length %zu", len);
+			verdict(st, ATTR_WITHDRAW, ERR_UPD_LENGTH, "CLUSTER_LIST length %zu", len);
 		} else {
 			a->ncluster = (uint16_t)(len / 4);
 			if (!(a->cluster = copy_values(st, v, 4)))
@@ -393,7 +396,7 @@ static void parse_one(struct parse_state *st, uint8_t type, uint8_t flags, struc
 		break;
 	case ATTR_EXT_COMMUNITIES:
 		if (len == 0 || len % 8) {
-			verdict(st, ATTR_WITHDRAW, "EXT_COMMUNITIES length %zu", len);
+			verdict(st, ATTR_WITHDRAW, ERR_UPD_LENGTH, "EXT_COMMUNITIES length %zu", len);
 		} else {
 			a->nextcomm = (uint16_t)(len / 8);
 			if (!(a->extcomm = copy_values(st, v, 8)))
@@ -417,31 +420,35 @@ void attr_parse(const uint8_t *p, size_t len, const struct attr_ctx *ctx, struct
 	memset(seen.present, 0, sizeof seen.present);
 	rbuf_init(&r, p, len);
 
-	/* Pass 1: framing. An attribute running past the block means the NLRI in MP_REACH/MP_UNREACH
-	 * cannot be located reliably: session reset (RFC 7606 section 4). */
+	/* Pass 1: framing. RFC 7606 section 4: a last attribute running past the block, or too few
+	 * bytes left for an attribute header, is treat-as-withdraw, the total attribute length locating
+	 * the NLRI; the attributes before it stand. When that attribute is MP_REACH/MP_UNREACH its NLRI
+	 * cannot be located: session reset (section 3.j). update_parse resets too when no reachable
+	 * NLRI was found before it (section 5.2). */
 	while (rbuf_left(&r)) {
-		uint8_t flags, type, l8;
-		uint16_t alen;
+		uint8_t flags, type = 0, l8 = 0;
+		uint16_t alen = 0;
 		struct rbuf v;
+		const char *cut = NULL;
 		if (rbuf_u8(&r, &flags) || rbuf_u8(&r, &type)) {
-			reset(&st, ERR_UPD_ATTRLIST, "attribute header truncated", 0);
-			return;
-		}
-		if (flags & ATTR_F_EXTLEN) {
-			if (rbuf_u16(&r, &alen)) {
-				reset(&st, ERR_UPD_ATTRLIST, "attribute length truncated", type);
-				return;
-			}
+			cut = "attribute header truncated";
+		} else if (flags & ATTR_F_EXTLEN) {
+			if (rbuf_u16(&r, &alen))
+				cut = "attribute length truncated";
 		} else {
-			if (rbuf_u8(&r, &l8)) {
-				reset(&st, ERR_UPD_ATTRLIST, "attribute length truncated", type);
-				return;
-			}
+			if (rbuf_u8(&r, &l8))
+				cut = "attribute length truncated";
 			alen = l8;
 		}
-		if (rbuf_sub(&r, alen, &v)) {
-			reset(&st, ERR_UPD_ATTRLIST, "attribute runs past the block", type);
-			return;
+		if (!cut && rbuf_sub(&r, alen, &v))
+			cut = "attribute runs past the block";
+		if (cut) {
+			if (type == ATTR_MP_REACH || type == ATTR_MP_UNREACH) {
+				reset(&st, ERR_UPD_ATTRLIST, cut, type);
+				return;
+			}
+			verdict(&st, ATTR_WITHDRAW, ERR_UPD_ATTRLIST, "%s (attribute %u)", cut, type);
+			break;
 		}
 		if (seen.present[type / 8] & (1u << (type % 8))) {
 			/* RFC 7606 section 3.g */
@@ -449,7 +456,7 @@ void attr_parse(const uint8_t *p, size_t len, const struct attr_ctx *ctx, struct
 				reset(&st, ERR_UPD_ATTRLIST, "MP attribute repeated", type);
 				return;
 			}
-			verdict(&st, ATTR_DISCARD, "%s %u repeated", attr_name(type), type);
+			verdict(&st, ATTR_DISCARD, 0, "%s %u repeated", attr_name(type), type);
 			continue;
 		}
 		seen.present[type / 8] |= (uint8_t)(1u << (type % 8));
@@ -472,8 +479,8 @@ void attr_parse(const uint8_t *p, size_t len, const struct attr_ctx *ctx, struct
 	/* RFC 7606 section 3.d: missing well-known attributes with reachable NLRI */
 	if (out->has_reach) {
 		if (!(seen.present[0] & (1u << ATTR_ORIGIN)))
-			verdict(&st, ATTR_WITHDRAW, "missing ORIGIN");
+			verdict(&st, ATTR_WITHDRAW, ERR_UPD_MISSING_WK, "missing ORIGIN");
 		if (!(seen.present[0] & (1u << ATTR_AS_PATH)))
-			verdict(&st, ATTR_WITHDRAW, "missing AS_PATH");
+			verdict(&st, ATTR_WITHDRAW, ERR_UPD_MISSING_WK, "missing AS_PATH");
 	}
 }

@@ -132,7 +132,8 @@ struct attr_parse {
 	enum attr_verdict verdict;
 	struct bgp_err_lite {
 		uint8_t code, subcode;
-	} err;                    /* for ATTR_RESET: the NOTIFICATION to send */
+	} err;                    /* for ATTR_RESET: the NOTIFICATION to send; for ATTR_WITHDRAW: the
+	                           * one RFC 4271 names, sent if RFC 7606 5.2 makes it a reset */
 	bool has_reach, has_unreach;
 	uint16_t reach_afi, unreach_afi;
 	uint8_t reach_safi, unreach_safi;

@@ -2,6 +2,7 @@
 #ifndef EVPND_BGP_EVPN_H
 #define EVPND_BGP_EVPN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,7 @@ int evpn_decode(const uint8_t *nlri, size_t len, struct evpn_route *out);
 int evpn_encode(const struct evpn_route *r, struct wbuf *w);
 /* Name used by GoBGP's CLI and in our JSON: "macadv", "multicast", "a-d", "esi", "prefix". */
 const char *evpn_type_name(uint8_t type);
+/* Whether evpn_decode knows route type (1-5); others are discarded on receipt (RFC 7606 5.4). */
+bool evpn_type_known(uint8_t type);
 
 #endif

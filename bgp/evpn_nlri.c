@@ -182,6 +182,11 @@ int evpn_encode(const struct evpn_route *r, struct wbuf *w)
 	return 0;
 }
 
+bool evpn_type_known(uint8_t type)
+{
+	return type < sizeof decoders / sizeof decoders[0] && decoders[type];
+}
+
 const char *evpn_type_name(uint8_t type)
 {
 	static const char *const names[] = {

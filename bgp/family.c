@@ -21,11 +21,17 @@ static int evpn_next(struct rbuf *r, struct rbuf *one)
 	return rbuf_sub(r, 2 + (size_t)vlen, one);
 }
 
+/* RFC 7606 section 5.4: EVPN NLRI are typed, and a route type we do not know (6 and up: RFC 9251
+ * and later) is discarded, not an error, as long as its length byte frames it exactly. */
 static int evpn_check(const uint8_t *nlri, size_t len)
 {
 	struct evpn_route rt;
 
-	return evpn_decode(nlri, len, &rt);
+	if (evpn_decode(nlri, len, &rt) == 0)
+		return 0;
+	if (len >= 2 && len == 2 + (size_t)nlri[1] && !evpn_type_known(nlri[0]))
+		return 1;
+	return -1;
 }
 
 /* RFC 7432 section 7: ESI and labels are not part of the key of types 2 and 3; types 1, 4 and 5

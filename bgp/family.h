@@ -31,7 +31,8 @@ struct family_ops {
 	uint8_t max_per_update; /* 0: as many as fit; 1: opaque (its value runs to the NLRI field end) */
 	/* Cut the next NLRI from the NLRI field r into one. -1: framing broken (session reset). */
 	int (*next)(struct rbuf *r, struct rbuf *one);
-	/* Validate one NLRI's fields. 0 valid, -1 malformed. */
+	/* Validate one NLRI's fields. 0 valid, -1 malformed, 1 well framed but of a route type the
+	 * family does not know (RFC 7606 5.4: the route is discarded, the session stays). */
 	int (*check)(const uint8_t *nlri, size_t len);
 	/* Write the canonical route key (RFC 7432: labels and ESI are not key). Returns its length. */
 	size_t (*key)(const uint8_t *nlri, size_t len, uint8_t *key);

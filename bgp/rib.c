@@ -307,6 +307,9 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 	    len > RIB_NLRI_MAX)
 		return -1;
 	size_t klen = family_table[fam].key(nlri, len, key);
+	/* no key and not valid: an EVPN route type we do not know, discarded (RFC 7606 5.4) */
+	if (klen == 0 && family_table[fam].check(nlri, len) != 0)
+		return -1;
 	uint32_t h = key_hash(key, klen);
 	struct rib_table *t = &rib->t[fam];
 	struct rib_entry *e = table_find(t, fam, h, key, klen);

@@ -118,6 +118,19 @@ enum attr_verdict update_parse(const uint8_t *body, size_t len, const struct att
 		return reset(err, ERR_UPD_OPTATTR);
 	}
 
+	/* RFC 7606 section 5.2: with attributes other than MP_UNREACH but no reachable NLRI, the NLRI
+	 * cannot be trusted to have been located, so a treat-as-withdraw becomes a session reset */
+	if (ap->verdict == ATTR_WITHDRAW && rbuf_left(&r) == 0 &&
+	    !(ap->has_reach && rbuf_left(&ap->reach_nlri) > 0) &&
+	    !only_unreach(rbuf_ptr(&attrs), rbuf_left(&attrs))) {
+		static const char more[] = ", no reachable NLRI";
+		size_t n = strnlen(ap->why, sizeof ap->why - 1);
+		if (n + sizeof more <= sizeof ap->why)
+			memcpy(ap->why + n, more, sizeof more);
+		ap->verdict = ATTR_RESET;
+		return reset(err, ap->err.subcode);
+	}
+
 	/* End-of-RIB for other families: an UPDATE whose only attribute is an empty MP_UNREACH */
 	if (ap->has_unreach && !ap->has_reach && u->unreach_fam >= 0 && !u->ipv4_nlri &&
 	    rbuf_left(&ap->unreach_nlri) == 0 && only_unreach(rbuf_ptr(&attrs), rbuf_left(&attrs))) {

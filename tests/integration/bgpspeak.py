@@ -7,6 +7,7 @@ RFC 4456 (ORIGINATOR_ID 9, CLUSTER_LIST 10) and RFC 7432 (EVPN type 2), the same
 GoBGP capture in tests/data/gobgp-3.10-capture.tsv (frames 19+: MAC advertisement UPDATEs).
 """
 import ipaddress
+import json
 import socket
 import struct
 import sys
@@ -19,8 +20,9 @@ def msg(typ, body):
     return MARKER + struct.pack("!HB", 19 + len(body), typ) + body
 
 
-def open_msg(asn, rid, hold=90):
+def open_msg(asn, rid, hold=90, opaque=False):
     caps = (b"\x01\x04\x00\x19\x00\x46"              # MP: AFI 25 (L2VPN), SAFI 70 (EVPN)
+            + (b"\x01\x04\x40\x0d\x00\xf1" if opaque else b"")  # MP: GoBGP's opaque, AFI 16397 SAFI 241
             + b"\x41\x04" + struct.pack("!I", asn))  # 4-octet AS
     opt = b"\x02" + bytes([len(caps)]) + caps
     my_as = asn if asn < 65536 else 23456
@@ -66,10 +68,10 @@ KEEPALIVE = msg(4, b"")
 
 
 class Peer:
-    def __init__(self, local, remote, asn, rid, port=179):
+    def __init__(self, local, remote, asn, rid, port=179, opaque=False):
         self.s = socket.create_connection((remote, port), timeout=10, source_address=(local, 0))
         self.buf = b""
-        self.s.sendall(open_msg(asn, rid))
+        self.s.sendall(open_msg(asn, rid, opaque=opaque))
 
     def read(self, timeout=10):
         """One message as (type, body); None on close."""
@@ -99,6 +101,26 @@ class Peer:
     def send(self, m):
         self.s.sendall(m)
 
+    def outcome(self, timeout):
+        """After sending something evpnd may refuse: wait up to timeout for a NOTIFICATION or a
+        close. Returns {"notification": [code, subcode] or None, "closed": bool}; other messages
+        (KEEPALIVE, UPDATE) are skipped."""
+        end = time.time() + timeout
+        while True:
+            left = end - time.time()
+            if left <= 0:
+                return {"notification": None, "closed": False}
+            try:
+                r = self.read(timeout=left)
+            except socket.timeout:
+                return {"notification": None, "closed": False}
+            except OSError:
+                return {"notification": None, "closed": True}
+            if r is None:
+                return {"notification": None, "closed": True}
+            if r[0] == 3:
+                return {"notification": [r[1][0], r[1][1] if len(r[1]) > 1 else 0], "closed": True}
+
     def pump(self, seconds):
         """Keep the session alive (answer nothing, send KEEPALIVEs) for seconds."""
         end = time.time() + seconds
@@ -118,7 +140,16 @@ def main():
     # routes LOCAL REMOTE ASN RID NEXTHOP SECONDS ROUTE...: ROUTE is MAC[,originator=IP][,cluster=IP+IP]
     # badattr LOCAL REMOTE ASN RID COUNT PAUSE COUNT2: COUNT malformed UPDATEs, PAUSE s, COUNT2 more
     # notify LOCAL REMOTE ASN RID COUNT: COUNT sessions, each closed by a NOTIFICATION Cease/4
+    # raw LOCAL REMOTE ASN RID WAIT HEX...: each HEX an UPDATE body (after the 19-byte header), sent
+    #   in order; then WAIT s for a NOTIFICATION; prints {"notification": [code, sub]|null, "closed": b}
     act, local, remote, asn, rid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    if act == "raw":
+        p = Peer(local, remote, asn, rid, opaque=True)
+        p.establish()
+        for h in sys.argv[7:]:
+            p.send(msg(2, bytes.fromhex(h)))
+        print(json.dumps(p.outcome(float(sys.argv[6]))), flush=True)
+        return
     if act == "notify":
         for _ in range(int(sys.argv[6])):
             p = Peer(local, remote, asn, rid)

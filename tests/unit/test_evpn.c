@@ -317,6 +317,40 @@ static void test_malformed(void **state)
 	}
 }
 
+/* RFC 7606 section 5.4: a route type we do not know, framed exactly by its length byte, is to be
+ * discarded (check 1, no key), not taken as malformed; a broken frame still is. */
+static void test_unknown_type_discarded(void **state)
+{
+	static const char *const unknown[] = {
+		"06 02 abcd",                                 /* SMET (RFC 9251) stand-in */
+		"00 00",                                      /* type 0 */
+		"ff 03 000000",
+	};
+	static const char *const broken[] = {
+		"06 05 abcd",                                 /* length byte past the bytes */
+		"06 01 abcd",                                 /* trailing byte */
+		"06",
+	};
+	uint8_t b[64], key[NLRI_KEY_MAX];
+	struct evpn_route r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+		size_t n = hex(unknown[i], b);
+		assert_int_equal(evpn_decode(b, n, &r), -1);
+		assert_int_equal(family_table[FAM_EVPN].check(b, n), 1);
+		assert_int_equal(family_table[FAM_EVPN].key(b, n, key), 0);
+	}
+	for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+		size_t n = hex(broken[i], b);
+		assert_int_equal(family_table[FAM_EVPN].check(b, n), -1);
+	}
+	for (uint8_t t = 1; t <= 5; t++)
+		assert_true(evpn_type_known(t));
+	assert_false(evpn_type_known(0));
+	assert_false(evpn_type_known(6));
+}
+
 /* Every truncation of every valid vector is refused, whether the length byte is kept (fields run
  * past the end) or fixed up (fields run past the value). */
 static void test_truncations(void **state)
@@ -423,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_vni_no_shift),
 		cmocka_unit_test(test_other_types),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_unknown_type_discarded),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_next),

@@ -278,7 +278,7 @@ static void test_parse_errors(void **state)
 	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_RESET);
 	assert_int_equal(err.code, ERR_UPDATE);
 	assert_int_equal(err.subcode, ERR_UPD_ATTRLIST);
-	/* attribute length running past the body */
+	/* total attribute length running past the body */
 	n = hex_decode("0000 0010 400101 00", b, sizeof b);
 	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_RESET);
 	assert_int_equal(err.subcode, ERR_UPD_ATTRLIST);
@@ -291,8 +291,13 @@ static void test_parse_errors(void **state)
 	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_RESET);
 	assert_int_equal(err.code, ERR_UPDATE);
 	assert_int_equal(err.subcode, ERR_UPD_OPTATTR);
-	/* an unknown route type */
+	/* an unknown route type, framed by its length byte: discarded, the session stays (RFC 7606
+	 * section 5.4) */
 	n = hex_decode("0000 0008 800f05 0019 46 0900", b, sizeof b);
+	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_OK);
+	assert_int_equal(u.unreach_fam, FAM_EVPN);
+	/* ... but not when its length byte runs past the field */
+	n = hex_decode("0000 0009 800f06 0019 46 0905 00", b, sizeof b);
 	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_RESET);
 	assert_int_equal(err.subcode, ERR_UPD_OPTATTR);
 	/* a family we do not know is ignored whole, however its NLRI look */
@@ -309,6 +314,44 @@ static void test_parse_errors(void **state)
 	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_RESET);
 }
 
+#define MACIP "0221 0000fc000000000a 00000000000000000000 00000000 30 aabbccddee04 00 00000a"
+
+/* RFC 7606 sections 4 and 5.2: treat-as-withdraw when reachable NLRI was located, a session reset
+ * (with RFC 4271's subcode) when the UPDATE carries none. */
+static void test_rfc7606_no_reachable_nlri(void **state)
+{
+	uint8_t b[256];
+	struct bgp_err err;
+	long n;
+
+	/* MED of 3 bytes with one MAC route: treat-as-withdraw, session kept */
+	n = hex_decode("0000 003c 400101 00 400200 800e2c 0019 46 04 0a4d0001 00 " MACIP " 800403 000064",
+		       b, sizeof b);
+	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_WITHDRAW);
+	/* the same with an MP_REACH of no NLRI: nothing to withdraw, so a reset with 3/5 */
+	n = hex_decode("0000 0019 400101 00 400200 800e09 0019 46 04 0a4d0001 00 800403 000064", b, sizeof b);
+	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_RESET);
+	assert_int_equal(err.code, ERR_UPDATE);
+	assert_int_equal(err.subcode, ERR_UPD_LENGTH);
+	assert_non_null(strstr(u.ap.why, "no reachable NLRI"));
+	/* withdraws with a malformed ORIGIN beside them: reset with Invalid ORIGIN */
+	n = hex_decode("0000 002d 400101 07 800f26 0019 46 " MACIP, b, sizeof b);
+	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_RESET);
+	assert_int_equal(err.subcode, ERR_UPD_ORIGIN);
+	/* an MP_UNREACH alone with wrong flags: its NLRI are located, so they are withdrawn */
+	n = hex_decode("0000 0029 c00f26 0019 46 " MACIP, b, sizeof b);
+	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_WITHDRAW);
+	/* COMMUNITIES running past the block after a whole MP_REACH: treat-as-withdraw (section 4) */
+	n = hex_decode("0000 003b 400101 00 400200 800e2c 0019 46 04 0a4d0001 00 " MACIP " c00808 fc00",
+		       b, sizeof b);
+	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_WITHDRAW);
+	assert_int_equal(u.reach_fam, FAM_EVPN);
+	/* ORIGIN running past the block before any MP_REACH: nothing located, reset 3/1 */
+	n = hex_decode("0000 0004 400105 00", b, sizeof b);
+	assert_int_equal(update_parse(b, (size_t)n, &ibgp, &u, &err), ATTR_RESET);
+	assert_int_equal(err.subcode, ERR_UPD_ATTRLIST);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_opaque_one_per_message),
 		cmocka_unit_test(test_eor),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_rfc7606_no_reachable_nlri),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
