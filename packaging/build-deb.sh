@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Build the evpnd Debian package from this tree with dpkg-buildpackage (debhelper), in a scratch copy
+# whose top holds packaging/debian as debian/, so the tree itself gets no build artefacts.
+# Usage: packaging/build-deb.sh [OUTDIR]   (default: build-deb/; needs debhelper and the build-deps)
+# Prints the .deb's path last.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$src/build-deb}
+
+ver=$(dpkg-parsechangelog -l "$src/packaging/debian/changelog" -S Version)
+cmake_ver=$(sed -n 's/^project(evpnd VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
+if [ "${ver%%-*}" != "$cmake_ver" ]; then
+	echo "build-deb: packaging/debian/changelog says $ver, CMakeLists.txt $cmake_ver: add a changelog entry (dch -v $cmake_ver)" >&2
+	exit 1
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/evpnd-deb.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+tree=$work/evpnd-$ver
+mkdir "$tree"
+tar -C "$src" --exclude=packaging/debian -cf - CMakeLists.txt README.md agent bgp netlink packaging \
+	scripts tests | tar -C "$tree" -xf -
+cp -a "$src/packaging/debian" "$tree/debian"
+
+# -b: binary only; -us -uc: unsigned; the log goes to OUTDIR for when lintian or the build complains
+mkdir -p "$out"
+if ! (cd "$tree" && DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-parallel=2}" \
+	dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1; then
+	tail -30 "$out/build.log" >&2
+	echo "build-deb: dpkg-buildpackage failed (whole log: $out/build.log)" >&2
+	exit 1
+fi
+arch=$(dpkg-architecture -qDEB_HOST_ARCH)
+cp "$work"/evpnd_"$ver"_"$arch".deb "$work"/*.buildinfo "$work"/*.changes "$out"/
+cp "$work"/*.ddeb "$out"/ 2>/dev/null || true
+echo "$out/evpnd_${ver}_$arch.deb"
