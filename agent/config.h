@@ -52,6 +52,21 @@ struct config {
 	bool arp_snoop_set;       /* [global] arp-snoop given (else each VNI follows its arp-suppress) */
 	bool arp_snoop;           /* [global] arp-snoop: learn local MAC+IP from ARP/NS/NA frames */
 	uint32_t arp_snoop_age;   /* [global] arp-snoop-age: seconds a binding lives unrefreshed, 0 = 300 */
+	/* privileges (privs.h): [global] user drops to that user once the sockets are open; [global]
+	 * control-group opens the control socket to that group (mode 0660) besides root */
+	bool has_user;
+	char user[33];
+	uint32_t uid, gid;        /* the user's, as resolved when the file was read */
+	bool has_control_group;
+	char control_group[33];
+	uint32_t control_gid;
+	/* logging and metrics (config_ops.c) */
+	int log_target;           /* [global] log: enum log_target (log.h), stderr by default */
+	bool log_level_set;       /* [global] log-level given */
+	int log_level;            /* its syslog priority (LOG_ERR .. LOG_DEBUG) */
+	struct ipaddr metrics_addr; /* [global] metrics-listen: af 0 when off (the default) */
+	uint16_t metrics_port;
+	bool metrics_allow_remote; /* [global] metrics-allow-remote: a non-loopback metrics-listen */
 	struct cfg_neighbor *nbr;
 	unsigned nnbr;
 	struct cfg_vni *vni;

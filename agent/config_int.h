@@ -47,6 +47,12 @@ void cfg_fail(struct loader *ld, int line, const char *fmt, ...) __attribute__((
 /* Whether an address is unspecified (0.0.0.0 or ::): never a neighbor, VTEP or source. */
 bool cfg_ip_is_zero(const struct ipaddr *a);
 
+/* config_ops.c: [global] log, log-level, metrics-listen, metrics-allow-remote. */
+int cfg_g_log(struct loader *ld, const char *val);
+int cfg_g_log_level(struct loader *ld, const char *val);
+int cfg_g_metrics_listen(struct loader *ld, const char *val);
+int cfg_g_metrics_allow_remote(struct loader *ld, const char *val);
+
 /* The accepted keys of each section, NULL-terminated. */
 extern const struct keydef cfg_global_keys[];
 extern const struct keydef cfg_neighbor_keys[];

@@ -3,7 +3,11 @@
 #include "config_int.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -160,6 +164,50 @@ static int g_control_socket(struct loader *ld, const char *val)
 	return 0;
 }
 
+/* A user or group name as useradd(8) accepts it; the name must exist on this host now. */
+static bool name_ok(const char *val, size_t cap)
+{
+	size_t n = strlen(val);
+
+	if (n == 0 || n >= cap || val[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)val[i]) && !strchr("._-$", val[i]))
+			return false;
+	return true;
+}
+
+static int g_user(struct loader *ld, const char *val)
+{
+	struct passwd pw, *r = NULL;
+	char buf[4096];
+
+	if (!name_ok(val, sizeof ld->cfg->user))
+		return bad(ld, val, "is not a user name");
+	if (getpwnam_r(val, &pw, buf, sizeof buf, &r) != 0 || !r)
+		return bad(ld, val, "is not a user on this host");
+	snprintf(ld->cfg->user, sizeof ld->cfg->user, "%s", val);
+	ld->cfg->has_user = true;
+	ld->cfg->uid = (uint32_t)pw.pw_uid;
+	ld->cfg->gid = (uint32_t)pw.pw_gid;
+	return 0;
+}
+
+static int g_control_group(struct loader *ld, const char *val)
+{
+	struct group gr, *r = NULL;
+	char buf[4096];
+
+	if (!name_ok(val, sizeof ld->cfg->control_group))
+		return bad(ld, val, "is not a group name");
+	if (getgrnam_r(val, &gr, buf, sizeof buf, &r) != 0 || !r)
+		return bad(ld, val, "is not a group on this host");
+	snprintf(ld->cfg->control_group, sizeof ld->cfg->control_group, "%s", val);
+	ld->cfg->has_control_group = true;
+	ld->cfg->control_gid = (uint32_t)gr.gr_gid;
+	return 0;
+}
+
 static int g_hold_time(struct loader *ld, const char *val)
 {
 	return get_hold(ld, val, &ld->cfg->g.hold_time);
@@ -274,6 +322,12 @@ const struct keydef cfg_global_keys[] = {
 	{"arp-suppress", g_arp_suppress, false},
 	{"arp-snoop", g_arp_snoop, false},
 	{"arp-snoop-age", g_arp_snoop_age, false},
+	{"log", cfg_g_log, false},
+	{"log-level", cfg_g_log_level, false},
+	{"metrics-listen", cfg_g_metrics_listen, false},
+	{"metrics-allow-remote", cfg_g_metrics_allow_remote, false},
+	{"user", g_user, false},
+	{"control-group", g_control_group, false},
 	{NULL, NULL, false},
 };
 

@@ -18,6 +18,7 @@
 
 #include "control.h"
 #include "control_int.h"
+#include "daemon.h"
 #include "family.h"
 #include "log.h"
 #include "route_json.h"
@@ -59,6 +60,8 @@ struct control {
 	ev_check reaper;
 	struct ctl_client *clients;
 	unsigned nclients;
+	bool has_group;                /* [global] control-group: its members may connect */
+	uint32_t gid;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
@@ -343,6 +346,8 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	for (int i = 0; i < CTL_ACCEPT_BURST; i++) {
 		struct ctl_client *cl;
+		char who[96];
+		bool allowed;
 		int fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -366,6 +371,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			log_msg(LOG_WARNING, "control: refused a client: %u connected", c->nclients);
 			continue;
 		}
+		allowed = ctl_peer_allowed(fd, c->has_group, c->gid, who, sizeof who);
 		cl = calloc(1, sizeof *cl);
 		if (!cl) {
 			close(fd);
@@ -381,6 +387,11 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		c->clients = cl;
 		c->nclients++;
 		ev_io_start(loop, &cl->rio);
+		if (!allowed) {
+			/* told why, then closed the way a garbage request is (its input drained) */
+			log_msg(LOG_WARNING, "control: refused %s: not root nor in the control-group", who);
+			client_fail(cl, "permission denied: root or the control-group only");
+		}
 	}
 }
 
@@ -466,7 +477,16 @@ struct control *control_open(struct ev_loop *loop, const char *path, struct daem
 	umask(old);
 	if (err < 0)
 		goto fail;
-	if (chmod(path, 0600) < 0 || listen(c->fd, 64) < 0)
+	if (d && d->cfg.has_control_group) {
+		/* the group reaches the socket through the file's mode; the peer check decides */
+		c->has_group = true;
+		c->gid = d->cfg.control_gid;
+		if (chown(path, (uid_t)-1, (gid_t)c->gid) < 0 || chmod(path, 0660) < 0)
+			goto fail_unlink;
+	} else if (chmod(path, 0600) < 0) {
+		goto fail_unlink;
+	}
+	if (listen(c->fd, 64) < 0)
 		goto fail_unlink;
 	ev_io_init(&c->lio, accept_cb, c->fd, EV_READ);
 	c->lio.data = c;

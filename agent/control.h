@@ -1,5 +1,6 @@
 /*
- * The control socket: a UNIX stream socket (mode 0600) speaking line-delimited JSON.
+ * The control socket: a UNIX stream socket (mode 0600; 0660 with [global] control-group, whose
+ * members and root alone are served: SO_PEERCRED) speaking line-delimited JSON.
  * Each request is one JSON object on one line, e.g. {"cmd":"show-neighbors"}; each reply is one line
  * {"ok":true,"data":...} or {"ok":false,"error":"..."}. "watch" replies with {"ok":true} and then
  * streams one JSON object per route change until the client closes. See README for every command.

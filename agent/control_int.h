@@ -21,6 +21,15 @@ void ctl_watch(struct ctl_client *cl, uint32_t mask);
 /* The daemon the client's server belongs to. */
 struct daemon *ctl_daemon(struct ctl_client *cl);
 
+/* control_auth.c: whether the peer of a connected control socket may use it: uid 0, evpnd's own
+ * uid, or (has_group) gid as its primary or a supplementary group. who gets "pid P uid U gid G". */
+bool ctl_peer_allowed(int fd, bool has_group, uint32_t gid, char *who, size_t wholen);
+
+/* control_ops.c: "metrics" (data: the Prometheus text as a string) and "show-fdb" (data: the
+ * kernel FDB entries of managed devices, optional vni). */
+void cmd_metrics(struct ctl_client *cl, struct daemon *d, struct json_object *req);
+void cmd_show_fdb(struct ctl_client *cl, struct daemon *d, struct json_object *req);
+
 /* Run one parsed request (a JSON object) and queue its reply. */
 void ctl_dispatch(struct ctl_client *cl, struct json_object *req);
 

@@ -7,6 +7,8 @@
 
 struct control;
 struct glue;
+struct metrics_http;
+struct reload;
 
 #ifndef EVPND_VERSION
 #define EVPND_VERSION "0.1.0" /* keep in step with project() in CMakeLists.txt */
@@ -18,6 +20,10 @@ struct daemon {
 	struct bgp *bgp;
 	struct control *ctl;
 	struct glue *glue;        /* the kernel side (NULL before it starts) */
+	const char *sock_arg;     /* -s SOCKET: wins over control-socket at every reload too */
+	bool log_level_arg;       /* -d / -l given: a reload leaves the log level alone */
+	struct reload *reload;    /* reload.h: what a reload left to finish (NULL: nothing) */
+	struct metrics_http *metrics; /* [global] metrics-listen (NULL: off) */
 };
 
 #endif

@@ -165,13 +165,17 @@ static int handle_reply(struct conn *c, const char *path, enum ctl_view view, bo
 		return 1;
 	}
 	json_object_object_get_ex(reply, "data", &data);
-	if (view == VIEW_WATCH) {
+	if (view == VIEW_WATCH || view == VIEW_MONITOR) {
 		struct timeval none = { 0 };
 		json_object_put(reply);
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
 		/* events are printed as they come, one JSON object per line */
 		while ((line = read_line(c))) {
-			if (puts(line) == EOF || fflush(stdout) == EOF)
+			struct json_object *ev = view == VIEW_MONITOR && !json ? parse_line(line) : NULL;
+			int w = view == VIEW_MONITOR && !json ? ctl_print_event(stdout, line, ev)
+							       : (puts(line) == EOF ? -1 : 0);
+			json_object_put(ev);
+			if (w < 0 || fflush(stdout) == EOF)
 				return 1;
 		}
 		if (errno) {
@@ -194,7 +198,15 @@ static int handle_reply(struct conn *c, const char *path, enum ctl_view view, bo
 		ctl_print_vnis(stdout, data);
 	else if (view == VIEW_MACS)
 		ctl_print_macs(stdout, data);
-	else if (view == VIEW_CLEARED) {
+	else if (view == VIEW_FDB)
+		ctl_print_fdb(stdout, data);
+	else if (view == VIEW_METRICS)
+		fputs(json_object_get_string(data), stdout);
+	else if (view == VIEW_RELOADED) {
+		struct json_object *m = NULL;
+		json_object_object_get_ex(data, "applied", &m);
+		printf("reloaded: %s\n", m ? json_object_get_string(m) : "");
+	} else if (view == VIEW_CLEARED) {
 		struct json_object *n = NULL;
 		json_object_object_get_ex(data, "cleared", &n);
 		printf("%d duplicate MAC(s) cleared\n", n ? json_object_get_int(n) : 0);
@@ -256,6 +268,22 @@ int main(int argc, char **argv)
 		ctl_help(stdout);
 		free(words);
 		return 0;
+	}
+	/* "help COMMAND..." and "COMMAND... --help" (or -h after the command words) */
+	for (i = 1; i < argc && nwords > 0; i++) {
+		/* "help --help" is help's own help */
+		bool at_help = strcmp(words[0], "help") == 0 && nwords > 1 && words[1][0] != '-';
+		if (at_help || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+		    strcmp(words[0], "help") == 0) {
+			status = ctl_command_help(stdout, nwords - at_help, words + at_help);
+			if (status < 0) {
+				fprintf(stderr, "evpnctl: no command \"%s\" (evpnctl --help lists them)\n",
+					words[at_help]);
+				status = 2;
+			}
+			free(words);
+			return status;
+		}
 	}
 	req = ctl_request(nwords, words, &view, &usage);
 	if (!req) {

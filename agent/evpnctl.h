@@ -18,6 +18,10 @@ enum ctl_view {
 	VIEW_MACS,
 	VIEW_CLEARED,    /* clear duplicate: how many */
 	VIEW_AUDIT,      /* audit: the drift, exit status 3 when there is any */
+	VIEW_RELOADED,   /* reload: what was applied */
+	VIEW_FDB,        /* show fdb: the kernel's entries as a table */
+	VIEW_METRICS,    /* metrics: the text as it is */
+	VIEW_MONITOR,    /* watch's stream, one human-readable line per event */
 };
 
 /* Build the request for the command words argv[0..argc). Returns the request, or NULL after writing
@@ -28,6 +32,12 @@ void ctl_usage_line(FILE *f, int argc, char **argv);
 /* The full help text. */
 void ctl_help(FILE *f);
 
+/* evpnctl_ops.c: the help of the command whose words start argv; -1 when there is none. */
+int ctl_command_help(FILE *f, int argc, char **argv);
+/* evpnctl_ops.c: one watch event (its line and parsed object, NULL if not JSON) as one line. */
+int ctl_print_event(FILE *f, const char *line, struct json_object *ev);
+/* evpnctl_ops.c: show-fdb data as a table. */
+void ctl_print_fdb(FILE *f, struct json_object *data);
 /* Print show-neighbors data as a table. */
 void ctl_print_neighbors(FILE *f, struct json_object *data);
 /* Print show-macs data as a table. */

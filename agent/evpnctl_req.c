@@ -21,9 +21,11 @@ static const char *const usage_lines[][3] = {
 	{ "show", "routes", "[evpn|opaque] [vni N]" },
 	{ "show", "vnis", "" },
 	{ "show", "macs", "[vni N] [MAC]" },
+	{ "show", "fdb", "[vni N]" },
 	{ "clear", "duplicate", "[vni N] [MAC]" },
 	{ "clear", "neighbor", "ADDRESS" },
 	{ "audit", "", "" },
+	{ "reload", "", "" },
 	{ "add", "macadv",
 	  "MAC [IP] vni N [rd RD] [rt RT]... [nexthop IP] [etag N] [seq N] [sticky]" },
 	{ "del", "macadv", "MAC [IP] vni N [rd RD] [etag N]" },
@@ -32,6 +34,9 @@ static const char *const usage_lines[][3] = {
 	{ "add", "key", "KEY value VALUE" },
 	{ "del", "key", "KEY" },
 	{ "watch", "[evpn|opaque]", "" },
+	{ "monitor", "[evpn|opaque]", "" },
+	{ "metrics", "", "" },
+	{ "help", "[COMMAND]", "" },
 };
 
 void ctl_usage_line(FILE *f, int argc, char **argv)
@@ -84,6 +89,12 @@ void ctl_help(FILE *f)
 	      "                flood entries, local MACs) and list the differences; exit status 3 when\n"
 	      "                there are any\n"
 	      "  watch         print one JSON object per best-path change until evpnd closes\n"
+	      "  monitor       watch, one human-readable line per change\n"
+	      "  show fdb      the kernel FDB of the managed VXLAN devices and bridges (a fresh dump)\n"
+	      "  metrics       the metrics in Prometheus text format\n"
+	      "  help COMMAND  (or COMMAND --help) the help of one command\n"
+	      "  reload        read evpnd.conf again and apply what changed (as SIGHUP); a file that\n"
+	      "                does not load, or changes what needs a restart, is refused with its errors\n"
 	      "\n"
 	      "Values: MAC aa:bb:cc:dd:ee:ff; IP IPv4 or IPv6 (macadv: the host's IP, multicast: the\n"
 	      "originating VTEP); VNI 1..16777215; RD and RT ASN:NN or A.B.C.D:NN; etag and seq 0..4294967295.\n"
@@ -369,8 +380,25 @@ static int show(struct json_object *req, int argc, char **argv, enum ctl_view *v
 		*view = VIEW_VNIS;
 		return 0;
 	}
+	if (argc >= 1 && strcmp(argv[0], "fdb") == 0) {
+		json_object_object_add(req, "cmd", json_object_new_string("show-fdb"));
+		*view = VIEW_FDB;
+		for (int i = 1; i < argc; i++) {
+			uint32_t v;
+			if (strcmp(argv[i], "vni") == 0 && i + 1 < argc &&
+			    !json_object_object_get_ex(req, "vni", NULL)) {
+				if (!is_u32(argv[++i], 1, VNI_MAX, &v))
+					return fail("bad VNI \"%s\" (1..16777215)", argv[i]);
+				json_object_object_add(req, "vni", json_object_new_int64(v));
+			} else {
+				*usage = true;
+				return fail("unexpected \"%s\"", argv[i]);
+			}
+		}
+		return 0;
+	}
 	*usage = true;
-	return fail("show what? (neighbors, routes, vnis or macs)");
+	return fail("show what? (neighbors, routes, vnis, macs or fdb)");
 }
 
 struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool *usage)
@@ -385,9 +413,18 @@ struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool
 		fail("missing command");
 	} else if (strcmp(argv[0], "show") == 0) {
 		r = show(req, argc - 1, argv + 1, view, usage);
-	} else if (strcmp(argv[0], "watch") == 0) {
+	} else if (strcmp(argv[0], "metrics") == 0) {
+		json_object_object_add(req, "cmd", json_object_new_string("metrics"));
+		*view = VIEW_METRICS;
+		if (argc > 1) {
+			*usage = true;
+			fail("unexpected \"%s\"", argv[1]);
+		} else {
+			r = 0;
+		}
+	} else if (strcmp(argv[0], "watch") == 0 || strcmp(argv[0], "monitor") == 0) {
 		json_object_object_add(req, "cmd", json_object_new_string("watch"));
-		*view = VIEW_WATCH;
+		*view = argv[0][0] == 'w' ? VIEW_WATCH : VIEW_MONITOR;
 		if (argc > 2 || (argc == 2 && !is_family(argv[1]))) {
 			*usage = true;
 			fail("unexpected \"%s\"", argv[1]);
@@ -399,6 +436,15 @@ struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool
 	} else if (strcmp(argv[0], "audit") == 0) {
 		json_object_object_add(req, "cmd", json_object_new_string("audit"));
 		*view = VIEW_AUDIT;
+		if (argc > 1) {
+			*usage = true;
+			fail("unexpected \"%s\"", argv[1]);
+		} else {
+			r = 0;
+		}
+	} else if (strcmp(argv[0], "reload") == 0) {
+		json_object_object_add(req, "cmd", json_object_new_string("reload"));
+		*view = VIEW_RELOADED;
 		if (argc > 1) {
 			*usage = true;
 			fail("unexpected \"%s\"", argv[1]);

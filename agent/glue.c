@@ -58,6 +58,13 @@ static void on_vlan_map(void *ctx, int ifindex, const struct nl_vlan_tunnel *m, 
 	vt_vlan_map(&g->vt, ifindex, m, n);
 }
 
+static void on_acked(void *ctx, uint64_t done)
+{
+	struct glue *g = ctx;
+	if (g->lat.n)
+		lat_track_done(&g->lat, done, lat_now());
+}
+
 static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
 {
 	struct glue *g = ctx;
@@ -65,6 +72,10 @@ static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
 
 	if (g->audit) {
 		audit_kernel_entry(g, f); /* an audit's dump: compared, never applied */
+		return;
+	}
+	if (g->fdb_tap) {
+		g->fdb_tap(g->fdb_tap_ctx, f); /* `show fdb`'s dump: shown, never applied */
 		return;
 	}
 	v = vt_by_fdb(&g->vt, f);
@@ -114,8 +125,10 @@ static void on_refused(void *ctx, enum nl_op op, const struct nl_fdb *f, int err
 	vt_addr_to_ip(&f->dst, &ip);
 	if (op >= NL_NEIGH_REPLACE) {
 		/* arp-suppress: not the FDB's reconcile to retry; a later route change re-requests */
+		const struct vni *bv = op == NL_PORT_SUPPRESS ? vt_by_vxlan(&g->vt, f->ifindex)
+							       : vt_by_bridge(&g->vt, f->ifindex);
 		if (!(op == NL_NEIGH_DEL && err == ENOENT) && err != ENODEV)
-			log_msg(LOG_WARNING, "kernel refused %s ifindex %d %s %s: %s",
+			log_msg(LOG_WARNING, "VNI %u: kernel refused %s ifindex %d %s %s: %s", bv ? bv->vni : 0,
 				op == NL_PORT_SUPPRESS ? "neigh_suppress on" :
 				op == NL_NEIGH_DEL ? "neighbour delete" : "neighbour replace", f->ifindex,
 				ip.af ? ipaddr_str(&ip, d) : "", op == NL_PORT_SUPPRESS ? "" :
@@ -240,6 +253,7 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 	}
 	if (g->resync) {
 		g->resync = false;
+		g->resyncs++;
 		if (dump_reconcile(g) < 0) {
 			log_msg(LOG_ERR, "netlink dump after ENOBUFS failed: %s; retrying", strerror(errno));
 			g->resync = true;
@@ -273,6 +287,7 @@ int glue_start(struct glue *g, size_t rcvbuf)
 	g->nl = nl_open(g->loop, &h, g->cfg->netlink_buffer ? g->cfg->netlink_buffer : rcvbuf);
 	if (!g->nl)
 		return -1;
+	nl_set_acked(g->nl, on_acked);
 	if (dump_reconcile(g) < 0)
 		return -1;
 	/* arp-suppress: local neighbours to advertise, and a previous run's entries to adopt */
@@ -315,6 +330,7 @@ void glue_stop(struct glue *g)
 	arps_free(g);
 	free(g->t3);
 	free(g->lost);
+	lat_track_free(&g->lat);
 	g->lost = NULL;
 	g->nlost = g->lostcap = 0;
 	g->t3 = NULL;

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "fdb_owned.h"
 #include "mac_tab.h"
+#include "metrics_lat.h"
 #include "neigh_tab.h"
 #include "nl.h"
 #include "vni.h"
@@ -73,6 +74,14 @@ struct glue {
 	struct nb_tab nb_local;    /* arp-suppress: (bridge, IP) -> MAC the bridge learned locally */
 	struct snoop_state *snoop; /* arp-snoop (snoop_glue.c); NULL when off */
 	struct audit_view *audit;  /* `evpnctl audit` dump running: FDB entries go there (audit.c) */
+	/* metrics (metrics.c) */
+	struct lat_track lat;      /* learn-to-install latency (metrics_lat.h) */
+	uint64_t mac_moves;        /* MAC location changes seen by duplicate detection */
+	uint64_t mac_duplicates;   /* MACs marked duplicate */
+	uint64_t resyncs;          /* dump-and-reconcile rounds after lost events or refusals */
+	/* `evpnctl show fdb`: while set, a dump's entries go to fdb_tap, never to the tables */
+	void (*fdb_tap)(void *ctx, const struct nl_fdb *f);
+	void *fdb_tap_ctx;
 };
 
 #define GLUE_RETRY_MIN 1.0

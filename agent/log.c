@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,24 +14,76 @@
 
 #define LOG_LINE_MAX 1024
 
-static bool debug_on;
+static int level = LOG_INFO;
+static enum log_target target = LOG_TO_STDERR;
+static bool journal;    /* stderr is the journal's stream: "<N>" priority prefixes */
 static pid_t log_pid;
+
+/* systemd sets JOURNAL_STREAM=DEV:INO for the stream it connected; it applies only while
+ * stderr still is that stream (not after a redirection by a wrapper). */
+static bool stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
 
 void log_init(bool debug)
 {
-	debug_on = debug;
+	level = debug ? LOG_DEBUG : LOG_INFO;
 	log_pid = getpid();
+	journal = stderr_is_journal();
 	bgp_log_set_sink(log_vmsg);
+}
+
+void log_set_level(int prio)
+{
+	level = prio < LOG_ERR ? LOG_ERR : prio > LOG_DEBUG ? LOG_DEBUG : prio;
+}
+
+int log_level_parse(const char *s)
+{
+	static const struct { const char *w; int prio; } words[] = {
+		{ "debug", LOG_DEBUG }, { "info", LOG_INFO }, { "notice", LOG_NOTICE },
+		{ "warning", LOG_WARNING }, { "warn", LOG_WARNING }, { "err", LOG_ERR },
+		{ "error", LOG_ERR },
+	};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (!strcmp(s, words[i].w))
+			return words[i].prio;
+	return -1;
+}
+
+void log_set_target(enum log_target t)
+{
+	if (t == LOG_TO_SYSLOG && target != LOG_TO_SYSLOG)
+		openlog("evpnd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	else if (t != LOG_TO_SYSLOG && target == LOG_TO_SYSLOG)
+		closelog();
+	target = t;
+}
+
+int log_target_parse(const char *s)
+{
+	if (!strcmp(s, "stderr"))
+		return LOG_TO_STDERR;
+	if (!strcmp(s, "syslog"))
+		return LOG_TO_SYSLOG;
+	return -1;
 }
 
 void log_set_debug(bool debug)
 {
-	debug_on = debug;
+	level = debug ? LOG_DEBUG : LOG_INFO;
 }
 
 bool log_debug_enabled(void)
 {
-	return debug_on;
+	return level >= LOG_DEBUG;
 }
 
 const char *log_level_name(int prio)
@@ -74,13 +128,21 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 	size_t n, start;
 	int r;
 
-	if (prio >= LOG_DEBUG && !debug_on)
+	if ((prio < LOG_ERR ? LOG_ERR : prio) > level)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
-	r = snprintf(line + n, sizeof line - n, ".%03ldZ evpnd[%ld]: %s ", ts.tv_nsec / 1000000L,
-		     (long)(log_pid ? log_pid : getpid()), log_level_name(prio));
+	if (target == LOG_TO_SYSLOG || journal) {
+		/* syslog and the journal stamp lines themselves */
+		n = 0;
+		r = journal && target != LOG_TO_SYSLOG
+			? snprintf(line, sizeof line, "<%d>%s ", prio & 7, log_level_name(prio))
+			: snprintf(line, sizeof line, "%s ", log_level_name(prio));
+	} else {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		n = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
+		r = snprintf(line + n, sizeof line - n, ".%03ldZ evpnd[%ld]: %s ", ts.tv_nsec / 1000000L,
+			     (long)(log_pid ? log_pid : getpid()), log_level_name(prio));
+	}
 	if (r < 0)
 		return;
 	n += (size_t)r;
@@ -105,6 +167,11 @@ void log_vmsg(int prio, const char *fmt, va_list ap)
 	}
 	while (n > start && line[n - 1] == ' ')
 		n--;
+	if (target == LOG_TO_SYSLOG) {
+		line[n] = '\0';
+		syslog(prio, "%s", line);
+		return;
+	}
 	line[n++] = '\n';
 	write_all(line, n);
 }

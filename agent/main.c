@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "bgp.h"
 #include "config.h"
@@ -14,18 +16,27 @@
 #include "daemon.h"
 #include "glue.h"
 #include "log.h"
+#include "metrics_http.h"
+#include "privs.h"
+#include "reload.h"
+#include "sd_notify.h"
 
 #define DEFAULT_CONFIG "/etc/evpnd/evpnd.conf"
 /* The event socket's receive buffer: a burst of 100k FDB changes must not overflow it. */
 #define NL_RCVBUF (64u << 20)
 
-enum { OPT_CHECK_CONFIG = 256 };
+enum { OPT_CHECK_CONFIG = 256, OPT_LOG };
+
+/* -l / --log: the command line wins over the file's log-level / log (-1: the file decides) */
+static int opt_log_level = -1, opt_log_target = -1;
 
 static const struct option long_opts[] = {
 	{"config", required_argument, NULL, 'f'},
 	{"debug", no_argument, NULL, 'd'},
 	{"socket", required_argument, NULL, 's'},
 	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+	{"log-level", required_argument, NULL, 'l'},
+	{"log", required_argument, NULL, OPT_LOG},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -34,13 +45,15 @@ static const struct option long_opts[] = {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: evpnd [-f FILE] [-d] [-s SOCKET]\n"
+		"Usage: evpnd [-f FILE] [-d | -l LEVEL] [--log TARGET] [-s SOCKET]\n"
 		"       evpnd --check-config [-f FILE]\n"
 		"EVPN-VXLAN tunnel-endpoint agent: a BGP speaker for the EVPN and opaque families.\n"
-		"Runs in the foreground and logs to stderr.\n"
+		"Runs in the foreground and logs to stderr (or syslog: log = syslog).\n"
 		"\n"
 		"  -f, --config FILE    configuration file (default " DEFAULT_CONFIG ")\n"
-		"  -d, --debug          also log debug messages\n"
+		"  -d, --debug          also log debug messages (same as -l debug)\n"
+		"  -l, --log-level LEVEL  debug, info, notice, warning or err (overrides log-level)\n"
+		"      --log TARGET     stderr or syslog (overrides log in the file)\n"
 		"  -s, --socket SOCKET  control socket path (overrides control-socket in the file;\n"
 		"                       default " CFG_DEFAULT_SOCKET ")\n"
 		"      --check-config   check the configuration file, print \"FILE: ok\" or the error,\n"
@@ -48,7 +61,8 @@ static void usage(FILE *out)
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
-		"Signals: SIGTERM and SIGINT stop the daemon (a Cease to every neighbor), exit status 0.\n"
+		"Signals: SIGTERM and SIGINT stop the daemon (a Cease to every neighbor), exit status 0;\n"
+		"SIGHUP reloads the configuration file (a bad one is rejected, the running one stays).\n"
 		"Exit status: 0 after a clean stop, 1 on configuration or start-up errors, 2 on bad usage.\n");
 }
 
@@ -87,6 +101,7 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	struct daemon *d = w->data;
 	(void)revents;
 	log_msg(LOG_NOTICE, "received %s, stopping", w->signum == SIGINT ? "SIGINT" : "SIGTERM");
+	sd_notify_send("STOPPING=1");
 	if (d->glue)
 		d->glue->stopping = true; /* the kernel FDB stays as it is for the next start */
 	bgp_stop(d->bgp);
@@ -95,6 +110,40 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 		d->ctl = NULL;
 	}
 	ev_break(loop, EVBREAK_ALL);
+}
+
+/* SIGHUP: read the configuration again; a bad one is logged and changes nothing (reload.h). */
+static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	char msg[1024];
+	(void)loop;
+	(void)revents;
+	log_msg(LOG_NOTICE, "received SIGHUP, reloading the configuration");
+	reload_config(w->data, msg, sizeof msg); /* logs what it did or why not */
+}
+
+/* Everything that needs more than CAP_NET_ADMIN is open: keep only that (and the user asked
+ * for). -1 (logged) on failure: never run with more than intended. */
+static int drop_privileges(struct daemon *d)
+{
+	struct privs_req r = {
+		.set_user = d->cfg.has_user,
+		.uid = d->cfg.uid,
+		.gid = d->cfg.gid,
+		/* a reload may add no listener, so this is for as long as the daemon runs */
+		.bind_service = d->cfg.g.listen_port && d->cfg.g.listen_port < 1024,
+	};
+	char err[160];
+
+	if (privs_drop(&r, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "cannot drop privileges%s%s: %s", d->cfg.has_user ? " to user " : "",
+			d->cfg.has_user ? d->cfg.user : "", err);
+		return -1;
+	}
+	log_msg(LOG_INFO, "privileges: uid %u, capabilities kept: %s%s", (unsigned)geteuid(),
+		(privs_effective() >> CAP_NET_ADMIN) & 1 ? "net_admin" : "none",
+		(privs_effective() >> CAP_NET_BIND_SERVICE) & 1 ? ", net_bind_service" : "");
+	return 0;
 }
 
 static int check_config(const char *path)
@@ -169,13 +218,40 @@ static int start_kernel(struct daemon *d, struct glue *g)
 	return 0;
 }
 
+/* [global] metrics-listen: loopback only unless metrics-allow-remote. -1 (logged) on failure. */
+static int start_metrics(struct daemon *d)
+{
+	const struct ipaddr *a = &d->cfg.metrics_addr;
+	static const uint8_t v6lo[16] = { [15] = 1 };
+	char s[IPADDR_STRLEN];
+	bool loopback = a->af == AF_INET ? a->a[0] == 127 : !memcmp(a->a, v6lo, 16);
+
+	if (!a->af)
+		return 0;
+	ipaddr_str(a, s);
+	if (!loopback && !d->cfg.metrics_allow_remote) {
+		log_msg(LOG_ERR, "%s: metrics-listen %s is not a loopback address: set "
+			"metrics-allow-remote = yes to serve metrics beyond this host", d->cfg.path, s);
+		return -1;
+	}
+	d->metrics = metrics_http_start(d->loop, d, a, d->cfg.metrics_port);
+	if (!d->metrics) {
+		log_msg(LOG_ERR, "cannot serve metrics on %s port %u: %s", s, d->cfg.metrics_port,
+			strerror(errno));
+		return -1;
+	}
+	log_msg(LOG_INFO, "metrics on http://%s%s%s:%u/metrics", a->af == AF_INET6 ? "[" : "", s,
+		a->af == AF_INET6 ? "]" : "", d->cfg.metrics_port);
+	return 0;
+}
+
 static int run(const char *path, const char *sock)
 {
 	struct daemon d;
 	struct glue glue;
 	char err[512], rid[IPADDR_STRLEN];
 	struct ipaddr rid_a;
-	ev_signal sig_term, sig_int;
+	ev_signal sig_term, sig_int, sig_hup;
 	int rc = 1;
 
 	memset(&d, 0, sizeof d);
@@ -185,6 +261,9 @@ static int run(const char *path, const char *sock)
 	}
 	if (sock)
 		snprintf(d.cfg.control_socket, sizeof d.cfg.control_socket, "%s", sock);
+	log_set_target(opt_log_target >= 0 ? opt_log_target : d.cfg.log_target);
+	if (opt_log_level >= 0 || d.cfg.log_level_set)
+		log_set_level(opt_log_level >= 0 ? opt_log_level : d.cfg.log_level);
 	ipaddr_from_v4(&rid_a, d.cfg.g.router_id);
 	log_msg(LOG_NOTICE, "evpnd " EVPND_VERSION " starting: AS %u router-id %s, %u neighbor%s",
 		d.cfg.g.asn, ipaddr_str(&rid_a, rid), d.cfg.nnbr, d.cfg.nnbr == 1 ? "" : "s");
@@ -201,6 +280,11 @@ static int run(const char *path, const char *sock)
 	sig_term.data = sig_int.data = &d;
 	ev_signal_start(d.loop, &sig_term);
 	ev_signal_start(d.loop, &sig_int);
+	ev_signal_init(&sig_hup, on_hup, SIGHUP);
+	sig_hup.data = &d;
+	ev_signal_start(d.loop, &sig_hup);
+	d.sock_arg = sock;
+	d.log_level_arg = opt_log_level >= 0;
 	/* the speaker exists before the kernel dump (local MACs become routes), and starts after it */
 	if (create_speaker(&d) || start_kernel(&d, &glue) || start_speaker(&d))
 		goto out;
@@ -210,6 +294,12 @@ static int run(const char *path, const char *sock)
 		goto out;
 	}
 	log_msg(LOG_INFO, "control socket %s", d.cfg.control_socket);
+	if (start_metrics(&d))
+		goto out;
+	if (drop_privileges(&d))
+		goto out;
+	if (sd_notify_send("READY=1\nSTATUS=running")) /* systemd Type=notify: kernel dumped, listening */
+		log_msg(LOG_WARNING, "cannot notify systemd ($NOTIFY_SOCKET): %s", strerror(errno));
 
 	ev_run(d.loop, 0);
 	log_msg(LOG_NOTICE, "stopped");
@@ -218,7 +308,10 @@ out:
 	if (d.loop) {
 		ev_signal_stop(d.loop, &sig_term);
 		ev_signal_stop(d.loop, &sig_int);
+		ev_signal_stop(d.loop, &sig_hup);
+		reload_free(&d);
 	}
+	metrics_http_stop(d.metrics);
 	if (d.ctl)
 		control_close(d.ctl);
 	if (d.glue) {
@@ -237,13 +330,29 @@ int main(int argc, char **argv)
 	bool debug = false, check = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:ds:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:dl:s:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
 			break;
 		case 'd':
 			debug = true;
+			opt_log_level = LOG_DEBUG;
+			break;
+		case 'l':
+			opt_log_level = log_level_parse(optarg);
+			if (opt_log_level < 0) {
+				fprintf(stderr, "evpnd: -l: \"%s\" is not a log level (debug, info, notice, "
+					"warning, err)\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_LOG:
+			opt_log_target = log_target_parse(optarg);
+			if (opt_log_target < 0) {
+				fprintf(stderr, "evpnd: --log: \"%s\" is not stderr or syslog\n", optarg);
+				return 2;
+			}
 			break;
 		case 's':
 			if (!*optarg || strlen(optarg) >= sizeof ((struct config *)0)->control_socket) {

@@ -263,8 +263,11 @@ static bool dad_check(struct glue *g, struct vni *v, const uint8_t mac[6], struc
 		mob_dad_init(&w->dad, before, now);
 	}
 	dad_arm(g);
+	if (loc != MOB_LOC_NONE && w->dad.vtep != MOB_LOC_NONE && loc != w->dad.vtep)
+		g->mac_moves++;
 	if (!mob_dad_move(&w->dad, loc, now, c->dad_window, c->dad_max_moves))
 		return false;
+	g->mac_duplicates++;
 	char m[MAC_STRLEN], l1[64], l2[64];
 	log_msg(LOG_WARNING, "VNI %u: duplicate MAC %s: %u moves in %u s, last from %s to %s: "
 		"no longer advertised%s", v->vni, mac_str((const struct mac *)mac, m), w->dad.moves,
@@ -523,11 +526,16 @@ void glue_best_changed(struct glue *g, int fam, const uint8_t *nlri, size_t len,
 	if (fam != FAM_EVPN || g->stopping || evpn_decode(nlri, len, &r) < 0)
 		return;
 	if (r.type == EVPN_RT_MACIP) {
+		/* learn-to-install latency: a remote route's change until the kernel acks what it queued */
+		double t0 = src && a && g->nl ? lat_now() : 0;
+		uint64_t p0 = t0 ? nl_next_pos(g->nl) : 0;
 		arps_remote_route(g, &r, a, src != NULL);
 		/* a MAC+IP route gone while its MAC-only route stays: the MAC stays too */
 		if (r.ip.af && (!a || !src) && arps_mac_route_present(g, &r))
 			return;
 		type2(g, &r, a, src != NULL);
+		if (t0 && nl_next_pos(g->nl) != p0)
+			lat_track_start(&g->lat, t0, nl_next_pos(g->nl));
 	} else if (r.type == EVPN_RT_IMET) {
 		type3(g, &r, nlri, len, src ? a : NULL);
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "bgp_log.h"
@@ -130,6 +131,7 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (c->in_len - off < len)
 			break;
 		p->msgs_in++;
+		p->msgs_in_type[type < 6 ? type : 0]++;
 		/* the handler may close c: touch nothing of it afterwards unless it says it lives */
 		if (!conn_handle(c, c->in + off, len, type))
 			return;
@@ -144,6 +146,16 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 static void hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct conn *c = w->data;
+	int pending = 0;
+
+	/* Our loop may have been busy (a long kernel dump after ENOBUFS) while the neighbor's
+	 * KEEPALIVE waited in the socket: read it before declaring the neighbor dead. */
+	if (ioctl(c->fd, FIONREAD, &pending) == 0 && pending > 0) {
+		ev_timer_set(&c->hold, 1., 0.);
+		ev_timer_start(loop, &c->hold);
+		ev_feed_event(loop, &c->rio, EV_READ);
+		return;
+	}
 
 	bgp_log(LOG_WARNING, "peer %s: hold timer expired", c->peer->name);
 	snprintf(c->peer->last_error, sizeof c->peer->last_error, "hold timer expired");
@@ -224,6 +236,7 @@ void conn_queue(struct conn *c, const uint8_t *msg, size_t len)
 	memcpy(o->p + o->len, msg, len);
 	o->len += len;
 	c->peer->msgs_out++;
+	c->peer->msgs_out_type[len > 18 && msg[18] < 6 ? msg[18] : 0]++;
 	/* written when the loop polls next: everything queued in one iteration goes in one send */
 	if (c->st != ST_CONNECT && !ev_is_active(&c->wio))
 		ev_io_start(c->peer->bgp->loop, &c->wio);

@@ -106,6 +106,16 @@ int nl_port_suppress_queue(struct nl *nl, int ifindex, bool on)
 	return nl_neigh_queue(nl, NL_PORT_SUPPRESS, &n);
 }
 
+uint64_t nl_next_pos(const struct nl *nl)
+{
+	return nl->tail;
+}
+
+void nl_set_acked(struct nl *nl, void (*acked)(void *ctx, uint64_t done))
+{
+	nl->acked = acked;
+}
+
 size_t nl_pending(const struct nl *nl)
 {
 	return (size_t)(nl->tail - nl->head);
@@ -114,8 +124,12 @@ size_t nl_pending(const struct nl *nl)
 /* Pop what is done from the front; give a burst's memory back once it is all through. */
 static void pop_done(struct nl *nl)
 {
+	uint64_t was = nl->head;
+
 	while (nl->head != nl->sent && at(nl, nl->head)->op == OP_DONE)
 		nl->head++;
+	if (nl->head != was && nl->acked)
+		nl->acked(nl->h.ctx, nl->head);
 	if (nl->head == nl->tail && nl->cap > RING_MIN * 16)
 		(void)resize(nl, RING_MIN);
 }

@@ -128,6 +128,11 @@ int nl_port_suppress_queue(struct nl *nl, int ifindex, bool on);
 /* Send queued requests in batches; acknowledgements are read as they arrive and each failure is
  * reported once through hooks.refused. Call once per loop iteration. */
 void nl_flush(struct nl *nl);
+/* The number the next queued request will get: requests are numbered in queue order from 0. */
+uint64_t nl_next_pos(const struct nl *nl);
+/* Call acked(hooks.ctx, done) whenever every request numbered below done has been acknowledged or
+ * refused (NULL: stop). acked must not queue or flush. For latency measurements. */
+void nl_set_acked(struct nl *nl, void (*acked)(void *ctx, uint64_t done));
 /* Requests queued or sent and not yet acknowledged. */
 size_t nl_pending(const struct nl *nl);
 /* Wait (up to timeout_ms) until every request is acknowledged: for tests, benchmarks and exit. */

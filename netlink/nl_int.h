@@ -49,6 +49,7 @@ struct nl {
 	uint8_t *ackbuf;          /* NL_RX_BYTES: acks (a hook may flush while events are parsed) */
 	uint8_t *dumpbuf;         /* NL_RX_BYTES: dumps (a hook may dump while events are parsed) */
 	bool in_acks;             /* nl_acks_read is running: a hook's nl_flush only sends */
+	void (*acked)(void *ctx, uint64_t done); /* nl_set_acked */
 };
 
 /* Whether a whole message starts at nlh with len bytes left: mnl_nlmsg_ok, except that an

@@ -6,12 +6,14 @@ set -euo pipefail
 
 what=${1:-test}
 pkgs=(cmake gcc make pkg-config libmnl-dev libnl-3-dev libnl-route-3-dev libev-dev libinih-dev
-      libjson-c-dev iproute2 python3 iputils-ping)
+      libjson-c-dev libmicrohttpd-dev iproute2 python3 iputils-ping)
 case "$what" in
 build) ;;
 demo) ;;
 # qemu-system-x86, busybox-static and kmod: scripts/vm.sh (tests that need Debian's kernel in a VM).
-test) pkgs+=(libcmocka-dev gobgpd frr tcpdump procps qemu-system-x86 busybox-static kmod) ;;
+# debhelper, lintian, groff-base: tests/integration/test_package.sh (packaging/build-deb.sh).
+test) pkgs+=(libcmocka-dev gobgpd frr tcpdump procps qemu-system-x86 busybox-static kmod
+      debhelper dpkg-dev lintian groff-base) ;;
 # clang-14's libFuzzer and sanitizer runtimes are in libclang-rt-14-dev (Debian 12).
 fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
 *) echo "usage: $0 [build|test|demo|fuzz]" >&2; exit 2 ;;
