@@ -123,6 +123,13 @@ void remote_kernel_event(struct glue *g, struct vni *v, const struct nl_fdb *f, 
 /* remote.c: put back the lost entries that are still wanted, on devices that still exist (a device
  * being deleted flushes its FDB before its deletion is reported: re-adding at once would fail). */
 void remote_put_back(struct glue *g);
+struct evpn_route;
+
+/* flood.c: a type-3 route's best path changed (a NULL a: gone); its flood entry follows. */
+void flood_route(struct glue *g, const struct evpn_route *r, const uint8_t *nlri, size_t len,
+		 const struct attrs *a);
+/* flood.c: v attached: the flood entries its type-3 routes want. */
+void flood_vni_attach(struct glue *g, struct vni *v);
 /* remote.c: queue one FDB request for an owned MAC entry or flood entry. */
 void remote_mac_req(struct glue *g, enum nl_op op, const struct mac_ent *e);
 void remote_flood_req(struct glue *g, enum nl_op op, const struct fo_flood *f);
