@@ -317,7 +317,11 @@ static int key(struct json_object *req, bool add, int argc, char **argv, bool *u
 }
 
 /* [vni N] [MAC] in any order, for show macs and clear duplicate. */
-static int vni_mac_args(struct json_object *req, int argc, char **argv, bool *usage)
+enum { ARG_FAMILY = 1, ARG_MAC = 2 };
+
+/* The filters of show commands, each at most once: "vni N" always, a family name and a MAC where
+ * allowed says so. */
+static int filter_args(struct json_object *req, int argc, char **argv, unsigned allowed, bool *usage)
 {
 	for (int i = 0; i < argc; i++) {
 		uint32_t v;
@@ -326,7 +330,11 @@ static int vni_mac_args(struct json_object *req, int argc, char **argv, bool *us
 			if (!is_u32(argv[++i], 1, VNI_MAX, &v))
 				return fail("bad VNI \"%s\" (1..16777215)", argv[i]);
 			json_object_object_add(req, "vni", json_object_new_int64(v));
-		} else if (is_mac(argv[i]) && !json_object_object_get_ex(req, "mac", NULL)) {
+		} else if ((allowed & ARG_FAMILY) && is_family(argv[i]) &&
+			   !json_object_object_get_ex(req, "family", NULL)) {
+			json_object_object_add(req, "family", json_object_new_string(argv[i]));
+		} else if ((allowed & ARG_MAC) && is_mac(argv[i]) &&
+			   !json_object_object_get_ex(req, "mac", NULL)) {
 			json_object_object_add(req, "mac", json_object_new_string(argv[i]));
 		} else {
 			*usage = true;
@@ -350,26 +358,12 @@ static int show(struct json_object *req, int argc, char **argv, enum ctl_view *v
 	if (argc >= 1 && (strcmp(argv[0], "routes") == 0 || strcmp(argv[0], "route") == 0)) {
 		json_object_object_add(req, "cmd", json_object_new_string("show-routes"));
 		*view = VIEW_ROUTES;
-		for (int i = 1; i < argc; i++) {
-			uint32_t v;
-			if (is_family(argv[i]) && !json_object_object_get_ex(req, "family", NULL)) {
-				json_object_object_add(req, "family", json_object_new_string(argv[i]));
-			} else if (strcmp(argv[i], "vni") == 0 && i + 1 < argc &&
-				   !json_object_object_get_ex(req, "vni", NULL)) {
-				if (!is_u32(argv[++i], 1, VNI_MAX, &v))
-					return fail("bad VNI \"%s\" (1..16777215)", argv[i]);
-				json_object_object_add(req, "vni", json_object_new_int64(v));
-			} else {
-				*usage = true;
-				return fail("unexpected \"%s\"", argv[i]);
-			}
-		}
-		return 0;
+		return filter_args(req, argc - 1, argv + 1, ARG_FAMILY, usage);
 	}
 	if (argc >= 1 && (strcmp(argv[0], "macs") == 0 || strcmp(argv[0], "mac") == 0)) {
 		json_object_object_add(req, "cmd", json_object_new_string("show-macs"));
 		*view = VIEW_MACS;
-		return vni_mac_args(req, argc - 1, argv + 1, usage);
+		return filter_args(req, argc - 1, argv + 1, ARG_MAC, usage);
 	}
 	if (argc >= 1 && (strcmp(argv[0], "vnis") == 0 || strcmp(argv[0], "vni") == 0)) {
 		if (argc > 1) {
@@ -383,19 +377,7 @@ static int show(struct json_object *req, int argc, char **argv, enum ctl_view *v
 	if (argc >= 1 && strcmp(argv[0], "fdb") == 0) {
 		json_object_object_add(req, "cmd", json_object_new_string("show-fdb"));
 		*view = VIEW_FDB;
-		for (int i = 1; i < argc; i++) {
-			uint32_t v;
-			if (strcmp(argv[i], "vni") == 0 && i + 1 < argc &&
-			    !json_object_object_get_ex(req, "vni", NULL)) {
-				if (!is_u32(argv[++i], 1, VNI_MAX, &v))
-					return fail("bad VNI \"%s\" (1..16777215)", argv[i]);
-				json_object_object_add(req, "vni", json_object_new_int64(v));
-			} else {
-				*usage = true;
-				return fail("unexpected \"%s\"", argv[i]);
-			}
-		}
-		return 0;
+		return filter_args(req, argc - 1, argv + 1, 0, usage);
 	}
 	*usage = true;
 	return fail("show what? (neighbors, routes, vnis, macs or fdb)");
@@ -469,7 +451,7 @@ struct json_object *ctl_request(int argc, char **argv, enum ctl_view *view, bool
 		} else {
 			json_object_object_add(req, "cmd", json_object_new_string("clear-duplicate"));
 			*view = VIEW_CLEARED;
-			r = vni_mac_args(req, argc - 2, argv + 2, usage);
+			r = filter_args(req, argc - 2, argv + 2, ARG_MAC, usage);
 		}
 	} else if (strcmp(argv[0], "add") == 0 || strcmp(argv[0], "del") == 0) {
 		bool add = argv[0][0] == 'a';

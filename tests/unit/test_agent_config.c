@@ -16,34 +16,7 @@
 #include "config.h"
 #include "family.h"
 
-static char dir[64];
-static char path[128];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/evpnd-cfgtest.XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof path, "%s/evpnd.conf", dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	rmdir(dir);
-	return 0;
-}
-
-static void write_conf(const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
+#include "conf_fixture.h"
 
 static void load_ok(const char *text, struct config *cfg)
 {

@@ -18,34 +18,7 @@
 #include "daemon.h"
 #include "reload.h"
 
-static char dir[64];
-static char path[128];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/evpnd-reloadtest.XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof path, "%s/evpnd.conf", dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	unlink(path);
-	rmdir(dir);
-	return 0;
-}
-
-static void write_conf(const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "conf_fixture.h"
 
 #define GLOBAL "[global]\nasn = 64512\nrouter-id = 10.0.0.1\nlisten = none\n"
 #define NBR(a) "[neighbor " a "]\nremote-as = 64512\n"
