@@ -75,7 +75,7 @@ frr_stop() {
 	local d=$1 f pid n
 	for f in bgpd zebra; do
 		pid=$(cat "$d/$f.pid" 2>/dev/null) || continue
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$d/" || continue
+		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$d/" >/dev/null || continue
 		kill "$pid" 2>/dev/null || true
 		for ((n = 0; n < 50; n++)); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 		[ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true

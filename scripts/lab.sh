@@ -196,7 +196,7 @@ our_evpnd() {
 	h=$(node "$1")
 	pid=$(cat "$D/$h.pid" 2>/dev/null) || return 1
 	alive "$pid" || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$D/$h.conf" || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$D/$h.conf" >/dev/null || return 1
 	printf '%s' "$pid"
 }
 

@@ -84,10 +84,10 @@ kvm_why() {
 # current_kver: the kernel version Debian's linux-image-amd64 points at now (apt's view).
 current_kver() {
 	local pkg
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ && !p { p = $2 } END { print p }')
 	if [ -z "$pkg" ]; then
 		apt-get update -qq >/dev/null 2>&1 || true
-		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+		pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ && !p { p = $2 } END { print p }')
 	fi
 	[ -n "$pkg" ] || return 1
 	echo "${pkg#linux-image-}"
@@ -217,6 +217,12 @@ kernel=$cache/$KVER/vmlinux
 klog="quiet loglevel=3 mitigations=off tsc=reliable no_timer_check audit=0 nowatchdog ${EVPND_VM_APPEND:-}"
 [ "${EVPND_VM_DEBUG:-0}" = 1 ] && klog="loglevel=7 printk.time=1"
 
+# The VM has tmpfs of its own on /tmp, /run and /var/tmp: a repository (a CI clone, say) under
+# one of them is shared into the VM at the same path, or nothing of it (stage2.sh included) is seen.
+root=$(cd "$here/.." && pwd)
+case $root/ in /tmp/* | /run/* | /var/tmp/*)
+	case " ${shares[*]} " in *" $root "*) ;; *) shares=("$root" "${shares[@]}") ;; esac ;;
+esac
 run=$(mktemp -d "${TMPDIR:-/tmp}/evpnd-vm.XXXXXX")
 case "$run$here${shares[*]}" in *[[:space:]]* | *:*) die "paths with spaces or colons are not supported: $run $here ${shares[*]}" ;; esac
 share_args=()

@@ -95,7 +95,7 @@ expect "del again" 1 "evpnctl: no such local route: [type:macadv][rd:10.0.0.1:10
 	ctl del macadv aa:bb:cc:dd:ee:01 vni 100
 expect "auto RD needs 16 bits" 1 "evpnctl: VNI 70000 needs an rd: the automatic router-id:VNI holds 16 bits" \
 	ctl add macadv aa:bb:cc:dd:ee:01 vni 70000
-ctl --help | grep -q 'watch \[evpn|opaque\]' && ok "--help" || bad "--help"
+ctl --help | grep 'watch \[evpn|opaque\]' >/dev/null && ok "--help" || bad "--help"
 
 sleep 0.3
 w=$(cat "$T/watch.out")

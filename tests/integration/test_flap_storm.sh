@@ -33,7 +33,7 @@ grep -a -q __asan_init "$EVPND" && asan=1
 # h1_nbr FIELD: h1's neighbor (h2) FIELD from `show neighbors --json`, without python (it is polled)
 h1_nbr() {
 	lab_ctl 1 show neighbors --json 2>/dev/null |
-		sed -n "s/^ *\"$1\":\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | head -n 1
+		sed -n "s/^ *\"$1\":\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | sed -n 1p
 }
 # flapped_up BEFORE: h1 counts a flap more than BEFORE and is established again
 flapped_up() {

@@ -20,7 +20,7 @@ t_init
 
 step "h1, h2 with evpnd (arp-suppress on h1); h3 with FRR zebra + bgpd"
 lab_frr_h3 --extra-global-on 1 'arp-suppress = yes'
-frr_vtysh frr 'show version' | head -n 1 >&2
+frr_vtysh frr 'show version' | sed -n 1p >&2
 
 # ---- comparing FRR's view with evpnd's ----
 # agree I: FRR's best EVPN routes and evpnd I's are the same set with the same attributes; FRR's

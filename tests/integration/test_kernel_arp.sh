@@ -15,7 +15,7 @@ step "a 2-hypervisor lab, arp-suppress on h1 only"
 lab_up -n 2 --debug --extra-global-on 1 'arp-suppress = yes' --extra-global-on 1 'arp-snoop = no'
 lab_wait_mesh 30
 
-port_suppress() { ip -n "$(ns "h$1")" -d link show dev vx100 | grep -q "neigh_suppress $2"; }
+port_suppress() { ip -n "$(ns "h$1")" -d link show dev vx100 | grep "neigh_suppress $2" >/dev/null; }
 wait_for 10 port_suppress 1 on || fail "h1: vx100 has no neigh_suppress on"
 port_suppress 2 off || fail "h2: vx100 has neigh_suppress on though arp-suppress is off there"
 

@@ -116,7 +116,7 @@ ref0=$(lab_ctl "$B" show vnis --json | jpy "str(sum(x['kernel_refusals'] for x i
 ip netns exec "$(ns "h$A")" bridge fdb add $M dev vm1 master static
 refused_logged() { grep -E "kernel refused FDB replace $M dev vx100 .*dst $(lab_ip "$A") .*No space left on device" "$LAB_DIR/h$B.log"; }
 wait_for 10 refused_logged || fail "h$B: no log line for the refused install of $M"
-log "h$B logged: $(refused_logged | head -n 1 | cut -d' ' -f3-)"
+log "h$B logged: $(refused_logged | sed -n 1p | cut -d' ' -f3-)"
 ref1=$(lab_ctl "$B" show vnis --json | jpy "str(sum(x['kernel_refusals'] for x in d))")
 ((ref1 > ref0)) || fail "h$B: kernel_refusals did not grow ($ref0 -> $ref1)"
 sleep 3.5 # two retry rounds (1 s, then 2 s) are refused again: still one line naming $M

@@ -52,10 +52,11 @@ dpkg-deb -x "$DEB" "$ROOT"
 # Depends comes from dpkg-shlibdeps: every library the programs load has its package listed
 depends=$(sed -n 's/^Depends: //p' "$T_DIR/fields")
 for lib in $(objdump -p "$ROOT/usr/sbin/evpnd" "$ROOT/usr/bin/evpnctl" | awk '$1 == "NEEDED" { print $2 }' | sort -u); do
-	path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+	# no early exit in the reader: under pipefail a writer cut off by SIGPIPE fails the pipeline
+	path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !p { p = $NF } END { print p }')
 	[ -n "$path" ] || fail "library $lib not found on this machine"
-	pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -n 1 | cut -d: -f1) ||
-		pkg=$(dpkg -S "$path" | head -n 1 | cut -d: -f1)
+	pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | sed -n '1s/:.*//p') ||
+		pkg=$(dpkg -S "$path" | sed -n '1s/:.*//p')
 	case ", $depends," in *", $pkg "* | *", $pkg,"*) ;; *) fail "$lib ($pkg) is not in Depends: $depends" ;; esac
 done
 log "Depends: $depends"
