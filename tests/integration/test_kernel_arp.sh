@@ -38,21 +38,35 @@ wait_for 10 fdb_remote 1 "$(lab_mac 2)" "$(lab_ip 2)" || fail "h1: the MAC+IP ro
 neigh_none 2 "$(lab_vmip 1)" || fail "h2 (arp-suppress off) installed a neighbour for h1's VM"
 neigh_none 1 "$(lab_vmip 1)" || fail "h1 installed a neighbour for its own VM"
 
-step "VM-to-VM ping: no ARP request reaches h2's VM; h2's requests reach h1's VM"
+step "VM-to-VM ping: no ARP request crosses the underlay from h1 nor reaches h2's VM; h2's do"
 cap() { printf '%s/arp-h%s.pcap' "$T_DIR" "$1"; }
+ucap() { printf '%s/underlay-h%s.pcap' "$T_DIR" "$1"; }
 for i in 1 2; do
 	ip netns exec "$(ns "h$i-vm1")" ip neigh flush all
 	spawn "tcpdump-h$i" "h$i-vm1" tcpdump -i eth0 -Q in -n -U -w "$(cap "$i")" 'arp and arp[6:2] == 1'
 	TCPDUMP[i]=$SPAWNED_PID
+	# the underlay: VXLAN (UDP 4789) packets this hypervisor sends whose inner frame is an ARP
+	# request (UDP header 8 + VXLAN header 8: the inner EtherType at udp[28], ARP op at udp[36])
+	spawn "tcpdump-u$i" "h$i" tcpdump -i eth0 -Q out -n -U -w "$(ucap "$i")" \
+		'udp dst port 4789 and udp[28:2] = 0x0806 and udp[36:2] = 1'
+	UTCPDUMP[i]=$SPAWNED_PID
 done
 sleep 1.5 # tcpdump attaches its filter before the first ARP
 vm_ping 1 1 2 1 || fail "h1's VM cannot ping h2's VM"
 vm_ping 2 1 1 1 || fail "h2's VM cannot ping h1's VM"
 sleep 0.5
 for i in 1 2; do
-	kill -INT "${TCPDUMP[$i]}" 2>/dev/null
-	wait "${TCPDUMP[$i]}" 2>/dev/null
+	for pid in "${TCPDUMP[$i]}" "${UTCPDUMP[$i]}"; do
+		kill -INT "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 done
+ucount() { tcpdump -r "$(ucap "$1")" -n 2>/dev/null | wc -l; }
+u1=$(ucount 1)
+u2=$(ucount 2)
+log "VXLAN-encapsulated ARP requests sent on the underlay: by h1 $u1, by h2 $u2"
+[ "$u1" = 0 ] || fail "$u1 ARP request(s) crossed the underlay from h1 (arp-suppress on)"
+[ "$u2" -ge 1 ] || fail "no ARP request crossed the underlay from h2 (arp-suppress off): the capture proves nothing"
 count() { tcpdump -r "$(cap "$1")" -n 2>/dev/null | grep -c "Request" || true; }
 n2=$(count 2)
 n1=$(count 1)
