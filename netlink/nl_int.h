@@ -54,11 +54,12 @@ struct nl {
 
 /* Whether a whole message starts at nlh with len bytes left: mnl_nlmsg_ok, except that an
  * nlmsg_len of 2 GiB or more is refused (libmnl compares it as an int, so it passes there and
- * mnl_nlmsg_next then jumps out of the buffer). */
+ * mnl_nlmsg_next then jumps out of the buffer), and so is one whose padding to NLMSG_ALIGNTO is
+ * not in the buffer: libmnl walks attributes up to the aligned end. The kernel pads every one. */
 static inline bool nl_msg_ok(const struct nlmsghdr *nlh, int len)
 {
 	return len >= (int)sizeof(struct nlmsghdr) && nlh->nlmsg_len >= sizeof(struct nlmsghdr) &&
-	       nlh->nlmsg_len <= (unsigned)len;
+	       nlh->nlmsg_len <= (unsigned)len && NLMSG_ALIGN(nlh->nlmsg_len) <= (unsigned)len;
 }
 
 /* Parse an RTM_NEWLINK/RTM_DELLINK message: 0 ok, 1 not for evpnd (the bridge's AF_BRIDGE per-port view), -1 malformed. */
