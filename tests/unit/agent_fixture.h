@@ -11,6 +11,18 @@
 #include "glue.h"
 #include "wire.h"
 
+/* The VTEP address 10.88.0.<last>. */
+static inline struct nl_addr vtep_addr(uint8_t last)
+{
+	struct nl_addr a;
+	memset(&a, 0, sizeof a);
+	a.af = AF_INET;
+	a.a[0] = 10;
+	a.a[1] = 88;
+	a.a[3] = last;
+	return a;
+}
+
 /* One VNI: bridge "br<vni>" (ifindex br) holding VXLAN device "vx<vni>" (ifindex vx, VTEP
  * 10.88.0.2, port 4789) and, when port > 0, a VM port "vm1" (ifindex port), all up. */
 static inline void fixture_vni(struct glue *g, int br, int vx, int port, uint32_t vni)

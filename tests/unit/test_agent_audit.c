@@ -23,17 +23,6 @@
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0xa }, MAC_B[6] = { 0x02, 0, 0, 0, 0, 0xb },
 		     MAC_C[6] = { 0x02, 0, 0, 0, 0, 0xc }, MAC_D[6] = { 0x02, 0, 0, 0, 0, 0xd };
 
-static struct nl_addr v4(uint8_t last)
-{
-	struct nl_addr a;
-	memset(&a, 0, sizeof a);
-	a.af = AF_INET;
-	a.a[0] = 10;
-	a.a[1] = 88;
-	a.a[3] = last;
-	return a;
-}
-
 /* What the comparison reported: counts per kind, and the last drift of each kind. */
 struct seen {
 	size_t n[AUDIT_KINDS];
@@ -58,7 +47,7 @@ static void seen_cb(void *ctx, const struct audit_drift *d)
 /* evpnd's side: owned remote MAC (okey VX) toward VTEP last. */
 static void own_mac(struct fdb_owned *fo, const uint8_t mac[6], uint8_t last, bool sticky)
 {
-	struct nl_addr a = v4(last);
+	struct nl_addr a = vtep_addr(last);
 	bool created;
 	struct mac_ent *e = mac_tab_put(&fo->macs, VX, mac, &created);
 	assert_non_null(e);
@@ -68,7 +57,7 @@ static void own_mac(struct fdb_owned *fo, const uint8_t mac[6], uint8_t last, bo
 
 static void own_flood(struct fdb_owned *fo, uint8_t last)
 {
-	struct nl_addr a = v4(last);
+	struct nl_addr a = vtep_addr(last);
 	bool created;
 	struct fo_flood *f = fo_flood_put(fo, VX, fo_vtep(fo, &a), &created);
 	assert_non_null(f);
@@ -87,7 +76,7 @@ static void own_local(struct mac_tab *t, const uint8_t mac[6], uint32_t port, bo
 /* The kernel has both halves of mac toward last. */
 static void kern_mac(struct audit_view *k, const uint8_t mac[6], uint8_t last, bool sticky)
 {
-	struct nl_addr a = v4(last);
+	struct nl_addr a = vtep_addr(last);
 	assert_int_equal(audit_put_remote(k, VX, mac, true, &a, sticky), 0);
 	assert_int_equal(audit_put_remote(k, VX, mac, false, NULL, false), 0);
 }
@@ -132,7 +121,7 @@ static void test_clean(void **state)
 	/* the kernel's side interns 10.88.0.2 first: index 0 there is index 1 here */
 	kern_mac(&k, MAC_B, 2, true);
 	kern_mac(&k, MAC_A, 1, false);
-	struct nl_addr a1 = v4(1), a2 = v4(2);
+	struct nl_addr a1 = vtep_addr(1), a2 = vtep_addr(2);
 	assert_int_equal(audit_put_flood(&k, VX, &a2), 0);
 	assert_int_equal(audit_put_flood(&k, VX, &a1), 0);
 	assert_int_equal(audit_put_flood(&k, VX, &a1), 0); /* a restarted dump reports it again */
@@ -156,7 +145,7 @@ static void test_remote_drift(void **state)
 	struct audit_view k;
 	struct seen s;
 	static const uint8_t MAC_E[6] = { 0x02, 0, 0, 0, 0, 0xe }, MAC_F[6] = { 2, 0, 0, 0, 0, 0xf };
-	struct nl_addr a1 = v4(1);
+	struct nl_addr a1 = vtep_addr(1);
 
 	(void)state;
 	fo_init(&fo);
@@ -178,7 +167,7 @@ static void test_remote_drift(void **state)
 	assert_int_equal(s.n[AUDIT_REMOTE_MISSING], 2);
 	assert_int_equal(s.n[AUDIT_REMOTE_VTEP], 1);
 	assert_memory_equal(s.last[AUDIT_REMOTE_VTEP].mac, MAC_B, 6);
-	struct nl_addr a2 = v4(2);
+	struct nl_addr a2 = vtep_addr(2);
 	assert_memory_equal(&s.want[AUDIT_REMOTE_VTEP], &a1, sizeof a1);
 	assert_memory_equal(&s.have[AUDIT_REMOTE_VTEP], &a2, sizeof a2);
 	assert_int_equal(s.n[AUDIT_REMOTE_STICKY], 1);
@@ -203,7 +192,7 @@ static void test_flood_drift(void **state)
 	struct mac_tab local;
 	struct audit_view k;
 	struct seen s;
-	struct nl_addr a2 = v4(2), a3 = v4(3);
+	struct nl_addr a2 = vtep_addr(2), a3 = vtep_addr(3);
 
 	(void)state;
 	fo_init(&fo);
@@ -217,7 +206,7 @@ static void test_flood_drift(void **state)
 	assert_int_equal(audit_put_flood(&k, VX + 10, &a2), 0); /* the same VTEP, another device */
 	assert_int_equal(audit_compare(&fo, &local, &k, seen_cb, &s), 3);
 	assert_int_equal(s.n[AUDIT_FLOOD_MISSING], 1);
-	struct nl_addr a1 = v4(1);
+	struct nl_addr a1 = vtep_addr(1);
 	assert_memory_equal(&s.want[AUDIT_FLOOD_MISSING], &a1, sizeof a1);
 	assert_int_equal(s.n[AUDIT_FLOOD_EXTRA], 2);
 	fo_free(&fo);
@@ -277,7 +266,7 @@ static struct nl_fdb fdb(int ifindex, int master, const uint8_t mac[6], uint8_t 
 	f.flags = flags;
 	f.state = st;
 	if (dst_last)
-		f.dst = v4(dst_last);
+		f.dst = vtep_addr(dst_last);
 	f.vlan = vlan;
 	f.src_vni = src_vni;
 	return f;
@@ -331,7 +320,7 @@ static void test_collect_bridge_per_vni(void **state)
 	struct mac_ent *e = mac_tab_get(&k.fo.macs, v->okey, MAC_A);
 	assert_non_null(e);
 	assert_int_equal(e->flags & (AUDIT_SELF | AUDIT_MASTER | MENT_STICKY), AUDIT_SELF | AUDIT_MASTER);
-	struct nl_addr a1 = v4(1);
+	struct nl_addr a1 = vtep_addr(1);
 	assert_memory_equal(fo_vtep_addr(&k.fo, e->vtep), &a1, sizeof a1);
 	e = mac_tab_get(&k.fo.macs, v->okey, MAC_B);
 	assert_non_null(e);
@@ -378,7 +367,7 @@ static void test_collect_vlan_aware(void **state)
 	l.master = BR;
 	l.up = true;
 	l.external = true;
-	l.local = v4(2);
+	l.local = vtep_addr(2);
 	l.dstport = 4789;
 	strcpy(l.name, "vxs");
 	vt_link_event(&g.vt, &l, false);

@@ -25,17 +25,6 @@
 
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0xa }, MAC_B[6] = { 0x02, 0, 0, 0, 0, 0xb };
 
-static struct nl_addr v4(uint8_t last)
-{
-	struct nl_addr a;
-	memset(&a, 0, sizeof a);
-	a.af = AF_INET;
-	a.a[0] = 10;
-	a.a[1] = 88;
-	a.a[3] = last;
-	return a;
-}
-
 static struct mob_ent cand(uint16_t vtep, uint32_t seq, bool has, bool sticky)
 {
 	struct mob_ent e;
@@ -126,7 +115,7 @@ static void view(struct mob_view *w, const struct mob_ent *c, const struct nl_ad
 
 static void test_remote_order(void **state)
 {
-	struct nl_addr a[4] = { v4(3), v4(1), v4(2), v4(4) };
+	struct nl_addr a[4] = { vtep_addr(3), vtep_addr(1), vtep_addr(2), vtep_addr(4) };
 	struct mob_ent c[4];
 	struct mob_view w;
 	(void)state;
@@ -166,7 +155,7 @@ static void test_remote_order(void **state)
 
 static void test_local_vs_remote(void **state)
 {
-	struct nl_addr a[2] = { v4(3), v4(1) }, l2 = v4(2);
+	struct nl_addr a[2] = { vtep_addr(3), vtep_addr(1) }, l2 = vtep_addr(2);
 	struct mob_ent c[2];
 	struct mob_view w;
 	(void)state;

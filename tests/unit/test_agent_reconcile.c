@@ -24,17 +24,6 @@ static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0, 0xa }, MAC_B[6] = { 0x02, 0,
 		     MAC_C[6] = { 0x02, 0, 0, 0, 0, 0xc }, MAC_D[6] = { 0x02, 0, 0, 0, 0, 0xd },
 		     MAC_E[6] = { 0x02, 0, 0, 0, 0, 0xe }, ZERO[6];
 
-static struct nl_addr v4(uint8_t last)
-{
-	struct nl_addr a;
-	memset(&a, 0, sizeof a);
-	a.af = AF_INET;
-	a.a[0] = 10;
-	a.a[1] = 88;
-	a.a[3] = last;
-	return a;
-}
-
 static struct nl_fdb kent(const uint8_t mac[6], uint8_t vtep, uint8_t flags, uint16_t st)
 {
 	struct nl_fdb f;
@@ -43,7 +32,7 @@ static struct nl_fdb kent(const uint8_t mac[6], uint8_t vtep, uint8_t flags, uin
 	memcpy(f.mac, mac, 6);
 	f.flags = flags;
 	f.state = st;
-	f.dst = v4(vtep);
+	f.dst = vtep_addr(vtep);
 	return f;
 }
 
