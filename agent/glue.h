@@ -112,6 +112,8 @@ void local_fdb(struct glue *g, const struct nl_fdb *f, bool deleted);
 void local_withdraw(struct glue *g, struct mac_ent *e);
 /* local.c: advertise / withdraw a VNI's type-3 route and its local MACs. */
 void local_vni_activate(struct glue *g, struct vni *v);
+/* local.c: (re-)advertise v's type-3 route with its current RD and route targets. */
+void local_type3_advertise(struct glue *g, const struct vni *v);
 void local_vni_deactivate(struct glue *g, struct vni *v);
 
 /* remote.c: install what the routes want on a VNI that became attached, or forget its entries. */

@@ -177,14 +177,20 @@ static bool deactivate_cb(void *ctx, struct mac_ent *e)
 	return false;
 }
 
-void local_vni_activate(struct glue *g, struct vni *v)
+void local_type3_advertise(struct glue *g, const struct vni *v)
 {
-	struct vni_walk w = { g, v };
 	struct orig_route r;
 
 	if (g->bgp && build(g, v, NULL, false, 0, &r) == 0 &&
 	    bgp_local_add(g->bgp, FAM_EVPN, r.nlri, r.len, &r.a) < 0)
 		log_msg(LOG_WARNING, "VNI %u: cannot advertise its type-3 route", v->vni);
+}
+
+void local_vni_activate(struct glue *g, struct vni *v)
+{
+	struct vni_walk w = { g, v };
+
+	local_type3_advertise(g, v);
 	mac_tab_walk(&g->local, activate_cb, &w);
 }
 

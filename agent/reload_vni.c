@@ -105,18 +105,8 @@ static void vni_cb(void *ctx, struct vni *v)
 	v->nimp = (uint8_t)nimp;
 	if (v->active && (rd_changed || exp_changed)) {
 		void *wc[2] = { c, v };
-		struct orig_route r;
-		struct orig_req rq;
-		char err[160];
 
-		memset(&rq, 0, sizeof rq);
-		rq.type = EVPN_RT_IMET;
-		rq.vni = v->vni;
-		rq.ip = v->vtep;
-		rq.nexthop = v->vtep;
-		if (g->bgp && originate_build(g->cfg, &rq, &r, err, sizeof err) == 0 &&
-		    bgp_local_add(g->bgp, FAM_EVPN, r.nlri, r.len, &r.a) < 0)
-			log_msg(LOG_WARNING, "VNI %u: cannot advertise its type-3 route", v->vni);
+		local_type3_advertise(g, v);
 		mac_tab_walk(&g->local, readvertise_cb, wc);
 	}
 	if (imp_changed && v->attached) {
