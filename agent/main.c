@@ -14,7 +14,7 @@
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
-#include "glue.h"
+#include "engine.h"
 #include "log.h"
 #include "metrics_http.h"
 #include "privs.h"
@@ -83,8 +83,8 @@ static void on_best_changed(void *ctx, int fam, const uint8_t *nlri, size_t len,
 			    const struct ipaddr *src)
 {
 	struct daemon *d = ctx;
-	if (d->glue)
-		glue_best_changed(d->glue, fam, nlri, len, a, src);
+	if (d->engine)
+		engine_best_changed(d->engine, fam, nlri, len, a, src);
 	if (d->ctl)
 		control_notify(d->ctl, fam, nlri, len, a, src);
 }
@@ -102,8 +102,8 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	log_msg(LOG_NOTICE, "received %s, stopping", w->signum == SIGINT ? "SIGINT" : "SIGTERM");
 	sd_notify_send("STOPPING=1");
-	if (d->glue)
-		d->glue->stopping = true; /* the kernel FDB stays as it is for the next start */
+	if (d->engine)
+		engine_stopping(d->engine); /* the kernel FDB stays as it is for the next start */
 	bgp_stop(d->bgp);
 	if (d->ctl) {
 		control_close(d->ctl);
@@ -120,6 +120,12 @@ static void on_hup(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	log_msg(LOG_NOTICE, "received SIGHUP, reloading the configuration");
 	reload_config(w->data, msg, sizeof msg); /* logs what it did or why not */
+}
+
+/* `evpnctl reload`: as SIGHUP (control.h's reload hook). */
+static int reload_cb(void *ctx, char *msg, size_t msglen)
+{
+	return reload_config(ctx, msg, msglen);
 }
 
 /* Everything that needs more than CAP_NET_ADMIN is open: keep only that (and the user asked
@@ -202,17 +208,17 @@ static int start_speaker(struct daemon *d)
 }
 
 /* Netlink: required (evpnd exists to program the kernel FDB). -1 (logged) on failure. */
-static int start_kernel(struct daemon *d, struct glue *g)
+static int start_kernel(struct daemon *d, struct engine *e)
 {
-	if (glue_init(g, &d->cfg, d->loop, d->bgp)) {
+	if (engine_init(e, &d->cfg, d->loop, d->bgp)) {
 		log_msg(LOG_ERR, "cannot set up the VNI table: out of memory");
 		return -1;
 	}
-	d->glue = g;
-	if (glue_start(g, NL_RCVBUF)) {
-		int e = errno;
+	d->engine = e;
+	if (engine_start(e, NL_RCVBUF)) {
+		int err = errno;
 		log_msg(LOG_ERR, "cannot use rtnetlink (the bridge FDB and VXLAN devices): %s%s",
-			strerror(e), e == EPERM || e == EACCES ? " (evpnd needs CAP_NET_ADMIN)" : "");
+			strerror(err), err == EPERM || err == EACCES ? " (evpnd needs CAP_NET_ADMIN)" : "");
 		return -1;
 	}
 	return 0;
@@ -234,7 +240,7 @@ static int start_metrics(struct daemon *d)
 			"metrics-allow-remote = yes to serve metrics beyond this host", d->cfg.path, s);
 		return -1;
 	}
-	d->metrics = metrics_http_start(d->loop, d, a, d->cfg.metrics_port);
+	d->metrics = metrics_http_start(d->loop, &d->metrics_src, a, d->cfg.metrics_port);
 	if (!d->metrics) {
 		log_msg(LOG_ERR, "cannot serve metrics on %s port %u: %s", s, d->cfg.metrics_port,
 			strerror(errno));
@@ -248,7 +254,7 @@ static int start_metrics(struct daemon *d)
 static int run(const char *path, const char *sock)
 {
 	struct daemon d;
-	struct glue glue;
+	struct engine engine;
 	char err[512], rid[IPADDR_STRLEN];
 	struct ipaddr rid_a;
 	ev_signal sig_term, sig_int, sig_hup;
@@ -286,9 +292,16 @@ static int run(const char *path, const char *sock)
 	d.sock_arg = sock;
 	d.log_level_arg = opt_log_level >= 0;
 	/* the speaker exists before the kernel dump (local MACs become routes), and starts after it */
-	if (create_speaker(&d) || start_kernel(&d, &glue) || start_speaker(&d))
+	if (create_speaker(&d) || start_kernel(&d, &engine) || start_speaker(&d))
 		goto out;
-	d.ctl = control_open(d.loop, d.cfg.control_socket, &d);
+	d.metrics_src.bgp = d.bgp;
+	d.metrics_src.engine = d.engine;
+	d.ctl_env.bgp = d.bgp;
+	d.ctl_env.engine = d.engine;
+	d.ctl_env.cfg = &d.cfg;
+	d.ctl_env.reload = reload_cb;
+	d.ctl_env.ctx = &d;
+	d.ctl = control_open(d.loop, d.cfg.control_socket, &d.ctl_env);
 	if (!d.ctl) {
 		log_msg(LOG_ERR, "cannot open control socket %s: %s", d.cfg.control_socket, strerror(errno));
 		goto out;
@@ -314,9 +327,9 @@ out:
 	metrics_http_stop(d.metrics);
 	if (d.ctl)
 		control_close(d.ctl);
-	if (d.glue) {
-		glue_stop(d.glue);
-		d.glue = NULL;
+	if (d.engine) {
+		engine_stop(d.engine);
+		d.engine = NULL;
 	}
 	if (d.bgp)
 		bgp_free(d.bgp);

@@ -1,6 +1,6 @@
 /*
  * Reload (reload.h): load the file into a new struct config, refuse what needs a restart, apply
- * the neighbor differences to the speaker, put the new configuration in place (the glue and the
+ * the neighbor differences to the speaker, put the new configuration in place (the engine and the
  * VNI table read it through d->cfg), then the VNI differences.
  */
 #include "reload.h"
@@ -13,7 +13,8 @@
 
 #include "bgp_admin.h"
 #include "daemon.h"
-#include "glue.h"
+#include "engine.h"
+#include "reload_vni.h"
 #include "log.h"
 
 struct reload {
@@ -167,7 +168,7 @@ static void sweep_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 
-	n = r->d->glue ? reload_sweep_rds(r->d->glue, r->old, r->nold) : 0;
+	n = r->d->engine ? reload_sweep_rds(r->d->engine, r->old, r->nold) : 0;
 	log_msg(LOG_INFO, "reload: %zu route%s with a previous RD withdrawn", n, n == 1 ? "" : "s");
 	free(r->old);
 	r->old = NULL;
@@ -219,12 +220,12 @@ int reload_config(struct daemon *d, char *msg, size_t msglen)
 		log_set_level(nc.log_level_set ? nc.log_level : LOG_INFO); /* log_init's default */
 		log_msg(LOG_NOTICE, "reload: log level changed");
 	}
-	/* in place: the glue and the VNI table hold &d->cfg */
+	/* in place: the engine and the VNI table hold &d->cfg */
 	old = d->cfg;
 	d->cfg = nc;
 	config_free(&old);
-	if (d->glue) {
-		nv = reload_vnis(d->glue, &r->old, &r->nold);
+	if (d->engine) {
+		nv = reload_vnis(d->engine, &r->old, &r->nold);
 		if (r->nold) {
 			/* (again) a full delay after the newest routes, whatever an earlier reload left */
 			ev_timer_stop(d->loop, &r->sweep_w);

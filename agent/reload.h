@@ -23,35 +23,12 @@
 #include "types.h"
 
 struct daemon;
-struct glue;
 
-#define RELOAD_SWEEP_DELAY 1.0 /* seconds between a new RD's routes and the old RD's withdrawal */
 
 /* Read d->cfg.path again and apply it. 0 when applied (a summary in msg), -1 when rejected (the
  * reasons in msg, each logged with FILE:LINE where it has one). */
 int reload_config(struct daemon *d, char *msg, size_t msglen);
 /* Free what reload left pending (timers included). */
 void reload_free(struct daemon *d);
-
-/* ---- reload_vni.c: the VNI side, on the glue ---- */
-
-/* An RD a VNI had before a reload, whose local routes are to be withdrawn. */
-struct reload_old_rd {
-	uint32_t vni;
-	struct rd rd;
-};
-
-/* The new configuration is in place (g->cfg): give every VNI whose RD or route targets changed
- * its new ones, advertise its local routes again and re-decide its remote routes. The RDs that
- * were replaced are appended to *old (grown with realloc; *nold counts). Returns how many VNIs
- * changed, or -1 when out of memory for *old. */
-int reload_vnis(struct glue *g, struct reload_old_rd **old, size_t *nold);
-/* Withdraw the local routes still carrying one of old[0..n) that is not its VNI's current RD.
- * Returns how many. */
-size_t reload_sweep_rds(struct glue *g, const struct reload_old_rd *old, size_t n);
-/* A VNI's RD and export route targets as the configuration makes them ([vni N] or auto). -1
- * (logged) when they cannot be built. */
-int reload_vni_rd_rt(const struct config *cfg, uint32_t vni, struct rd *rd, uint64_t rt[CFG_MAX_RT],
-		     uint8_t *nrt);
 
 #endif

@@ -37,6 +37,10 @@ int evpn_decode(const uint8_t *nlri, size_t len, struct evpn_route *out);
 int evpn_encode(const struct evpn_route *r, struct wbuf *w);
 /* Name used by GoBGP's CLI and in our JSON: "macadv", "multicast", "a-d", "esi", "prefix". */
 const char *evpn_type_name(uint8_t type);
+struct attrs;
+/* The VNI an EVPN route belongs to (type 2: its label, type 3: the PMSI tunnel label): 0 and *vni,
+ * or -1 for other types, a type 3 without PMSI, or an NLRI that does not decode. */
+int evpn_route_vni(const uint8_t *nlri, size_t len, const struct attrs *a, uint32_t *vni);
 /* Whether evpn_decode knows route type (1-5); others are discarded on receipt (RFC 7606 5.4). */
 bool evpn_type_known(uint8_t type);
 

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "attr.h"
 #include "evpn.h"
 
 #define RD_LEN 8
@@ -200,4 +201,21 @@ const char *evpn_type_name(uint8_t type)
 	if (type < sizeof names / sizeof names[0] && names[type])
 		return names[type];
 	return "unknown";
+}
+
+int evpn_route_vni(const uint8_t *nlri, size_t len, const struct attrs *a, uint32_t *vni)
+{
+	struct evpn_route r;
+
+	if (evpn_decode(nlri, len, &r) < 0)
+		return -1;
+	if (r.type == EVPN_RT_MACIP) {
+		*vni = r.label[0];
+		return 0;
+	}
+	if (r.type == EVPN_RT_IMET && a && (a->flags & AF_HAS_PMSI)) {
+		*vni = a->pmsi_label;
+		return 0;
+	}
+	return -1;
 }

@@ -1,6 +1,6 @@
 /*
  * Text and JSON views of family NLRIs. The JSON field names are the control protocol's route object
- * (notes/control-protocol.md); the caller adds nexthop, source, best and age.
+ * (docs/control-protocol.md); the caller adds nexthop, source, best and age.
  */
 #include <json-c/json.h>
 #include <stdio.h>

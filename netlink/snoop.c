@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "snoop.h"
+#include "wire.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -69,51 +70,7 @@ const void *snoop_filter(size_t *n)
 	return filter;
 }
 
-/* ---- the parser: a bounded cursor, every read checked against what is left ---- */
-
-struct rd {
-	const uint8_t *p;
-	size_t left;
-};
-
-static bool rd_take(struct rd *r, size_t n, const uint8_t **out)
-{
-	if (r->left < n)
-		return false;
-	*out = r->p;
-	r->p += n;
-	r->left -= n;
-	return true;
-}
-
-static bool rd_u8(struct rd *r, uint8_t *v)
-{
-	const uint8_t *p;
-	if (!rd_take(r, 1, &p))
-		return false;
-	*v = p[0];
-	return true;
-}
-
-static bool rd_u16(struct rd *r, uint16_t *v)
-{
-	const uint8_t *p;
-	if (!rd_take(r, 2, &p))
-		return false;
-	*v = (uint16_t)(p[0] << 8 | p[1]);
-	return true;
-}
-
-/* A sub-reader over the next n bytes (which r skips). */
-static bool rd_sub(struct rd *r, size_t n, struct rd *sub)
-{
-	const uint8_t *p;
-	if (!rd_take(r, n, &p))
-		return false;
-	sub->p = p;
-	sub->left = n;
-	return true;
-}
+/* ---- the parser: every read through the bounded reader (wire.h) ---- */
 
 static bool mac_usable(const uint8_t *m)
 {
@@ -136,14 +93,15 @@ static bool ip6_usable(const uint8_t *a)
 /* ARP for IPv4 over Ethernet (RFC 826): requests and replies, gratuitous ones included, bind the
  * sender. A probe (RFC 5227, sender IP 0) binds nothing; nor does a sender MAC that is not the
  * frame's source: that is someone answering for another (proxy ARP). */
-static int parse_arp(struct rd *r, const uint8_t *src, struct snoop_binding *out)
+static int parse_arp(struct rbuf *r, const uint8_t *src, struct snoop_binding *out)
 {
 	uint16_t htype, ptype, op;
 	uint8_t hlen, plen;
 	const uint8_t *sha, *spa, *rest;
 
-	if (!rd_u16(r, &htype) || !rd_u16(r, &ptype) || !rd_u8(r, &hlen) || !rd_u8(r, &plen) ||
-	    !rd_u16(r, &op) || !rd_take(r, 6, &sha) || !rd_take(r, 4, &spa) || !rd_take(r, 10, &rest))
+	if (rbuf_u16(r, &htype) < 0 || rbuf_u16(r, &ptype) < 0 || rbuf_u8(r, &hlen) < 0 ||
+	    rbuf_u8(r, &plen) < 0 || rbuf_u16(r, &op) < 0 || rbuf_take(r, 6, &sha) < 0 ||
+	    rbuf_take(r, 4, &spa) < 0 || rbuf_take(r, 10, &rest) < 0)
 		return -1; /* the target's MAC and IP must be there too */
 	if (htype != 1 || ptype != ETH_P_IP || hlen != 6 || plen != 4 || (op != 1 && op != 2))
 		return -1;
@@ -174,18 +132,18 @@ static uint16_t icmp6_csum(const uint8_t *src, const uint8_t *dst, const uint8_t
 
 /* The link-layer address option of type want among opts (RFC 4861 section 4.6.1): 1 found,
  * 0 absent, -1 malformed options. */
-static int nd_lladdr(struct rd opts, uint8_t want, const uint8_t **mac)
+static int nd_lladdr(struct rbuf opts, uint8_t want, const uint8_t **mac)
 {
-	while (opts.left) {
+	while (rbuf_left(&opts)) {
 		uint8_t type, units;
-		struct rd o;
+		struct rbuf o;
 		const uint8_t *m;
 
-		if (!rd_u8(&opts, &type) || !rd_u8(&opts, &units) || !units ||
-		    !rd_sub(&opts, (size_t)units * 8 - 2, &o))
+		if (rbuf_u8(&opts, &type) < 0 || rbuf_u8(&opts, &units) < 0 || !units ||
+		    rbuf_sub(&opts, (size_t)units * 8 - 2, &o) < 0)
 			return -1; /* a zero length must be discarded (section 4.6) */
 		if (type == want && !*mac) {
-			if (!rd_take(&o, 6, &m))
+			if (rbuf_take(&o, 6, &m) < 0)
 				return -1;
 			*mac = m;
 		}
@@ -196,25 +154,26 @@ static int nd_lladdr(struct rd opts, uint8_t want, const uint8_t **mac)
 /* IPv6 NS/NA (RFC 4861 sections 4.3, 4.4, 7.1.1, 7.1.2): hop limit 255, code 0, valid checksum.
  * NS binds its source address to its source link-layer option (DAD's unspecified source binds
  * nothing); NA binds its target to its target link-layer option, else to the frame's source. */
-static int parse_nd(struct rd *r, const uint8_t *src, struct snoop_binding *out)
+static int parse_nd(struct rbuf *r, const uint8_t *src, struct snoop_binding *out)
 {
 	const uint8_t *vtc, *ip_src, *ip_dst, *target, *hdr, *flags, *ll = NULL;
 	uint16_t plen;
 	uint8_t nh, hops, type;
-	struct rd icmp, body, opts;
+	struct rbuf icmp, body, opts;
 	int rc;
 
-	if (!rd_take(r, 4, &vtc) || !rd_u16(r, &plen) || !rd_u8(r, &nh) || !rd_u8(r, &hops) ||
-	    !rd_take(r, 16, &ip_src) || !rd_take(r, 16, &ip_dst))
+	if (rbuf_take(r, 4, &vtc) < 0 || rbuf_u16(r, &plen) < 0 || rbuf_u8(r, &nh) < 0 ||
+	    rbuf_u8(r, &hops) < 0 || rbuf_take(r, 16, &ip_src) < 0 || rbuf_take(r, 16, &ip_dst) < 0)
 		return -1;
 	if ((vtc[0] >> 4) != 6 || nh != 58)
 		return -1; /* the filter let it through as ICMPv6 */
-	if (!rd_sub(r, plen, &icmp))
+	if (rbuf_sub(r, plen, &icmp) < 0)
 		return -1; /* truncated (or longer than the snap length) */
-	if (icmp6_csum(ip_src, ip_dst, icmp.p, icmp.left) != 0)
+	if (icmp6_csum(ip_src, ip_dst, rbuf_ptr(&icmp), rbuf_left(&icmp)) != 0)
 		return -1;
 	body = icmp;
-	if (!rd_take(&body, 4, &hdr) || !rd_take(&body, 4, &flags) || !rd_take(&body, 16, &target))
+	if (rbuf_take(&body, 4, &hdr) < 0 || rbuf_take(&body, 4, &flags) < 0 ||
+	    rbuf_take(&body, 16, &target) < 0)
 		return -1; /* type, code, checksum; flags/reserved; target */
 	type = hdr[0];
 	if ((type != 135 && type != 136) || hdr[1] != 0 || hops != 255)
@@ -245,15 +204,16 @@ static int parse_nd(struct rd *r, const uint8_t *src, struct snoop_binding *out)
 
 int snoop_parse(const uint8_t *frame, size_t len, struct snoop_binding *out)
 {
-	struct rd r = { frame, len };
+	struct rbuf r;
 	const uint8_t *dst, *src;
 	uint16_t type, tci;
 
+	rbuf_init(&r, frame, len);
 	memset(out, 0, sizeof *out);
-	if (!rd_take(&r, 6, &dst) || !rd_take(&r, 6, &src) || !rd_u16(&r, &type))
+	if (rbuf_take(&r, 6, &dst) < 0 || rbuf_take(&r, 6, &src) < 0 || rbuf_u16(&r, &type) < 0)
 		return -1;
 	if (type == ETH_P_8021Q) {
-		if (!rd_u16(&r, &tci) || !rd_u16(&r, &type))
+		if (rbuf_u16(&r, &tci) < 0 || rbuf_u16(&r, &type) < 0)
 			return -1;
 		out->vlan = tci & 0x0fff;
 	}

@@ -21,6 +21,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "fuzz.h"
+#include "reload.h"
 
 #define ROUNDS_MAX 100000 /* loop turns before a silent server counts as hung */
 
@@ -40,6 +41,11 @@ static void best_changed(void *ctx, int fam, const uint8_t *nlri, size_t len, co
 	control_notify(d.ctl, fam, nlri, len, a, src);
 }
 
+static int reload_cb(void *ctx, char *msg, size_t msglen)
+{
+	return reload_config(ctx, msg, msglen);
+}
+
 static void setup(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/evpnd-fuzz-control.%d", (int)getpid());
@@ -49,7 +55,10 @@ static void setup(void)
 	d.cfg.g.asn = 64512;
 	d.cfg.g.router_id = 0x0a000001u;
 	ipaddr_from_v4(&d.cfg.g.nexthop, 0x0a000001u);
-	d.ctl = control_open(d.loop, sock_path, &d);
+	d.ctl_env.cfg = &d.cfg;
+	d.ctl_env.reload = reload_cb;
+	d.ctl_env.ctx = &d;
+	d.ctl = control_open(d.loop, sock_path, &d.ctl_env);
 	FUZZ_CHECK(d.ctl != NULL);
 	atexit(cleanup);
 }
@@ -99,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!d.loop)
 		setup();
 	FUZZ_CHECK(out != NULL);
-	d.bgp = speaker();
+	d.bgp = d.ctl_env.bgp = speaker();
 	strcpy(sa.sun_path, sock_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	FUZZ_CHECK(fd >= 0);
@@ -142,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_replies(out, outlen);
 	free(out);
 	bgp_free(d.bgp);
-	d.bgp = NULL;
+	d.bgp = d.ctl_env.bgp = NULL;
 	FUZZ_CHECK(attrs_interned_count() == 0);
 	return 0;
 }

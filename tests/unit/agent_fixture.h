@@ -1,5 +1,5 @@
 /* Shared by the agent's unit tests (include after cmocka.h): kernel links and remote routes as
- * netlink and the speaker report them, fed to the glue. */
+ * netlink and the speaker report them, fed to the engine; and the MAC owner's tables, read. */
 #ifndef EVPND_AGENT_FIXTURE_H
 #define EVPND_AGENT_FIXTURE_H
 
@@ -7,12 +7,32 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "engine.h"
 #include "evpn.h"
-#include "glue.h"
+#include "mac_tab.h"
+#include "mob_tab.h"
 #include "wire.h"
 
+/* The MAC owner's installed remote entry (okey, mac), local MAC (lkey, mac), or NULL; counts. */
+static inline const struct mac_ent *fx_remote(const struct engine *g, int okey, const uint8_t *mac)
+{
+	return mac_tab_get(macs_remote_tab(g->macs), okey, mac);
+}
+
+static inline const struct mac_ent *fx_local(const struct engine *g, int lkey, const uint8_t *mac)
+{
+	return mac_tab_get(macs_local_tab(g->macs), lkey, mac);
+}
+
+static inline struct macs_counts fx_counts(const struct engine *g)
+{
+	struct macs_counts c;
+	macs_counts(g->macs, &c);
+	return c;
+}
+
 /* The VTEP address 10.88.0.<last>. */
-static inline struct nl_addr vtep_addr(uint8_t last)
+static inline struct nl_addr fx_vtep_addr(uint8_t last)
 {
 	struct nl_addr a;
 	memset(&a, 0, sizeof a);
@@ -25,7 +45,7 @@ static inline struct nl_addr vtep_addr(uint8_t last)
 
 /* One VNI: bridge "br<vni>" (ifindex br) holding VXLAN device "vx<vni>" (ifindex vx, VTEP
  * 10.88.0.2, port 4789) and, when port > 0, a VM port "vm1" (ifindex port), all up. */
-static inline void fixture_vni(struct glue *g, int br, int vx, int port, uint32_t vni)
+static inline void fixture_vni(struct engine *g, int br, int vx, int port, uint32_t vni)
 {
 	struct nl_link l;
 
@@ -59,7 +79,7 @@ static inline void fixture_vni(struct glue *g, int br, int vx, int port, uint32_
 /* Hand the glue a remote type-2 route in VNI 100 as the speaker would: MAC mac (and IPv4 ip4 when
  * not 0), RD 10.88.0.rd_last:100, from and toward VTEP 10.88.0.last, with the extended communities
  * ext[0..next); withdraw: its withdrawal. */
-static inline void fixture_mac_route(struct glue *g, const uint8_t mac[6], uint32_t ip4, uint8_t last,
+static inline void fixture_mac_route(struct engine *g, const uint8_t mac[6], uint32_t ip4, uint8_t last,
 				     uint8_t rd_last, const uint64_t *ext, uint16_t next, bool withdraw)
 {
 	struct evpn_route r;
@@ -84,7 +104,7 @@ static inline void fixture_mac_route(struct glue *g, const uint8_t mac[6], uint3
 	a.extcomm = ext;
 	a.nextcomm = next;
 	ipaddr_from_v4(&src, 0x0a580000u | last);
-	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
+	engine_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
 }
 
 #endif

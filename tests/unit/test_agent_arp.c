@@ -1,7 +1,7 @@
 /* arp_suppress.c: remote MAC+IP routes -> the neighbour entries evpnd wants on the bridge (and only
  * with arp-suppress on for the VNI), an IP moving between MACs, withdrawals that remove only their
  * own entry, entries deleted behind evpnd's back put back, and a previous run's entries adopted
- * until convergence. The kernel is absent (g->nl NULL): requests are counted in g->queued. */
+ * until convergence. The kernel is absent (g->nl NULL): requests are counted in g->kq.queued. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "arp_suppress.h"
+#include "macs.h"
 #include "evpn.h"
 #include "agent_fixture.h"
-#include "glue.h"
+#include "engine.h"
 #include "wire.h"
 
 #define BR 3
@@ -37,44 +37,44 @@ static struct nl_addr v4(uint8_t a, uint8_t b, uint8_t last)
 	return x;
 }
 
-static void setup_glue(struct glue *g, bool global_on)
+static void setup_glue(struct engine *g, bool global_on)
 {
 	memset(&cfg, 0, sizeof cfg);
 	cfg.g.asn = 64512;
 	cfg.g.router_id = 0x0a580002;
 	cfg.arp_suppress = global_on;
-	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
+	assert_int_equal(engine_init(g, &cfg, NULL, NULL), 0);
 	fixture_vni(g, BR, VX, 0, 100);
 	assert_true(vt_by_vni(&g->vt, 100)->attached);
 }
 
 /* A remote MAC+IP route for (mac, 10.1.0.ip) from VTEP 10.88.0.last, or its withdrawal. */
-static void route(struct glue *g, const uint8_t mac[6], uint8_t ip, uint8_t last, bool withdraw)
+static void route(struct engine *g, const uint8_t mac[6], uint8_t ip, uint8_t last, bool withdraw)
 {
 	fixture_mac_route(g, mac, 0x0a010000u | ip, last, last, NULL, 0, withdraw);
 }
 
 /* The MAC evpnd has installed for 10.1.0.ip on the bridge: 0 none, else its last byte. */
-static int neigh(struct glue *g, uint8_t ip)
+static int neigh(struct engine *g, uint8_t ip)
 {
 	struct ipaddr a;
 	ipaddr_from_v4(&a, 0x0a010000u | ip);
-	const struct nb_ent *e = nb_tab_get(&g->nb_remote, BR, &a);
-	return e ? e->mac[5] : 0;
+	struct macs_neigh e;
+	return macs_neigh_remote_get(g->macs, BR, &a, &e) ? e.mac[5] : 0;
 }
 
 static void test_remote_install(void **state)
 {
-	struct glue g;
+	struct engine g;
 	uint64_t q;
 	(void)state;
 
 	setup_glue(&g, true);
 	route(&g, MAC_A, 7, 3, false);
 	assert_int_equal(neigh(&g, 7), 0xa);
-	q = g.queued;
+	q = g.kq.queued;
 	route(&g, MAC_A, 7, 3, false); /* the same again (an attribute change): nothing to write */
-	assert_int_equal(g.queued, q);
+	assert_int_equal(g.kq.queued, q);
 	/* the IP moves to another MAC (a new VM) before the old route is withdrawn */
 	route(&g, MAC_B, 7, 5, false);
 	assert_int_equal(neigh(&g, 7), 0xb);
@@ -82,22 +82,22 @@ static void test_remote_install(void **state)
 	assert_int_equal(neigh(&g, 7), 0xb);
 	route(&g, MAC_B, 7, 5, true);
 	assert_int_equal(neigh(&g, 7), 0);
-	assert_int_equal(g.nb_remote.n, 0);
+	assert_int_equal(fx_counts(&g).neigh_remote, 0);
 	/* a route from our own VTEP is not installed */
 	route(&g, MAC_A, 8, 2, false);
 	assert_int_equal(neigh(&g, 8), 0);
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 static void test_off_and_override(void **state)
 {
-	struct glue g;
+	struct engine g;
 	(void)state;
 
 	setup_glue(&g, false);
 	route(&g, MAC_A, 7, 3, false);
 	assert_int_equal(neigh(&g, 7), 0); /* off by default */
-	glue_stop(&g);
+	engine_stop(&g);
 
 	/* [vni 100] arp-suppress = yes overrides [global]'s no */
 	memset(&cv, 0, sizeof cv);
@@ -109,7 +109,7 @@ static void test_off_and_override(void **state)
 	cfg.nvni = 1;
 	route(&g, MAC_A, 7, 3, false);
 	assert_int_equal(neigh(&g, 7), 0xa);
-	glue_stop(&g);
+	engine_stop(&g);
 	/* and the other way */
 	cv.arp_suppress = false;
 	setup_glue(&g, true);
@@ -117,7 +117,7 @@ static void test_off_and_override(void **state)
 	cfg.nvni = 1;
 	route(&g, MAC_A, 7, 3, false);
 	assert_int_equal(neigh(&g, 7), 0);
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 static struct nl_neigh kernel_entry(uint8_t ip, const uint8_t mac[6], uint16_t state, uint8_t flags)
@@ -135,7 +135,7 @@ static struct nl_neigh kernel_entry(uint8_t ip, const uint8_t mac[6], uint16_t s
 
 static void test_kernel_events(void **state)
 {
-	struct glue g;
+	struct engine g;
 	struct nl_neigh n;
 	uint64_t q;
 	(void)state;
@@ -143,48 +143,48 @@ static void test_kernel_events(void **state)
 	setup_glue(&g, true);
 	/* at start: a previous run's entry is adopted as stale, a route claims it without a write */
 	n = kernel_entry(7, MAC_A, NUD_NOARP, NTF_EXT_LEARNED);
-	arps_neigh_event(&g, &n, false);
+	macs_neigh_event(g.macs, &n, false);
 	n = kernel_entry(9, MAC_B, NUD_NOARP, NTF_EXT_LEARNED);
-	arps_neigh_event(&g, &n, false);
+	macs_neigh_event(g.macs, &n, false);
 	assert_int_equal(neigh(&g, 7), 0xa);
-	q = g.queued;
+	q = g.kq.queued;
 	route(&g, MAC_A, 7, 3, false);
-	assert_int_equal(g.queued, q + 1); /* the MAC's FDB entry; no neighbour request */
-	q = g.queued;
+	assert_int_equal(g.kq.queued, q + 1); /* the MAC's FDB entry; no neighbour request */
+	q = g.kq.queued;
 	/* convergence removes the unclaimed one */
-	arps_converged(&g);
-	assert_int_equal(g.queued, q + 1);
+	macs_converged(g.macs);
+	assert_int_equal(g.kq.queued, q + 1);
 	assert_int_equal(neigh(&g, 9), 0);
 	assert_int_equal(neigh(&g, 7), 0xa);
 	/* ours deleted behind our back: put back */
 	n = kernel_entry(7, MAC_A, NUD_NOARP, NTF_EXT_LEARNED);
-	arps_neigh_event(&g, &n, true);
-	assert_int_equal(g.queued, q + 2);
+	macs_neigh_event(g.macs, &n, true);
+	assert_int_equal(g.kq.queued, q + 2);
 	assert_int_equal(neigh(&g, 7), 0xa);
 	/* `ip neigh del` first reports it FAILED, without extern_learn: ours all the same */
 	n = kernel_entry(7, MAC_A, NUD_FAILED, 0);
 	n.has_mac = false;
-	arps_neigh_event(&g, &n, false);
-	assert_int_equal(g.queued, q + 3);
-	assert_int_equal(g.nb_local.n, 0);
+	macs_neigh_event(g.macs, &n, false);
+	assert_int_equal(g.kq.queued, q + 3);
+	assert_int_equal(fx_counts(&g).neigh_local, 0);
 	/* the echo of our own request changes nothing */
 	n = kernel_entry(7, MAC_A, NUD_NOARP, NTF_EXT_LEARNED);
-	arps_neigh_event(&g, &n, false);
-	assert_int_equal(g.queued, q + 3);
+	macs_neigh_event(g.macs, &n, false);
+	assert_int_equal(g.kq.queued, q + 3);
 	/* a locally learned neighbour is tracked, not installed; it goes when it fails */
 	n = kernel_entry(20, MAC_B, NUD_REACHABLE, 0);
-	arps_neigh_event(&g, &n, false);
-	assert_int_equal(g.nb_local.n, 1);
+	macs_neigh_event(g.macs, &n, false);
+	assert_int_equal(fx_counts(&g).neigh_local, 1);
 	assert_int_equal(neigh(&g, 20), 0);
 	n = kernel_entry(20, MAC_B, NUD_FAILED, 0);
-	arps_neigh_event(&g, &n, false);
-	assert_int_equal(g.nb_local.n, 0);
+	macs_neigh_event(g.macs, &n, false);
+	assert_int_equal(fx_counts(&g).neigh_local, 0);
 	/* not a managed bridge: ignored */
 	n = kernel_entry(21, MAC_B, NUD_REACHABLE, 0);
 	n.ifindex = 99;
-	arps_neigh_event(&g, &n, false);
-	assert_int_equal(g.nb_local.n, 0);
-	glue_stop(&g);
+	macs_neigh_event(g.macs, &n, false);
+	assert_int_equal(fx_counts(&g).neigh_local, 0);
+	engine_stop(&g);
 }
 
 int main(void)

@@ -13,7 +13,7 @@
 
 #include "agent_fixture.h"
 #include "audit.h"
-#include "glue.h"
+#include "engine.h"
 
 #define BR 3
 #define VX 4
@@ -45,21 +45,21 @@ static void seen_cb(void *ctx, const struct audit_drift *d)
 }
 
 /* evpnd's side: owned remote MAC (okey VX) toward VTEP last. */
-static void own_mac(struct fdb_owned *fo, const uint8_t mac[6], uint8_t last, bool sticky)
+static void own_mac(struct audit_view *fo, const uint8_t mac[6], uint8_t last, bool sticky)
 {
-	struct nl_addr a = vtep_addr(last);
+	struct nl_addr a = fx_vtep_addr(last);
 	bool created;
-	struct mac_ent *e = mac_tab_put(&fo->macs, VX, mac, &created);
+	struct mac_ent *e = mac_tab_put(&fo->remote, VX, mac, &created);
 	assert_non_null(e);
-	e->vtep = fo_vtep(fo, &a);
+	e->vtep = vtep_index(&fo->vteps, &a);
 	e->flags = sticky ? MENT_STICKY : 0;
 }
 
-static void own_flood(struct fdb_owned *fo, uint8_t last)
+static void own_flood(struct audit_view *fo, uint8_t last)
 {
-	struct nl_addr a = vtep_addr(last);
+	struct nl_addr a = fx_vtep_addr(last);
 	bool created;
-	struct fo_flood *f = fo_flood_put(fo, VX, fo_vtep(fo, &a), &created);
+	struct fl_ent *f = flood_set_put(&fo->flood, VX, vtep_index(&fo->vteps, &a), &created);
 	assert_non_null(f);
 	f->refs = 1;
 }
@@ -73,10 +73,19 @@ static void own_local(struct mac_tab *t, const uint8_t mac[6], uint32_t port, bo
 	e->flags = (uint8_t)(MENT_ADV | (sticky ? MENT_STICKY : 0));
 }
 
+/* audit_compare with evpnd's side built by hand: remote MACs and flood entries in fo, local MACs. */
+static size_t compare(struct audit_view *fo, struct mac_tab *local, struct audit_view *k,
+		      void (*cb)(void *ctx, const struct audit_drift *d), void *ctx)
+{
+	struct audit_side want = { &fo->remote, &fo->vteps, &fo->flood, local };
+	struct audit_side have = audit_view_side(k);
+	return audit_compare(&want, &have, cb, ctx);
+}
+
 /* The kernel has both halves of mac toward last. */
 static void kern_mac(struct audit_view *k, const uint8_t mac[6], uint8_t last, bool sticky)
 {
-	struct nl_addr a = vtep_addr(last);
+	struct nl_addr a = fx_vtep_addr(last);
 	assert_int_equal(audit_put_remote(k, VX, mac, true, &a, sticky), 0);
 	assert_int_equal(audit_put_remote(k, VX, mac, false, NULL, false), 0);
 }
@@ -103,13 +112,13 @@ static void test_kind_names(void **state)
 /* The same content on both sides, VTEPs interned in another order: no drift. */
 static void test_clean(void **state)
 {
-	struct fdb_owned fo;
+	struct audit_view fo;
 	struct mac_tab local;
 	struct audit_view k;
 	struct seen s;
 
 	(void)state;
-	fo_init(&fo);
+	audit_view_init(&fo);
 	mac_tab_init(&local);
 	audit_view_init(&k);
 	memset(&s, 0, sizeof s);
@@ -121,34 +130,34 @@ static void test_clean(void **state)
 	/* the kernel's side interns 10.88.0.2 first: index 0 there is index 1 here */
 	kern_mac(&k, MAC_B, 2, true);
 	kern_mac(&k, MAC_A, 1, false);
-	struct nl_addr a1 = vtep_addr(1), a2 = vtep_addr(2);
+	struct nl_addr a1 = fx_vtep_addr(1), a2 = fx_vtep_addr(2);
 	assert_int_equal(audit_put_flood(&k, VX, &a2), 0);
 	assert_int_equal(audit_put_flood(&k, VX, &a1), 0);
 	assert_int_equal(audit_put_flood(&k, VX, &a1), 0); /* a restarted dump reports it again */
 	assert_int_equal(audit_put_local(&k, BR, MAC_C, PORT, false), 0);
-	assert_int_equal(audit_compare(&fo, &local, &k, seen_cb, &s), 0);
+	assert_int_equal(compare(&fo, &local, &k, seen_cb, &s), 0);
 	assert_int_equal(total(&s), 0);
 	/* neither side changed */
-	assert_int_equal(fo.macs.n, 2);
-	assert_int_equal(k.fo.macs.n, 2);
-	assert_int_equal(fo.nflood, 2);
-	assert_int_equal(k.fo.nflood, 2);
-	fo_free(&fo);
+	assert_int_equal(fo.remote.n, 2);
+	assert_int_equal(k.remote.n, 2);
+	assert_int_equal(fo.flood.n, 2);
+	assert_int_equal(k.flood.n, 2);
+	audit_view_free(&fo);
 	mac_tab_free(&local);
 	audit_view_free(&k);
 }
 
 static void test_remote_drift(void **state)
 {
-	struct fdb_owned fo;
+	struct audit_view fo;
 	struct mac_tab local;
 	struct audit_view k;
 	struct seen s;
 	static const uint8_t MAC_E[6] = { 0x02, 0, 0, 0, 0, 0xe }, MAC_F[6] = { 2, 0, 0, 0, 0, 0xf };
-	struct nl_addr a1 = vtep_addr(1);
+	struct nl_addr a1 = fx_vtep_addr(1);
 
 	(void)state;
-	fo_init(&fo);
+	audit_view_init(&fo);
 	mac_tab_init(&local);
 	audit_view_init(&k);
 	memset(&s, 0, sizeof s);
@@ -163,11 +172,11 @@ static void test_remote_drift(void **state)
 	assert_int_equal(audit_put_remote(&k, VX, MAC_F, false, NULL, false), 0);
 	kern_mac(&k, MAC_E, 3, true);   /* not evpnd's */
 
-	assert_int_equal(audit_compare(&fo, &local, &k, seen_cb, &s), 6);
+	assert_int_equal(compare(&fo, &local, &k, seen_cb, &s), 6);
 	assert_int_equal(s.n[AUDIT_REMOTE_MISSING], 2);
 	assert_int_equal(s.n[AUDIT_REMOTE_VTEP], 1);
 	assert_memory_equal(s.last[AUDIT_REMOTE_VTEP].mac, MAC_B, 6);
-	struct nl_addr a2 = vtep_addr(2);
+	struct nl_addr a2 = fx_vtep_addr(2);
 	assert_memory_equal(&s.want[AUDIT_REMOTE_VTEP], &a1, sizeof a1);
 	assert_memory_equal(&s.have[AUDIT_REMOTE_VTEP], &a2, sizeof a2);
 	assert_int_equal(s.n[AUDIT_REMOTE_STICKY], 1);
@@ -181,21 +190,21 @@ static void test_remote_drift(void **state)
 	assert_int_equal(s.last[AUDIT_REMOTE_UNOWNED].key, VX);
 	assert_true(s.last[AUDIT_REMOTE_UNOWNED].have_sticky);
 	assert_int_equal(s.want[AUDIT_REMOTE_UNOWNED].af, 0); /* no VTEP on evpnd's side */
-	fo_free(&fo);
+	audit_view_free(&fo);
 	mac_tab_free(&local);
 	audit_view_free(&k);
 }
 
 static void test_flood_drift(void **state)
 {
-	struct fdb_owned fo;
+	struct audit_view fo;
 	struct mac_tab local;
 	struct audit_view k;
 	struct seen s;
-	struct nl_addr a2 = vtep_addr(2), a3 = vtep_addr(3);
+	struct nl_addr a2 = fx_vtep_addr(2), a3 = fx_vtep_addr(3);
 
 	(void)state;
-	fo_init(&fo);
+	audit_view_init(&fo);
 	mac_tab_init(&local);
 	audit_view_init(&k);
 	memset(&s, 0, sizeof s);
@@ -204,25 +213,25 @@ static void test_flood_drift(void **state)
 	assert_int_equal(audit_put_flood(&k, VX, &a2), 0);
 	assert_int_equal(audit_put_flood(&k, VX, &a3), 0);
 	assert_int_equal(audit_put_flood(&k, VX + 10, &a2), 0); /* the same VTEP, another device */
-	assert_int_equal(audit_compare(&fo, &local, &k, seen_cb, &s), 3);
+	assert_int_equal(compare(&fo, &local, &k, seen_cb, &s), 3);
 	assert_int_equal(s.n[AUDIT_FLOOD_MISSING], 1);
-	struct nl_addr a1 = vtep_addr(1);
+	struct nl_addr a1 = fx_vtep_addr(1);
 	assert_memory_equal(&s.want[AUDIT_FLOOD_MISSING], &a1, sizeof a1);
 	assert_int_equal(s.n[AUDIT_FLOOD_EXTRA], 2);
-	fo_free(&fo);
+	audit_view_free(&fo);
 	mac_tab_free(&local);
 	audit_view_free(&k);
 }
 
 static void test_local_drift(void **state)
 {
-	struct fdb_owned fo;
+	struct audit_view fo;
 	struct mac_tab local;
 	struct audit_view k;
 	struct seen s;
 
 	(void)state;
-	fo_init(&fo);
+	audit_view_init(&fo);
 	mac_tab_init(&local);
 	audit_view_init(&k);
 	memset(&s, 0, sizeof s);
@@ -232,27 +241,27 @@ static void test_local_drift(void **state)
 	assert_int_equal(audit_put_local(&k, BR, MAC_B, PORT2, false), 0);
 	assert_int_equal(audit_put_local(&k, BR, MAC_C, PORT, true), 0);
 	assert_int_equal(audit_put_local(&k, BR, MAC_D, PORT, false), 0); /* unknown to evpnd */
-	assert_int_equal(audit_compare(&fo, &local, &k, seen_cb, &s), 4);
+	assert_int_equal(compare(&fo, &local, &k, seen_cb, &s), 4);
 	assert_int_equal(s.n[AUDIT_LOCAL_GONE], 1);
 	assert_memory_equal(s.last[AUDIT_LOCAL_GONE].mac, MAC_A, 6);
 	assert_int_equal(s.n[AUDIT_LOCAL_UNKNOWN], 1);
 	assert_memory_equal(s.last[AUDIT_LOCAL_UNKNOWN].mac, MAC_D, 6);
 	assert_int_equal(s.last[AUDIT_LOCAL_UNKNOWN].have_port, PORT);
 	assert_int_equal(s.n[AUDIT_LOCAL_DIFFERS], 2);
-	fo_free(&fo);
+	audit_view_free(&fo);
 	mac_tab_free(&local);
 	audit_view_free(&k);
 }
 
 static struct config cfg;
 
-static void init(struct glue *g)
+static void init(struct engine *g)
 {
 	memset(&cfg, 0, sizeof cfg);
 	cfg.g.asn = 64512;
 	cfg.g.router_id = 0x0a580002;
 	cfg.converge_timeout = 10;
-	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
+	assert_int_equal(engine_init(g, &cfg, NULL, NULL), 0);
 }
 
 static struct nl_fdb fdb(int ifindex, int master, const uint8_t mac[6], uint8_t flags, uint16_t st,
@@ -266,27 +275,25 @@ static struct nl_fdb fdb(int ifindex, int master, const uint8_t mac[6], uint8_t 
 	f.flags = flags;
 	f.state = st;
 	if (dst_last)
-		f.dst = vtep_addr(dst_last);
+		f.dst = fx_vtep_addr(dst_last);
 	f.vlan = vlan;
 	f.src_vni = src_vni;
 	return f;
 }
 
-/* File a dump's entries (as the hook does while g->audit is set) and return the snapshot. */
-static void collect(struct glue *g, struct audit_view *k, const struct nl_fdb *ents, size_t n)
+/* File a dump's entries (as the audit's tap does) and return the snapshot. */
+static void collect(struct engine *g, struct audit_view *k, const struct nl_fdb *ents, size_t n)
 {
 	audit_view_init(k);
-	g->audit = k;
 	for (size_t i = 0; i < n; i++)
-		audit_kernel_entry(g, &ents[i]);
-	g->audit = NULL;
+		audit_kernel_entry(k, &g->vt, g->macs, &ents[i]);
 	assert_int_equal(k->entries, n);
 }
 
 static void test_collect_bridge_per_vni(void **state)
 {
 	static const uint8_t ZERO[6], BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	struct glue g;
+	struct engine g;
 	struct audit_view k;
 	struct vni *v;
 
@@ -316,17 +323,17 @@ static void test_collect_bridge_per_vni(void **state)
 		fdb(99, 0, MAC_A, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE, 1, 0, 0),
 	};
 	collect(&g, &k, ents, sizeof ents / sizeof ents[0]);
-	assert_int_equal(k.fo.macs.n, 2);
-	struct mac_ent *e = mac_tab_get(&k.fo.macs, v->okey, MAC_A);
+	assert_int_equal(k.remote.n, 2);
+	struct mac_ent *e = mac_tab_get(&k.remote, v->okey, MAC_A);
 	assert_non_null(e);
 	assert_int_equal(e->flags & (AUDIT_SELF | AUDIT_MASTER | MENT_STICKY), AUDIT_SELF | AUDIT_MASTER);
-	struct nl_addr a1 = vtep_addr(1);
-	assert_memory_equal(fo_vtep_addr(&k.fo, e->vtep), &a1, sizeof a1);
-	e = mac_tab_get(&k.fo.macs, v->okey, MAC_B);
+	struct nl_addr a1 = fx_vtep_addr(1);
+	assert_memory_equal(vtep_addr(&k.vteps, e->vtep), &a1, sizeof a1);
+	e = mac_tab_get(&k.remote, v->okey, MAC_B);
 	assert_non_null(e);
 	assert_int_equal(e->flags & (AUDIT_SELF | AUDIT_MASTER | MENT_STICKY), AUDIT_SELF | MENT_STICKY);
-	assert_int_equal(k.fo.nflood, 2);
-	assert_int_equal(fo_flood_count(&k.fo, v->okey), 2);
+	assert_int_equal(k.flood.n, 2);
+	assert_int_equal(flood_set_count(&k.flood, v->okey), 2);
 	assert_int_equal(k.local.n, 2);
 	e = mac_tab_get(&k.local, v->lkey, MAC_C);
 	assert_non_null(e);
@@ -336,18 +343,18 @@ static void test_collect_bridge_per_vni(void **state)
 	assert_non_null(e);
 	assert_int_equal(e->flags & MENT_STICKY, MENT_STICKY);
 	/* the live tables were not touched */
-	assert_int_equal(g.fo.macs.n, 0);
-	assert_int_equal(g.fo.nflood, 0);
-	assert_int_equal(g.local.n, 0);
-	assert_int_equal(g.queued, 0);
+	assert_int_equal(fx_counts(&g).remote, 0);
+	assert_int_equal(g.flood.set.n, 0);
+	assert_int_equal(fx_counts(&g).local, 0);
+	assert_int_equal(g.kq.queued, 0);
 	audit_view_free(&k);
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 /* VLAN-aware bridge BR with one external VXLAN device VX mapping VLAN 10 to VNI 1010. */
 static void test_collect_vlan_aware(void **state)
 {
-	struct glue g;
+	struct engine g;
 	struct audit_view k;
 	struct nl_link l;
 	struct vni *v;
@@ -367,7 +374,7 @@ static void test_collect_vlan_aware(void **state)
 	l.master = BR;
 	l.up = true;
 	l.external = true;
-	l.local = vtep_addr(2);
+	l.local = fx_vtep_addr(2);
 	l.dstport = 4789;
 	strcpy(l.name, "vxs");
 	vt_link_event(&g.vt, &l, false);
@@ -395,15 +402,15 @@ static void test_collect_vlan_aware(void **state)
 		fdb(PORT, BR, MAC_D, NTF_MASTER, NUD_REACHABLE, 0, 0, 0),
 	};
 	collect(&g, &k, ents, sizeof ents / sizeof ents[0]);
-	assert_int_equal(k.fo.macs.n, 1);
-	struct mac_ent *e = mac_tab_get(&k.fo.macs, v->okey, MAC_A);
+	assert_int_equal(k.remote.n, 1);
+	struct mac_ent *e = mac_tab_get(&k.remote, v->okey, MAC_A);
 	assert_non_null(e);
 	assert_int_equal(e->flags & (AUDIT_SELF | AUDIT_MASTER), AUDIT_SELF | AUDIT_MASTER);
 	assert_int_equal(k.local.n, 1);
 	assert_non_null(mac_tab_get(&k.local, v->lkey, MAC_C));
 	assert_ptr_equal(vt_by_lkey(&g.vt, v->lkey), v);
 	audit_view_free(&k);
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 int main(void)

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "metrics_lat.h"
+#include "latency.h"
 #include "prom.h"
 
 static char *take(struct prom *p)

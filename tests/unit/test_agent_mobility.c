@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 
 #include "agent_fixture.h"
-#include "glue.h"
+#include "engine.h"
 #include "macs_show.h"
 #include "mobility.h"
 #include "testutil.h"
@@ -115,7 +115,7 @@ static void view(struct mob_view *w, const struct mob_ent *c, const struct nl_ad
 
 static void test_remote_order(void **state)
 {
-	struct nl_addr a[4] = { vtep_addr(3), vtep_addr(1), vtep_addr(2), vtep_addr(4) };
+	struct nl_addr a[4] = { fx_vtep_addr(3), fx_vtep_addr(1), fx_vtep_addr(2), fx_vtep_addr(4) };
 	struct mob_ent c[4];
 	struct mob_view w;
 	(void)state;
@@ -155,7 +155,7 @@ static void test_remote_order(void **state)
 
 static void test_local_vs_remote(void **state)
 {
-	struct nl_addr a[2] = { vtep_addr(3), vtep_addr(1) }, l2 = vtep_addr(2);
+	struct nl_addr a[2] = { fx_vtep_addr(3), fx_vtep_addr(1) }, l2 = fx_vtep_addr(2);
 	struct mob_ent c[2];
 	struct mob_view w;
 	(void)state;
@@ -220,20 +220,20 @@ static void test_local_vs_remote(void **state)
 
 static struct config cfg;
 
-static void setup(struct glue *g)
+static void setup(struct engine *g)
 {
 	memset(&cfg, 0, sizeof cfg);
 	cfg.g.asn = 64512;
 	cfg.g.router_id = 0x0a580002;
 	cfg.converge_timeout = 10;
-	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
+	assert_int_equal(engine_init(g, &cfg, NULL, NULL), 0);
 	fixture_vni(g, BR, VX, PORT, 100);
 	assert_true(vt_by_vni(&g->vt, 100)->active);
 }
 
 /* A remote type-2 route for mac from VTEP 10.88.0.last (RD 10.88.0.last:100); seq < 0: no
  * community. */
-static void route(struct glue *g, const uint8_t mac[6], uint8_t last, int64_t seq, bool sticky,
+static void route(struct engine *g, const uint8_t mac[6], uint8_t last, int64_t seq, bool sticky,
 		  bool withdraw)
 {
 	uint64_t ext = extc_mac_mobility(seq >= 0 ? (uint32_t)seq : 0, sticky);
@@ -241,7 +241,7 @@ static void route(struct glue *g, const uint8_t mac[6], uint8_t last, int64_t se
 	fixture_mac_route(g, mac, 0, last, last, mm ? &ext : NULL, mm ? 1 : 0, withdraw);
 }
 
-static void learn(struct glue *g, const uint8_t mac[6], bool stat, bool deleted)
+static void learn(struct engine *g, const uint8_t mac[6], bool stat, bool deleted)
 {
 	struct nl_fdb f;
 	memset(&f, 0, sizeof f);
@@ -249,21 +249,21 @@ static void learn(struct glue *g, const uint8_t mac[6], bool stat, bool deleted)
 	f.master = BR;
 	memcpy(f.mac, mac, 6);
 	f.state = stat ? NUD_NOARP : NUD_REACHABLE;
-	local_fdb(g, &f, deleted);
+	macs_local_fdb(g->macs, &f, deleted);
 }
 
 /* The installed remote entry's VTEP (last octet), 0 when none. */
-static int installed(struct glue *g, const uint8_t mac[6])
+static int installed(struct engine *g, const uint8_t mac[6])
 {
-	const struct mac_ent *e = mac_tab_get(&g->fo.macs, VX, mac);
+	const struct mac_ent *e = fx_remote(g, VX, mac);
 	if (!e)
 		return 0;
-	return fo_vtep_addr(&g->fo, e->vtep)->a[3];
+	return vtep_addr(&g->vteps, e->vtep)->a[3];
 }
 
 static void test_known_gap(void **state)
 {
-	struct glue g;
+	struct engine g;
 	struct mob_ent out[8];
 	(void)state;
 
@@ -271,13 +271,13 @@ static void test_known_gap(void **state)
 	/* two VTEPs, two RDs, no sequence: the lower VTEP; withdrawing it installs the other */
 	route(&g, MAC_A, 5, -1, false, false);
 	assert_int_equal(installed(&g, MAC_A), 5);
-	assert_int_equal(g.fo.mob.n, 0); /* the common case costs no side entry */
+	assert_int_equal(fx_counts(&g).side, 0); /* the common case costs no side entry */
 	route(&g, MAC_A, 3, -1, false, false);
 	assert_int_equal(installed(&g, MAC_A), 3);
-	assert_int_equal(mob_get(&g.fo.mob, 100, MAC_A, out, 8), 2);
+	assert_int_equal(macs_side_get(g.macs, 100, MAC_A, out, 8), 2);
 	route(&g, MAC_A, 3, -1, false, true);
 	assert_int_equal(installed(&g, MAC_A), 5);
-	assert_int_equal(g.fo.mob.n, 0); /* back to the common case */
+	assert_int_equal(fx_counts(&g).side, 0); /* back to the common case */
 	route(&g, MAC_A, 5, -1, false, true);
 	assert_int_equal(installed(&g, MAC_A), 0);
 	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 0);
@@ -285,12 +285,12 @@ static void test_known_gap(void **state)
 	route(&g, MAC_B, 7, -1, false, false);
 	route(&g, MAC_A, 7, -1, false, true);
 	assert_int_equal(installed(&g, MAC_B), 7);
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 static void test_remote_sequence(void **state)
 {
-	struct glue g;
+	struct engine g;
 	(void)state;
 
 	setup(&g);
@@ -300,78 +300,78 @@ static void test_remote_sequence(void **state)
 	assert_int_equal(installed(&g, MAC_A), 7);
 	route(&g, MAC_A, 3, -1, false, true); /* the old VTEP withdraws */
 	assert_int_equal(installed(&g, MAC_A), 7);
-	assert_int_equal(g.fo.mob.n, 1); /* seq 1 needs the side entry */
+	assert_int_equal(fx_counts(&g).side, 1); /* seq 1 needs the side entry */
 	/* a sticky route beats the higher sequence */
 	route(&g, MAC_A, 9, -1, true, false);
 	assert_int_equal(installed(&g, MAC_A), 9);
-	assert_true(mac_tab_get(&g.fo.macs, VX, MAC_A)->flags & MENT_STICKY);
+	assert_true(fx_remote(&g, VX, MAC_A)->flags & MENT_STICKY);
 	route(&g, MAC_A, 9, -1, true, true);
 	assert_int_equal(installed(&g, MAC_A), 7);
 	route(&g, MAC_A, 7, 1, false, true);
 	assert_int_equal(installed(&g, MAC_A), 0);
-	assert_int_equal(g.fo.mob.n, 0);
-	glue_stop(&g);
+	assert_int_equal(fx_counts(&g).side, 0);
+	engine_stop(&g);
 }
 
 static void test_move_to_us_and_away(void **state)
 {
-	struct glue g;
+	struct engine g;
 	(void)state;
 
 	setup(&g);
 	/* no remote: a learned MAC never moved, sequence 0 */
 	learn(&g, MAC_B, false, false);
-	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_B), 0);
-	assert_int_equal(g.fo.mob.n, 0);
+	assert_int_equal(macs_local_seq(g.macs, vt_by_vni(&g.vt, 100), MAC_B), 0);
+	assert_int_equal(fx_counts(&g).side, 0);
 
 	/* h3 has A (no community); the VM shows up here: seq 1, h3's entry goes (self only) */
 	route(&g, MAC_A, 3, -1, false, false);
 	assert_int_equal(installed(&g, MAC_A), 3);
-	uint64_t q = g.queued;
+	uint64_t q = g.kq.queued;
 	learn(&g, MAC_A, false, false);
-	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), 1);
+	assert_int_equal(macs_local_seq(g.macs, vt_by_vni(&g.vt, 100), MAC_A), 1);
 	assert_int_equal(installed(&g, MAC_A), 0);
-	assert_int_equal(g.queued, q + 1);
-	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	assert_int_equal(g.kq.queued, q + 1);
+	assert_non_null(fx_local(&g, BR, MAC_A));
 	/* a refresh (STALE -> REACHABLE) is no new move */
 	learn(&g, MAC_A, false, false);
-	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), 1);
+	assert_int_equal(macs_local_seq(g.macs, vt_by_vni(&g.vt, 100), MAC_A), 1);
 	/* h3 withdraws after seeing ours; a late seq 1 from h1 (lower address, equal seq) wins */
 	route(&g, MAC_A, 3, -1, false, true);
 	assert_int_equal(installed(&g, MAC_A), 0);
-	q = g.queued;
+	q = g.kq.queued;
 	route(&g, MAC_A, 1, 1, false, false);
 	assert_int_equal(installed(&g, MAC_A), 1);
-	assert_null(mac_tab_get(&g.local, BR, MAC_A)); /* given way: the learned entry deleted */
-	assert_int_equal(g.queued, q + 2);            /* the bridge delete, then the install */
+	assert_null(fx_local(&g, BR, MAC_A)); /* given way: the learned entry deleted */
+	assert_int_equal(g.kq.queued, q + 2);            /* the bridge delete, then the install */
 	/* it comes back here: seq 2 */
 	learn(&g, MAC_A, false, false);
-	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), 2);
+	assert_int_equal(macs_local_seq(g.macs, vt_by_vni(&g.vt, 100), MAC_A), 2);
 	assert_int_equal(installed(&g, MAC_A), 0);
 	/* h1's lower sequence does not take it back; when ours ages out, h1's goes in */
 	route(&g, MAC_A, 1, 1, false, false);
 	assert_int_equal(installed(&g, MAC_A), 0);
 	learn(&g, MAC_A, false, true);
 	assert_int_equal(installed(&g, MAC_A), 1);
-	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), 0);
-	glue_stop(&g);
+	assert_int_equal(macs_local_seq(g.macs, vt_by_vni(&g.vt, 100), MAC_A), 0);
+	engine_stop(&g);
 }
 
 static void test_static_never_moves(void **state)
 {
-	struct glue g;
+	struct engine g;
 	(void)state;
 
 	setup(&g);
 	learn(&g, MAC_A, true, false);
-	uint64_t q = g.queued;
+	uint64_t q = g.kq.queued;
 	route(&g, MAC_A, 1, 50, false, false);
-	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	assert_non_null(fx_local(&g, BR, MAC_A));
 	assert_int_equal(installed(&g, MAC_A), 0);
-	assert_int_equal(g.queued, q); /* nothing deleted, nothing installed */
+	assert_int_equal(g.kq.queued, q); /* nothing deleted, nothing installed */
 	/* logged once: the record remembers it */
 	struct mob_ent out[8];
-	size_t n = mob_get(&g.fo.mob, 100, MAC_A, out, 8);
+	size_t n = macs_side_get(g.macs, 100, MAC_A, out, 8);
 	bool warned = false;
 	for (size_t i = 0; i < n; i++)
 		warned |= (out[i].flags & (MOB_LOCAL | MOB_WARNED)) == (MOB_LOCAL | MOB_WARNED);
@@ -385,9 +385,9 @@ static void test_static_never_moves(void **state)
 	/* a learned MAC against a sticky remote gives way at once */
 	route(&g, MAC_B, 3, -1, true, false);
 	learn(&g, MAC_B, false, false);
-	assert_null(mac_tab_get(&g.local, BR, MAC_B));
+	assert_null(fx_local(&g, BR, MAC_B));
 	assert_int_equal(installed(&g, MAC_B), 3);
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 
@@ -446,10 +446,10 @@ static void test_dad_count(void **state)
 	assert_true(mob_dad_idle(&d, 191, 180));
 }
 
-static bool dad_rec(struct glue *g, const uint8_t mac[6], struct mob_ent *d)
+static bool dad_rec(struct engine *g, const uint8_t mac[6], struct mob_ent *d)
 {
 	struct mob_ent out[MOB_KEY_MAX];
-	size_t n = mob_get(&g->fo.mob, 100, mac, out, MOB_KEY_MAX);
+	size_t n = macs_side_get(g->macs, 100, mac, out, MOB_KEY_MAX);
 	for (size_t i = 0; i < n; i++)
 		if (out[i].flags & MOB_DAD) {
 			*d = out[i];
@@ -459,12 +459,12 @@ static bool dad_rec(struct glue *g, const uint8_t mac[6], struct mob_ent *d)
 }
 
 /* Back and forth between this hypervisor and 10.88.0.3: the moves each side sees. */
-static void bounce(struct glue *g, const uint8_t mac[6], int times, int64_t *seq)
+static void bounce(struct engine *g, const uint8_t mac[6], int times, int64_t *seq)
 {
 	for (int i = 0; i < times; i++) {
 		if (i % 2 == 0) {
 			learn(g, mac, false, false); /* here, above the remote's sequence */
-			*seq = mob_local_seq(g, vt_by_vni(&g->vt, 100), mac);
+			*seq = macs_local_seq(g->macs, vt_by_vni(&g->vt, 100), mac);
 		} else {
 			route(g, mac, 3, ++*seq, false, false); /* there again: ours gives way */
 		}
@@ -473,7 +473,7 @@ static void bounce(struct glue *g, const uint8_t mac[6], int times, int64_t *seq
 
 static void test_dad_glue(void **state)
 {
-	struct glue g;
+	struct engine g;
 	struct mob_ent d;
 	int64_t seq = 0;
 	(void)state;
@@ -481,17 +481,17 @@ static void test_dad_glue(void **state)
 	setup(&g);
 	cfg.dad_max_moves = 3;
 	cfg.dad_window = 180;
-	mob_test_now = 5000;
+	macs_test_now = 5000;
 	/* quiet MACs cost nothing: learned, remote */
 	learn(&g, MAC_B, false, false);
 	route(&g, MAC_C, 5, -1, false, false);
-	assert_int_equal(g.fo.mob.n, 0);
+	assert_int_equal(fx_counts(&g).side, 0);
 	/* one that goes away is remembered for the window (its VM may show up elsewhere next) */
 	route(&g, MAC_C, 5, -1, false, true);
-	assert_int_equal(g.fo.mob.n, 1);
-	mob_test_now += 181;
-	mob_dad_tick(&g);
-	assert_int_equal(g.fo.mob.n, 0);
+	assert_int_equal(fx_counts(&g).side, 1);
+	macs_test_now += 181;
+	macs_dad_tick(g.macs);
+	assert_int_equal(fx_counts(&g).side, 0);
 
 	route(&g, MAC_A, 3, seq, false, false);
 	bounce(&g, MAC_A, 2, &seq); /* remote -> local -> remote: 2 moves */
@@ -501,14 +501,14 @@ static void test_dad_glue(void **state)
 	assert_int_equal(installed(&g, MAC_A), 3);
 	/* the third: duplicate; not frozen, so the kernel still follows, but nothing is advertised */
 	learn(&g, MAC_A, false, false);
-	assert_true(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_true(macs_is_dup(g.macs, vt_by_vni(&g.vt, 100), MAC_A));
 	assert_int_equal(installed(&g, MAC_A), 0);
-	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
-	assert_false(mac_tab_get(&g.local, BR, MAC_A)->flags & MENT_ADV);
+	assert_non_null(fx_local(&g, BR, MAC_A));
+	assert_false(fx_local(&g, BR, MAC_A)->flags & MENT_ADV);
 
 	/* show macs: the duplicate with its moves and age, the quiet one without */
-	mob_test_now += 7;
-	struct json_object *arr = glue_show_macs(&g, 100, NULL), *o, *f;
+	macs_test_now += 7;
+	struct json_object *arr = show_macs(&g, 100, NULL), *o, *f;
 	assert_int_equal(json_object_array_length(arr), 2);
 	o = json_object_array_get_idx(arr, 0); /* MAC_A sorts first */
 	assert_true(json_object_object_get_ex(o, "mac", &f));
@@ -528,25 +528,25 @@ static void test_dad_glue(void **state)
 	json_object_put(arr);
 
 	/* dad-recovery 0: the periodic check never clears it; the operator does */
-	mob_test_now = 99999;
-	mob_dad_tick(&g);
-	assert_true(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
-	assert_int_equal(mob_dad_recover(&g, 100, MAC_B), 0);
-	assert_int_equal(mob_dad_recover(&g, 100, MAC_A), 1);
-	assert_false(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
+	macs_test_now = 99999;
+	macs_dad_tick(g.macs);
+	assert_true(macs_is_dup(g.macs, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_int_equal(macs_dad_recover(g.macs, 100, MAC_B), 0);
+	assert_int_equal(macs_dad_recover(g.macs, 100, MAC_A), 1);
+	assert_false(macs_is_dup(g.macs, vt_by_vni(&g.vt, 100), MAC_A));
 	assert_true(dad_rec(&g, MAC_A, &d));
 	assert_int_equal(d.moves, 0);
 	/* ...and forgotten once quiet for the window; the local record stays */
-	mob_test_now += 181;
-	mob_dad_tick(&g);
+	macs_test_now += 181;
+	macs_dad_tick(g.macs);
 	assert_false(dad_rec(&g, MAC_A, &d));
-	assert_int_equal(mob_local_seq(&g, vt_by_vni(&g.vt, 100), MAC_A), (uint32_t)seq + 1);
-	glue_stop(&g);
+	assert_int_equal(macs_local_seq(g.macs, vt_by_vni(&g.vt, 100), MAC_A), (uint32_t)seq + 1);
+	engine_stop(&g);
 }
 
 static void test_dad_freeze_recovery(void **state)
 {
-	struct glue g;
+	struct engine g;
 	int64_t seq = 0;
 	(void)state;
 
@@ -555,32 +555,32 @@ static void test_dad_freeze_recovery(void **state)
 	cfg.dad_window = 180;
 	cfg.dad_freeze = true;
 	cfg.dad_recovery = 30;
-	mob_test_now = 100;
+	macs_test_now = 100;
 	route(&g, MAC_A, 3, seq, false, false);
 	bounce(&g, MAC_A, 3, &seq); /* remote -> local -> remote -> local */
-	assert_true(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
-	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	assert_true(macs_is_dup(g.macs, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_non_null(fx_local(&g, BR, MAC_A));
 	/* frozen: a higher claim changes nothing in the kernel */
-	uint64_t q = g.queued;
+	uint64_t q = g.kq.queued;
 	route(&g, MAC_A, 3, seq + 5, false, false);
-	assert_int_equal(g.queued, q);
-	assert_non_null(mac_tab_get(&g.local, BR, MAC_A));
+	assert_int_equal(g.kq.queued, q);
+	assert_non_null(fx_local(&g, BR, MAC_A));
 	assert_int_equal(installed(&g, MAC_A), 0);
-	struct json_object *arr = glue_show_macs(&g, 0, MAC_A), *f;
+	struct json_object *arr = show_macs(&g, 0, MAC_A), *f;
 	assert_int_equal(json_object_array_length(arr), 1);
 	assert_true(json_object_object_get_ex(json_object_array_get_idx(arr, 0), "frozen", &f) &&
 		    json_object_get_boolean(f));
 	json_object_put(arr);
 	/* recovery after 30 s: decided again from the routes, the higher claim wins */
-	mob_test_now = 129;
-	mob_dad_tick(&g);
-	assert_true(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
-	mob_test_now = 130;
-	mob_dad_tick(&g);
-	assert_false(mob_is_dup(&g, vt_by_vni(&g.vt, 100), MAC_A));
-	assert_null(mac_tab_get(&g.local, BR, MAC_A));
+	macs_test_now = 129;
+	macs_dad_tick(g.macs);
+	assert_true(macs_is_dup(g.macs, vt_by_vni(&g.vt, 100), MAC_A));
+	macs_test_now = 130;
+	macs_dad_tick(g.macs);
+	assert_false(macs_is_dup(g.macs, vt_by_vni(&g.vt, 100), MAC_A));
+	assert_null(fx_local(&g, BR, MAC_A));
 	assert_int_equal(installed(&g, MAC_A), 3);
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 int main(void)

@@ -11,7 +11,7 @@
 #include "config.h"
 #include "evpn.h"
 #include "opaque.h"
-#include "originate.h"
+#include "route_req.h"
 #include "testutil.h"
 
 /* router id 10.0.0.1, AS 64512, no vtep-ip, no [vni] sections */

@@ -1,6 +1,6 @@
 /* reconcile.c with remote.c and vni.c: the desired-vs-kernel comparison, start-up adoption of
  * evpnd's own entries, the sweep at convergence, ENOBUFS re-dumps and withdrawals. No netlink:
- * requests are counted (glue.queued) and the owned tables inspected. */
+ * requests are counted (glue.kq.queued) and the owned tables inspected. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,8 @@
 
 #include "evpn.h"
 #include "agent_fixture.h"
-#include "glue.h"
+#include "engine.h"
+#include "reconcile.h"
 #include "testutil.h"
 #include "wire.h"
 
@@ -32,27 +33,26 @@ static struct nl_fdb kent(const uint8_t mac[6], uint8_t vtep, uint8_t flags, uin
 	memcpy(f.mac, mac, 6);
 	f.flags = flags;
 	f.state = st;
-	f.dst = vtep_addr(vtep);
+	f.dst = fx_vtep_addr(vtep);
 	return f;
 }
 
-static void dump(struct glue *g, const struct nl_fdb *ents, size_t n)
+static void dump(struct engine *g, const struct nl_fdb *ents, size_t n)
 {
-	struct vni *v = vt_by_vxlan(&g->vt, VX);
-	reconcile_begin(g);
+	engine_dump_begin(g);
 	for (size_t i = 0; i < n; i++)
-		reconcile_kernel_entry(g, v, &ents[i]);
-	reconcile_end(g);
+		engine_fdb(g, &ents[i], false);
+	engine_dump_end(g);
 }
 
 /* A remote type-2 route for mac in VNI 100 from VTEP 10.88.0.last (RD 10.88.0.last:100). */
-static void mac_route(struct glue *g, const uint8_t mac[6], uint8_t last, uint8_t rd_last,
+static void mac_route(struct engine *g, const uint8_t mac[6], uint8_t last, uint8_t rd_last,
 		      bool withdraw)
 {
 	fixture_mac_route(g, mac, 0, last, rd_last, NULL, 0, withdraw);
 }
 
-static void imet_route(struct glue *g, uint8_t last, bool withdraw)
+static void imet_route(struct engine *g, uint8_t last, bool withdraw)
 {
 	struct evpn_route r;
 	struct attrs a;
@@ -73,18 +73,18 @@ static void imet_route(struct glue *g, uint8_t last, bool withdraw)
 	a.pmsi_ep = r.orig;
 	a.nexthop = r.orig;
 	src = r.orig;
-	glue_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
+	engine_best_changed(g, FAM_EVPN, buf, w.len, withdraw ? NULL : &a, &src);
 }
 
 static struct config cfg;
 
-static void init(struct glue *g)
+static void init(struct engine *g)
 {
 	memset(&cfg, 0, sizeof cfg);
 	cfg.g.asn = 64512;
 	cfg.g.router_id = 0x0a580002;
 	cfg.converge_timeout = 10;
-	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
+	assert_int_equal(engine_init(g, &cfg, NULL, NULL), 0);
 	fixture_vni(g, BR, VX, 0, 100);
 	struct vni *v = vt_by_vni(&g->vt, 100);
 	assert_non_null(v);
@@ -129,7 +129,7 @@ static void test_compare(void **state)
 	assert_int_equal(rc_missing(0, 0), RC_REPLACE);
 	assert_int_equal(rc_missing(MENT_STALE, 0), RC_FORGET);
 	assert_int_equal(rc_missing(MENT_STALE, 1), RC_REPLACE);
-	struct fo_flood fl = { VX, 3, 0, 1 };
+	struct fl_ent fl = { VX, 3, 0, 1 };
 	assert_int_equal(rc_flood_present(NULL, false), RC_ADOPT);
 	assert_int_equal(rc_flood_present(NULL, true), RC_DELETE);
 	assert_int_equal(rc_flood_present(&fl, true), RC_KEEP);
@@ -138,7 +138,7 @@ static void test_compare(void **state)
 static void test_restart_then_converge(void **state)
 {
 	(void)state;
-	struct glue g;
+	struct engine g;
 	init(&g);
 	const struct nl_fdb k[] = {
 		kent(MAC_A, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE),  /* right */
@@ -149,29 +149,29 @@ static void test_restart_then_converge(void **state)
 		kent(ZERO, 7, NTF_SELF, NUD_NOARP | NUD_PERMANENT),         /* stale */
 	};
 	dump(&g, k, 6);
-	assert_int_equal(g.queued, 0); /* nothing touched before convergence */
-	assert_int_equal(g.fo.macs.n, 3);
-	assert_int_equal(g.fo.nflood, 2);
-	assert_null(mac_tab_get(&g.fo.macs, VX, MAC_D));
-	assert_true(mac_tab_get(&g.fo.macs, VX, MAC_A)->flags & MENT_STALE);
+	assert_int_equal(g.kq.queued, 0); /* nothing touched before convergence */
+	assert_int_equal(fx_counts(&g).remote, 3);
+	assert_int_equal(g.flood.set.n, 2);
+	assert_null(fx_remote(&g, VX, MAC_D));
+	assert_true(fx_remote(&g, VX, MAC_A)->flags & MENT_STALE);
 	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 3);
 
 	mac_route(&g, MAC_A, 1, 1, false);
-	assert_int_equal(g.queued, 0); /* right as it is: left alone */
-	assert_false(mac_tab_get(&g.fo.macs, VX, MAC_A)->flags & MENT_STALE);
+	assert_int_equal(g.kq.queued, 0); /* right as it is: left alone */
+	assert_false(fx_remote(&g, VX, MAC_A)->flags & MENT_STALE);
 	mac_route(&g, MAC_C, 3, 3, false);
-	assert_int_equal(g.queued, 1); /* replaced, not deleted and re-added */
+	assert_int_equal(g.kq.queued, 1); /* replaced, not deleted and re-added */
 	imet_route(&g, 1, false);
-	assert_int_equal(g.queued, 1);
+	assert_int_equal(g.kq.queued, 1);
 	imet_route(&g, 2, false); /* our own VTEP: never a flood entry to ourselves */
-	assert_int_equal(g.fo.nflood, 2);
+	assert_int_equal(g.flood.set.n, 2);
 
-	reconcile_converged(&g);
+	engine_converged(&g, "test");
 	assert_true(g.converged);
-	assert_int_equal(g.queued, 3); /* B and the flood entry to .7 */
-	assert_null(mac_tab_get(&g.fo.macs, VX, MAC_B));
-	assert_int_equal(g.fo.macs.n, 2);
-	assert_int_equal(g.fo.nflood, 1);
+	assert_int_equal(g.kq.queued, 3); /* B and the flood entry to .7 */
+	assert_null(fx_remote(&g, VX, MAC_B));
+	assert_int_equal(fx_counts(&g).remote, 2);
+	assert_int_equal(g.flood.set.n, 1);
 	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 2);
 
 	/* ENOBUFS: the kernel lost C and the flood entry, and has an extern_learn E nobody wants */
@@ -180,20 +180,20 @@ static void test_restart_then_converge(void **state)
 		kent(MAC_E, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE),
 	};
 	dump(&g, k2, 2);
-	assert_int_equal(g.queued, 6); /* delete E, re-add C, re-append the flood entry */
-	assert_null(mac_tab_get(&g.fo.macs, VX, MAC_E));
-	assert_int_equal(g.fo.macs.n, 2);
+	assert_int_equal(g.kq.queued, 6); /* delete E, re-add C, re-append the flood entry */
+	assert_null(fx_remote(&g, VX, MAC_E));
+	assert_int_equal(fx_counts(&g).remote, 2);
 
 	/* a withdrawal from another RD (the MAC moved there first) leaves the entry */
 	mac_route(&g, MAC_C, 1, 1, true);
-	assert_int_equal(g.queued, 6);
-	assert_non_null(mac_tab_get(&g.fo.macs, VX, MAC_C));
+	assert_int_equal(g.kq.queued, 6);
+	assert_non_null(fx_remote(&g, VX, MAC_C));
 	mac_route(&g, MAC_C, 3, 3, true);
-	assert_int_equal(g.queued, 7);
-	assert_null(mac_tab_get(&g.fo.macs, VX, MAC_C));
+	assert_int_equal(g.kq.queued, 7);
+	assert_null(fx_remote(&g, VX, MAC_C));
 	imet_route(&g, 1, true);
-	assert_int_equal(g.queued, 8);
-	assert_int_equal(g.fo.nflood, 0);
+	assert_int_equal(g.kq.queued, 8);
+	assert_int_equal(g.flood.set.n, 0);
 
 	/* the VXLAN device deleted: its entries went with it, no requests */
 	struct nl_link l;
@@ -203,23 +203,23 @@ static void test_restart_then_converge(void **state)
 	l.vni = 100;
 	vt_link_event(&g.vt, &l, true);
 	assert_null(vt_by_vni(&g.vt, 100));
-	assert_int_equal(g.fo.macs.n, 0);
-	assert_int_equal(g.queued, 8);
+	assert_int_equal(fx_counts(&g).remote, 0);
+	assert_int_equal(g.kq.queued, 8);
 
 	/* a route for a VNI that is not (yet) local is not installed; it is when the VNI appears */
 	mac_route(&g, MAC_E, 5, 5, false);
 	imet_route(&g, 5, false);
-	assert_int_equal(g.queued, 8);
+	assert_int_equal(g.kq.queued, 8);
 	fixture_vni(&g, BR, VX, 0, 100);
-	assert_int_equal(g.fo.nflood, 1); /* the type-3 want was kept */
-	assert_int_equal(g.queued, 9);
-	glue_stop(&g);
+	assert_int_equal(g.flood.set.n, 1); /* the type-3 want was kept */
+	assert_int_equal(g.kq.queued, 9);
+	engine_stop(&g);
 }
 
 static void test_local_learning(void **state)
 {
 	(void)state;
-	struct glue g;
+	struct engine g;
 	init(&g);
 	struct nl_link l;
 	memset(&l, 0, sizeof l);
@@ -235,25 +235,25 @@ static void test_local_learning(void **state)
 	f.master = BR;
 	memcpy(f.mac, MAC_A, 6);
 	f.state = NUD_REACHABLE;
-	local_fdb(&g, &f, false);
+	macs_local_fdb(g.macs, &f, false);
 	f.state = NUD_PERMANENT; /* the port's own address */
 	memcpy(f.mac, MAC_B, 6);
-	local_fdb(&g, &f, false);
+	macs_local_fdb(g.macs, &f, false);
 	f.state = NUD_NOARP; /* static */
 	memcpy(f.mac, MAC_C, 6);
-	local_fdb(&g, &f, false);
+	macs_local_fdb(g.macs, &f, false);
 	f.ifindex = VX; /* the VXLAN port: never local */
 	memcpy(f.mac, MAC_D, 6);
 	f.state = NUD_REACHABLE;
-	local_fdb(&g, &f, false);
-	assert_int_equal(g.local.n, 2);
-	assert_false(mac_tab_get(&g.local, BR, MAC_A)->flags & MENT_STICKY);
-	assert_true(mac_tab_get(&g.local, BR, MAC_C)->flags & MENT_STICKY);
+	macs_local_fdb(g.macs, &f, false);
+	assert_int_equal(fx_counts(&g).local, 2);
+	assert_false(fx_local(&g, BR, MAC_A)->flags & MENT_STICKY);
+	assert_true(fx_local(&g, BR, MAC_C)->flags & MENT_STICKY);
 	f.ifindex = PORT;
 	memcpy(f.mac, MAC_A, 6);
-	local_fdb(&g, &f, true); /* aged out */
-	assert_int_equal(g.local.n, 1);
-	glue_stop(&g);
+	macs_local_fdb(g.macs, &f, true); /* aged out */
+	assert_int_equal(fx_counts(&g).local, 1);
+	engine_stop(&g);
 }
 
 int main(void)

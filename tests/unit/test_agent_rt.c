@@ -12,8 +12,11 @@
 
 #include "evpn.h"
 #include "agent_fixture.h"
-#include "glue.h"
+#include "engine.h"
 #include "originate.h"
+#include "control.h"
+#include "control_int.h"
+#include "macs_show.h"
 #include "route_json.h"
 #include "rt_filter.h"
 #include "testutil.h"
@@ -130,16 +133,20 @@ static void test_originate_export(void **state)
 
 /* ---- the glue: a VNI table with VNIs 100 and 200 attached ---- */
 
-static void add_vni(struct glue *g, int br, int vx, uint32_t vni)
+static void add_vni(struct engine *g, int br, int vx, uint32_t vni)
 {
 	fixture_vni(g, br, vx, 0, vni);
 	assert_true(vt_by_vni(&g->vt, vni)->active);
 }
 
-static void setup_glue(struct glue *g)
+/* The engine whose VNIs decide the "installed" field of route objects (as the daemon's does). */
+static struct engine *json_engine;
+
+static void setup_glue(struct engine *g)
 {
 	base_cfg();
-	assert_int_equal(glue_init(g, &cfg, NULL, NULL), 0);
+	assert_int_equal(engine_init(g, &cfg, NULL, NULL), 0);
+	json_engine = g;
 	add_vni(g, 3, 4, 100);
 	add_vni(g, 5, 6, 200);
 }
@@ -177,9 +184,9 @@ static void t2_make(struct t2 *t, uint32_t vni, const uint64_t *rt, unsigned nrt
 	ipaddr_from_v4(&t->src, 0x0a580005);
 }
 
-static bool installed(struct glue *g, int vx)
+static bool installed(struct engine *g, int vx)
 {
-	return mac_tab_get(&g->fo.macs, vx, MAC_A) != NULL;
+	return fx_remote(g, vx, MAC_A) != NULL;
 }
 
 static const char *jstr(struct json_object *o, const char *k)
@@ -194,8 +201,11 @@ static const char *jstr(struct json_object *o, const char *k)
 static const char *json_installed(const struct t2 *t, const struct ipaddr *src, bool withdraw)
 {
 	static char out[32];
-	struct json_object *o = route_json_change(FAM_EVPN, t->nlri, t->len, withdraw ? NULL : &t->a,
-						  src);
+	struct control_env env = { .engine = json_engine };
+	const struct attrs *a = withdraw ? NULL : &t->a;
+	struct json_object *o = route_json_change(FAM_EVPN, t->nlri, t->len, a, src,
+						  ctl_installed(&env, FAM_EVPN, t->nlri, t->len, a,
+								src && src->af, a != NULL));
 	snprintf(out, sizeof out, "%s", jstr(o, "installed"));
 	json_object_put(o);
 	return out;
@@ -203,7 +213,7 @@ static const char *json_installed(const struct t2 *t, const struct ipaddr *src, 
 
 static void test_install_decision(void **state)
 {
-	struct glue g;
+	struct engine g;
 	struct t2 t;
 	const uint64_t rt100 = RT(64512, 100), rt999 = RT(64512, 999), rt200 = RT(64512, 200);
 	(void)state;
@@ -211,14 +221,14 @@ static void test_install_decision(void **state)
 	setup_glue(&g);
 	/* VNI 100 imports 64512:999 only: the default RT of the sender is kept out */
 	t2_make(&t, 100, &rt100, 1);
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_false(installed(&g, 4));
 	assert_string_equal(json_installed(&t, &t.src, false), "false");
 	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 0);
 	/* the same route with 64512:999 beside it: installed; the JSON says so */
 	uint64_t both[2] = { rt100, rt999 };
 	t2_make(&t, 100, both, 2);
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_true(installed(&g, 4));
 	assert_string_equal(json_installed(&t, &t.src, false), "true");
 	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 1);
@@ -227,19 +237,19 @@ static void test_install_decision(void **state)
 	assert_string_equal(json_installed(&t, &t.src, true), "false");
 	/* the update drops 64512:999: the entry goes, as on a withdrawal */
 	t2_make(&t, 100, &rt100, 1);
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_false(installed(&g, 4));
 	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 0);
 	/* VNI 200 imports auto (64512:200), 64512:7 and 64512:8; its label alone is not enough */
 	t2_make(&t, 200, &rt999, 1);
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_false(installed(&g, 6));
 	t2_make(&t, 200, &rt200, 1);
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_true(installed(&g, 6));
 	/* a VNI that is not local: nothing installed, "installed": false */
 	t2_make(&t, 300, &rt999, 1);
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_string_equal(json_installed(&t, &t.src, false), "false");
 
 	/* type 3: a flood entry is wanted only with an imported RT, and the JSON agrees */
@@ -257,32 +267,32 @@ static void test_install_decision(void **state)
 	t.a.pmsi_type = PMSI_INGRESS_REPL;
 	t.a.pmsi_label = 100;
 	t.a.pmsi_ep = r3.orig;
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
-	assert_int_equal(g.fo.nflood, 0); /* VNI 100 imports 64512:999 only */
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	assert_int_equal(g.flood.set.n, 0); /* VNI 100 imports 64512:999 only */
 	assert_string_equal(json_installed(&t, &t.src, false), "false");
 	t.a.extcomm = both;
 	t.a.nextcomm = 2;
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
-	assert_int_equal(g.fo.nflood, 1);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	assert_int_equal(g.flood.set.n, 1);
 	assert_string_equal(json_installed(&t, &t.src, false), "true");
 	t.a.extcomm = &rt100; /* the update drops the imported RT: the flood entry goes */
 	t.a.nextcomm = 1;
-	glue_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
-	assert_int_equal(g.fo.nflood, 0);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	assert_int_equal(g.flood.set.n, 0);
 	t.a.extcomm = both;
 	t.a.nextcomm = 2;
 	t.a.pmsi_label = 300;
 	assert_string_equal(json_installed(&t, &t.src, false), "false");
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 static void test_show_vnis(void **state)
 {
-	struct glue g;
+	struct engine g;
 	(void)state;
 
 	setup_glue(&g);
-	struct json_object *arr = glue_show_vnis(&g);
+	struct json_object *arr = show_vnis(&g);
 	assert_int_equal(json_object_array_length(arr), 2);
 	struct json_object *v100 = json_object_array_get_idx(arr, 0);
 	struct json_object *v200 = json_object_array_get_idx(arr, 1);
@@ -293,7 +303,7 @@ static void test_show_vnis(void **state)
 	assert_string_equal(jstr(v200, "import_rt"), "[\"64512:7\",\"64512:8\",\"64512:200\"]");
 	assert_string_equal(jstr(v200, "export_rt"), "[\"64512:7\",\"64512:9\"]");
 	json_object_put(arr);
-	glue_stop(&g);
+	engine_stop(&g);
 }
 
 /* bgp/family_json.c: the router's-MAC (RFC 9135 section 8.1) and default-gateway (RFC 7432
@@ -311,7 +321,7 @@ static void test_gateway_router_mac(void **state)
 	t.a.nextcomm = 4;
 	assert_true(t.ext[2] == 0x0603525400abcdefull); /* type 0x06, sub-type 0x03, the MAC */
 	assert_true(t.ext[3] == 0x030d000000000000ull); /* type 0x03, sub-type 0x0d */
-	struct json_object *o = route_json_change(FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	struct json_object *o = route_json_change(FAM_EVPN, t.nlri, t.len, &t.a, &t.src, -1);
 	assert_string_equal(jstr(o, "router_mac"), "\"52:54:00:ab:cd:ef\"");
 	assert_string_equal(jstr(o, "default_gateway"), "true");
 	assert_string_equal(jstr(o, "route_targets"), "[\"64512:100\"]");
@@ -319,7 +329,7 @@ static void test_gateway_router_mac(void **state)
 	json_object_put(o);
 	/* without them: neither field */
 	t.a.nextcomm = 2;
-	o = route_json_change(FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	o = route_json_change(FAM_EVPN, t.nlri, t.len, &t.a, &t.src, -1);
 	assert_string_equal(jstr(o, "router_mac"), "(absent)");
 	assert_string_equal(jstr(o, "default_gateway"), "(absent)");
 	json_object_put(o);

@@ -1,0 +1,89 @@
+/* The INI configuration (inih) as a value, with errors that name the file and line. */
+#ifndef EVPND_CONFIG_CONFIG_H
+#define EVPND_CONFIG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgp.h"
+#include "types.h"
+
+#define CFG_MAX_RT 16
+#define CFG_DEFAULT_SOCKET "/run/evpnd/evpnd.sock"
+#define CFG_DEFAULT_NETLINK_BUFFER 67108864u
+
+struct cfg_vni {
+	uint32_t vni;
+	bool rd_auto;             /* rd = auto: router-id:VNI (RFC 7432 section 7.9) */
+	struct rd rd;
+	bool rt_auto;             /* route-target = auto: ASN:VNI (RFC 8365) */
+	unsigned nrt;
+	uint64_t rt[CFG_MAX_RT];  /* extended communities */
+	/* import-rt / export-rt: beside route-target's, for one direction only (rt_filter.h) */
+	unsigned nimport, nexport;
+	uint64_t import_rt[CFG_MAX_RT];
+	uint64_t export_rt[CFG_MAX_RT];
+	bool import_auto, export_auto; /* "auto" (ASN:VNI) listed among them */
+	bool arp_suppress_set;    /* arp-suppress given here: it overrides [global]'s */
+	bool arp_suppress;
+	bool arp_snoop_set;       /* arp-snoop given here: it overrides [global]'s */
+	bool arp_snoop;
+	int line;
+};
+
+struct cfg_neighbor {
+	struct bgp_neighbor n;    /* hold_time resolved against [global] */
+	int line;
+};
+
+struct config {
+	char path[256];
+	struct bgp_global g;
+	char control_socket[108];
+	struct ipaddr vtep_ip;    /* [global] vtep-ip: af 0 when unset */
+	uint32_t converge_timeout; /* [global] converge-timeout: seconds to wait for End-of-RIB (10) */
+	uint32_t netlink_buffer;  /* [global] netlink-buffer: event socket receive buffer, bytes (64 MiB) */
+	uint32_t dad_max_moves;   /* [global] dad-max-moves: moves that make a MAC duplicate (5) */
+	uint32_t dad_window;      /* [global] dad-window: seconds the moves are counted in (180) */
+	bool dad_freeze;          /* [global] dad-freeze: leave a duplicate MAC's kernel entry as it is */
+	uint32_t dad_recovery;    /* [global] dad-recovery: seconds until a duplicate recovers, 0 never */
+	bool arp_suppress;        /* [global] arp-suppress: ARP/ND suppression (arp_suppress.h), off */
+	bool arp_snoop_set;       /* [global] arp-snoop given (else each VNI follows its arp-suppress) */
+	bool arp_snoop;           /* [global] arp-snoop: learn local MAC+IP from ARP/NS/NA frames */
+	uint32_t arp_snoop_age;   /* [global] arp-snoop-age: seconds a binding lives unrefreshed, 0 = 300 */
+	/* privileges (privs.h): [global] user drops to that user once the sockets are open; [global]
+	 * control-group opens the control socket to that group (mode 0660) besides root */
+	bool has_user;
+	char user[33];
+	uint32_t uid, gid;        /* the user's, as resolved when the file was read */
+	bool has_control_group;
+	char control_group[33];
+	uint32_t control_gid;
+	/* logging and metrics (config_ops.c) */
+	int log_target;           /* [global] log: enum log_target (log.h), stderr by default */
+	bool log_level_set;       /* [global] log-level given */
+	int log_level;            /* its syslog priority (LOG_ERR .. LOG_DEBUG) */
+	struct ipaddr metrics_addr; /* [global] metrics-listen: af 0 when off (the default) */
+	uint16_t metrics_port;
+	bool metrics_allow_remote; /* [global] metrics-allow-remote: a non-loopback metrics-listen */
+	struct cfg_neighbor *nbr;
+	unsigned nnbr;
+	struct cfg_vni *vni;
+	unsigned nvni;
+};
+
+/* Load and validate path into cfg. On error returns -1 with "FILE:LINE: message" in err. */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+/* Free what config_load allocated. */
+void config_free(struct config *cfg);
+/* Whether arp-suppress applies to vni ([vni N] overrides [global]). */
+bool config_arp_suppress(const struct config *cfg, uint32_t vni);
+/* Whether arp-snoop applies to vni ([vni N], else [global], else the VNI's arp-suppress). */
+bool config_arp_snoop(const struct config *cfg, uint32_t vni);
+/* Whether arp-snoop may apply to some VNI (a VNI without a [vni N] section included). */
+bool config_arp_snoop_any(const struct config *cfg);
+/* The per-VNI overrides for vni, or NULL. */
+const struct cfg_vni *config_vni(const struct config *cfg, uint32_t vni);
+
+#endif

@@ -1,0 +1,43 @@
+/* What the control socket's transport (control.c) and its commands (control_cmd.c) share. */
+#ifndef EVPND_CONTROL_CONTROL_INT_H
+#define EVPND_CONTROL_CONTROL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct control_env;
+struct ctl_client;
+
+/* Queue raw bytes to the client. -1 when memory runs out (the client is then closed). */
+int ctl_out(struct ctl_client *cl, const char *s, size_t n);
+/* Queue {"ok":true,"data":<data>} and a newline; data (may be NULL) is consumed. */
+void ctl_reply_ok(struct ctl_client *cl, struct json_object *data);
+/* Queue {"ok":false,"error":msg} and a newline. */
+void ctl_reply_err(struct ctl_client *cl, const char *msg);
+/* Subscribe the client to best-path changes of the families in mask. */
+void ctl_watch(struct ctl_client *cl, uint32_t mask);
+/* What the client's server serves. */
+const struct control_env *ctl_env(struct ctl_client *cl);
+struct attrs;
+/* The "installed" field of a route object (route_json.h): whether a remote EVPN best path is in
+ * the kernel, or -1 (left out) for other routes and without a kernel side. */
+int ctl_installed(const struct control_env *env, int fam, const uint8_t *nlri, size_t len,
+		  const struct attrs *a, bool remote, bool best);
+
+/* control_auth.c: whether the peer of a connected control socket may use it: uid 0, evpnd's own
+ * uid, or (has_group) gid as its primary or a supplementary group. who gets "pid P uid U gid G". */
+bool ctl_peer_allowed(int fd, bool has_group, uint32_t gid, char *who, size_t wholen);
+
+/* control_ops.c: "metrics" (data: the Prometheus text as a string) and "show-fdb" (data: the
+ * kernel FDB entries of managed devices, optional vni). */
+void cmd_metrics(struct ctl_client *cl, const struct control_env *d, struct json_object *req);
+void cmd_show_fdb(struct ctl_client *cl, const struct control_env *d, struct json_object *req);
+/* control_ops.c: "audit" (data: the drift between evpnd's tables and a fresh kernel dump). */
+void cmd_audit(struct ctl_client *cl, const struct control_env *d, struct json_object *req);
+
+/* Run one parsed request (a JSON object) and queue its reply. */
+void ctl_dispatch(struct ctl_client *cl, struct json_object *req);
+
+#endif

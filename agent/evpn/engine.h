@@ -1,0 +1,98 @@
+/*
+ * The EVPN engine: the one entry point between the kernel (netlink/nl.h) and the BGP speaker
+ * (bgp/bgp.h). Events come in here and go down, one way each direction:
+ *   kernel event -> engine -> MAC owner (macs.h) / flood list (flood.h) -> RIB and kernel requests;
+ *   RIB best-path change -> engine -> MAC owner / flood list -> kernel requests.
+ * The engine keeps the VNI table (vni.h), the VTEP index (vteps.h) and the life cycle: the start-up
+ * dump, the per-iteration flush, dump-and-reconcile after lost events or refusals, and initial
+ * convergence (End-of-RIB for EVPN from every configured neighbor, or the timeout).
+ */
+#ifndef EVPND_EVPN_ENGINE_H
+#define EVPND_EVPN_ENGINE_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "advertise.h"
+#include "bgp.h"
+#include "config.h"
+#include "flood.h"
+#include "kreq.h"
+#include "latency.h"
+#include "macs.h"
+#include "macs_ip.h"
+#include "macs_sync.h"
+#include "nl.h"
+#include "vni.h"
+#include "vteps.h"
+
+struct snoop_state;
+
+struct engine {
+	const struct config *cfg;
+	struct ev_loop *loop;
+	struct bgp *bgp;
+	struct nl *nl;             /* NULL in unit tests: requests are then only counted */
+	struct vni_tab vt;
+	struct vteps vteps;        /* VTEP addresses interned, shared by macs and flood */
+	struct kreq kq;            /* kernel requests (kq.queued counts them) */
+	struct adv adv;            /* local routes into the RIB */
+	struct macs *macs;         /* the MAC owner */
+	struct flood flood;        /* type-3 routes and flood entries */
+	bool converged;            /* End-of-RIB from every neighbor, or the timeout */
+	bool dumping;              /* a reconcile dump is running: mark what the kernel has */
+	bool resync;               /* events were lost: dump and reconcile at the next iteration */
+	bool stopping;             /* exiting: leave the kernel FDB as it is */
+	ev_timer converge_w;
+	ev_prepare prepare_w;
+	uint64_t refused;          /* requests the kernel refused */
+	uint64_t overflows;        /* ENOBUFS events */
+	uint64_t resyncs;          /* dump-and-reconcile rounds after lost events or refusals */
+	/* Refusals are retried by a dump and reconcile after retry_delay (doubling while requests
+	 * keep being refused, up to ENGINE_RETRY_MAX): the owners' tables stay the desired state. */
+	ev_timer retry_w;
+	double retry_delay;        /* seconds until the next retry round */
+	ev_tstamp retry_last;      /* when the last round started */
+	uint64_t refused_round;    /* refusals since the last round started */
+	char retry_first[96];      /* the first of them, for the round's log line */
+	struct snoop_state *snoop; /* arp-snoop (snooper.h); NULL when off */
+	struct lat_track lat;      /* learn-to-install latency (latency.h) */
+	/* a dump for someone else (`show fdb`, audit): its entries go there, never to the tables */
+	void (*fdb_tap)(void *ctx, const struct nl_fdb *f);
+	void *fdb_tap_ctx;
+};
+
+#define ENGINE_RETRY_MIN 1.0
+#define ENGINE_RETRY_MAX 30.0
+
+/* Set up the tables (no netlink yet); -1 on allocation failure. */
+int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop, struct bgp *bgp);
+/* Open netlink (rcvbuf bytes), dump links and FDB, adopt evpnd's own entries, start the
+ * convergence timer and the per-iteration flush. -1 with errno on failure. */
+int engine_start(struct engine *e, size_t rcvbuf);
+/* From now on leave the kernel as it is (the daemon is stopping: the next start reconciles). */
+void engine_stopping(struct engine *e);
+/* Stop touching the kernel, wait briefly for requests in flight, close netlink, free everything. */
+void engine_stop(struct engine *e);
+/* The bgp best_changed hook's work for the kernel (src NULL: our own route's). */
+void engine_best_changed(struct engine *e, int fam, const uint8_t *nlri, size_t len,
+			 const struct attrs *a, const struct ipaddr *src);
+/* A bridge or VXLAN FDB event, or a dump entry (the netlink fdb hook). */
+void engine_fdb(struct engine *e, const struct nl_fdb *f, bool deleted);
+/* A reconcile dump: begin, every dumped entry through engine_fdb, end (the start-up and ENOBUFS
+ * path runs these around the kernel's dump; unit tests run them by hand). */
+void engine_dump_begin(struct engine *e);
+void engine_dump_end(struct engine *e);
+/* Initial convergence is reached (why: for the log): adopted entries no route wants go. */
+void engine_converged(struct engine *e, const char *why);
+/* Dump the kernel FDB into tap (never into the tables), after flushing what was asked of the
+ * kernel and waiting for it briefly. 0, or -1 with errno (no netlink: ENOTCONN). */
+int engine_dump_fdb(struct engine *e, void (*tap)(void *ctx, const struct nl_fdb *f), void *ctx);
+/* Whether the remote EVPN route (nlri, a) is installed into the kernel: its VNI (type 2: label,
+ * type 3: PMSI label) is a local attached VNI that imports its route targets. */
+bool engine_route_installed(const struct engine *e, const uint8_t *nlri, size_t len,
+			    const struct attrs *a);
+
+#endif

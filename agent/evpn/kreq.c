@@ -1,0 +1,126 @@
+/* Kernel requests (kreq.h). */
+#include "kreq.h"
+
+#include <linux/neighbour.h>
+#include <string.h>
+
+#include "log.h"
+#include "vni.h"
+#include "vteps.h"
+
+static void queue_fdb(struct kreq *k, enum nl_op op, const struct nl_fdb *f)
+{
+	k->queued++;
+	if (k->nl && nl_fdb_queue(k->nl, op, f) < 0)
+		log_msg(LOG_ERR, "netlink request queue: out of memory");
+}
+
+/* The device side of an owned-table key: the VXLAN device and, on a shared (external) one, the
+ * VNI and VLAN that key its entries. False when the key's VNI is gone (nothing to ask). */
+static bool owned_dev(const struct kreq *k, int okey, struct nl_fdb *f, const struct vni **vp)
+{
+	const struct vni *v = vt_by_okey(k->vt, okey);
+
+	*vp = v;
+	if (v) {
+		f->ifindex = v->vxlan;
+		if (v->vlan) {
+			f->src_vni = v->vni;
+			f->vlan = v->vlan;
+		}
+	} else {
+		f->ifindex = okey; /* a device whose VNI went: the kernel says ENODEV if it is gone */
+	}
+	return f->ifindex > 0;
+}
+
+static void set_dst(const struct kreq *k, struct nl_fdb *f, uint16_t vtep)
+{
+	const struct nl_addr *dst = vtep_addr(k->vteps, vtep);
+	if (dst)
+		f->dst = *dst;
+}
+
+void kreq_mac(struct kreq *k, enum nl_op op, int okey, const uint8_t mac[6], uint16_t vtep,
+	      bool sticky)
+{
+	const struct vni *v;
+	struct nl_fdb f;
+
+	memset(&f, 0, sizeof f);
+	if (!owned_dev(k, okey, &f, &v))
+		return;
+	f.master = v ? v->bridge : 0;
+	memcpy(f.mac, mac, 6);
+	/* the VXLAN driver takes only REACHABLE or PERMANENT; NOARP keeps a sticky one from ageing */
+	f.state = sticky ? NUD_REACHABLE | NUD_NOARP : NUD_REACHABLE;
+	f.flags = NTF_SELF | NTF_MASTER | NTF_EXT_LEARNED | (sticky ? NTF_STICKY : 0);
+	set_dst(k, &f, vtep);
+	queue_fdb(k, op, &f);
+}
+
+void kreq_mac_self_del(struct kreq *k, const struct vni *v, const uint8_t mac[6], uint16_t vtep)
+{
+	struct nl_fdb f;
+
+	memset(&f, 0, sizeof f);
+	f.ifindex = v->vxlan;
+	f.src_vni = v->vlan ? v->vni : 0;
+	memcpy(f.mac, mac, 6);
+	f.flags = NTF_SELF;
+	f.state = NUD_REACHABLE;
+	set_dst(k, &f, vtep);
+	queue_fdb(k, NL_FDB_DEL, &f);
+}
+
+void kreq_flood(struct kreq *k, enum nl_op op, int okey, uint16_t vtep)
+{
+	const struct vni *v;
+	struct nl_fdb f;
+
+	memset(&f, 0, sizeof f);
+	if (!owned_dev(k, okey, &f, &v))
+		return;
+	f.vlan = 0; /* the VXLAN device's own entry: keyed by source VNI alone */
+	f.state = NUD_NOARP | NUD_PERMANENT;
+	f.flags = NTF_SELF;
+	set_dst(k, &f, vtep);
+	queue_fdb(k, op, &f);
+}
+
+void kreq_bridge_del(struct kreq *k, int port, uint16_t vlan, const uint8_t mac[6])
+{
+	struct nl_fdb f;
+
+	memset(&f, 0, sizeof f);
+	f.ifindex = port;
+	f.vlan = vlan;
+	memcpy(f.mac, mac, 6);
+	f.flags = NTF_MASTER;
+	queue_fdb(k, NL_FDB_DEL, &f);
+}
+
+void kreq_neigh(struct kreq *k, enum nl_op op, int bridge, const struct ipaddr *ip,
+		const uint8_t mac[6])
+{
+	struct nl_neigh n;
+
+	memset(&n, 0, sizeof n);
+	n.ifindex = bridge;
+	n.ip.af = ip->af;
+	memcpy(n.ip.a, ip->a, ipaddr_len(ip));
+	memcpy(n.mac, mac, 6);
+	n.has_mac = true;
+	n.state = NUD_NOARP;
+	n.flags = NTF_EXT_LEARNED;
+	k->queued++;
+	if (k->nl && nl_neigh_queue(k->nl, op, &n) < 0)
+		log_msg(LOG_ERR, "netlink request queue: out of memory");
+}
+
+void kreq_port_suppress(struct kreq *k, int vxlan)
+{
+	k->queued++;
+	if (k->nl && nl_port_suppress_queue(k->nl, vxlan, true) < 0)
+		log_msg(LOG_ERR, "netlink request queue: out of memory");
+}

@@ -1,0 +1,44 @@
+/*
+ * Kernel requests: what the engine decided, as netlink FDB and neighbour requests on the right
+ * device. This file decides nothing; it knows the encodings (FRR 8.4's, netlink/fdb.c): a remote MAC
+ * is one NTF_SELF|NTF_MASTER|NTF_EXT_LEARNED request on the VNI's VXLAN device, a flood entry the
+ * zero MAC with NUD_NOARP|NUD_PERMANENT, an ARP/ND entry a NUD_NOARP extern_learn neighbour on the
+ * bridge. Without netlink (unit tests) requests are only counted.
+ */
+#ifndef EVPND_EVPN_KREQ_H
+#define EVPND_EVPN_KREQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+#include "types.h"
+
+struct vni_tab;
+struct vni;
+struct vteps;
+
+struct kreq {
+	struct nl *nl;              /* NULL: requests are only counted */
+	const struct vni_tab *vt;   /* an owned-table key -> its device */
+	const struct vteps *vteps;  /* a VTEP index -> its address */
+	uint64_t queued;            /* requests queued */
+};
+
+/* A remote MAC on the device of owned-table key okey toward VTEP index vtep (replace or delete). */
+void kreq_mac(struct kreq *k, enum nl_op op, int okey, const uint8_t mac[6], uint16_t vtep,
+	      bool sticky);
+/* Delete only the VXLAN device's half of v's remote MAC: the bridge's entry is a local port's now
+ * (a delete with NTF_MASTER would fail on it and leave the VXLAN entry behind). */
+void kreq_mac_self_del(struct kreq *k, const struct vni *v, const uint8_t mac[6], uint16_t vtep);
+/* A flood entry (append or delete) on the device of okey toward VTEP index vtep. */
+void kreq_flood(struct kreq *k, enum nl_op op, int okey, uint16_t vtep);
+/* Delete the bridge's learned entry of mac on port (VLAN vlan on a VLAN-aware bridge). */
+void kreq_bridge_del(struct kreq *k, int port, uint16_t vlan, const uint8_t mac[6]);
+/* An ARP/ND suppression entry ip -> mac on bridge (replace or delete). */
+void kreq_neigh(struct kreq *k, enum nl_op op, int bridge, const struct ipaddr *ip,
+		const uint8_t mac[6]);
+/* Turn neigh_suppress on for the bridge port vxlan. */
+void kreq_port_suppress(struct kreq *k, int vxlan);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * A hash table of small fixed-size entries keyed by (ifindex, MAC), open addressing with linear
+ * probing: one flat array, no per-entry allocation (the 1M-MAC path). Used for the FDB entries
+ * evpnd owns (keyed by VXLAN device) and for local MACs (keyed by bridge).
+ */
+#ifndef EVPND_EVPN_MAC_TAB_H
+#define EVPND_EVPN_MAC_TAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hash of a MAC within a 32-bit space (an ifindex, a VNI) for the open-addressing tables. The
+ * splitmix64 finaliser spreads it: MACs of one vendor share their top bytes. */
+static inline uint64_t mac_hash(uint32_t space, const uint8_t mac[6])
+{
+	uint64_t k = (uint64_t)space << 48 ^ (uint64_t)space >> 16;
+	for (int i = 0; i < 6; i++)
+		k ^= (uint64_t)mac[i] << (8 * i);
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebull;
+	k ^= k >> 31;
+	return k;
+}
+
+/* One entry: 20 bytes. ifindex 0 marks a free slot (the kernel never uses ifindex 0). */
+struct mac_ent {
+	int32_t ifindex;
+	uint8_t mac[6];
+	uint16_t vtep;      /* owned: interned VTEP index */
+	uint32_t aux;       /* owned: hash of the installing route's RD; local: the bridge port */
+	uint8_t flags;      /* MENT_* */
+};
+
+enum {
+	MENT_STICKY = 1 << 0,   /* owned: installed sticky; local: static entry (sticky route) */
+	MENT_STALE = 1 << 1,    /* owned: found in the kernel, not yet justified by a route */
+	MENT_ADV = 1 << 2,      /* local: advertised as a route */
+	MENT_SEEN = 1 << 3,     /* owned: seen in the current reconcile dump */
+};
+
+struct mac_tab {
+	struct mac_ent *e;
+	size_t cap;         /* power of two, or 0 */
+	size_t n;
+};
+
+/* An empty table (no allocation until the first insert). */
+void mac_tab_init(struct mac_tab *t);
+/* Free the slots. */
+void mac_tab_free(struct mac_tab *t);
+/* The entry for (ifindex, mac), or NULL. */
+struct mac_ent *mac_tab_get(const struct mac_tab *t, int ifindex, const uint8_t mac[6]);
+/* The entry for (ifindex, mac), created zeroed but for its key when absent (*created set);
+ * NULL when memory runs out. Pointers into the table are invalid after the next insert/delete. */
+struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6], bool *created);
+/* Remove an entry returned by get/put. */
+void mac_tab_del(struct mac_tab *t, struct mac_ent *e);
+/* Call cb for every entry; cb returns true to delete the entry it was given. */
+void mac_tab_walk(struct mac_tab *t, bool (*cb)(void *ctx, struct mac_ent *e), void *ctx);
+
+#endif

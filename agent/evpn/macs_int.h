@@ -1,0 +1,51 @@
+/* What the MAC owner's files (macs.c, macs_ip.c, macs_sync.c, macs_state.c) share; no one else. */
+#ifndef EVPND_EVPN_MACS_INT_H
+#define EVPND_EVPN_MACS_INT_H
+
+#include <ev.h>
+
+#include "macs_state.h"
+#include "mac_tab.h"
+#include "mob_tab.h"
+#include "mobility.h"
+#include "neigh_tab.h"
+
+#define SNOOP_PEND_N 1024           /* bindings waiting for their MAC; the oldest is overwritten */
+
+/* A snooped binding waiting for its MAC to be learned on its port; port 0 marks a free slot. */
+struct snoop_pend {
+	int32_t port;
+	int32_t lkey;
+	uint8_t mac[6];
+	struct ipaddr ip;
+	double at;
+};
+
+/* A remote MAC the kernel deleted behind evpnd's back: put back at the end of the iteration. */
+struct lost_mac {
+	int okey;
+	uint8_t mac[6];
+	uint16_t vtep;
+};
+
+struct macs {
+	struct macs_env env;
+	bool stopping;
+	bool converged;            /* initial convergence reached (macs_converged) */
+	struct mac_tab local;      /* (lkey, MAC) -> port (aux), MENT_STICKY, MENT_ADV, MENT_SEEN */
+	struct mac_tab remote;     /* (okey, MAC) -> vtep, RD hash (aux), MENT_STICKY/STALE/SEEN */
+	struct mob_tab mob;        /* moved or contested (VNI, MAC)s: mob_tab.h */
+	struct nb_tab nb_remote;   /* (bridge, IP) -> MAC installed from remote MAC+IP routes */
+	struct nb_tab nb_local;    /* (bridge, IP) -> MAC of a local MAC: MAC+IP routes */
+	struct lost_mac *lost;
+	size_t nlost, lostcap;
+	bool lost_oom;             /* a lost entry could not be recorded: the next dump finds it */
+	ev_timer dad_w;            /* duplicate address detection's once-a-second check */
+	uint64_t moves, duplicates;
+	/* arp-snoop */
+	uint64_t snoop_ignored, snoop_waited;
+	size_t pend_live, pend_next;
+	struct snoop_pend pend[SNOOP_PEND_N];
+};
+
+#endif

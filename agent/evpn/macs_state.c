@@ -1,0 +1,313 @@
+/*
+ * The MAC owner's state (macs_state.h): its life cycle, its clock, and its read-only answers:
+ * entries, sequences, duplicate state, counts and the rows of `show macs`. One walk of the local table and one of the installed table (O(MACs), fine for
+ * a show command), with what the side table knows of the few MACs that moved. A MAC that never
+ * moved has no timestamp anywhere (no per-MAC memory for the quiet million), so it has no age.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "macs_int.h"
+#include "vni.h"
+
+uint32_t macs_test_now;
+
+uint32_t macs_now(const struct macs *m)
+{
+	return m->env.loop ? (uint32_t)ev_now(m->env.loop) : macs_test_now;
+}
+
+struct macs *macs_new(const struct macs_env *env)
+{
+	struct macs *m = calloc(1, sizeof *m);
+
+	if (!m)
+		return NULL;
+	m->env = *env;
+	mac_tab_init(&m->local);
+	mac_tab_init(&m->remote);
+	mob_init(&m->mob);
+	nb_tab_init(&m->nb_remote);
+	nb_tab_init(&m->nb_local);
+	return m;
+}
+
+void macs_stop(struct macs *m)
+{
+	m->stopping = true;
+	if (m->env.loop && ev_cb(&m->dad_w))
+		ev_timer_stop(m->env.loop, &m->dad_w);
+}
+
+void macs_free(struct macs *m)
+{
+	if (!m)
+		return;
+	macs_stop(m);
+	mac_tab_free(&m->local);
+	mac_tab_free(&m->remote);
+	mob_free(&m->mob);
+	nb_tab_free(&m->nb_remote);
+	nb_tab_free(&m->nb_local);
+	free(m->lost);
+	free(m);
+}
+
+bool macs_remote_get(const struct macs *m, int okey, const uint8_t mac[6], struct macs_remote *out)
+{
+	const struct mac_ent *e = mac_tab_get(&m->remote, okey, mac);
+
+	if (!e)
+		return false;
+	out->vtep = e->vtep;
+	out->rdh = e->aux;
+	out->sticky = e->flags & MENT_STICKY;
+	out->stale = e->flags & MENT_STALE;
+	return true;
+}
+
+bool macs_local_get(const struct macs *m, int lkey, const uint8_t mac[6], struct macs_local *out)
+{
+	const struct mac_ent *e = mac_tab_get(&m->local, lkey, mac);
+
+	if (!e)
+		return false;
+	out->port = e->aux;
+	out->sticky = e->flags & MENT_STICKY;
+	out->advertised = e->flags & MENT_ADV;
+	return true;
+}
+
+uint32_t macs_local_seq(const struct macs *m, const struct vni *v, const uint8_t mac[6])
+{
+	struct mob_ent tmp[MOB_KEY_MAX];
+	size_t n = mob_get(&m->mob, v->vni, mac, tmp, MOB_KEY_MAX);
+	for (size_t i = 0; i < n && i < MOB_KEY_MAX; i++)
+		if (tmp[i].flags & MOB_LOCAL)
+			return tmp[i].seq;
+	return 0;
+}
+
+bool macs_is_dup(const struct macs *m, const struct vni *v, const uint8_t mac[6])
+{
+	struct mob_ent tmp[MOB_KEY_MAX];
+	size_t n = mob_get(&m->mob, v->vni, mac, tmp, MOB_KEY_MAX);
+	for (size_t i = 0; i < n && i < MOB_KEY_MAX; i++)
+		if ((tmp[i].flags & (MOB_DAD | MOB_DUP)) == (MOB_DAD | MOB_DUP))
+			return true;
+	return false;
+}
+
+size_t macs_side_get(const struct macs *m, uint32_t vni, const uint8_t mac[6], struct mob_ent *out,
+		     size_t max)
+{
+	return mob_get(&m->mob, vni, mac, out, max);
+}
+
+struct walk {
+	const struct macs *m;
+	void (*rcb)(void *ctx, int okey, const uint8_t mac[6], const struct macs_remote *e);
+	void (*lcb)(void *ctx, int lkey, const uint8_t mac[6], const struct macs_local *e);
+	void *ctx;
+};
+
+static bool remote_cb(void *ctx, struct mac_ent *e)
+{
+	struct walk *w = ctx;
+	struct macs_remote r;
+	macs_remote_get(w->m, e->ifindex, e->mac, &r);
+	w->rcb(w->ctx, e->ifindex, e->mac, &r);
+	return false;
+}
+
+static bool local_cb(void *ctx, struct mac_ent *e)
+{
+	struct walk *w = ctx;
+	struct macs_local l;
+	macs_local_get(w->m, e->ifindex, e->mac, &l);
+	w->lcb(w->ctx, e->ifindex, e->mac, &l);
+	return false;
+}
+
+void macs_walk_remote(const struct macs *m, void (*cb)(void *ctx, int okey, const uint8_t mac[6],
+						       const struct macs_remote *e), void *ctx)
+{
+	struct walk w = { m, cb, NULL, ctx };
+	mac_tab_walk((struct mac_tab *)&m->remote, remote_cb, &w);
+}
+
+void macs_walk_local(const struct macs *m, void (*cb)(void *ctx, int lkey, const uint8_t mac[6],
+						      const struct macs_local *e), void *ctx)
+{
+	struct walk w = { m, NULL, cb, ctx };
+	mac_tab_walk((struct mac_tab *)&m->local, local_cb, &w);
+}
+
+void macs_counts(const struct macs *m, struct macs_counts *out)
+{
+	out->remote = m->remote.n;
+	out->local = m->local.n;
+	out->side = m->mob.n;
+	out->neigh_remote = m->nb_remote.n;
+	out->neigh_local = m->nb_local.n;
+	out->moves = m->moves;
+	out->duplicates = m->duplicates;
+}
+
+static bool neigh_get(const struct nb_tab *t, int bridge, const struct ipaddr *ip,
+		      struct macs_neigh *out)
+{
+	const struct nb_ent *e = nb_tab_get(t, bridge, ip);
+
+	if (!e)
+		return false;
+	memcpy(out->mac, e->mac, 6);
+	out->stale = e->flags & NB_STALE;
+	out->advertised = e->flags & NB_ADV;
+	out->snooped = e->flags & NB_SNOOP;
+	return true;
+}
+
+bool macs_neigh_remote_get(const struct macs *m, int bridge, const struct ipaddr *ip,
+			   struct macs_neigh *out)
+{
+	return neigh_get(&m->nb_remote, bridge, ip, out);
+}
+
+bool macs_neigh_local_get(const struct macs *m, int bridge, const struct ipaddr *ip,
+			  struct macs_neigh *out)
+{
+	return neigh_get(&m->nb_local, bridge, ip, out);
+}
+
+const struct mac_tab *macs_remote_tab(const struct macs *m)
+{
+	return &m->remote;
+}
+
+const struct mac_tab *macs_local_tab(const struct macs *m)
+{
+	return &m->local;
+}
+
+/* ---- show macs ---- */
+
+struct rows {
+	const struct macs *m;
+	uint32_t vni;
+	const uint8_t *mac;
+	uint32_t now;
+	void (*cb)(void *ctx, const struct macs_row *r);
+	void *ctx;
+};
+
+/* The DAD record and the sequence of one MAC (remote: of candidate (vtep, rdh); local: ours). */
+static bool lookup(const struct macs *m, uint32_t vni, const uint8_t mac[6], bool local,
+		   uint16_t vtep, uint32_t rdh, struct mob_ent *dad, uint32_t *seq)
+{
+	struct mob_ent tmp[MOB_KEY_MAX];
+	size_t n = mob_get(&m->mob, vni, mac, tmp, MOB_KEY_MAX);
+	bool has = false;
+
+	*seq = 0;
+	for (size_t i = 0; i < n && i < MOB_KEY_MAX; i++) {
+		if (tmp[i].flags & MOB_DAD) {
+			*dad = tmp[i];
+			has = true;
+		} else if (local ? (tmp[i].flags & MOB_LOCAL) != 0
+				 : !(tmp[i].flags & MOB_LOCAL) && tmp[i].vtep == vtep && tmp[i].rdh == rdh) {
+			*seq = tmp[i].seq;
+		}
+	}
+	return has;
+}
+
+static void emit(struct rows *s, struct macs_row *r, const struct mob_ent *dad)
+{
+	const struct config *c = s->m->env.cfg;
+	bool dup = dad && (dad->flags & MOB_DUP);
+
+	r->duplicate = dup;
+	r->frozen = dup && c->dad_freeze;
+	r->moves = dad && (dup || s->now - dad->rdh <= c->dad_window) ? dad->moves : 0;
+	r->has_age = dad != NULL;
+	r->age = dad ? s->now - dad->seq : 0;
+	s->cb(s->ctx, r);
+}
+
+static bool wanted(const struct rows *s, const struct vni *v, const uint8_t mac[6])
+{
+	return v && (!s->vni || v->vni == s->vni) && (!s->mac || !memcmp(s->mac, mac, 6));
+}
+
+static bool rows_local_cb(void *ctx, struct mac_ent *e)
+{
+	struct rows *s = ctx;
+	struct vni *v = vt_by_lkey(s->m->env.vt, e->ifindex);
+	struct macs_row r;
+	struct mob_ent dad;
+
+	if (!wanted(s, v, e->mac))
+		return false;
+	memset(&r, 0, sizeof r);
+	r.vni = v->vni;
+	memcpy(r.mac, e->mac, 6);
+	r.where = MACS_LOCAL;
+	r.v = v;
+	r.port = e->aux;
+	r.sticky = e->flags & MENT_STICKY;
+	bool has = lookup(s->m, v->vni, e->mac, true, 0, 0, &dad, &r.seq);
+	emit(s, &r, has ? &dad : NULL);
+	return false;
+}
+
+static bool rows_remote_cb(void *ctx, struct mac_ent *e)
+{
+	struct rows *s = ctx;
+	struct vni *v = vt_by_okey(s->m->env.vt, e->ifindex);
+	struct macs_row r;
+	struct mob_ent dad;
+
+	if ((e->flags & MENT_STALE) || !wanted(s, v, e->mac))
+		return false;
+	/* a MAC both local and installed (a frozen duplicate) shows twice: both are in the kernel */
+	memset(&r, 0, sizeof r);
+	r.vni = v->vni;
+	memcpy(r.mac, e->mac, 6);
+	r.where = MACS_REMOTE;
+	r.v = v;
+	r.vtep = e->vtep;
+	r.sticky = e->flags & MENT_STICKY;
+	bool has = lookup(s->m, v->vni, e->mac, false, e->vtep, e->aux, &dad, &r.seq);
+	emit(s, &r, has ? &dad : NULL);
+	return false;
+}
+
+void macs_rows(const struct macs *m, uint32_t vni, const uint8_t *mac,
+	       void (*cb)(void *ctx, const struct macs_row *r), void *ctx)
+{
+	struct rows s = { m, vni, mac, macs_now(m), cb, ctx };
+	const struct mob_tab *t = &m->mob;
+
+	mac_tab_walk((struct mac_tab *)&m->local, rows_local_cb, &s);
+	mac_tab_walk((struct mac_tab *)&m->remote, rows_remote_cb, &s);
+	/* duplicates that are neither local nor installed any more still need to be seen (and
+	 * cleared) */
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct mob_ent *e = &t->e[i];
+		if ((e->flags & (MOB_USED | MOB_DAD | MOB_DUP)) != (MOB_USED | MOB_DAD | MOB_DUP))
+			continue;
+		struct vni *v = vt_by_vni(m->env.vt, e->vni);
+		if (!wanted(&s, v, e->mac) || (v->lkey && mac_tab_get(&m->local, v->lkey, e->mac)) ||
+		    mac_tab_get(&m->remote, v->okey, e->mac))
+			continue;
+		struct macs_row r;
+		memset(&r, 0, sizeof r);
+		r.vni = v->vni;
+		memcpy(r.mac, e->mac, 6);
+		r.where = MACS_NOWHERE;
+		r.v = v;
+		emit(&s, &r, e);
+	}
+}

@@ -1,0 +1,33 @@
+/*
+ * The MAC owner and the kernel's copy of its state: reconcile dumps, entries deleted behind evpnd's
+ * back, and the sweep at initial convergence. Part of the owner (macs.h).
+ */
+#ifndef EVPND_EVPN_MACS_SYNC_H
+#define EVPND_EVPN_MACS_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "macs_state.h"
+#include "nl.h"
+
+/* A dump is starting: every entry loses its SEEN mark. */
+void macs_dump_begin(struct macs *m);
+/* A dumped remote MAC entry (rc_classify RC_MAC) of v's VXLAN device. */
+void macs_dump_entry(struct macs *m, struct vni *v, const struct nl_fdb *f);
+/* The dump ended: put back what the kernel lacks, forget local MACs it no longer has. */
+void macs_dump_end(struct macs *m);
+/* A remote MAC entry of v's VXLAN device was deleted outside a dump: put ours back (macs_put_back). */
+void macs_kernel_deleted(struct macs *m, struct vni *v, const struct nl_fdb *f);
+/* Put back the deleted entries still wanted, on devices that still exist (run once per loop
+ * iteration: a device being deleted flushes its FDB before its deletion is reported). */
+void macs_put_back(struct macs *m);
+/* Whether entries wait to be put back. */
+bool macs_lost_pending(const struct macs *m);
+/* Whether a deleted entry could not be recorded since the last call (memory): dump to find it. */
+bool macs_take_lost_oom(struct macs *m);
+/* Initial convergence: remove adopted entries (MACs and ARP/ND entries) no route justified.
+ * Returns the MAC entries removed. */
+size_t macs_converged(struct macs *m);
+
+#endif
