@@ -48,7 +48,7 @@ struct config {
 	uint32_t dad_window;      /* [global] dad-window: seconds the moves are counted in (180) */
 	bool dad_freeze;          /* [global] dad-freeze: leave a duplicate MAC's kernel entry as it is */
 	uint32_t dad_recovery;    /* [global] dad-recovery: seconds until a duplicate recovers, 0 never */
-	bool arp_suppress;        /* [global] arp-suppress: ARP/ND suppression (arp_suppress.h), off */
+	bool arp_suppress;        /* [global] arp-suppress: ARP/ND suppression (agent/evpn/macs_ip.c), off */
 	bool arp_snoop_set;       /* [global] arp-snoop given (else each VNI follows its arp-suppress) */
 	bool arp_snoop;           /* [global] arp-snoop: learn local MAC+IP from ARP/NS/NA frames */
 	uint32_t arp_snoop_age;   /* [global] arp-snoop-age: seconds a binding lives unrefreshed, 0 = 300 */

@@ -320,7 +320,7 @@ log "ARP requests received: FRR's VM from h1's $n13, h1's VM from FRR's $n31, fr
 step "h1's VM, now with a MAC+IP route, moves to FRR and back: FRR installs its MAC+IP again"
 # RFC 7432 15: the MAC+IP route carries its MAC's new sequence; FRR's zebra ignores a MAC+IP route
 # whose sequence is below the MAC's. evpnd re-originated it with the sequence from before the move
-# back (agent/remote.c resolve() stores the new sequence only after local_advertise re-originates
+# back (agent/evpn/macs.c resolve() stores the new sequence only after local_advertise re-originates
 # the MAC+IP routes): set EVPND_FRR_MACIP_MOVE=0 to skip this step until that is fixed.
 if [ "${EVPND_FRR_MACIP_MOVE:-1}" = 1 ]; then
 	move_away 1 3

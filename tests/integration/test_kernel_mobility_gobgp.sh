@@ -12,7 +12,7 @@
 #   (d) a MAC learned on h1 (no community: never moved) then added on gobgpd, which gives it
 #       sequence 0 (GoBGP counts a route without the community as -1). RFC 7432 15.1 says a
 #       received route without the community counts as 0, so the first move should get 1: gobgpd's
-#       0 is not conformant. evpnd yields to it on purpose (agent/mobility.h: an explicit 0 beats no
+#       0 is not conformant. evpnd yields to it on purpose (agent/evpn/mobility.h: an explicit 0 beats no
 #       community), or GoBGP hosts could never take a MAC over from evpnd: h1 withdraws too.
 # What gobgpd 3.10 did in (a), as seen here: its local path left its RIB once h1's seq 1 arrived,
 # and it sent the withdraw to h1 and h2 (conformant). The JSON name of the sequence is "sequence".

@@ -2,7 +2,7 @@
 # The Debian package: packaging/build-deb.sh builds it from a scratch copy of the tree; its contents,
 # modes, conffiles and shlibs-computed Depends are checked; lintian must report no error or warning
 # that packaging/debian/evpnd.lintian-overrides does not explain; the manual pages render without
-# groff warnings and cover every configuration key (agent/config_keys.c) and every evpnctl command;
+# groff warnings and cover every configuration key (agent/config/config_keys.c) and every evpnctl command;
 # the shipped evpnd.conf parses once uncommented; systemd-analyze verifies the unit. Then the
 # installed (extracted) evpnd runs the way the unit runs it: capability bounding set and
 # NoNewPrivileges read from the unit file, the file system read-only but for the socket directory
@@ -82,9 +82,9 @@ for m in man8/evpnd.8 man8/evpnctl.8 man5/evpnd.conf.5; do
 	[ -z "$w" ] || fail "$m: groff warnings: $w"
 	LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -Tutf8 -P-cbou "$T_DIR/page" >"$T_DIR/$(basename "$m").txt"
 done
-# keys: the schema's tables in agent/config_keys.c
-keys=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*, \(true\|false\)},$/\1/p' "$SRC/agent/config_keys.c" | sort -u)
-[ "$(wc -w <<<"$keys")" -ge 30 ] || fail "could not read the keys from agent/config_keys.c ($keys)"
+# keys: the schema's tables in agent/config/config_keys.c
+keys=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*, \(true\|false\)},$/\1/p' "$SRC/agent/config/config_keys.c" | sort -u)
+[ "$(wc -w <<<"$keys")" -ge 30 ] || fail "could not read the keys from agent/config/config_keys.c ($keys)"
 for k in $keys; do
 	grep -E "^ +$k( |$)" "$T_DIR/evpnd.conf.5.txt" >/dev/null || fail "evpnd.conf(5) does not document '$k'"
 	grep -E "^;$k = " "$ROOT/etc/evpnd/evpnd.conf" >/dev/null || fail "the shipped evpnd.conf lacks '$k'"

@@ -76,7 +76,7 @@ static inline void fixture_vni(struct engine *g, int br, int vx, int port, uint3
 	}
 }
 
-/* Hand the glue a remote type-2 route in VNI 100 as the speaker would: MAC mac (and IPv4 ip4 when
+/* Hand the engine a remote type-2 route in VNI 100 as the speaker would: MAC mac (and IPv4 ip4 when
  * not 0), RD 10.88.0.rd_last:100, from and toward VTEP 10.88.0.last, with the extended communities
  * ext[0..next); withdraw: its withdrawal. */
 static inline void fixture_mac_route(struct engine *g, const uint8_t mac[6], uint32_t ip4, uint8_t last,

@@ -1,4 +1,4 @@
-/* arp_suppress.c: remote MAC+IP routes -> the neighbour entries evpnd wants on the bridge (and only
+/* macs_ip.c: remote MAC+IP routes -> the neighbour entries evpnd wants on the bridge (and only
  * with arp-suppress on for the VNI), an IP moving between MACs, withdrawals that remove only their
  * own entry, entries deleted behind evpnd's back put back, and a previous run's entries adopted
  * until convergence. The kernel is absent (g->nl NULL): requests are counted in g->kq.queued. */

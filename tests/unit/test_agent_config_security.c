@@ -1,4 +1,4 @@
-/* agent/config_keys.c: the session-security keys of [neighbor] (password, ttl-security,
+/* agent/config/config_keys.c: the session-security keys of [neighbor] (password, ttl-security,
  * max-routes, max-routes-restart) and their "FILE:LINE: message" errors, from real files. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* agent/log.c: the line format on stderr, levels, -d, one line per message, the bgp/ sink. */
+/* agent/log/log.c: the line format on stderr, levels, -d, one line per message, the bgp/ sink. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* mobility.c and the glue's MAC mobility (remote.c, local.c): the (VNI, MAC) side table, the
+/* mobility.c and the MAC owner's mobility (macs.c): the (VNI, MAC) side table, the
  * RFC 7432 section 15 decision, and what a move does to the installed entries and our sequence. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -216,7 +216,7 @@ static void test_local_vs_remote(void **state)
 	assert_true(mob_local_wins(&w, -1, &l2));
 }
 
-/* ---- the glue: remote routes, local learning and the kernel requests they make ---- */
+/* ---- the engine: remote routes, local learning and the kernel requests they make ---- */
 
 static struct config cfg;
 

@@ -1,6 +1,6 @@
-/* reconcile.c with remote.c and vni.c: the desired-vs-kernel comparison, start-up adoption of
+/* reconcile.c with macs_sync.c, flood.c and vni.c: the desired-vs-kernel comparison, start-up adoption of
  * evpnd's own entries, the sweep at convergence, ENOBUFS re-dumps and withdrawals. No netlink:
- * requests are counted (glue.kq.queued) and the owned tables inspected. */
+ * requests are counted (kq.queued) and the owned tables inspected. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

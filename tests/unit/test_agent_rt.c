@@ -1,5 +1,5 @@
 /* rt_filter.c and its users: per-VNI import and export route-target sets from the configuration,
- * the import decision of remote routes (remote.c), "installed" in route objects, the sets in
+ * the import decision of remote routes (macs.c), "installed" in route objects, the sets in
  * `show vnis`, and the default-gateway / router's-MAC communities in route JSON. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -131,7 +131,7 @@ static void test_originate_export(void **state)
 	assert_true(r.a.extcomm[0] == RT(64512, 100));
 }
 
-/* ---- the glue: a VNI table with VNIs 100 and 200 attached ---- */
+/* ---- the engine: a VNI table with VNIs 100 and 200 attached ---- */
 
 static void add_vni(struct engine *g, int br, int vx, uint32_t vni)
 {
