@@ -368,7 +368,7 @@ void macs_local_gone(struct macs *m, struct vni *v, const uint8_t mac[6])
 int macs_local_key(const struct macs *m, const struct nl_fdb *f)
 {
 	static const uint8_t zero[6];
-	const struct vni_tab *vt = m->env.vt;
+	struct vni_tab *vt = m->env.vt;
 	int bridge = f->master;
 	const struct vt_link *port = vt_link(vt, f->ifindex), *br;
 
@@ -384,7 +384,7 @@ int macs_local_key(const struct macs *m, const struct nl_fdb *f)
 	if (f->flags & NTF_EXT_LEARNED)
 		return 0;
 	/* 0 for a VLAN-aware bridge's entry without a VLAN: the bridge's own */
-	return vt_lkey((struct vni_tab *)vt, bridge, f->vlan);
+	return vt_lkey(vt, bridge, f->vlan);
 }
 
 void macs_local_fdb(struct macs *m, const struct nl_fdb *f, bool deleted)

@@ -45,7 +45,7 @@ struct macs {
 	/* arp-snoop */
 	uint64_t snoop_ignored, snoop_waited;
 	size_t pend_live, pend_next;
-	struct snoop_pend pend[SNOOP_PEND_N];
+	struct snoop_pend *pend;   /* SNOOP_PEND_N slots, allocated by the first binding that waits */
 };
 
 #endif

@@ -16,6 +16,7 @@
  */
 #include <linux/neighbour.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "advertise.h"
@@ -269,7 +270,7 @@ static struct vni *nb_local_vni(struct macs *m, const struct nb_ent *e)
 
 	for (uint16_t vl = 1; br && br->vlans && vl < NL_VLAN_MAX; vl++) {
 		int lkey;
-		if (br->vlans[vl] && (lkey = vt_lkey((struct vni_tab *)m->env.vt, br->ifindex, vl)) &&
+		if (br->vlans[vl] && (lkey = vt_lkey(m->env.vt, br->ifindex, vl)) &&
 		    mac_tab_get(&m->local, lkey, e->mac))
 			return br->vlans[vl];
 	}
@@ -321,6 +322,10 @@ static void pend_add(struct macs *m, int port, int lkey, const uint8_t mac[6], c
 	struct snoop_pend *p = NULL;
 
 	m->snoop_waited++;
+	if (!m->pend && !(m->pend = calloc(SNOOP_PEND_N, sizeof *m->pend))) {
+		log_msg(LOG_ERR, "arp-snoop: out of memory: a binding cannot wait for its MAC");
+		return;
+	}
 	for (size_t i = 0; m->pend_live && i < SNOOP_PEND_N; i++) {
 		struct snoop_pend *q = &m->pend[i];
 		if (q->port == port && q->lkey == lkey && !memcmp(q->mac, mac, 6) &&
@@ -386,7 +391,7 @@ static uint16_t vlan_of_mac(struct macs *m, const struct vt_link *br, int port, 
 	for (uint16_t vl = 1; br->vlans && vl < NL_VLAN_MAX; vl++) {
 		const struct mac_ent *l;
 		int lkey;
-		if (!br->vlans[vl] || !(lkey = vt_lkey((struct vni_tab *)m->env.vt, br->ifindex, vl)))
+		if (!br->vlans[vl] || !(lkey = vt_lkey(m->env.vt, br->ifindex, vl)))
 			continue;
 		l = mac_tab_get(&m->local, lkey, mac);
 		if (l && l->aux == (uint32_t)port)
@@ -398,7 +403,7 @@ static uint16_t vlan_of_mac(struct macs *m, const struct vt_link *br, int port, 
 void macs_snooped(struct macs *m, int ifindex, uint16_t vlan, const uint8_t mac[6],
 		  const struct nl_addr *addr)
 {
-	const struct vni_tab *vt = m->env.vt;
+	struct vni_tab *vt = m->env.vt;
 	const struct vt_link *port = vt_link(vt, ifindex), *br;
 	const struct mac_ent *l;
 	struct ipaddr ip;
@@ -419,7 +424,7 @@ void macs_snooped(struct macs *m, int ifindex, uint16_t vlan, const uint8_t mac[
 			      "ignored (not a bridge port carrying a VNI here)", ifindex, port, vlan, mac, &ip);
 		return;
 	}
-	lkey = vt_lkey((struct vni_tab *)vt, br->ifindex, vlan);
+	lkey = vt_lkey(vt, br->ifindex, vlan);
 	v = lkey ? vt_by_lkey(vt, lkey) : NULL;
 	if (!v || !config_arp_snoop(m->env.cfg, v->vni)) {
 		m->snoop_ignored++;

@@ -51,6 +51,7 @@ void macs_free(struct macs *m)
 	nb_tab_free(&m->nb_remote);
 	nb_tab_free(&m->nb_local);
 	free(m->lost);
+	free(m->pend);
 	free(m);
 }
 

@@ -32,7 +32,7 @@ struct macs_env {
 	const struct config *cfg;
 	struct ev_loop *loop;       /* NULL in unit tests (then the clock is macs_test_now) */
 	struct bgp *bgp;            /* the RIB, for a peer's MAC-only route beside a MAC+IP one */
-	const struct vni_tab *vt;
+	struct vni_tab *vt;         /* read, and asked for bridge VLAN keys (vt_lkey) */
 	struct vteps *vteps;
 	struct kreq *kq;
 	const struct adv *adv;
