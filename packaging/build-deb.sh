@@ -18,7 +18,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/evpnd-deb.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 tree=$work/evpnd-$ver
 mkdir "$tree"
-tar -C "$src" --exclude=packaging/debian -cf - CMakeLists.txt README.md agent bgp netlink packaging \
+tar -C "$src" --exclude=packaging/debian -cf - CMakeLists.txt README.md agent bgp docs lib netlink packaging \
 	scripts tests | tar -C "$tree" -xf -
 cp -a "$src/packaging/debian" "$tree/debian"
 
