@@ -1,12 +1,12 @@
 /* AF_BRIDGE neighbour messages <-> struct nl_fdb.
  *
- * The encodings evpnd uses (FRR 8.4's, see shared/wire.md), all family AF_BRIDGE:
+ * The encodings evpnd uses (FRR 8.4's, see docs/wire.md), all family AF_BRIDGE:
  *   remote MAC   NL_FDB_REPLACE on the VXLAN device, state NUD_REACHABLE,
  *                flags NTF_SELF|NTF_MASTER|NTF_EXT_LEARNED, dst = remote VTEP, master = the bridge:
  *                one request gives the "self extern_learn" VXLAN entry and the "extern_learn master"
  *                bridge entry; NL_FDB_DEL with the same flags removes both.
  *   sticky MAC   the same with NTF_STICKY and NUD_REACHABLE|NUD_NOARP (the VXLAN driver refuses
- *                NUD_NOARP alone with EINVAL, whatever wire.md says).
+ *                NUD_NOARP alone with EINVAL, whatever earlier notes said; docs/wire.md).
  *   flood entry  NL_FDB_APPEND, MAC 00:00:00:00:00:00, state NUD_NOARP|NUD_PERMANENT, flags NTF_SELF,
  *                dst = remote VTEP; NL_FDB_DEL removes one dst at a time.
  *   VLAN-aware bridge with one external VXLAN device: the same, plus NDA_SRC_VNI = the VNI (the

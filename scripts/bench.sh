@@ -20,8 +20,8 @@
 # Completion on B is seen by tests/bench/fdb_watch.c (the kernel's neighbour events, counted per
 # MAC; no FDB dumps while timing), for evpnd and FRR alike; evpnd's `show vnis` remote count and one
 # kernel dump per N cross-check it. --big adds N=1000000.
-# --vs-frr: the same scenarios with FRR 8.4 (zebra + bgpd per hypervisor namespace, configs from
-# /work/shared/interop/frr-*.conf) on an identical lab built with `lab.sh up --no-evpnd`.
+# --vs-frr: the same scenarios with FRR 8.4 (zebra + bgpd per hypervisor namespace, iBGP EVPN with
+# advertise-all-vni, written by frr_conf below) on an identical lab built with `lab.sh up --no-evpnd`.
 # Targets (issue 3): single-MAC p99 < 5 ms; bulk install >= 80% of the pipelined floor rate;
 # < 300 B RSS per remote MAC.
 # --fabric: instead of all that, the scale lab (issue 5): N hypervisors (default 32, up to 64) and
@@ -31,7 +31,6 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LAB=$ROOT/scripts/lab.sh
-INTEROP=${FRR_INTEROP_DIR:-/work/shared/interop}
 sizes="10000 100000"
 samples=200
 out=
@@ -319,20 +318,33 @@ if [ "$run_evpnd" = 1 ]; then
 fi
 
 # ---- FRR ----
-# frr_conf I J DIR: zebra.conf and bgpd.conf for hypervisor I (peer J) from the interop templates,
-# with the lab's addresses, AS and timers (hold 9, connect-retry 1, as lab.sh gives evpnd)
+# frr_conf I J DIR: zebra.conf and bgpd.conf for hypervisor I (peer J): iBGP AS 64512 with EVPN
+# and advertise-all-vni, with the lab's addresses and timers (hold 9, connect-retry 1, as lab.sh
+# gives evpnd)
 frr_conf() {
 	local i=$1 j=$2 d=$3
-	sed -e "s#LABDIR/h1#$d#" -e "s/fb-h1/$PF-h$i/" "$INTEROP/frr-zebra.conf" >"$d/zebra.conf"
-	sed -e "s#LABDIR/h1#$d#" -e "s/fb-h1/$PF-h$i/" \
-		-e "s/bgp router-id 10.88.0.1/bgp router-id 10.99.0.$i/" \
-		-e "s/neighbor 10.88.0.2 /neighbor 10.99.0.$j /" \
-		-e "s/router bgp 65000/router bgp 64512/" -e "s/remote-as 65000/remote-as 64512/" \
-		"$INTEROP/frr-bgpd.conf" >"$d/bgpd.conf"
-	# timers as in the evpnd lab, right after the remote-as line
-	sed -i "/neighbor 10.99.0.$j remote-as/a\\ neighbor 10.99.0.$j timers 3 9\\n neighbor 10.99.0.$j timers connect 1" "$d/bgpd.conf"
-	grep -q "router-id 10.99.0.$i" "$d/bgpd.conf" && grep -q "neighbor 10.99.0.$j activate" "$d/bgpd.conf" ||
-		{ echo "bench: FRR template $INTEROP/frr-bgpd.conf not as expected" >&2; exit 1; }
+	cat >"$d/zebra.conf" <<-EOF
+		hostname $PF-h$i
+		log file $d/zebra.log informational
+		!
+	EOF
+	cat >"$d/bgpd.conf" <<-EOF
+		hostname $PF-h$i
+		log file $d/bgpd.log informational
+		!
+		router bgp 64512
+		 bgp router-id 10.99.0.$i
+		 no bgp default ipv4-unicast
+		 neighbor 10.99.0.$j remote-as 64512
+		 neighbor 10.99.0.$j timers 3 9
+		 neighbor 10.99.0.$j timers connect 1
+		 !
+		 address-family l2vpn evpn
+		  neighbor 10.99.0.$j activate
+		  advertise-all-vni
+		 exit-address-family
+		!
+	EOF
 	touch "$d/vtysh.conf"
 	chown -R frr:frr "$d"
 }

@@ -13,7 +13,7 @@ route sent after the bad UPDATE arrives (the session really is up and the UPDATE
 Sources: RFC 4271 6.3 (subcodes), RFC 7606 (3.c flags, 3.d missing, 3.g repeats, 3.j/5.3 NLRI,
 4 attribute length, 5.2 no reachable NLRI, 5.4 typed NLRI, 7.x per attribute), RFC 4760 7 (MP
 attribute errors: Optional Attribute Error), RFC 7432 7 / RFC 9136 3.1 (EVPN NLRI fields),
-RFC 6514 5 (PMSI_TUNNEL), GoBGP's opaque encoding (../../shared/wire.md). evpnd does not implement
+RFC 6514 5 (PMSI_TUNNEL), GoBGP's opaque encoding (docs/wire.md). evpnd does not implement
 "AFI/SAFI disable": where RFC 7606 offers it beside session reset, evpnd resets.
 
 Run as: python3 rfc7606_matrix.py run --local A --remote B --asn N --ebgp-local A2 --ebgp-asn N2

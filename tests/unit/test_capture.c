@@ -1,6 +1,6 @@
 /*
  * Every frame of the GoBGP 3.10 capture (tests/data/gobgp-3.10-capture.tsv): headers, the small
- * messages, every UPDATE parsed and its NLRI checked against shared/wire.md, every UPDATE
+ * messages, every UPDATE parsed and its NLRI checked against docs/wire.md, every UPDATE
  * re-encoded byte for byte by the update writer, and every truncation refused with the right class.
  */
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* EVPN NLRI codec: round trips, wire vectors (shared/wire.md, the GoBGP capture), malformed input. */
+/* EVPN NLRI codec: round trips, wire vectors (docs/wire.md, the GoBGP capture), malformed input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -111,7 +111,7 @@ static struct nl_addr v6(const char *s)
 static const uint8_t mac_remote[6] = { 2, 0, 0, 0, 0, 2 };
 static const uint8_t mac_zero[6];
 
-/* A remote MAC the way FRR installs it (shared/wire.md). */
+/* A remote MAC the way FRR installs it (docs/wire.md). */
 static struct nl_fdb remote(const uint8_t mac[6], const char *dev, const char *bridge, struct nl_addr dst)
 {
 	struct nl_fdb f = { 0 };

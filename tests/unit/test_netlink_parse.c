@@ -120,7 +120,7 @@ static void test_fdb_malformed(void **state)
 	assert_int_equal(nl_fdb_parse(nlh, &f), -1);
 }
 
-/* What goes out is what FRR sends (shared/wire.md), and reads back as the same entry. */
+/* What goes out is what FRR sends (docs/wire.md), and reads back as the same entry. */
 static void test_fdb_encode(void **state)
 {
 	struct nl_fdb in = { 0 }, out;
