@@ -294,6 +294,7 @@ static int run(const char *path, const char *sock)
 	/* the speaker exists before the kernel dump (local MACs become routes), and starts after it */
 	if (create_speaker(&d) || start_kernel(&d, &engine) || start_speaker(&d))
 		goto out;
+	engine_peers_ready(d.engine);
 	d.metrics_src.bgp = d.bgp;
 	d.metrics_src.engine = d.engine;
 	d.ctl_env.bgp = d.bgp;

@@ -353,11 +353,18 @@ int engine_start(struct engine *e, size_t rcvbuf)
 		c.local, c.local == 1 ? "" : "s");
 	ev_timer_init(&e->converge_w, on_converge_timeout, (double)e->cfg->converge_timeout, 0.);
 	e->converge_w.data = e;
-	ev_timer_start(e->loop, &e->converge_w);
 	ev_prepare_init(&e->prepare_w, on_prepare);
 	e->prepare_w.data = e;
 	ev_prepare_start(e->loop, &e->prepare_w);
 	return 0;
+}
+
+void engine_peers_ready(struct engine *e)
+{
+	/* the loop's clock stood still while the start-up dump ran: a timer started on it would
+	 * count the dump's time against converge-timeout, and fire before any neighbor could connect */
+	ev_now_update(e->loop);
+	ev_timer_start(e->loop, &e->converge_w);
 }
 
 void engine_stopping(struct engine *e)

@@ -70,8 +70,12 @@ struct engine {
 /* Set up the tables (no netlink yet); -1 on allocation failure. */
 int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop, struct bgp *bgp);
 /* Open netlink (rcvbuf bytes), dump links and FDB, adopt evpnd's own entries, start the
- * convergence timer and the per-iteration flush. -1 with errno on failure. */
+ * per-iteration flush (the convergence timer waits for engine_peers_ready). -1 with errno on
+ * failure. */
 int engine_start(struct engine *e, size_t rcvbuf);
+/* Neighbors can connect from now on (the speaker listens and dials): converge-timeout counts from
+ * this moment, never from a clock that ran while evpnd was busy starting. */
+void engine_peers_ready(struct engine *e);
 /* From now on leave the kernel as it is (the daemon is stopping: the next start reconciles). */
 void engine_stopping(struct engine *e);
 /* Stop touching the kernel, wait briefly for requests in flight, close netlink, free everything. */
