@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Install what is missing, build, and run every test with ctest: once plainly, once under ASan+UBSan.
 # Usage: scripts/test.sh [--plain-only|--asan-only] [extra ctest args, e.g. -R rib]
-# Integration tests (network namespaces, gobgpd, frr) need root; without root they are skipped.
 # Then every fuzz harness runs 60 s (EVPND_FUZZ_SECONDS=N to change, EVPND_NO_FUZZ=1 to skip).
+#
+# Nothing passes without running: a test that skips fails, unless tests/allowed-skips.txt lists it
+# with the reason (every skip is printed at the end). The tests labelled "root" need network
+# namespaces: as another user the rest runs, and the script then fails, naming what it left out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,14 +15,27 @@ case "${1:-}" in
 --asan-only) modes=(asan); shift ;;
 esac
 
+# knobs that make a test smaller are for running one test by hand, never for the suite
+for knob in FLAP_N OVERFLOW_N RFC7606_ONLY; do
+	if [ -n "${!knob:-}" ]; then
+		echo "test: $knob is set: it shrinks a test; unset it to run the suite" >&2
+		exit 2
+	fi
+done
+
 scripts/deps.sh test
 
 jobs=$(nproc 2>/dev/null || echo 2)
 label_args=()
+not_root=0
 if [ "$(id -u)" -ne 0 ]; then
-	echo "test: not root: skipping integration tests (they create network namespaces)" >&2
-	label_args=(-LE integration)
+	not_root=1
+	label_args=(-LE root)
 fi
+
+skips=$(mktemp "${TMPDIR:-/tmp}/evpnd-skips.XXXXXX")
+trap 'rm -f "$skips"' EXIT
+export EVPND_SKIP_LOG=$skips
 
 status=0
 for mode in "${modes[@]}"; do
@@ -43,4 +59,18 @@ if [ "${EVPND_NO_FUZZ:-0}" != 1 ]; then
 	echo "=== fuzz (scripts/fuzz.sh ${EVPND_FUZZ_SECONDS:-60}) ==="
 	scripts/fuzz.sh "${EVPND_FUZZ_SECONDS:-60}" || status=1
 fi
+
+echo "=== summary ==="
+if [ -s "$skips" ]; then
+	echo "skipped (allowed by tests/allowed-skips.txt):"
+	sort -u "$skips" | sed 's/^/  /'
+else
+	echo "skipped: none"
+fi
+if [ "$not_root" = 1 ]; then
+	left=$(cd build && ctest -N -L root | sed -n 's/^ *Test *#[0-9]*: //p' | tr '\n' ' ')
+	echo "not run: the tests labelled \"root\" (they need network namespaces; run as root): $left" >&2
+	status=1
+fi
+[ "$status" = 0 ] && echo "all tests passed" || echo "some tests failed or were not run" >&2
 exit $status

@@ -6,8 +6,10 @@
 set -u
 
 EVPND=${EVPND:?set EVPND to the evpnd binary}
-EVPNCTL=${EVPNCTL:-}
+EVPNCTL=${EVPNCTL:?set EVPNCTL to the evpnctl binary}
 [ -x "$EVPND" ] || { echo "FAIL - $EVPND is not an executable"; exit 1; }
+[ -x "$EVPNCTL" ] || { echo "FAIL - $EVPNCTL is not an executable"; exit 1; }
+command -v python3 >/dev/null || { echo "FAIL - python3 is needed (scripts/deps.sh installs it)"; exit 1; }
 # shellcheck source=tap.sh
 source "$(dirname "$0")/tap.sh"
 tap_init cli
@@ -151,8 +153,7 @@ else
 fi
 
 # The protocol itself, without evpnctl: one request line, one reply line.
-if command -v python3 >/dev/null; then
-	if python3 - "$SOCK" <<'EOF'
+if python3 - "$SOCK" <<'EOF'
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.settimeout(5)
@@ -167,19 +168,16 @@ r = json.loads(buf)
 assert r["ok"] is True, r
 assert [n["address"] for n in r["data"]] == ["127.0.0.99"], r
 EOF
-	then
-		ok "show-neighbors over the control socket"
-	else
-		bad "show-neighbors over the control socket"
-	fi
+then
+	ok "show-neighbors over the control socket"
+else
+	bad "show-neighbors over the control socket"
 fi
 
-if [ -z "$EVPNCTL" ] || ! "$EVPNCTL" --help >/dev/null 2>&1; then
-	echo "SKIP - evpnctl not usable yet (EVPNCTL=$EVPNCTL, --help fails): evpnctl query not tested"
-else
-	out=$("$EVPNCTL" -s "$SOCK" show neighbors --json 2>&1)
-	rc=$?
-	if [ "$rc" = 0 ] && python3 - "$out" <<'EOF'
+"$EVPNCTL" --help >/dev/null 2>&1 && ok "evpnctl --help" || bad "evpnctl --help fails"
+out=$("$EVPNCTL" -s "$SOCK" show neighbors --json 2>&1)
+rc=$?
+if [ "$rc" = 0 ] && python3 - "$out" <<'EOF'
 import json, sys
 d = json.loads(sys.argv[1])
 n = d if isinstance(d, list) else d.get("data", d)
@@ -188,60 +186,57 @@ assert n[0]["address"] == "127.0.0.99", n[0]
 assert n[0]["remote_as"] == 64512, n[0]
 assert n[0]["state"] in ("idle", "active", "connect"), n[0]
 EOF
-	then
-		ok "evpnctl show neighbors --json"
-	else
-		bad "evpnctl show neighbors --json: exit $rc [$out]"
-	fi
+then
+	ok "evpnctl show neighbors --json"
+else
+	bad "evpnctl show neighbors --json: exit $rc [$out]"
 fi
 
 # ---- issue 7: every evpnctl command's help, completion, metrics, show fdb, monitor, log keys ----
-if [ -n "$EVPNCTL" ] && "$EVPNCTL" --help >/dev/null 2>&1; then
-	for c in "show neighbors" "show routes" "show vnis" "show macs" "show fdb" "clear duplicate" \
-		"clear neighbor" audit reload "add macadv" "del macadv" "add multicast" "del multicast" \
-		"add key" "del key" watch monitor metrics help; do
-		# shellcheck disable=SC2086
-		a=$("$EVPNCTL" help $c 2>&1) && b=$("$EVPNCTL" $c --help 2>&1) &&
-			grep -q "^usage: evpnctl $c" <<<"$a" && [ "$(wc -l <<<"$a")" -ge 3 ] && [ "$a" = "$b" ] &&
-			ok "help: evpnctl help $c = evpnctl $c --help" || bad "help for \"$c\": [$a] [$b]"
-	done
-	"$EVPNCTL" help nosuch >/dev/null 2>&1; rc=$?
-	[ "$rc" = 2 ] && ok "help for an unknown command: exit 2" || bad "help nosuch: exit $rc"
-	comp="$(dirname "$0")/../../packaging/bash-completion/evpnctl"
-	out=$(bash -c 'source "$1" && complete -p evpnctl && COMP_WORDS=(evpnctl show f) COMP_CWORD=2 &&
-		_evpnctl && echo "${COMPREPLY[*]}" && COMP_WORDS=(evpnctl mo) COMP_CWORD=1 && _evpnctl &&
-		echo "${COMPREPLY[*]}"' _ "$comp" 2>&1)
-	[ "$out" = "complete -F _evpnctl evpnctl
+for c in "show neighbors" "show routes" "show vnis" "show macs" "show fdb" "clear duplicate" \
+	"clear neighbor" audit reload "add macadv" "del macadv" "add multicast" "del multicast" \
+	"add key" "del key" watch monitor metrics help; do
+	# shellcheck disable=SC2086
+	a=$("$EVPNCTL" help $c 2>&1) && b=$("$EVPNCTL" $c --help 2>&1) &&
+		grep -q "^usage: evpnctl $c" <<<"$a" && [ "$(wc -l <<<"$a")" -ge 3 ] && [ "$a" = "$b" ] &&
+		ok "help: evpnctl help $c = evpnctl $c --help" || bad "help for \"$c\": [$a] [$b]"
+done
+"$EVPNCTL" help nosuch >/dev/null 2>&1; rc=$?
+[ "$rc" = 2 ] && ok "help for an unknown command: exit 2" || bad "help nosuch: exit $rc"
+comp="$(dirname "$0")/../../packaging/bash-completion/evpnctl"
+out=$(bash -c 'source "$1" && complete -p evpnctl && COMP_WORDS=(evpnctl show f) COMP_CWORD=2 &&
+	_evpnctl && echo "${COMPREPLY[*]}" && COMP_WORDS=(evpnctl mo) COMP_CWORD=1 && _evpnctl &&
+	echo "${COMPREPLY[*]}"' _ "$comp" 2>&1)
+[ "$out" = "complete -F _evpnctl evpnctl
 fdb
 monitor" ] && ok "bash completion: sourced, complete -p evpnctl, completes show f -> fdb, mo -> monitor" ||
-		bad "bash completion: [$out]"
-	out=$("$EVPNCTL" -s "$SOCK" metrics 2>&1); rc=$?
-	[ "$rc" = 0 ] && grep -q '^# TYPE evpnd_bgp_sessions_established gauge$' <<<"$out" &&
-		grep -q '^evpnd_bgp_neighbors{state="established"} 0$' <<<"$out" &&
-		grep -q '^evpnd_bgp_neighbor_established{peer="127.0.0.99"} 0$' <<<"$out" &&
-		ok "evpnctl metrics: Prometheus text" || bad "evpnctl metrics: exit $rc [$out]"
-	out=$("$EVPNCTL" -s "$SOCK" show fdb --json 2>&1); rc=$?
-	[ "$rc" = 0 ] && python3 -c 'import json,sys; assert isinstance(json.loads(sys.argv[1]), list)' "$out" &&
-		ok "evpnctl show fdb --json: a list" || bad "evpnctl show fdb --json: exit $rc [$out]"
-	out=$("$EVPNCTL" -s "$SOCK" show fdb vni 100 2>&1); rc=$?
-	[ "$rc" = 0 ] && grep -q '^VNI ' <<<"$out" && ok "evpnctl show fdb vni 100: a table" ||
-		bad "evpnctl show fdb vni 100: exit $rc [$out]"
-	"$EVPNCTL" -s "$SOCK" show fdb vni 0 >/dev/null 2>&1; rc=$?
-	[ "$rc" = 1 ] && ok "show fdb vni 0: refused" || bad "show fdb vni 0: exit $rc"
-	"$EVPNCTL" -s "$SOCK" monitor >"$T/monitor.out" 2>&1 &
-	mpid=$!
-	PIDS+=("$mpid")
-	sleep 0.5
-	if kill -0 "$mpid" 2>/dev/null; then
-		"$EVPNCTL" -s "$SOCK" add macadv 02:00:00:00:07:01 vni 100 >/dev/null 2>&1
-		for _ in $(seq 50); do grep -q update "$T/monitor.out" && break; sleep 0.1; done
-		kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
-		grep -Eq '^[0-9:]{8} update   evpn macadv vni 100 02:00:00:00:07:01 rd [^ ]+ nexthop [^ ]+ from local$' \
-			"$T/monitor.out" && ok "evpnctl monitor: one line per change" ||
-			bad "evpnctl monitor: [$(cat "$T/monitor.out")]"
-	else
-		bad "evpnctl monitor exited at once: [$(cat "$T/monitor.out")]"
-	fi
+	bad "bash completion: [$out]"
+out=$("$EVPNCTL" -s "$SOCK" metrics 2>&1); rc=$?
+[ "$rc" = 0 ] && grep -q '^# TYPE evpnd_bgp_sessions_established gauge$' <<<"$out" &&
+	grep -q '^evpnd_bgp_neighbors{state="established"} 0$' <<<"$out" &&
+	grep -q '^evpnd_bgp_neighbor_established{peer="127.0.0.99"} 0$' <<<"$out" &&
+	ok "evpnctl metrics: Prometheus text" || bad "evpnctl metrics: exit $rc [$out]"
+out=$("$EVPNCTL" -s "$SOCK" show fdb --json 2>&1); rc=$?
+[ "$rc" = 0 ] && python3 -c 'import json,sys; assert isinstance(json.loads(sys.argv[1]), list)' "$out" &&
+	ok "evpnctl show fdb --json: a list" || bad "evpnctl show fdb --json: exit $rc [$out]"
+out=$("$EVPNCTL" -s "$SOCK" show fdb vni 100 2>&1); rc=$?
+[ "$rc" = 0 ] && grep -q '^VNI ' <<<"$out" && ok "evpnctl show fdb vni 100: a table" ||
+	bad "evpnctl show fdb vni 100: exit $rc [$out]"
+"$EVPNCTL" -s "$SOCK" show fdb vni 0 >/dev/null 2>&1; rc=$?
+[ "$rc" = 1 ] && ok "show fdb vni 0: refused" || bad "show fdb vni 0: exit $rc"
+"$EVPNCTL" -s "$SOCK" monitor >"$T/monitor.out" 2>&1 &
+mpid=$!
+PIDS+=("$mpid")
+sleep 0.5
+if kill -0 "$mpid" 2>/dev/null; then
+	"$EVPNCTL" -s "$SOCK" add macadv 02:00:00:00:07:01 vni 100 >/dev/null 2>&1
+	for _ in $(seq 50); do grep -q update "$T/monitor.out" && break; sleep 0.1; done
+	kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
+	grep -Eq '^[0-9:]{8} update   evpn macadv vni 100 02:00:00:00:07:01 rd [^ ]+ nexthop [^ ]+ from local$' \
+		"$T/monitor.out" && ok "evpnctl monitor: one line per change" ||
+		bad "evpnctl monitor: [$(cat "$T/monitor.out")]"
+else
+	bad "evpnctl monitor exited at once: [$(cat "$T/monitor.out")]"
 fi
 
 kill -TERM "$PID"

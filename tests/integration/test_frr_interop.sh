@@ -319,23 +319,21 @@ log "ARP requests received: FRR's VM from h1's $n13, h1's VM from FRR's $n31, fr
 
 step "h1's VM, now with a MAC+IP route, moves to FRR and back: FRR installs its MAC+IP again"
 # RFC 7432 15: the MAC+IP route carries its MAC's new sequence; FRR's zebra ignores a MAC+IP route
-# whose sequence is below the MAC's. evpnd re-originated it with the sequence from before the move
-# back (agent/evpn/macs.c resolve() stores the new sequence only after local_advertise re-originates
-# the MAC+IP routes): set EVPND_FRR_MACIP_MOVE=0 to skip this step until that is fixed.
-if [ "${EVPND_FRR_MACIP_MOVE:-1}" = 1 ]; then
-	move_away 1 3
-	wait_for 5 frr_mac_is "$M" localSequence 3 ||
-		fail "FRR advertises $M with local sequence $(frr_mac "$M" localSequence), not 3"
-	wait_for 5 local_seq_is 1 "$M" none || fail "h1 still advertises $M (seq $(local_seq 1 "$M"))"
-	move_back 1 3
-	wait_for 5 local_seq_is 1 "$M" 4 || fail "h1 advertises $M with seq $(local_seq 1 "$M"), not 4"
-	# h1's bridge still has the neighbour: its MAC+IP route comes back with the MAC, seq 4
-	wait_for 5 frr_mac_is "$M" remoteSequence 4 || fail "FRR has $M with remote sequence $(frr_mac "$M" remoteSequence), not 4"
-	wait_for 10 neigh_has 3 "$(lab_vmip 1)" "$(lab_mac 1)" ||
-		fail "h3 (FRR): no neighbour for $(lab_vmip 1) after the move back: FRR ignored h1's MAC+IP route (its sequence: $(lab_ctl 1 show routes evpn --json | jpy "[r['seq'] for r in find(d, type='macadv', mac='$M', ip='$(lab_vmip 1)', source='local')]"))"
-	check_agree "after h1's VM with its MAC+IP route moved to FRR and back"
-	ip -n "$(ns h3)" link del mv1
-fi
+# whose sequence is below the MAC's. evpnd once re-originated it with the sequence from before
+# the move back; agent/evpn/macs.c resolve() now stores the new sequence before local_advertise
+# re-originates the MAC+IP routes.
+move_away 1 3
+wait_for 5 frr_mac_is "$M" localSequence 3 ||
+	fail "FRR advertises $M with local sequence $(frr_mac "$M" localSequence), not 3"
+wait_for 5 local_seq_is 1 "$M" none || fail "h1 still advertises $M (seq $(local_seq 1 "$M"))"
+move_back 1 3
+wait_for 5 local_seq_is 1 "$M" 4 || fail "h1 advertises $M with seq $(local_seq 1 "$M"), not 4"
+# h1's bridge still has the neighbour: its MAC+IP route comes back with the MAC, seq 4
+wait_for 5 frr_mac_is "$M" remoteSequence 4 || fail "FRR has $M with remote sequence $(frr_mac "$M" remoteSequence), not 4"
+wait_for 10 neigh_has 3 "$(lab_vmip 1)" "$(lab_mac 1)" ||
+	fail "h3 (FRR): no neighbour for $(lab_vmip 1) after the move back: FRR ignored h1's MAC+IP route (its sequence: $(lab_ctl 1 show routes evpn --json | jpy "[r['seq'] for r in find(d, type='macadv', mac='$M', ip='$(lab_vmip 1)', source='local')]"))"
+check_agree "after h1's VM with its MAC+IP route moved to FRR and back"
+ip -n "$(ns h3)" link del mv1
 
 frr_alive || fail "an FRR daemon died during the test"
 lab_pass

@@ -17,6 +17,7 @@
 #include <linux/neighbour.h>
 
 #include "nl.h"
+#include "testutil.h"
 
 #define MAX_FDB 40000
 
@@ -207,7 +208,7 @@ static int group_teardown(void **state)
 static void need_ns(void)
 {
 	if (!have_ns)
-		skip();
+		TEST_SKIP("no network namespace of its own (unshare(CLONE_NEWNET) needs root)");
 	reset();
 }
 
@@ -467,7 +468,7 @@ static void test_external_src_vni(void **state)
 	need_ns();
 	if (sh("ip link add vxe type vxlan local 10.0.0.1 dstport 4790 nolearning external vnifilter "
 	       "&& ip link set vxe up") < 0)
-		skip();
+		TEST_SKIP("this kernel has no VXLAN vnifilter");
 	vxi = ifindex("vxe");
 	assert_int_equal(nl_dump_links(nl), 0);
 	vx = find_link("vxe");
@@ -532,5 +533,5 @@ int main(void)
 		cmocka_unit_test(test_link_delete_event),
 		cmocka_unit_test(test_external_src_vni),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return tu_exit(cmocka_run_group_tests(tests, group_setup, group_teardown));
 }

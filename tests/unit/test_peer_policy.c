@@ -19,6 +19,7 @@
 
 #include "peer.h"
 #include "peer_policy.h"
+#include "testutil.h"
 
 static void test_rr_loop(void **state)
 {
@@ -174,7 +175,7 @@ static void test_md5(void **state)
 	(void)state;
 	ipaddr_from_v4(&lo, INADDR_LOOPBACK);
 	if (sock_md5(l, &lo, "s3cret", false) < 0 && errno == ENOPROTOOPT)
-		skip(); /* a kernel without CONFIG_TCP_MD5SIG */
+		TEST_SKIP("this kernel has no TCP MD5 signatures (CONFIG_TCP_MD5SIG)");
 	/* the right key */
 	c = socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(sock_md5(c, &lo, "s3cret", false), 0);
@@ -211,5 +212,5 @@ int main(void)
 		cmocka_unit_test(test_ratelim), cmocka_unit_test(test_syn_ttl),
 		cmocka_unit_test(test_md5),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -253,8 +253,8 @@ static void test_socket(void **state)
 	(void)state;
 
 	if (unshare(CLONE_NEWNET) < 0) {
-		fprintf(stderr, "unshare(CLONE_NEWNET): %s: skipping\n", strerror(errno));
-		skip();
+		fprintf(stderr, "unshare(CLONE_NEWNET): %s\n", strerror(errno));
+		TEST_SKIP("no network namespace of its own (unshare(CLONE_NEWNET) needs root)");
 	}
 	fd = socket(AF_PACKET, SOCK_RAW, 0); /* a sender that receives nothing */
 	assert_true(fd >= 0);
@@ -325,5 +325,5 @@ int main(void)
 		cmocka_unit_test(test_filter_shape),
 		cmocka_unit_test(test_socket),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

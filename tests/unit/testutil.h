@@ -1,4 +1,4 @@
-/* Helpers shared by the unit tests: hex vectors and the GoBGP capture. */
+/* Helpers shared by the unit tests: hex vectors, the GoBGP capture, and the skip policy. */
 #ifndef EVPND_TESTUTIL_H
 #define EVPND_TESTUTIL_H
 
@@ -105,5 +105,58 @@ static inline const struct capture_frame *capture_frame(int no)
 	return NULL;
 }
 #endif
+
+/* ---- skips: a failure unless tests/allowed-skips.txt lists the test ---- */
+
+extern char *program_invocation_short_name;
+
+/* Whether the allowed-skips list ($EVPND_ALLOWED_SKIPS) names this program. */
+static inline int tu_skip_allowed(void)
+{
+	const char *path = getenv("EVPND_ALLOWED_SKIPS");
+	char line[512];
+	size_t n = strlen(program_invocation_short_name);
+	int found = 0;
+	FILE *f = path ? fopen(path, "r") : NULL;
+
+	while (f && !found && fgets(line, sizeof line, f))
+		found = line[0] != '#' && !strncmp(line, program_invocation_short_name, n) &&
+			(line[n] == ' ' || line[n] == '\t');
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Record a skip for scripts/test.sh's summary ($EVPND_SKIP_LOG), as "NAME: reason". */
+static inline void tu_skip_log(const char *reason)
+{
+	const char *path = getenv("EVPND_SKIP_LOG");
+	FILE *f = path ? fopen(path, "a") : NULL;
+
+	fprintf(stderr, "%s: SKIP: %s\n", program_invocation_short_name, reason);
+	if (f) {
+		fprintf(f, "%s: %s\n", program_invocation_short_name, reason);
+		fclose(f);
+	}
+}
+
+static int tu_skipped;
+
+/* This test cannot run here: skip it if the list allows, else fail saying why. */
+#define TEST_SKIP(reason)                                                                          \
+	do {                                                                                       \
+		if (!tu_skip_allowed())                                                            \
+			fail_msg("cannot run here (%s), and tests/allowed-skips.txt does not allow %s " \
+				 "to skip", (reason), program_invocation_short_name);                 \
+		tu_skip_log(reason);                                                              \
+		tu_skipped = 1;                                                                    \
+		skip();                                                                            \
+	} while (0)
+
+/* main's exit status: cmocka's, or 77 (ctest: skipped) when an allowed skip happened. */
+static inline int tu_exit(int failed)
+{
+	return failed ? failed : tu_skipped ? 77 : 0;
+}
 
 #endif
