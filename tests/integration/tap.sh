@@ -20,3 +20,13 @@ tap_init() {
 
 ok() { echo "ok   - $*"; }
 bad() { echo "FAIL - $*"; fails=$((fails + 1)); }
+
+# tap_wait SECONDS CMD...: run CMD every 0.1 s until it succeeds (0) or SECONDS pass (1).
+tap_wait() {
+	local deadline=$((${EPOCHREALTIME//[.,]/} + $1 * 1000000))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		((${EPOCHREALTIME//[.,]/} >= deadline)) && return 1
+		sleep 0.1
+	done
+}

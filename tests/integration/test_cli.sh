@@ -227,10 +227,14 @@ out=$("$EVPNCTL" -s "$SOCK" show fdb vni 100 2>&1); rc=$?
 "$EVPNCTL" -s "$SOCK" monitor >"$T/monitor.out" 2>&1 &
 mpid=$!
 PIDS+=("$mpid")
-sleep 0.5
-if kill -0 "$mpid" 2>/dev/null; then
+# subscribed once a change shows: a probe key, published again until it does
+probe_seen() {
+	"$EVPNCTL" -s "$SOCK" add key monitor-probe value "$EPOCHREALTIME" >/dev/null 2>&1 &&
+		grep -q monitor-probe "$T/monitor.out"
+}
+if tap_wait 10 probe_seen && kill -0 "$mpid" 2>/dev/null; then
 	"$EVPNCTL" -s "$SOCK" add macadv 02:00:00:00:07:01 vni 100 >/dev/null 2>&1
-	for _ in $(seq 50); do grep -q update "$T/monitor.out" && break; sleep 0.1; done
+	tap_wait 5 grep -q 02:00:00:00:07:01 "$T/monitor.out"
 	kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
 	grep -Eq '^[0-9:]{8} update   evpn macadv vni 100 02:00:00:00:07:01 rd [^ ]+ nexthop [^ ]+ from local$' \
 		"$T/monitor.out" && ok "evpnctl monitor: one line per change" ||

@@ -63,7 +63,13 @@ grep -q '"address":"127.0.0.2"' <<<"$out" && ok "show neighbors --json" || bad "
 ctl watch >"$T/watch.out" 2>&1 &
 WATCH=$!
 PIDS+=($WATCH)
-sleep 0.3
+# subscribed once a change shows up in the stream: a probe key, published again until it does
+probe_seen() { ctl add key watch-probe value "$EPOCHREALTIME" >/dev/null && grep -q watch-probe "$T/watch.out"; }
+if ! tap_wait 10 probe_seen; then
+	echo "FAIL - watch: no event within 10 s [$(cat "$T/watch.out")]"
+	exit 1
+fi
+ctl del key watch-probe >/dev/null || bad "del key watch-probe"
 
 expect "add macadv" 0 "" ctl add macadv aa:bb:cc:dd:ee:01 vni 100
 expect "add macadv with everything" 0 "" ctl add macadv aa:bb:cc:dd:ee:02 10.1.1.2 vni 200 seq 4 sticky etag 3
@@ -98,8 +104,10 @@ expect "auto RD needs 16 bits" 1 "evpnctl: VNI 70000 needs an rd: the automatic 
 	ctl add macadv aa:bb:cc:dd:ee:01 vni 70000
 out=$(ctl --help) && grep -q 'watch \[evpn|opaque\]' <<<"$out" && ok "--help" || bad "--help"
 
-sleep 0.3
-w=$(cat "$T/watch.out")
+# the last change (the withdrawal of aa:bb:cc:dd:ee:01) streamed
+withdrawn() { grep '"event":"withdraw"' "$T/watch.out" | grep -q aa:bb:cc:dd:ee:01; }
+tap_wait 5 withdrawn
+w=$(grep -v watch-probe "$T/watch.out")
 [ "$(grep -c '"event":"update"' <<<"$w")" = 4 ] && [ "$(grep -c '"event":"withdraw"' <<<"$w")" = 1 ] &&
 	ok "watch: 4 updates and a withdraw" || bad "watch: [$w]"
 

@@ -120,8 +120,7 @@ watch_move there
 ip netns exec "$VM" ping -c 1 -W 1 -I eth1 "$(lab_vmip 3)" >/dev/null 2>&1 || true
 MS=$(move_ms there 2 "$M" mv1) || fail "the FDBs did not follow the VM to h2 within 5 s"
 moved_to 2 "$M" || fail "the FDBs do not all point to h2"
-log "every FDB points to h2 ${MS} ms after the frame"
-awk "BEGIN { exit !($MS <= 100) }" || fail "the move to h2 took ${MS} ms (> 100 ms)"
+log "every FDB points to h2 ${MS} ms after the frame (a figure, not a test: speed is the bench's)"
 wait_for 5 seq_is 2 "$M" 1 || fail "h2 advertises $M with seq $(local_seq 2 "$M"), not 1"
 wait_for 5 seq_is 1 "$M" none || fail "h1 still advertises $M"
 ip netns exec "$(ns h1)" bridge fdb show br br100 | grep -E "^$M dev vm1 " &&
@@ -140,8 +139,7 @@ watch_move back
 ip netns exec "$VM" ping -c 1 -W 1 -I eth0 "$(lab_vmip 3)" >/dev/null 2>&1 || true
 MS=$(move_ms back 1 "$M" vm1) || fail "the FDBs did not follow the VM back to h1 within 5 s"
 moved_to 1 "$M" || fail "the FDBs do not all point to h1"
-log "every FDB points to h1 ${MS} ms after the frame"
-awk "BEGIN { exit !($MS <= 100) }" || fail "the move back took ${MS} ms (> 100 ms)"
+log "every FDB points to h1 ${MS} ms after the frame (a figure, not a test: speed is the bench's)"
 wait_for 5 seq_is 1 "$M" 2 || fail "h1 advertises $M with seq $(local_seq 1 "$M"), not 2"
 wait_for 5 seq_is 2 "$M" none || fail "h2 still advertises $M"
 wait_for 5 vm_ping_ok 2 || fail "the VM, back on h1, cannot ping h2's VM"
@@ -153,7 +151,14 @@ for j in 2 3; do
 	wait_for 10 fdb_remote "$j" $S "$H1" || fail "h$j: static $S not installed toward h1"
 done
 lab_ctl 2 add macadv $S vni 100 seq 5 >/dev/null || fail "h2: add macadv $S seq 5"
-sleep 1
+# the claim must have reached h1 and h3 before "nothing moved" means anything
+claim_seen() {
+	lab_ctl "$1" show routes evpn --json |
+		jpy "any(r.get('seq') == 5 for r in find(d, type='macadv', mac='$S', nexthop='$H2'))"
+}
+for j in 1 3; do
+	wait_for 10 claim_seen "$j" || fail "h$j never received h2's claim on $S (seq 5)"
+done
 for j in 2 3; do
 	fdb_remote "$j" $S "$H1" || fail "h$j: static $S moved away from h1 after h2's claim"
 done

@@ -120,7 +120,8 @@ wait_for 10 reflected B $CL $P "['$CID', '10.1.1.1']" $RB ||
 	fail "P's clean route not reflected to B with CLUSTER_LIST [$CID, 10.1.1.1] and ORIGINATOR_ID $P"
 wait_for 10 reflected R $LA $A "['10.1.1.1']" $P || fail "R did not accept P's route with ORIGINATOR_ID $A"
 wait_for 10 reflected B $LA $A "['$CID', '10.1.1.1']" $RB || fail "route with ORIGINATOR_ID $A not reflected to B"
-sleep 1 # everything P sent has been handled (its clean route arrived after the loops)
+# P sent its routes in order over one session and evpnd handles them in that order: its clean
+# route, sent last, has arrived (above), so the looped ones before it have been handled too
 rr_routes=$(ctl_ok R show routes evpn --json)
 jcheck "$rr_routes" "not find(d, mac='$L1')" "R kept a route whose ORIGINATOR_ID is its own router id"
 jcheck "$rr_routes" "not find(d, mac='$L2')" "R kept a route whose CLUSTER_LIST holds its cluster id"
