@@ -33,6 +33,8 @@ struct mac_ent {
 	uint32_t aux;       /* owned: hash of the installing route's RD; local: the bridge port */
 	uint8_t flags;      /* MENT_* */
 };
+/* the per-remote-MAC memory budget counts on it: 20 bytes a slot, at most two slots per entry */
+_Static_assert(sizeof(struct mac_ent) <= 20, "struct mac_ent outgrew its 20-byte slot");
 
 enum {
 	MENT_STICKY = 1 << 0,   /* owned: installed sticky; local: static entry (sticky route) */

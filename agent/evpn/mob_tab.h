@@ -26,6 +26,7 @@ struct mob_ent {
 	uint8_t moves;      /* MOB_DAD: moves counted in the current window (in what was padding) */
 	uint16_t prev;      /* MOB_DAD: the location before the last one (MOB_LOC_*, VTEP index) */
 };
+_Static_assert(sizeof(struct mob_ent) == 24, "struct mob_ent outgrew its 24-byte slot");
 
 enum {
 	MOB_USED = 1 << 0,    /* slot in use */

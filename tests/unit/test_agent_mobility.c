@@ -38,11 +38,6 @@ static struct mob_ent cand(uint16_t vtep, uint32_t seq, bool has, bool sticky)
 
 /* ---- the side table ---- */
 
-static void test_entry_size(void **state)
-{
-	(void)state;
-	assert_int_equal(sizeof(struct mob_ent), 24); /* the memory budget counts on it */
-}
 
 static void test_table_multi(void **state)
 {
@@ -586,7 +581,6 @@ static void test_dad_freeze_recovery(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_entry_size),
 		cmocka_unit_test(test_table_multi),
 		cmocka_unit_test(test_remote_order),
 		cmocka_unit_test(test_local_vs_remote),

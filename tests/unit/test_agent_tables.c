@@ -111,12 +111,6 @@ static void test_walk_delete(void **state)
 	mac_tab_free(&t);
 }
 
-static void test_entry_size(void **state)
-{
-	(void)state;
-	/* the per-remote-MAC budget: 20 bytes a slot, at most two slots per entry */
-	assert_true(sizeof(struct mac_ent) <= 20);
-}
 
 static void test_vtep_intern(void **state)
 {
@@ -194,7 +188,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_get_del),
 		cmocka_unit_test(test_walk_delete),
-		cmocka_unit_test(test_entry_size),
 		cmocka_unit_test(test_vtep_intern),
 		cmocka_unit_test(test_flood_set),
 		cmocka_unit_test(test_rd_hash),
