@@ -118,6 +118,35 @@ wait_for 10 gobgp_evpn_check gobgpd "len($from_e) == 1 and not find(r, type='mul
 	fail "evpnd's withdraw of its multicast route did not reach gobgpd"
 log "withdraws propagated"
 
+# ---- types 1, 4 and 5: GoBGP is the independent encoder of the vectors test_evpn.c decodes ----
+step "gobgpd originates types 1 (a-d), 4 (esi) and 5 (prefix): evpnd decodes GoBGP's bytes"
+AD=(a-d esi ARBITRARY 11:22:33:44:55:66:77:88:99 etag 7 label 1000 rd 64512:21 rt 64512:21)
+ES=(esi "$G" esi ARBITRARY 11:22:33:44:55:66:77:88:99 rd 64512:22 rt 64512:22)
+PFX=(prefix 10.55.0.0/24 gw 0.0.0.0 etag 0 label 4000 rd 64512:23 rt 64512:23 encap vxlan
+	router-mac 52:54:00:aa:bb:cc)
+gobgp_add "${AD[@]}"
+gobgp_add "${ES[@]}"
+gobgp_add "${PFX[@]}"
+wait_for 10 evpnd_routes_check evpnd evpn "(len(find(d, source='$G', type='a-d')) == 1 and
+	len(find(d, source='$G', type='esi')) == 1 and len(find(d, source='$G', type='prefix')) == 1)" ||
+	fail "evpnd did not receive gobgpd's type 1, 4 and 5 routes"
+rt=$(ctl_ok evpnd show routes --json)
+ESI=00:11:22:33:44:55:66:77:88:99
+jr "$rt" "one(d, source='$G', type='a-d')" "r['rd'] == '64512:21' and r['esi'] == '$ESI' and
+	r['etag'] == 7 and r['labels'] == [1000] and r['route_targets'] == ['64512:21']" "type 1 fields"
+jr "$rt" "one(d, source='$G', type='esi')" "r['rd'] == '64512:22' and r['esi'] == '$ESI' and
+	r['originator'] == '$G' and r['route_targets'] == ['64512:22']" "type 4 fields"
+jr "$rt" "one(d, source='$G', type='prefix')" "r['rd'] == '64512:23' and r['esi'] == '0' and
+	r['etag'] == 0 and r['ip'] == '10.55.0.0' and r['labels'] == [4000] and
+	r['router_mac'] == '52:54:00:aa:bb:cc' and r['encap'] == 'vxlan'" "type 5 fields"
+gobgp_del "${AD[@]}"
+gobgp_del "${ES[@]}"
+gobgp_del "${PFX[@]}"
+wait_for 10 evpnd_routes_check evpnd evpn "(not find(d, source='$G', type='a-d') and
+	not find(d, source='$G', type='esi') and not find(d, source='$G', type='prefix'))" ||
+	fail "gobgpd's withdraws of its type 1, 4 and 5 routes did not reach evpnd"
+log "types 1, 4 and 5 from GoBGP decoded field by field, and withdrawn"
+
 # ---- opaque evpnd -> gobgpd (3.10's CLI cannot originate it; `global rib -a opaque -j` lists keys) ----
 step "opaque key-value from evpnd to gobgpd"
 ctl_ok evpnd add key evpnd-key value '{"vms":3}' >/dev/null
