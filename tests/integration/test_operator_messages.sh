@@ -8,7 +8,8 @@
 #   - the delay before reconnecting doubles after each failed session, up to 30 s (a neighbor that
 #     accepts the connection and closes it at once; from the debug lines);
 #   - metrics-allow-remote = yes lets metrics-listen serve a non-loopback address (test_metrics
-#     checks the refusal without it).
+#     checks the refusal without it);
+#   - --log syslog writes to /dev/log (a private one, in a mount namespace of the test's own).
 source "$(dirname "$0")/lib.sh"
 
 require ip bridge python3 capsh
@@ -116,4 +117,34 @@ with urllib.request.urlopen("http://10.123.0.1:%s/metrics" % sys.argv[1], timeou
     assert r.status == 200 and "evpnd_build_info" in r.read().decode()
 PY
 stop_pid "$E_PID"
+
+step "--log syslog: the messages go to /dev/log, facility daemon"
+# A mount namespace with a /dev of its own (the host's is never touched): a receiver binds its
+# /dev/log, then evpnd starts with --log syslog.
+cat >"$T_DIR/syslog.sh" <<EOF
+mount -t tmpfs -o mode=755 evpnd-test /dev || exit 1
+mknod -m 666 /dev/null c 1 3
+python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+os.chmod("/dev/log", 0o666)
+with open(sys.argv[1], "a") as f:
+    while True:
+        f.write(s.recv(4096).decode(errors="replace") + "\\n")
+        f.flush()
+' "$T_DIR/syslog.out" &
+echo \$! >"$T_DIR/rx.pid"
+for _ in \$(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
+exec "$EVPND" -f "$T_DIR/c.conf" --log syslog
+EOF
+sed -i '/^metrics-listen\|^metrics-allow-remote/d' "$T_DIR/c.conf"
+start d unshare --mount --propagation private bash "$T_DIR/syslog.sh"
+T_PIDS+=("$(cat "$T_DIR/rx.pid")")
+# <29>: facility daemon (3), priority notice (5), as RFC 3164 frames it
+wait_for 10 grep -q '^<29>.*evpnd\[[0-9]*\]: notice evpnd .* starting' "$T_DIR/syslog.out" ||
+	fail "no daemon.notice 'starting' line on /dev/log: $(head -c 600 "$T_DIR/syslog.out" 2>/dev/null)"
+grep -q ' info \| notice ' "$T_DIR/d.log" && fail "--log syslog still wrote log lines to stderr"
+stop_pid "$E_PID"
+stop_pid "$(cat "$T_DIR/rx.pid")"
 pass
