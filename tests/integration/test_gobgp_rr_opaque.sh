@@ -42,7 +42,11 @@ log "A and B established with the reflector"
 # B's watch stream: started before any change so it sees the add and the delete.
 spawn_host watch "$EVPNCTL" -s "$T_DIR/B.ctl" watch opaque
 WATCH_PID=$SPAWNED_PID
-sleep 0.3 # let the watch subscription register before the first change
+# subscribed once a change shows in the stream: a probe key of B's own, published again until it
+# does, then withdrawn (the checks below leave the probe out)
+probe_seen() { ctl B add key watch-probe value "$EPOCHREALTIME" >/dev/null && grep -q watch-probe "$T_DIR/watch.out"; }
+wait_for 10 probe_seen || fail "B's watch shows no change within 10 s"
+ctl_ok B del key watch-probe >/dev/null
 
 # ---- opaque A -> RR -> B ----
 step "opaque key added at A"
@@ -53,12 +57,13 @@ op=$(ctl_ok B show routes opaque --json)
 jr "$op" "$key1_at_b" "r['value'] == 'value1'" "key1's value at B"
 jr "$op" "$key1_at_b" "r['source'] == '$R2'" "key1's source at B is the reflector"
 jr "$op" "$key1_at_b" "r['family'] == 'opaque'" "family opaque"
-gobgp_opaque_check rr "list(d) == ['key1'] and d['key1'][0]['neighbor-ip'] == '$A'" ||
+wait_for 10 gobgp_opaque_check rr "list(d) == ['key1'] and d['key1'][0]['neighbor-ip'] == '$A'" ||
 	fail "the reflector does not hold key1 from A (and nothing else)"
 jcheck "$(ctl_ok A show routes opaque --json)" "one(d, key='key1', source='local')" "A lists its own key"
 
 W=$T_DIR/watch.out
-wait_for 5 lines_check "$W" "[e['route']['key'] for e in find(d, event='update', family='opaque')] == ['key1']" ||
+wait_for 5 lines_check "$W" "[e['route']['key'] for e in find(d, event='update', family='opaque')
+	if e['route']['key'] != 'watch-probe'] == ['key1']" ||
 	fail "evpnctl watch opaque at B did not print the add (got: $(head -c 2000 "$T_DIR/watch.out"))"
 jcheck "$(grep -m1 key1 "$T_DIR/watch.out")" "d['route']['value'] == 'value1'" "watch line carries the value"
 
@@ -73,7 +78,8 @@ wait_for 10 evpnd_routes_check B opaque "one(d, key='key2')" || fail "key2 did n
 ctl_ok A del key key1 >/dev/null
 wait_for 10 evpnd_routes_check B opaque "not find(d, key='key1') and one(d, key='key2')" ||
 	fail "key1's delete did not reach B (or took key2 with it)"
-wait_for 5 lines_check "$W" "[e['route']['key'] for e in find(d, event='withdraw', family='opaque')] == ['key1']" ||
+wait_for 5 lines_check "$W" "[e['route']['key'] for e in find(d, event='withdraw', family='opaque')
+	if e['route']['key'] != 'watch-probe'] == ['key1']" ||
 	fail "evpnctl watch opaque at B did not print the delete"
 stop_pid "$WATCH_PID"
 
