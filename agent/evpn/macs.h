@@ -18,14 +18,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "macs_state.h"
 #include "nl.h"
 #include "types.h"
 
 struct attrs;
 struct evpn_route;
+struct mac_ent;
 struct vni;
-
-#include "macs_state.h"
 
 /* The local-table key of a bridge FDB entry evpnd would learn as a local MAC (a bridge port's
  * unicast entry, not extern_learn, not on a VXLAN port), 0 for any other entry. */
@@ -56,7 +56,6 @@ void macs_dad_tick(struct macs *m);
 /* The local MAC (v, mac) left (already removed from the local table): install the best remote
  * claim it held back, if any, and forget its local record. */
 void macs_local_gone(struct macs *m, struct vni *v, const uint8_t mac[6]);
-struct mac_ent;
 /* Withdraw local MAC e's route if advertised (and its MAC+IP routes); e stays in the table. */
 void macs_local_withdraw(struct macs *m, struct mac_ent *e);
 
