@@ -76,10 +76,14 @@ log "ARP requests received: by h1's VM $n1, by h2's VM $n2"
 
 step "restart h1's evpnd: its neighbour stays; one that no route wants goes after convergence"
 spawn mon1 h1 ip monitor neigh
-# the monitor must be seen to see a deletion before its silence means anything: one of its own
-ip -n "$(ns h1)" neigh add 192.168.100.250 lladdr 02:bb:00:00:00:fa dev br100 nud permanent
-wait_for 10 grep -q "^192.168.100.250 " "$T_DIR/mon1.log" || fail "ip monitor neigh sees nothing on h1"
-ip -n "$(ns h1)" neigh del 192.168.100.250 dev br100
+# the monitor must be seen to see a deletion before its silence means anything: a probe
+# neighbour of its own, added and deleted again until the monitor (subscribing) shows it
+probe_seen() {
+	ip -n "$(ns h1)" neigh replace 192.168.100.250 lladdr 02:bb:00:00:00:fa dev br100 nud permanent
+	ip -n "$(ns h1)" neigh del 192.168.100.250 dev br100
+	grep -q "192.168.100.250 " "$T_DIR/mon1.log"
+}
+wait_for 10 probe_seen || fail "ip monitor neigh sees nothing on h1"
 lab stop 1 || fail "h1's evpnd did not stop cleanly"
 STALE_IP=192.168.100.77
 ip -n "$(ns h1)" neigh add $STALE_IP lladdr 02:bb:00:00:00:77 dev br100 nud noarp extern_learn
