@@ -43,7 +43,6 @@ struct macs {
 	ev_timer dad_w;            /* duplicate address detection's once-a-second check */
 	uint64_t moves, duplicates;
 	/* arp-snoop */
-	uint64_t snoop_ignored, snoop_waited;
 	size_t pend_live, pend_next;
 	struct snoop_pend *pend;   /* SNOOP_PEND_N slots, allocated by the first binding that waits */
 };

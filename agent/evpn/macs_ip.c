@@ -321,7 +321,6 @@ static void pend_add(struct macs *m, int port, int lkey, const uint8_t mac[6], c
 {
 	struct snoop_pend *p = NULL;
 
-	m->snoop_waited++;
 	if (!m->pend && !(m->pend = calloc(SNOOP_PEND_N, sizeof *m->pend))) {
 		log_msg(LOG_ERR, "arp-snoop: out of memory: a binding cannot wait for its MAC");
 		return;
@@ -419,7 +418,6 @@ void macs_snooped(struct macs *m, int ifindex, uint16_t vlan, const uint8_t mac[
 	/* a plain bridge has one broadcast domain, the untagged one: a tagged frame's IP lives in a
 	 * VLAN inside the VNI that suppression cannot tell apart */
 	if (!br || br->kind != NL_LINK_BRIDGE || !!br->vlan_filtering != !!vlan) {
-		m->snoop_ignored++;
 		debug_binding(port && port->kind == NL_LINK_VXLAN ? "ignored (VXLAN port)" :
 			      "ignored (not a bridge port carrying a VNI here)", ifindex, port, vlan, mac, &ip);
 		return;
@@ -427,7 +425,6 @@ void macs_snooped(struct macs *m, int ifindex, uint16_t vlan, const uint8_t mac[
 	lkey = vt_lkey(vt, br->ifindex, vlan);
 	v = lkey ? vt_by_lkey(vt, lkey) : NULL;
 	if (!v || !config_arp_snoop(m->env.cfg, v->vni)) {
-		m->snoop_ignored++;
 		debug_binding("ignored (no VNI with arp-snoop)", ifindex, port, vlan, mac, &ip);
 		return;
 	}
@@ -458,13 +455,6 @@ void macs_snoop_age(struct macs *m)
 	for (size_t i = 0; i < SNOOP_PEND_N && m->pend_live; i++)
 		if (m->pend[i].port && pend_expired(m, &m->pend[i]))
 			pend_clear(m, &m->pend[i]);
-}
-
-void macs_snoop_counts(const struct macs *m, uint64_t *ignored, uint64_t *waited, size_t *waiting)
-{
-	*ignored = m->snoop_ignored;
-	*waited = m->snoop_waited;
-	*waiting = m->pend_live;
 }
 
 void macs_ip_local_mac(struct macs *m, int lkey, const uint8_t mac[6], bool advertised)

@@ -22,9 +22,6 @@ void macs_snooped(struct macs *m, int port, uint16_t vlan, const uint8_t mac[6],
 		  const struct nl_addr *addr);
 /* arp-snoop's ageing sweep: forget snooped bindings not seen since the previous sweep. */
 void macs_snoop_age(struct macs *m);
-/* arp-snoop counters: bindings ignored (untrusted port, MAC or VLAN), that had to wait for their
- * MAC, and waiting now. */
-void macs_snoop_counts(const struct macs *m, uint64_t *ignored, uint64_t *waited, size_t *waiting);
 
 /* ---- for macs.c ---- */
 

@@ -55,31 +55,6 @@ void macs_free(struct macs *m)
 	free(m);
 }
 
-bool macs_remote_get(const struct macs *m, int okey, const uint8_t mac[6], struct macs_remote *out)
-{
-	const struct mac_ent *e = mac_tab_get(&m->remote, okey, mac);
-
-	if (!e)
-		return false;
-	out->vtep = e->vtep;
-	out->rdh = e->aux;
-	out->sticky = e->flags & MENT_STICKY;
-	out->stale = e->flags & MENT_STALE;
-	return true;
-}
-
-bool macs_local_get(const struct macs *m, int lkey, const uint8_t mac[6], struct macs_local *out)
-{
-	const struct mac_ent *e = mac_tab_get(&m->local, lkey, mac);
-
-	if (!e)
-		return false;
-	out->port = e->aux;
-	out->sticky = e->flags & MENT_STICKY;
-	out->advertised = e->flags & MENT_ADV;
-	return true;
-}
-
 uint32_t macs_local_seq(const struct macs *m, const struct vni *v, const uint8_t mac[6])
 {
 	struct mob_ent tmp[MOB_KEY_MAX];
@@ -106,45 +81,6 @@ size_t macs_side_get(const struct macs *m, uint32_t vni, const uint8_t mac[6], s
 	return mob_get(&m->mob, vni, mac, out, max);
 }
 
-struct walk {
-	const struct macs *m;
-	void (*rcb)(void *ctx, int okey, const uint8_t mac[6], const struct macs_remote *e);
-	void (*lcb)(void *ctx, int lkey, const uint8_t mac[6], const struct macs_local *e);
-	void *ctx;
-};
-
-static bool remote_cb(void *ctx, struct mac_ent *e)
-{
-	struct walk *w = ctx;
-	struct macs_remote r;
-	macs_remote_get(w->m, e->ifindex, e->mac, &r);
-	w->rcb(w->ctx, e->ifindex, e->mac, &r);
-	return false;
-}
-
-static bool local_cb(void *ctx, struct mac_ent *e)
-{
-	struct walk *w = ctx;
-	struct macs_local l;
-	macs_local_get(w->m, e->ifindex, e->mac, &l);
-	w->lcb(w->ctx, e->ifindex, e->mac, &l);
-	return false;
-}
-
-void macs_walk_remote(const struct macs *m, void (*cb)(void *ctx, int okey, const uint8_t mac[6],
-						       const struct macs_remote *e), void *ctx)
-{
-	struct walk w = { m, cb, NULL, ctx };
-	mac_tab_walk((struct mac_tab *)&m->remote, remote_cb, &w);
-}
-
-void macs_walk_local(const struct macs *m, void (*cb)(void *ctx, int lkey, const uint8_t mac[6],
-						      const struct macs_local *e), void *ctx)
-{
-	struct walk w = { m, NULL, cb, ctx };
-	mac_tab_walk((struct mac_tab *)&m->local, local_cb, &w);
-}
-
 void macs_counts(const struct macs *m, struct macs_counts *out)
 {
 	out->remote = m->remote.n;
@@ -156,30 +92,16 @@ void macs_counts(const struct macs *m, struct macs_counts *out)
 	out->duplicates = m->duplicates;
 }
 
-static bool neigh_get(const struct nb_tab *t, int bridge, const struct ipaddr *ip,
-		      struct macs_neigh *out)
+bool macs_neigh_remote_get(const struct macs *m, int bridge, const struct ipaddr *ip,
+			   struct macs_neigh *out)
 {
-	const struct nb_ent *e = nb_tab_get(t, bridge, ip);
+	const struct nb_ent *e = nb_tab_get(&m->nb_remote, bridge, ip);
 
 	if (!e)
 		return false;
 	memcpy(out->mac, e->mac, 6);
 	out->stale = e->flags & NB_STALE;
-	out->advertised = e->flags & NB_ADV;
-	out->snooped = e->flags & NB_SNOOP;
 	return true;
-}
-
-bool macs_neigh_remote_get(const struct macs *m, int bridge, const struct ipaddr *ip,
-			   struct macs_neigh *out)
-{
-	return neigh_get(&m->nb_remote, bridge, ip, out);
-}
-
-bool macs_neigh_local_get(const struct macs *m, int bridge, const struct ipaddr *ip,
-			  struct macs_neigh *out)
-{
-	return neigh_get(&m->nb_local, bridge, ip, out);
 }
 
 const struct mac_tab *macs_remote_tab(const struct macs *m)

@@ -50,20 +50,6 @@ extern uint32_t macs_test_now;
 /* Now in seconds (the loop's time; macs_test_now without a loop). */
 uint32_t macs_now(const struct macs *m);
 
-/* An installed remote MAC, a local MAC. */
-struct macs_remote {
-	uint16_t vtep;              /* vteps.h index */
-	uint32_t rdh;               /* the installing route's RD hash (0: adopted, no route yet) */
-	bool sticky, stale;
-};
-struct macs_local {
-	uint32_t port;              /* the bridge port's ifindex */
-	bool sticky, advertised;
-};
-/* The installed entry of (okey, mac): true and *out, or false. */
-bool macs_remote_get(const struct macs *m, int okey, const uint8_t mac[6], struct macs_remote *out);
-/* The local MAC (lkey, mac): true and *out, or false. */
-bool macs_local_get(const struct macs *m, int lkey, const uint8_t mac[6], struct macs_local *out);
 /* The sequence we advertise for v's local MAC mac (0 when it never moved). */
 uint32_t macs_local_seq(const struct macs *m, const struct vni *v, const uint8_t mac[6]);
 /* Whether (v, mac) is marked duplicate (not advertised until recovered). */
@@ -71,11 +57,6 @@ bool macs_is_dup(const struct macs *m, const struct vni *v, const uint8_t mac[6]
 /* The mobility side entries of (vni, mac) into out (at most max); returns how many there are. */
 size_t macs_side_get(const struct macs *m, uint32_t vni, const uint8_t mac[6], struct mob_ent *out,
 		     size_t max);
-/* Call cb for every installed remote MAC, every local MAC. */
-void macs_walk_remote(const struct macs *m, void (*cb)(void *ctx, int okey, const uint8_t mac[6],
-						       const struct macs_remote *e), void *ctx);
-void macs_walk_local(const struct macs *m, void (*cb)(void *ctx, int lkey, const uint8_t mac[6],
-						      const struct macs_local *e), void *ctx);
 /* Table sizes: installed remote MACs, local MACs, mobility side entries, remote and local
  * MAC+IP bindings. */
 struct macs_counts {
@@ -84,16 +65,13 @@ struct macs_counts {
 	uint64_t duplicates;        /* MACs marked duplicate */
 };
 void macs_counts(const struct macs *m, struct macs_counts *out);
-/* A MAC+IP binding: remote (installed as an ARP/ND entry on bridge) or local (advertised when
- * adv). True and *out when (bridge, ip) has one. */
+/* The remote MAC+IP binding of (bridge, ip), installed as an ARP/ND entry: true and *out. */
 struct macs_neigh {
 	uint8_t mac[6];
-	bool stale, advertised, snooped;
+	bool stale;                 /* adopted at start-up, no route wants it yet */
 };
 bool macs_neigh_remote_get(const struct macs *m, int bridge, const struct ipaddr *ip,
 			   struct macs_neigh *out);
-bool macs_neigh_local_get(const struct macs *m, int bridge, const struct ipaddr *ip,
-			  struct macs_neigh *out);
 
 /* One row of `show macs`: a local or an installed MAC, or a duplicate that is neither. */
 struct macs_row {
