@@ -74,6 +74,7 @@ static unsigned needs_restart(const struct config *o, const struct config *n, ch
 	KEY(og.cluster_id != ng.cluster_id, "cluster-id");
 	KEY(ip_differs(&og.listen_addr, &ng.listen_addr) || og.listen_port != ng.listen_port, "listen");
 	KEY(og.connect_retry != ng.connect_retry, "connect-retry");
+	KEY(og.send_hold_time != ng.send_hold_time, "send-hold-time");
 	KEY(og.graceful_restart != ng.graceful_restart, "graceful-restart");
 	KEY(og.restart_time != ng.restart_time, "restart-time");
 	KEY(ip_differs(&o->vtep_ip, &n->vtep_ip), "vtep-ip");

@@ -48,6 +48,11 @@ static void flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 		rib_flush(b->rib);
 }
 
+void bgp_hold_eor(struct bgp *b, bool hold)
+{
+	rib_hold_eor(b->rib, hold);
+}
+
 struct bgp *bgp_new(struct ev_loop *loop, const struct bgp_global *g, const struct bgp_hooks *h)
 {
 	struct bgp *b = calloc(1, sizeof *b);

@@ -25,6 +25,9 @@ struct bgp_global {
 	uint16_t listen_port;     /* 0: do not listen */
 	uint16_t hold_time;       /* default for neighbors: 90 */
 	uint16_t connect_retry;   /* first retry interval in seconds (0: 3; backoff doubles up to 30) */
+	/* RFC 9687: a session whose neighbor reads nothing of what waits for it this long is reset
+	 * (0: the larger of 8 minutes and twice the negotiated hold time) */
+	uint16_t send_hold_time;
 	bool graceful_restart;    /* RFC 4724: restarting speaker and helper */
 	uint16_t restart_time;    /* advertised; also how long a returning neighbor gets for its EoR */
 	uint32_t gr_forwarding;   /* families whose forwarding state survives our restart (F bits) */
@@ -94,6 +97,8 @@ int bgp_local_add(struct bgp *b, int fam, const uint8_t *nlri, size_t len, const
 /* Withdraw a local route by key. 0 removed, 1 not present. */
 int bgp_local_del(struct bgp *b, int fam, const uint8_t *nlri, size_t len);
 
+/* Hold End-of-RIB to every neighbor while the local routes are still being learned (rib_hold_eor). */
+void bgp_hold_eor(struct bgp *b, bool hold);
 /* Call cb for every configured neighbor, in configuration order. */
 void bgp_neighbors(struct bgp *b, void (*cb)(void *ctx, const struct bgp_neighbor_info *n), void *ctx);
 /* The RIB, for walking routes. */

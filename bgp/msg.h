@@ -30,6 +30,7 @@ enum bgp_err_code {
 	ERR_FSM = 5,
 	ERR_CEASE = 6,
 	ERR_RREFRESH = 7,
+	ERR_SEND_HOLD = 8,       /* RFC 9687: Send Hold Timer Expired */
 };
 enum { ERR_HDR_SYNC = 1, ERR_HDR_LEN = 2, ERR_HDR_TYPE = 3 };
 enum { ERR_OPEN_VERSION = 1, ERR_OPEN_AS = 2, ERR_OPEN_BGPID = 3, ERR_OPEN_OPT = 4,

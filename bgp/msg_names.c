@@ -1,5 +1,5 @@
 /* Names of BGP message types and NOTIFICATION codes (RFC 4271, RFC 4486, RFC 5492, RFC 6608,
- * RFC 7313, RFC 8538), for logs and `show neighbors`. */
+ * RFC 7313, RFC 8538, RFC 9687), for logs and `show neighbors`. */
 #include "msg.h"
 
 #define NAME(tab, i) ((i) < sizeof(tab) / sizeof((tab)[0]) && (tab)[i] ? (tab)[i] : "unknown")
@@ -12,6 +12,7 @@ static const char *const codes[] = {
 	[ERR_FSM] = "Finite State Machine Error",
 	[ERR_CEASE] = "Cease",
 	[ERR_RREFRESH] = "ROUTE-REFRESH Message Error",
+	[ERR_SEND_HOLD] = "Send Hold Timer Expired",
 };
 
 static const char *const hdr_sub[] = {

@@ -21,6 +21,12 @@ static void peer_send(void *ctx, const uint8_t *msg, size_t len)
 		conn_queue(p->est, msg, len);
 }
 
+static size_t peer_backlog(void *ctx)
+{
+	struct peer *p = ctx;
+	return p->est ? conn_backlog(p->est) : 0;
+}
+
 static void retry_start(struct peer *p)
 {
 	ev_timer_stop(p->bgp->loop, &p->retry);
@@ -165,6 +171,7 @@ struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n)
 	else
 		ipaddr_from_v4(&p->rp.nexthop_self, b->g.router_id);
 	p->rp.send = peer_send;
+	p->rp.backlog = peer_backlog;
 	p->rp.ctx = p;
 	ipaddr_str(&n->addr, p->name);
 	p->backoff = retry_base(b);

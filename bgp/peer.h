@@ -22,6 +22,11 @@
 enum conn_dir { CONN_OUT = 0, CONN_IN = 1 };
 
 #define CONN_INBUF 65536
+/* The most a session may have waiting to be written: whole tables wait for the socket to drain
+ * (RIB_OUT_HIGH), so only changes pile up, for a neighbor that reads nothing; beyond this it is
+ * reset (Cease, out of resources) rather than grow without limit until its send hold timer. */
+#define CONN_OUT_MAX (32u << 20)
+#define SEND_HOLD_MIN 480.0      /* seconds, RFC 9687's suggested send hold time */
 #define HOLD_LARGE 240.0         /* seconds, RFC 4271 section 8.2.2 (OpenSent) */
 #define BACKOFF_MAX 30.0         /* seconds: cap of the doubling restart interval */
 #define LOG_UNKNOWN_MAX 256      /* unknown source addresses remembered for log-once */
@@ -46,6 +51,8 @@ struct conn {
 	struct bgp_err notify;      /* what A_SEND_NOTIFY sends (code 0: FSM error) */
 	ev_io rio, wio;
 	ev_timer hold, ka;
+	ev_timer send_hold;         /* RFC 9687: runs while output waits; reset by every write */
+	bool out_full;              /* CONN_OUT_MAX reached: reset at the next turn of the loop */
 	struct obuf out;
 	size_t in_len;
 	uint8_t in[CONN_INBUF];
@@ -146,6 +153,8 @@ struct conn *conn_new(struct peer *p, int fd, enum conn_dir dir, bool connecting
 void conn_free(struct conn *c);
 /* Queue one whole message for c; counts it. */
 void conn_queue(struct conn *c, const uint8_t *msg, size_t len);
+/* Bytes waiting to be written on c. */
+size_t conn_backlog(const struct conn *c);
 /* Send e (when not NULL) on a socket no connection owns, best effort, and close it. */
 void conn_reject(int fd, const struct bgp_err *e);
 /* Start a non-blocking outgoing connection for p as its CONN_OUT. -1 when it failed at once. */

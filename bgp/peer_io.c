@@ -52,19 +52,60 @@ static void set_error(struct peer *p, const char *what, int err)
 	snprintf(p->last_error, sizeof p->last_error, "%s: %s", what, strerror(err));
 }
 
+size_t conn_backlog(const struct conn *c)
+{
+	return c->out.len - c->out.off;
+}
+
+/* RFC 9687: the configured send hold time, else the larger of 8 minutes and twice the hold time
+ * (0: none, when neither side keeps a hold timer). */
+static double send_hold_time(const struct conn *c)
+{
+	const struct peer *p = c->peer;
+	if (p->bgp->g.send_hold_time)
+		return p->bgp->g.send_hold_time;
+	if (!c->hold_time)
+		return 0;
+	return 2.0 * c->hold_time > SEND_HOLD_MIN ? 2.0 * c->hold_time : SEND_HOLD_MIN;
+}
+
+/* The send hold timer runs from the first write that could not finish, restarts at every write
+ * that makes progress, and stops when nothing waits. */
+static void send_hold_update(struct conn *c, bool progress)
+{
+	struct ev_loop *loop = c->peer->bgp->loop;
+	double t;
+
+	if (c->out.off == c->out.len || c->st != ST_ESTABLISHED || !(t = send_hold_time(c))) {
+		ev_timer_stop(loop, &c->send_hold);
+		return;
+	}
+	if (progress || !ev_is_active(&c->send_hold)) {
+		ev_timer_set(&c->send_hold, t, 0.);
+		ev_timer_start(loop, &c->send_hold);
+	}
+}
+
 /* One non-blocking write of what is pending. 0 ok (maybe partial), -1 on a socket error. */
 static int out_write(struct conn *c)
 {
+	bool progress = false;
+
 	while (c->out.off < c->out.len) {
 		ssize_t n = send(c->fd, c->out.p + c->out.off, c->out.len - c->out.off, MSG_NOSIGNAL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				return -1;
+			send_hold_update(c, progress);
+			return 0;
 		}
 		c->out.off += (size_t)n;
+		progress = true;
 	}
 	c->out.off = c->out.len = 0;
+	send_hold_update(c, true);
 	return 0;
 }
 
@@ -163,6 +204,29 @@ static void hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	conn_event(c, EV_HOLD_EXPIRED);
 }
 
+static void send_hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct conn *c = w->data;
+	struct peer *p = c->peer;
+	(void)loop;
+	(void)revents;
+
+	if (c->out_full) {
+		bgp_log(LOG_WARNING, "peer %s: %zu bytes wait for it to read: resetting the session "
+			"(Cease, out of resources)", p->name, conn_backlog(c));
+		snprintf(p->last_error, sizeof p->last_error, "output backlog over %u MiB",
+			 CONN_OUT_MAX >> 20);
+		c->notify = (struct bgp_err){ .code = ERR_CEASE, .subcode = ERR_CEASE_RESOURCES };
+	} else {
+		bgp_log(LOG_WARNING, "peer %s: send hold timer expired: it read nothing for %.0f s "
+			"(%zu bytes waiting); resetting the session (RFC 9687)", p->name,
+			send_hold_time(c), conn_backlog(c));
+		snprintf(p->last_error, sizeof p->last_error, "send hold timer expired");
+		c->notify = (struct bgp_err){ .code = ERR_SEND_HOLD };
+	}
+	conn_event(c, EV_HOLD_EXPIRED);
+}
+
 static void ka_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	conn_event(w->data, EV_KEEPALIVE_TIMER);
@@ -186,7 +250,8 @@ struct conn *conn_new(struct peer *p, int fd, enum conn_dir dir, bool connecting
 	ev_io_init(&c->wio, write_cb, fd, EV_WRITE);
 	ev_init(&c->hold, hold_cb);
 	ev_init(&c->ka, ka_cb);
-	c->rio.data = c->wio.data = c->hold.data = c->ka.data = c;
+	ev_init(&c->send_hold, send_hold_cb);
+	c->rio.data = c->wio.data = c->hold.data = c->ka.data = c->send_hold.data = c;
 	p->conn[dir] = c;
 	ev_io_start(p->bgp->loop, connecting ? &c->wio : &c->rio);
 	return c;
@@ -203,6 +268,7 @@ void conn_free(struct conn *c)
 	ev_io_stop(loop, &c->wio);
 	ev_timer_stop(loop, &c->hold);
 	ev_timer_stop(loop, &c->ka);
+	ev_timer_stop(loop, &c->send_hold);
 	close(c->fd);
 	if (p->conn[c->dir] == c)
 		p->conn[c->dir] = NULL;
@@ -215,6 +281,15 @@ void conn_free(struct conn *c)
 void conn_queue(struct conn *c, const uint8_t *msg, size_t len)
 {
 	struct obuf *o = &c->out;
+
+	if (c->out_full)
+		return; /* being reset: the session is out of step with the neighbor anyway */
+	if (conn_backlog(c) + len > CONN_OUT_MAX) {
+		/* not from inside the caller (the RIB's flush): at the loop's next turn */
+		c->out_full = true;
+		ev_feed_event(c->peer->bgp->loop, &c->send_hold, EV_TIMER);
+		return;
+	}
 
 	if (o->off && o->len + len > o->cap) {
 		memmove(o->p, o->p + o->off, o->len - o->off);

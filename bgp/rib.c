@@ -143,13 +143,14 @@ static void table_insert(struct rib_table *t, struct rib_entry *e)
 	t->n++;
 }
 
-/* Backward-shift deletion keeps probe chains unbroken without tombstones. */
-static void table_remove(struct rib_table *t, struct rib_entry *e)
+/* Backward-shift deletion keeps probe chains unbroken without tombstones. Returns the lowest slot
+ * an entry moved into (SIZE_MAX: none moved), for the walks that must not skip it. */
+static size_t table_remove(struct rib_table *t, struct rib_entry *e)
 {
-	size_t mask = t->cap - 1, i = e->hash & mask;
+	size_t mask = t->cap - 1, i = e->hash & mask, lo = SIZE_MAX;
 	while (t->slots[i] != e) {
 		if (!t->slots[i])
-			return; /* not in the table: nothing to do */
+			return lo; /* not in the table: nothing to do */
 		i = (i + 1) & mask;
 	}
 	for (size_t j = (i + 1) & mask; t->slots[j]; j = (j + 1) & mask) {
@@ -158,11 +159,30 @@ static void table_remove(struct rib_table *t, struct rib_entry *e)
 		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!stays) {
 			t->slots[i] = t->slots[j];
+			if (i < lo)
+				lo = i;
 			i = j;
 		}
 	}
 	t->slots[i] = NULL;
 	t->n--;
+	return lo;
+}
+
+/* Entries of fam moved: walks of fam past slot lo go back to it (0 after a growth). A route sent
+ * twice is harmless; one skipped would be missing at the peer. */
+static void walks_rewind(struct rib *rib, int fam, size_t lo)
+{
+	for (size_t s = 0; s < rib->slot_hi; s++) {
+		struct rib_slot *sl = &rib->slots[s];
+		if (sl->p && (sl->full_mask & FAM_BIT(fam)) && sl->walk_fam == fam && sl->walk_idx > lo)
+			sl->walk_idx = lo;
+	}
+}
+
+bool rib_peer_congested(const struct rib_peer *p)
+{
+	return p->backlog && p->backlog(p->ctx) >= RIB_OUT_HIGH;
 }
 
 /* ---- entries ---- */
@@ -188,7 +208,9 @@ void rib_entry_dirty(struct rib *rib, struct rib_entry *e)
 
 void rib_entry_free(struct rib *rib, struct rib_entry *e)
 {
-	table_remove(&rib->t[e->fam], e);
+	size_t lo = table_remove(&rib->t[e->fam], e);
+	if (lo != SIZE_MAX)
+		walks_rewind(rib, e->fam, lo);
 	if (e->out_words > 1)
 		free(e->out.ext);
 	free(e);
@@ -198,8 +220,11 @@ static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const u
 				   size_t len)
 {
 	struct rib_table *t = &rib->t[fam];
-	if ((t->n + 1) * 4 > t->cap * 3 && table_grow(t) < 0)
-		return NULL;
+	if ((t->n + 1) * 4 > t->cap * 3) {
+		if (table_grow(t) < 0)
+			return NULL;
+		walks_rewind(rib, fam, 0); /* every entry may have moved */
+	}
 	uint16_t cap = round_cap(len);
 	struct rib_entry *e = malloc(sizeof *e + cap);
 	if (!e)
@@ -550,6 +575,8 @@ void rib_peer_up(struct rib *rib, struct rib_peer *p)
 	p->need_full = p->fam_mask != 0;
 	s->full_mask = p->fam_mask & FAM_ALL;
 	s->eor_mask = p->fam_mask & FAM_ALL;
+	s->walk_fam = 0;
+	s->walk_idx = 0;
 }
 
 void rib_peer_refresh(struct rib *rib, struct rib_peer *p, int fam)
@@ -557,8 +584,17 @@ void rib_peer_refresh(struct rib *rib, struct rib_peer *p, int fam)
 	if (!slot_valid(rib, p) || !p->up || fam < 0 || fam >= FAM_COUNT ||
 	    !(p->fam_mask & FAM_BIT(fam)))
 		return;
-	rib->slots[p->slot].full_mask |= FAM_BIT(fam);
+	struct rib_slot *sl = &rib->slots[p->slot];
+	/* a walk of fam under way starts over: refreshes coalesce into one walk, paced by the peer */
+	if (sl->walk_fam == fam)
+		sl->walk_idx = 0;
+	sl->full_mask |= FAM_BIT(fam);
 	p->need_full = true;
+}
+
+void rib_hold_eor(struct rib *rib, bool hold)
+{
+	rib->hold_eor = hold;
 }
 
 /* ---- inspection ---- */
@@ -589,6 +625,28 @@ void rib_walk(struct rib *rib, int fam, void (*cb)(void *ctx, const struct rib_r
 			cb(ctx, &r);
 		}
 	}
+}
+
+bool rib_walk_next(struct rib *rib, int fam, size_t *pos, size_t max,
+		   void (*cb)(void *ctx, const struct rib_route *r), void *ctx)
+{
+	size_t n = 0;
+
+	if (fam < 0 || fam >= FAM_COUNT)
+		return true;
+	struct rib_table *t = &rib->t[fam];
+	for (; *pos < t->cap && n < max; (*pos)++) {
+		struct rib_entry *e = t->slots[*pos];
+		if (!e || !e->paths)
+			continue;
+		n++;
+		for (struct rib_path *p = e->paths; p; p = p->next) {
+			struct rib_route r;
+			route_of(e, p, &r);
+			cb(ctx, &r);
+		}
+	}
+	return *pos >= t->cap;
 }
 
 size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
@@ -624,7 +682,10 @@ bool rib_pending(const struct rib *rib)
 		return true;
 	for (size_t s = 0; s < rib->slot_hi; s++) {
 		const struct rib_slot *sl = &rib->slots[s];
-		if (sl->p && sl->p->up && (sl->full_mask || sl->eor_mask))
+		if (!sl->p || !sl->p->up)
+			continue;
+		/* a walk waits for its peer's socket to drain; End-of-RIB for the walk's end */
+		if (sl->full_mask ? !rib_peer_congested(sl->p) : sl->eor_mask && !rib->hold_eor)
 			return true;
 	}
 	return false;

@@ -18,6 +18,9 @@
 
 enum rib_src_kind { SRC_LOCAL = 0, SRC_IBGP = 1, SRC_EBGP = 2 };
 
+/* A table walk toward a peer pauses while this many bytes wait in its output (rib_peer.backlog). */
+#define RIB_OUT_HIGH (64 * 1024)
+
 struct rib;
 
 /* A source and destination of routes: the local pseudo-peer or a BGP neighbor. Owned by the caller,
@@ -32,6 +35,9 @@ struct rib_peer {
 	uint32_t fam_mask;          /* families negotiated (export only these) */
 	void (*send)(void *ctx, const uint8_t *msg, size_t len); /* queue one message to the peer */
 	void *ctx;
+	/* Bytes queued to the peer and not yet written (NULL: never congested). A whole table goes
+	 * out in steps while this stays under RIB_OUT_HIGH: the rest waits for the socket to drain. */
+	size_t (*backlog)(void *ctx);
 	/* ---- maintained by the RIB ---- */
 	uint16_t slot;
 	bool up;                    /* exporting */
@@ -62,8 +68,14 @@ void rib_free(struct rib *rib);
 int rib_peer_add(struct rib *rib, struct rib_peer *p);
 /* Unregister a peer; drops its paths first if it still has any. */
 void rib_peer_remove(struct rib *rib, struct rib_peer *p);
-/* The session is up with p->fam_mask set: the next flush sends the whole table, then End-of-RIB. */
+/* The session is up with p->fam_mask set: the flushes send the whole table as the peer's socket
+ * drains, then End-of-RIB. */
 void rib_peer_up(struct rib *rib, struct rib_peer *p);
+/* While hold is set, new sessions get the table as it grows but no End-of-RIB: what the RIB
+ * holds is not yet all the local source has (a restart still learning its kernel state), and a
+ * peer helping a graceful restart would delete what End-of-RIB says is gone. Releasing it sends
+ * every End-of-RIB owed at the next flush. */
+void rib_hold_eor(struct rib *rib, bool hold);
 /* The session went down: drop all its paths (re-running selection) and forget what it was sent. */
 void rib_peer_down(struct rib *rib, struct rib_peer *p);
 /* The session went down and p restarts gracefully (RFC 4724): keep its paths of the families in
@@ -101,6 +113,11 @@ struct rib_route {
 /* Call cb for every path of fam (best first within a route). */
 void rib_walk(struct rib *rib, int fam, void (*cb)(void *ctx, const struct rib_route *r), void *ctx);
 /* Call cb for every path of the route with the NLRI's key; returns the number of paths. */
+/* Resume a walk of fam at table position *pos: cb for every path of up to max routes, *pos
+ * advanced past them. true when the table's end is reached. Between calls the RIB may change: a
+ * route added or removed meanwhile may be missed or visited twice (a display, not a snapshot). */
+bool rib_walk_next(struct rib *rib, int fam, size_t *pos, size_t max,
+		   void (*cb)(void *ctx, const struct rib_route *r), void *ctx);
 size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
 		  void (*cb)(void *ctx, const struct rib_route *r), void *ctx);
 /* Number of routes (keys) in fam's Loc-RIB. */

@@ -64,8 +64,13 @@ struct rib_table {
 struct rib_slot {
 	struct rib_peer *p;         /* NULL: free */
 	struct rib_path *paths;     /* its Adj-RIB-In */
-	uint32_t full_mask;         /* families to resend whole at the next flush */
+	uint32_t full_mask;         /* families to send whole, walked a step per flush */
 	uint32_t eor_mask;          /* families owed an End-of-RIB after that */
+	/* the walk: table slot walk_idx of family walk_fam is next (0 when no walk of walk_fam is
+	 * under way). A deletion's backward shift or a table's growth moves entries: rib.c rewinds
+	 * the cursor (walks_rewind) so that none is missed */
+	uint8_t walk_fam;
+	size_t walk_idx;
 };
 
 /* Memo of export attribute sets for one flush: (source set, export class) -> interned set. */
@@ -112,6 +117,7 @@ struct rib {
 	struct out_item *items;     /* scratch for one peer's flush */
 	size_t nitems, items_cap;
 	struct update_writer *uw;
+	bool hold_eor;              /* rib_hold_eor: tables go out, End-of-RIB waits */
 };
 
 enum exp_mode { EXP_NONE = 0, EXP_EBGP, EXP_IBGP, EXP_REFLECT };
@@ -126,6 +132,8 @@ bool rib_bits_any(const struct rib_entry *e);
 void rib_entry_free(struct rib *rib, struct rib_entry *e);
 /* Queue e for the next flush. */
 void rib_entry_dirty(struct rib *rib, struct rib_entry *e);
+/* Whether p has RIB_OUT_HIGH bytes or more waiting to be written. */
+bool rib_peer_congested(const struct rib_peer *p);
 
 /* rib_export.c */
 /* How the best path of a route from src goes to peer p: EXP_NONE when it must not. */

@@ -118,27 +118,69 @@ static bool pack(struct rib *rib, struct rib_peer *p)
 	return true;
 }
 
-static void flush_peer(struct rib *rib, struct rib_slot *sl)
+/* Entries a walk considers before it packs and looks at the peer's backlog again. */
+#define WALK_STEP 512
+
+/* One step of sl's table walk: up to WALK_STEP entries of its family; false when the peer went
+ * down while they were packed. */
+static bool walk_step(struct rib *rib, struct rib_slot *sl)
 {
 	struct rib_peer *p = sl->p;
 	uint32_t full = sl->full_mask & p->fam_mask;
+	size_t n = 0;
 
-	rib->nitems = 0;
-	for (struct rib_entry *e = rib->dirty_head; e; e = e->dirty_next)
-		if (!(full & FAM_BIT(e->fam)))
+	if (!(full & FAM_BIT(sl->walk_fam))) {
+		sl->walk_fam = (uint8_t)__builtin_ctz(full);
+		sl->walk_idx = 0;
+	}
+	const struct rib_table *t = &rib->t[sl->walk_fam];
+	while (sl->walk_idx < t->cap && n < WALK_STEP) {
+		struct rib_entry *e = t->slots[sl->walk_idx++];
+		if (e) {
 			consider(rib, p, e);
-	/* a new session or a route refresh: the whole table of those families */
-	for (int f = 0; f < FAM_COUNT; f++) {
-		if (!(full & FAM_BIT(f)))
-			continue;
-		struct rib_table *t = &rib->t[f];
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->slots[i])
-				consider(rib, p, t->slots[i]);
+			n++;
+		}
+	}
+	if (sl->walk_idx >= t->cap) {
+		sl->full_mask &= ~FAM_BIT(sl->walk_fam);
+		sl->walk_idx = 0;
 	}
 	bool alive = pack(rib, p);
 	rib->nitems = 0;
+	return alive;
+}
+
+/* Whether sl's walk has yet to start on fam: it will visit every entry of fam. (A family's walk
+ * that is not under way has walk_idx 0.) */
+static bool walk_ahead(const struct rib_slot *sl, int fam)
+{
+	return (sl->full_mask & FAM_BIT(fam)) && (sl->walk_fam != fam || sl->walk_idx == 0);
+}
+
+static void flush_peer(struct rib *rib, struct rib_slot *sl)
+{
+	struct rib_peer *p = sl->p;
+
+	/* every change, unless the walk has yet to start on its family; once under way the walk may
+	 * be past it (a change ahead of it goes twice: harmless) */
+	rib->nitems = 0;
+	sl->full_mask &= p->fam_mask;
+	for (struct rib_entry *e = rib->dirty_head; e; e = e->dirty_next)
+		if (!walk_ahead(sl, e->fam))
+			consider(rib, p, e);
+	bool alive = pack(rib, p);
+	rib->nitems = 0;
 	if (!alive)
+		return;
+	/* a new session or a route refresh: the whole table of those families, a step at a time while
+	 * the peer keeps up; the rest when its socket drains (so a slow peer costs RIB_OUT_HIGH) */
+	while (sl->full_mask && !rib_peer_congested(p))
+		if (!walk_step(rib, sl))
+			return;
+	if (sl->full_mask)
+		return;
+	p->need_full = false;
+	if (rib->hold_eor)
 		return;
 	/* RFC 4724: End-of-RIB per family once the initial table is out */
 	for (int f = 0; f < FAM_COUNT; f++) {
@@ -153,8 +195,7 @@ static void flush_peer(struct rib *rib, struct rib_slot *sl)
 				return;
 		}
 	}
-	sl->full_mask = sl->eor_mask = 0;
-	p->need_full = false;
+	sl->eor_mask = 0;
 }
 
 void rib_flush(struct rib *rib)

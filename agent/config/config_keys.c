@@ -222,6 +222,15 @@ static int g_connect_retry(struct loader *ld, const char *val)
 	return 0;
 }
 
+static int g_send_hold_time(struct loader *ld, const char *val)
+{
+	uint32_t v;
+	if (get_u32(ld, val, 0, 65535, &v))
+		return -1;
+	ld->cfg->g.send_hold_time = (uint16_t)v;
+	return 0;
+}
+
 static int g_vtep_ip(struct loader *ld, const char *val)
 {
 	return get_ip(ld, val, &ld->cfg->vtep_ip);
@@ -309,6 +318,7 @@ const struct keydef cfg_global_keys[] = {
 	{"control-socket", g_control_socket, false},
 	{"hold-time", g_hold_time, false},
 	{"connect-retry", g_connect_retry, false},
+	{"send-hold-time", g_send_hold_time, false},
 	{"vtep-ip", g_vtep_ip, false},
 	{"cluster-id", g_cluster_id, false},
 	{"graceful-restart", g_graceful_restart, false},

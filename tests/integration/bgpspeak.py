@@ -23,6 +23,7 @@ def msg(typ, body):
 def open_msg(asn, rid, hold=90, opaque=False):
     caps = (b"\x01\x04\x00\x19\x00\x46"              # MP: AFI 25 (L2VPN), SAFI 70 (EVPN)
             + (b"\x01\x04\x40\x0d\x00\xf1" if opaque else b"")  # MP: GoBGP's opaque, AFI 16397 SAFI 241
+            + b"\x02\x00"                                # route refresh (RFC 2918)
             + b"\x41\x04" + struct.pack("!I", asn))  # 4-octet AS
     opt = b"\x02" + bytes([len(caps)]) + caps
     my_as = asn if asn < 65536 else 23456
@@ -65,11 +66,27 @@ def notification(code, sub):
 
 
 KEEPALIVE = msg(4, b"")
+REFRESH_OPAQUE = msg(5, struct.pack("!HBB", 16397, 0, 241))  # RFC 2918: AFI, reserved, SAFI
+
+
+def is_eor(body, afi, safi):
+    """An UPDATE that is only an End-of-RIB for (afi, safi): no withdrawn routes, one attribute,
+    MP_UNREACH_NLRI holding just the AFI and SAFI (RFC 4724 section 2)."""
+    if len(body) < 4 or struct.unpack("!H", body[:2])[0] != 0:
+        return False
+    attrs = body[4:4 + struct.unpack("!H", body[2:4])[0]]
+    return (len(attrs) >= 6 and attrs[1] == 15 and
+            attrs[3 if not attrs[0] & 0x10 else 4:] == struct.pack("!HB", afi, safi))
 
 
 class Peer:
-    def __init__(self, local, remote, asn, rid, port=179, opaque=False):
-        self.s = socket.create_connection((remote, port), timeout=10, source_address=(local, 0))
+    def __init__(self, local, remote, asn, rid, port=179, opaque=False, rcvbuf=0):
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if rcvbuf:  # before connect: the window it advertises stays small
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.s.settimeout(10)
+        self.s.bind((local, 0))
+        self.s.connect((remote, port))
         self.buf = b""
         self.s.sendall(open_msg(asn, rid, opaque=opaque))
 
@@ -142,7 +159,45 @@ def main():
     # notify LOCAL REMOTE ASN RID COUNT: COUNT sessions, each closed by a NOTIFICATION Cease/4
     # raw LOCAL REMOTE ASN RID WAIT HEX...: each HEX an UPDATE body (after the 19-byte header), sent
     #   in order; then WAIT s for a NOTIFICATION; prints {"notification": [code, sub]|null, "closed": b}
+    # stall LOCAL REMOTE ASN RID COUNT SECONDS: a neighbor that reads nothing once established: a
+    #   small receive window, COUNT ROUTE-REFRESH (opaque), KEEPALIVEs every second, for up to
+    #   SECONDS; prints {"refreshes": COUNT, "reset_after": s or null} (when its sends started failing)
+    # reader LOCAL REMOTE ASN RID SECONDS: reads everything; prints {"eor_after": s, "bytes": n} once
+    #   End-of-RIB for opaque arrives, then keeps the session up for SECONDS
     act, local, remote, asn, rid = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    if act == "stall":
+        n, secs = int(sys.argv[6]), float(sys.argv[7])
+        p = Peer(local, remote, asn, rid, opaque=True, rcvbuf=4096)
+        p.establish()
+        t0 = time.time()
+        for _ in range(n):
+            p.send(REFRESH_OPAQUE)
+        reset = None
+        while time.time() - t0 < secs:
+            try:
+                p.send(KEEPALIVE)
+            except OSError:
+                reset = round(time.time() - t0, 1)
+                break
+            time.sleep(1)
+        print(json.dumps({"refreshes": n, "reset_after": reset}), flush=True)
+        return
+    if act == "reader":
+        p = Peer(local, remote, asn, rid, opaque=True)
+        p.establish()
+        t0, total = time.time(), 0
+        while True:
+            r = p.read(timeout=120)
+            if r is None:
+                raise SystemExit("session closed by evpnd")
+            total += len(r[1]) + 19
+            if r[0] == 3:
+                raise SystemExit("NOTIFICATION from evpnd: %s" % r[1].hex())
+            if r[0] == 2 and is_eor(r[1], 16397, 241):
+                break
+        print(json.dumps({"eor_after": round(time.time() - t0, 2), "bytes": total}), flush=True)
+        p.pump(float(sys.argv[6]))
+        return
     if act == "raw":
         p = Peer(local, remote, asn, rid, opaque=True)
         p.establish()

@@ -141,7 +141,16 @@ struct sink {
 	unsigned aslen, ncl;
 	uint32_t cl0;
 	struct nlri last;        /* the last NLRI announced or withdrawn */
+	size_t bytes;            /* sent since the test last drained it (sink_backlog) */
+	uint8_t *seen;           /* when set: seen[n] counts announcements of macip(n, ...) */
+	size_t nseen;
 };
+
+/* The backlog hook of a sink: what it was sent since the test set bytes to 0. */
+static size_t sink_backlog(void *ctx)
+{
+	return ((const struct sink *)ctx)->bytes;
+}
 
 static struct update upd; /* large: keep it off the stack */
 
@@ -158,6 +167,7 @@ static void sink_send(void *ctx, const uint8_t *msg, size_t len)
 	assert_int_equal(mlen, len);
 	assert_int_equal(type, BGP_UPDATE);
 	s->msgs++;
+	s->bytes += len;
 	if (len > s->max_len)
 		s->max_len = len;
 	assert_int_equal(update_parse(msg + BGP_HDR_LEN, len - BGP_HDR_LEN, &actx, &upd, &err), ATTR_OK);
@@ -174,6 +184,12 @@ static void sink_send(void *ctx, const uint8_t *msg, size_t len)
 			assert_int_equal(family_table[upd.reach_fam].next(&r, &one), 0);
 			memcpy(s->last.b, rbuf_ptr(&one), rbuf_left(&one) < 64 ? rbuf_left(&one) : 64);
 			s->last.len = rbuf_left(&one);
+			/* a type-2 route's MAC (after type, length, RD, ESI, tag, MAC length): macip's n */
+			if (s->seen && upd.reach_fam == FAM_EVPN && s->last.len >= 31 && s->last.b[0] == 2) {
+				size_t k = (size_t)s->last.b[28] << 16 | (size_t)s->last.b[29] << 8 | s->last.b[30];
+				if (k < s->nseen && s->seen[k] < 255)
+					s->seen[k]++;
+			}
 			n++;
 		}
 		s->reach_nlri[upd.reach_fam] += n;
@@ -213,8 +229,12 @@ static void sink_send(void *ctx, const uint8_t *msg, size_t len)
 static void sink_reset(struct sink *s)
 {
 	bool ebgp = s->ebgp;
+	uint8_t *seen = s->seen;
+	size_t nseen = s->nseen;
 	memset(s, 0, sizeof *s);
 	s->ebgp = ebgp;
+	s->seen = seen;
+	s->nseen = nseen;
 }
 
 static void peer_init(struct rib_peer *p, uint8_t kind, uint32_t rid, const char *addr,

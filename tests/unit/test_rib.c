@@ -684,6 +684,83 @@ static void test_new_peer_full_table(void **state)
 	attrs_unref(y);
 }
 
+/* A table walk toward a peer whose socket does not keep up: sent a step at a time while its
+ * backlog is under RIB_OUT_HIGH, resumed when it drains, and still complete when routes are
+ * deleted (entries shift back in the table) and added (the table grows) in the middle of it. */
+static void test_walk_paced(void **state)
+{
+	enum { N = 6000, MORE = 3000, DEL = 600 };
+	static uint8_t seen[N + MORE];
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, p;
+	struct sink s;
+	struct attrs *x = mk_plain();
+	unsigned rounds = 0, eor_round = 0;
+	(void)state;
+
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&p, SRC_IBGP, 0x0a000002, "10.0.0.2", &s);
+	p.backlog = sink_backlog;
+	s.seen = seen;
+	s.nseen = N + MORE;
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &p), 0);
+	for (unsigned i = 0; i < N; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	rib_flush(rib);
+	rib_peer_up(rib, &p);
+	while (rib_pending(rib)) {
+		rib_flush(rib);
+		rounds++;
+		/* one step past the mark at most: WALK_STEP entries packed */
+		assert_true(s.bytes < RIB_OUT_HIGH + 64 * 1024);
+		if (s.eors && !eor_round)
+			eor_round = rounds;
+		if (rounds == 2) {
+			/* mid-walk: every 10th route goes, MORE new ones come (the table grows) */
+			for (unsigned i = 0; i < DEL * 10; i += 10) {
+				struct nlri n = macip(i, 10);
+				assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, n.b, n.len), 0);
+			}
+			for (unsigned i = N; i < N + MORE; i++) {
+				struct nlri n = macip(i, 10);
+				assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+			}
+		}
+		s.bytes = 0; /* the socket drained */
+		assert_true(rounds < 1000);
+	}
+	assert_true(rounds > 3); /* paced, not the whole table in one flush */
+	assert_int_equal(eor_round, rounds); /* End-of-RIB once, after the last step */
+	assert_int_equal(s.eors, FAM_COUNT);
+	for (unsigned i = 0; i < N + MORE; i++)
+		if (!(i < DEL * 10 && i % 10 == 0))
+			assert_true(seen[i] > 0); /* every route that stayed was sent */
+	assert_int_equal(p.advertised[FAM_EVPN], N + MORE - DEL);
+
+	/* refreshes in the middle of a walk start it over, once: never more than one walk queued */
+	memset(seen, 0, sizeof seen);
+	sink_reset(&s);
+	rib_peer_refresh(rib, &p, FAM_EVPN);
+	rib_flush(rib);
+	for (int i = 0; i < 100; i++)
+		rib_peer_refresh(rib, &p, FAM_EVPN);
+	rounds = 0;
+	do {
+		s.bytes = 0;
+		rib_flush(rib);
+		rounds++;
+	} while (rib_pending(rib) || s.bytes);
+	for (unsigned i = 0; i < N + MORE; i++)
+		if (!(i < DEL * 10 && i % 10 == 0))
+			assert_true(seen[i] >= 1 && seen[i] <= 2);
+	assert_int_equal(s.eors, 0); /* a refresh gets no End-of-RIB */
+	rib_free(rib);
+	attrs_unref(x);
+}
+
 static void test_opaque_one_per_message(void **state)
 {
 	struct rib *rib = new_rib(NULL);
@@ -772,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_export_ebgp_learned),
 		cmocka_unit_test(test_flush_packing),
 		cmocka_unit_test(test_new_peer_full_table),
+		cmocka_unit_test(test_walk_paced),
 		cmocka_unit_test(test_opaque_one_per_message),
 		cmocka_unit_test(test_graceful_restart_stale),
 		cmocka_unit_test(test_memory_sharing),
