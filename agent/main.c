@@ -291,7 +291,8 @@ static int run(const char *path, const char *sock)
 	ev_signal_start(d.loop, &sig_hup);
 	d.sock_arg = sock;
 	d.log_level_arg = opt_log_level >= 0;
-	/* the speaker exists before the kernel dump (local MACs become routes), and starts after it */
+	/* the speaker exists before the kernel dump starts (local MACs become routes); the dump runs
+	 * in the background, so the listener and the control socket open at once */
 	if (create_speaker(&d) || start_kernel(&d, &engine) || start_speaker(&d))
 		goto out;
 	engine_peers_ready(d.engine);
@@ -312,7 +313,7 @@ static int run(const char *path, const char *sock)
 		goto out;
 	if (drop_privileges(&d))
 		goto out;
-	if (sd_notify_send("READY=1\nSTATUS=running")) /* systemd Type=notify: kernel dumped, listening */
+	if (sd_notify_send("READY=1\nSTATUS=running")) /* systemd Type=notify: listening; adoption may still run */
 		log_msg(LOG_WARNING, "cannot notify systemd ($NOTIFY_SOCKET): %s", strerror(errno));
 
 	ev_run(d.loop, 0);

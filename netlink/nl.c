@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <arpa/inet.h>
 #include <linux/filter.h>
@@ -93,7 +94,7 @@ static void brport(struct nl *nl, const struct nlmsghdr *nlh)
 		nl->h.vlan_map(nl->h.ctx, ifindex, m, n);
 }
 
-void nl_dispatch(struct nl *nl, const void *buf, size_t len)
+void nl_dispatch(struct nl *nl, const void *buf, size_t len, bool dumped)
 {
 	const struct nlmsghdr *nlh = buf;
 	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
@@ -115,7 +116,9 @@ void nl_dispatch(struct nl *nl, const void *buf, size_t len)
 			struct nl_fdb f;
 			struct nl_neigh n;
 			int r = nl_fdb_parse(nlh, &f);
-			if (r == 0 && nl->h.fdb)
+			if (r == 0 && dumped && nl->h.fdb_dumped)
+				nl->h.fdb_dumped(nl->h.ctx, &f);
+			else if (r == 0 && nl->h.fdb)
 				nl->h.fdb(nl->h.ctx, &f, nlh->nlmsg_type == RTM_DELNEIGH);
 			else if (r == 1 && nl->h.neigh && nl_neigh_parse(nlh, &n) == 0)
 				nl->h.neigh(nl->h.ctx, &n, nlh->nlmsg_type == RTM_DELNEIGH);
@@ -145,7 +148,7 @@ static void events_cb(struct ev_loop *loop, ev_io *w, int revents)
 				continue; /* ESRCH: a datagram not from the kernel, dropped by libmnl */
 			return; /* EAGAIN, or nothing we can act on */
 		}
-		nl_dispatch(nl, nl->rxbuf, (size_t)n);
+		nl_dispatch(nl, nl->rxbuf, (size_t)n, false);
 	}
 }
 
@@ -202,6 +205,7 @@ void nl_close(struct nl *nl)
 {
 	if (!nl)
 		return;
+	nl_dump_async_cancel(nl);
 	if (nl->loop) {
 		ev_io_stop(nl->loop, &nl->ev_w);
 		ev_io_stop(nl->loop, &nl->req_w);
@@ -220,13 +224,9 @@ void nl_close(struct nl *nl)
 
 /* One pass of a dump: 1 when interrupted (restart), 0 done, -1 with errno. Replies go through
  * nl_dispatch, which ignores what is not a link or an AF_BRIDGE neighbour. */
-static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
+static void put_dump_request(struct nlmsghdr *nlh, uint16_t type, uint8_t family, uint32_t ext_mask,
+			     uint32_t seq)
 {
-	uint8_t req[64];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	uint32_t seq = nl->dump_seq++;
-	bool intr = false;
-
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
@@ -239,38 +239,60 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_
 		struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 		ndm->ndm_family = family;
 	}
+}
+
+/* One datagram of dump replies for (portid, seq): 0 more to come, 1 done (*intr: the kernel saw
+ * a concurrent change), -1 with errno (the kernel's error, or EPROTO). */
+static int dump_datagram(struct nl *nl, const void *buf, size_t len, uint32_t portid, uint32_t seq,
+			 bool *intr)
+{
+	const struct nlmsghdr *m = buf;
+	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
+
+	for (; nl_msg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
+		if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
+			continue; /* a stale reply of an earlier, abandoned dump */
+		if (m->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = true;
+		if (m->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (m->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr err;
+			if (mnl_nlmsg_get_payload_len(m) < sizeof(err)) {
+				errno = EPROTO;
+				return -1;
+			}
+			memcpy(&err, mnl_nlmsg_get_payload(m), sizeof(err));
+			errno = err.error < 0 ? -err.error : EPROTO;
+			return -1;
+		}
+		nl_dispatch(nl, m, m->nlmsg_len, true);
+	}
+	return 0;
+}
+
+static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
+{
+	uint8_t req[64];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	uint32_t seq = nl->dump_seq++;
+	bool intr = false;
+
+	put_dump_request(nlh, type, family, ext_mask, seq);
 	if (mnl_socket_sendto(nl->dumps, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(nl->dumps, nl->dumpbuf, NL_RX_BYTES);
-		const struct nlmsghdr *m = (const void *)nl->dumpbuf;
-		int left;
+		int r;
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1; /* ENOBUFS included: the dump is incomplete */
 		}
-		left = (int)n;
-		for (; nl_msg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
-			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->dump_portid)
-				continue; /* a stale reply of an earlier, abandoned dump */
-			if (m->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-			if (m->nlmsg_type == NLMSG_DONE)
-				return intr ? 1 : 0;
-			if (m->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr err;
-				if (mnl_nlmsg_get_payload_len(m) < sizeof(err)) {
-					errno = EPROTO;
-					return -1;
-				}
-				memcpy(&err, mnl_nlmsg_get_payload(m), sizeof(err));
-				errno = err.error < 0 ? -err.error : EPROTO;
-				return -1;
-			}
-			nl_dispatch(nl, m, m->nlmsg_len);
-		}
+		r = dump_datagram(nl, nl->dumpbuf, (size_t)n, nl->dump_portid, seq, &intr);
+		if (r)
+			return r < 0 ? -1 : intr ? 1 : 0;
 	}
 }
 
@@ -306,4 +328,111 @@ int nl_dump_neigh(struct nl *nl)
 	if (dump(nl, RTM_GETNEIGH, AF_INET) < 0)
 		return -1;
 	return dump(nl, RTM_GETNEIGH, AF_INET6);
+}
+
+/* ---- the background FDB dump ---- */
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void adump_finish(struct nl *nl, int err)
+{
+	void (*done)(void *ctx, int err) = nl->adump_done;
+
+	nl_dump_async_cancel(nl);
+	if (done)
+		done(nl->h.ctx, err);
+}
+
+/* One slice: read until the dump ends or the slice's time is used (one read at least). A change
+ * that interrupts the kernel's walk (NLM_F_DUMP_INTR) does not restart it: the events carry the
+ * change, and a restart under steady churn of a large table would never end. */
+static void adump_slice(struct nl *nl, bool whole)
+{
+	double t0 = mono_ms();
+	bool intr = false;
+
+	do {
+		ssize_t n = mnl_socket_recvfrom(nl->adump, nl->dumpbuf, NL_RX_BYTES);
+		int r;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN && !whole)
+				return; /* the kernel builds the next reply on our next read */
+			if (errno == EAGAIN)
+				continue;
+			adump_finish(nl, errno); /* ENOBUFS included: the dump is incomplete */
+			return;
+		}
+		r = dump_datagram(nl, nl->dumpbuf, (size_t)n, nl->adump_portid, nl->adump_seq, &intr);
+		if (!nl->adump)
+			return; /* a hook cancelled it */
+		if (r) {
+			adump_finish(nl, r < 0 ? errno : 0);
+			return;
+		}
+	} while (whole || mono_ms() - t0 < NL_DUMP_SLICE_MS);
+}
+
+static void adump_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	adump_slice(w->data, false);
+}
+
+int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err))
+{
+	uint8_t req[64];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+
+	if (nl->adump) {
+		errno = EBUSY;
+		return -1;
+	}
+	/* blocking without a loop: the whole dump is read at once */
+	nl->adump = open_sock(0, nl->loop != NULL);
+	if (!nl->adump)
+		return -1;
+	set_rcvbuf(nl->adump, 1u << 20);
+	nl->adump_portid = mnl_socket_get_portid(nl->adump);
+	nl->adump_seq = nl->dump_seq++;
+	nl->adump_done = done;
+	put_dump_request(nlh, RTM_GETNEIGH, AF_BRIDGE, 0, nl->adump_seq);
+	if (mnl_socket_sendto(nl->adump, nlh, nlh->nlmsg_len) < 0) {
+		int e = errno;
+		nl_dump_async_cancel(nl);
+		errno = e;
+		return -1;
+	}
+	if (!nl->loop) {
+		adump_slice(nl, true);
+		return 0;
+	}
+	ev_io_init(&nl->adump_w, adump_cb, mnl_socket_get_fd(nl->adump), EV_READ);
+	nl->adump_w.data = nl;
+	ev_io_start(nl->loop, &nl->adump_w);
+	return 0;
+}
+
+bool nl_dump_async_running(const struct nl *nl)
+{
+	return nl->adump != NULL;
+}
+
+void nl_dump_async_cancel(struct nl *nl)
+{
+	if (!nl->adump)
+		return;
+	if (nl->loop)
+		ev_io_stop(nl->loop, &nl->adump_w);
+	mnl_socket_close(nl->adump);
+	nl->adump = NULL;
+	nl->adump_done = NULL;
 }

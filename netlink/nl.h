@@ -100,6 +100,9 @@ struct nl_hooks {
 	 * bridge), from every AF_BRIDGE link message that carries the port's VLAN information and
 	 * from the link dump. m is only valid during the call (may be NULL). */
 	void (*vlan_map)(void *ctx, int ifindex, const struct nl_vlan_tunnel *m, size_t n);
+	/* An FDB entry reported by a dump, not by an event (NULL: dumps go through fdb). A dump is
+	 * older news than the events read meanwhile: the hook decides what it still believes. */
+	void (*fdb_dumped)(void *ctx, const struct nl_fdb *f);
 };
 
 /* Open the event socket (link + neighbour groups, receive buffer of rcvbuf bytes, forced when
@@ -114,6 +117,18 @@ void nl_close(struct nl *nl);
 int nl_dump_links(struct nl *nl);
 /* Dump every AF_BRIDGE FDB entry through hooks.fdb, synchronously. 0, or -1 with errno. */
 int nl_dump_fdb(struct nl *nl);
+/* Dump every AF_BRIDGE FDB entry in the background, on a socket of its own: the loop reads the
+ * kernel's replies one slice at a time (about NL_DUMP_SLICE_MS of work), so events, acks, BGP and
+ * control requests are served in between, and reports each entry through hooks.fdb_dumped. Then
+ * done(hooks.ctx, err) once: err 0 when the dump completed, else a positive errno (what was
+ * reported is incomplete). Entries that change meanwhile may be reported either way: the event
+ * stream has the last word. Without a loop it runs to the end before returning. 0, or -1 with
+ * errno (EBUSY: one is running). */
+int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err));
+/* Whether a background dump is running. */
+bool nl_dump_async_running(const struct nl *nl);
+/* Abandon a background dump: no more entries, and done is not called. */
+void nl_dump_async_cancel(struct nl *nl);
 /* Dump every AF_INET and AF_INET6 neighbour through hooks.neigh, synchronously; 0 or -1 (errno). */
 int nl_dump_neigh(struct nl *nl);
 /* Queue one FDB request; the caller sets flags and state (see netlink/fdb.c for the encodings

@@ -50,7 +50,18 @@ struct nl {
 	uint8_t *dumpbuf;         /* NL_RX_BYTES: dumps (a hook may dump while events are parsed) */
 	bool in_acks;             /* nl_acks_read is running: a hook's nl_flush only sends */
 	void (*acked)(void *ctx, uint64_t done); /* nl_set_acked */
+	/* the background FDB dump (nl_dump_fdb_async): a socket per dump, closed when it ends */
+	struct mnl_socket *adump;
+	uint32_t adump_portid;
+	uint32_t adump_seq;
+	ev_io adump_w;
+	void (*adump_done)(void *ctx, int err);
 };
+
+/* How long one slice of a background dump may read before it lets the loop go on. The kernel
+ * builds each 32 KiB reply inside the read, so at a million entries one read alone costs tens of
+ * milliseconds: a slice is at least one read. */
+#define NL_DUMP_SLICE_MS 3
 
 /* Whether a whole message starts at nlh with len bytes left: mnl_nlmsg_ok, except that an
  * nlmsg_len of 2 GiB or more is refused (libmnl compares it as an int, so it passes there and
@@ -78,8 +89,9 @@ int nl_neigh_parse(const struct nlmsghdr *nlh, struct nl_neigh *n);
 /* Encode one neighbour or port-suppress request (op NL_NEIGH_* or NL_PORT_SUPPRESS), as
  * nl_fdb_encode does. */
 int nl_neigh_encode(void *buf, size_t cap, enum nl_op op, const struct nl_neigh *n, uint32_t seq);
-/* Hand every message of one received datagram to the link and fdb hooks. */
-void nl_dispatch(struct nl *nl, const void *buf, size_t len);
+/* Hand every message of one received datagram to the link and fdb hooks (dumped: from a dump,
+ * so FDB entries go to hooks.fdb_dumped when it is set). */
+void nl_dispatch(struct nl *nl, const void *buf, size_t len, bool dumped);
 
 /* The request ring (batch.c). */
 int nl_ring_init(struct nl *nl);

@@ -50,6 +50,10 @@ struct ctl_client {
 	bool draining;                 /* reply sent and our side shut: discarding input until EOF */
 	size_t discarded;
 	ev_timer linger;               /* bounds the draining */
+	/* a reply still being produced (ctl_stream) */
+	bool (*more)(struct ctl_client *cl, void *state);
+	void (*more_done)(void *state);
+	void *more_state;
 };
 
 struct control {
@@ -101,8 +105,38 @@ static void client_kill(struct ctl_client *cl)
 	ev_check_start(cl->c->loop, &cl->c->reaper);
 }
 
+static void stream_end(struct ctl_client *cl)
+{
+	if (cl->more_done)
+		cl->more_done(cl->more_state);
+	cl->more = NULL;
+	cl->more_done = NULL;
+	cl->more_state = NULL;
+}
+
+/* Let a streamed reply produce while little waits for the client: a few steps at most, so that a
+ * filter matching nothing in a large table does not hold the loop either. */
+static void stream_pump(struct ctl_client *cl)
+{
+	for (int i = 0; i < 8 && cl->more && !cl->dead && pending(cl) < CTL_STREAM_LOW; i++)
+		if (cl->more(cl, cl->more_state))
+			stream_end(cl);
+}
+
+void ctl_stream(struct ctl_client *cl, bool (*more)(struct ctl_client *cl, void *state),
+		void (*done)(void *state), void *state)
+{
+	cl->more = more;
+	cl->more_done = done;
+	cl->more_state = state;
+	stream_pump(cl);
+	if (cl->more && !cl->dead)
+		ev_io_start(cl->c->loop, &cl->wio); /* the rest as the client reads */
+}
+
 static void client_free(struct ctl_client *cl)
 {
+	stream_end(cl);
 	free(cl->in);
 	free(cl->out);
 	free(cl);
@@ -231,7 +265,7 @@ static void client_process(struct ctl_client *cl)
 {
 	size_t start = 0;
 
-	while (!cl->dead && !cl->closing && pending(cl) < CTL_PAUSE_OUT) {
+	while (!cl->dead && !cl->closing && !cl->more && pending(cl) < CTL_PAUSE_OUT) {
 		char *nl = memchr(cl->in + start, '\n', cl->inlen - start);
 		if (!nl)
 			break;
@@ -245,7 +279,7 @@ static void client_process(struct ctl_client *cl)
 	cl->inlen -= start;
 	if (cl->closing)
 		return;
-	if (pending(cl) >= CTL_PAUSE_OUT) {
+	if (pending(cl) >= CTL_PAUSE_OUT || cl->more) {
 		ev_io_stop(cl->c->loop, &cl->rio); /* resumed by write_cb once drained */
 		return;
 	}
@@ -312,8 +346,22 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl_client *cl = w->data;
 
-	while (pending(cl)) {
-		ssize_t n = send(cl->fd, cl->out + cl->outoff, pending(cl), MSG_NOSIGNAL | MSG_DONTWAIT);
+	/* a streamed reply: a few pumps per turn of the loop; the watcher stays on for the rest */
+	for (int pumps = 0;;) {
+		ssize_t n;
+		if (cl->more && pending(cl) < CTL_STREAM_LOW) {
+			if (pumps++ == 4)
+				return;
+			stream_pump(cl);
+			if (cl->dead)
+				return;
+		}
+		if (!pending(cl)) {
+			if (cl->more)
+				continue;
+			break;
+		}
+		n = send(cl->fd, cl->out + cl->outoff, pending(cl), MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bgp.h"
@@ -100,6 +101,9 @@ struct walk {
 	bool filter_vni, first, failed;
 	uint32_t vni;
 	time_t now;
+	uint32_t mask;                 /* families still to walk */
+	int fam;                       /* the family being walked */
+	size_t pos;                    /* where in its table (rib_walk_next) */
 };
 
 static void route_cb(void *ctx, const struct rib_route *r)
@@ -121,6 +125,28 @@ static void route_cb(void *ctx, const struct rib_route *r)
 		w->failed = true;
 	w->first = false;
 	json_object_put(o);
+}
+
+/* show-routes streamed: ROUTES_STEP routes per call, family after family (ctl_stream). */
+#define ROUTES_STEP 64
+static bool routes_more(struct ctl_client *cl, void *state)
+{
+	struct walk *w = state;
+
+	if (w->fam < 0 || !(w->mask & FAM_BIT(w->fam))) {
+		if (!w->mask) {
+			if (!w->failed)
+				ctl_out(cl, "]}\n", 3);
+			return true;
+		}
+		w->fam = __builtin_ctz(w->mask);
+		w->pos = 0;
+	}
+	if (rib_walk_next(bgp_rib(w->env->bgp), w->fam, &w->pos, ROUTES_STEP, route_cb, w))
+		w->mask &= ~FAM_BIT(w->fam);
+	if (w->failed)
+		return true;
+	return false;
 }
 
 static int get_family(struct json_object *req, uint32_t *mask, char *err, size_t errlen)
@@ -164,11 +190,15 @@ static void cmd_show_routes(struct ctl_client *cl, const struct control_env *d, 
 	}
 	if (ctl_out(cl, "{\"ok\":true,\"data\":[", 19) < 0)
 		return;
-	for (int f = 0; f < FAM_COUNT && !w.failed; f++)
-		if (mask & FAM_BIT(f))
-			rib_walk(bgp_rib(d->bgp), f, route_cb, &w);
-	if (!w.failed)
-		ctl_out(cl, "]}\n", 3);
+	w.mask = mask;
+	w.fam = -1;
+	struct walk *ws = malloc(sizeof *ws);
+	if (!ws) {
+		ctl_out(cl, "]}\n", 3); /* an empty list rather than none */
+		return;
+	}
+	*ws = w;
+	ctl_stream(cl, routes_more, free, ws);
 	return;
 fail:
 	ctl_reply_err(cl, err);
@@ -419,6 +449,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "show-neighbors", cmd_show_neighbors, { NULL } },
 	{ "show-routes", cmd_show_routes, { "family", "vni", NULL } },
 	{ "show-vnis", cmd_show_vnis, { NULL } },
+	{ "show-status", cmd_show_status, { NULL } },
 	{ "show-macs", cmd_show_macs, { "vni", "mac", NULL } },
 	{ "clear-duplicate", cmd_clear_duplicate, { "vni", "mac", NULL } },
 	{ "add-macadv", cmd_add_macadv,

@@ -16,6 +16,14 @@ int ctl_out(struct ctl_client *cl, const char *s, size_t n);
 void ctl_reply_ok(struct ctl_client *cl, struct json_object *data);
 /* Queue {"ok":false,"error":msg} and a newline. */
 void ctl_reply_err(struct ctl_client *cl, const char *msg);
+/* A reply produced as the client reads it: more(cl, state) queues the next part (a bounded amount
+ * of work) and returns true when the reply is complete; it is called whenever less than
+ * CTL_STREAM_LOW bytes wait for the client, so a reply of any size costs CTL_STREAM_LOW or so of
+ * memory and each turn of the loop a bounded amount of time. Requests after it wait for its end.
+ * done(state) frees the state (also when the client goes away first). */
+void ctl_stream(struct ctl_client *cl, bool (*more)(struct ctl_client *cl, void *state),
+		void (*done)(void *state), void *state);
+#define CTL_STREAM_LOW (256u << 10)
 /* Subscribe the client to best-path changes of the families in mask. */
 void ctl_watch(struct ctl_client *cl, uint32_t mask);
 /* What the client's server serves. */
@@ -36,6 +44,8 @@ void cmd_metrics(struct ctl_client *cl, const struct control_env *d, struct json
 void cmd_show_fdb(struct ctl_client *cl, const struct control_env *d, struct json_object *req);
 /* control_ops.c: "audit" (data: the drift between evpnd's tables and a fresh kernel dump). */
 void cmd_audit(struct ctl_client *cl, const struct control_env *d, struct json_object *req);
+/* show-status: the engine's life cycle and the loop's busy time (engine_status). */
+void cmd_show_status(struct ctl_client *cl, const struct control_env *d, struct json_object *req);
 
 /* Run one parsed request (a JSON object) and queue its reply. */
 void ctl_dispatch(struct ctl_client *cl, struct json_object *req);

@@ -234,7 +234,7 @@ static struct json_object *audit_json(struct audit_run *r)
 	json_object_object_add(o, "converged", json_object_new_boolean(e->converged));
 	json_object_object_add(o, "pending_requests", json_object_new_int64((int64_t)nl_pending(e->nl)));
 	json_object_object_add(o, "resync_pending", json_object_new_boolean(
-				       e->resync || macs_lost_pending(e->macs) || e->flood.nlost));
+				       e->resync || e->dumping || macs_lost_pending(e->macs) || e->flood.nlost));
 	json_object_object_add(o, "netlink_overflows", json_object_new_int64((int64_t)e->overflows));
 	checked = json_object_new_object();
 	for (int i = 0; i < AUDIT_KINDS; i++)
@@ -268,4 +268,45 @@ void cmd_audit(struct ctl_client *cl, const struct control_env *d, struct json_o
 	}
 	ctl_reply_ok(cl, audit_json(&r));
 	audit_view_free(&r.k);
+}
+
+/* ---- show-status ---- */
+
+static struct json_object *num(double v)
+{
+	return json_object_new_double(v);
+}
+
+void cmd_show_status(struct ctl_client *cl, const struct control_env *d, struct json_object *req)
+{
+	struct json_object *o = json_object_new_object(), *lo;
+	struct engine_status st;
+	uint64_t slow = 0;
+
+	(void)req;
+	if (!d->engine) {
+		ctl_reply_err(cl, "no kernel side (evpnd runs without netlink)");
+		json_object_put(o);
+		return;
+	}
+	engine_status(d->engine, &st);
+	json_object_object_add(o, "adopted", json_object_new_boolean(st.adopted));
+	json_object_object_add(o, "converged", json_object_new_boolean(st.converged));
+	json_object_object_add(o, "dump_running", json_object_new_boolean(st.dumping));
+	json_object_object_add(o, "dump_running_seconds", num(st.dump_running));
+	json_object_object_add(o, "dump_last_seconds", num(st.dump_last));
+	json_object_object_add(o, "resyncs", json_object_new_int64((int64_t)st.resyncs));
+	json_object_object_add(o, "netlink_overflows", json_object_new_int64((int64_t)st.overflows));
+	json_object_object_add(o, "kernel_refusals", json_object_new_int64((int64_t)st.refused));
+	json_object_object_add(o, "pending_requests", json_object_new_int64((int64_t)st.pending));
+	lo = json_object_new_object();
+	for (int i = 1; i <= LOOP_STAT_BUCKETS; i++) /* the buckets above 50 ms */
+		if (loop_stat_bounds[i - 1] >= 0.05)
+			slow += st.loop->bucket[i];
+	json_object_object_add(lo, "iterations", json_object_new_int64((int64_t)st.loop->n));
+	json_object_object_add(lo, "max_seconds", num(st.loop->max));
+	json_object_object_add(lo, "mean_seconds", num(st.loop->n ? st.loop->sum / (double)st.loop->n : 0));
+	json_object_object_add(lo, "over_50ms", json_object_new_int64((int64_t)slow));
+	json_object_object_add(o, "loop", lo);
+	ctl_reply_ok(cl, o);
 }

@@ -70,23 +70,12 @@ static void on_acked(void *ctx, uint64_t done)
 
 void engine_fdb(struct engine *e, const struct nl_fdb *f, bool deleted)
 {
-	struct vni *v;
+	struct vni *v = vt_by_fdb(&e->vt, f);
 
-	if (e->fdb_tap) {
-		e->fdb_tap(e->fdb_tap_ctx, f); /* `show fdb`'s or an audit's dump: never applied */
-		return;
-	}
-	v = vt_by_fdb(&e->vt, f);
 	if (v && (f->flags & NTF_SELF)) {
-		/* a VXLAN device's own entry: one of evpnd's kinds, or someone else's */
-		enum rc_kind k = rc_classify(f);
-		if (e->dumping) {
-			if (k == RC_MAC)
-				macs_dump_entry(e->macs, v, f);
-			else if (k == RC_FLOOD)
-				flood_dump_entry(&e->flood, v, f);
-		} else if (deleted && !e->stopping && v->attached) {
-			/* someone else deleted one of ours (device down, `bridge fdb del`): put it back */
+		/* a VXLAN device's own entry: ours (someone deleted it: put it back), or someone else's */
+		if (deleted && !e->stopping && v->attached) {
+			enum rc_kind k = rc_classify(f);
 			if (k == RC_MAC)
 				macs_kernel_deleted(e->macs, v, f);
 			else if (k == RC_FLOOD)
@@ -97,9 +86,36 @@ void engine_fdb(struct engine *e, const struct nl_fdb *f, bool deleted)
 	macs_local_fdb(e->macs, f, deleted);
 }
 
+void engine_fdb_dumped(struct engine *e, const struct nl_fdb *f)
+{
+	struct vni *v;
+
+	if (e->fdb_tap) {
+		e->fdb_tap(e->fdb_tap_ctx, f); /* `show fdb`'s or an audit's dump: never applied */
+		return;
+	}
+	if (!e->dumping)
+		return;
+	v = vt_by_fdb(&e->vt, f);
+	if (v && (f->flags & NTF_SELF)) {
+		enum rc_kind k = rc_classify(f);
+		if (k == RC_MAC)
+			macs_dump_entry(e->macs, v, f);
+		else if (k == RC_FLOOD)
+			flood_dump_entry(&e->flood, v, f);
+		return;
+	}
+	macs_local_dumped(e->macs, f);
+}
+
 static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
 {
 	engine_fdb(ctx, f, deleted);
+}
+
+static void on_fdb_dumped(void *ctx, const struct nl_fdb *f)
+{
+	engine_fdb_dumped(ctx, f);
 }
 
 static void on_neigh(void *ctx, const struct nl_neigh *n, bool deleted)
@@ -108,11 +124,18 @@ static void on_neigh(void *ctx, const struct nl_neigh *n, bool deleted)
 	macs_neigh_event(e->macs, n, deleted);
 }
 
+void engine_resync(struct engine *e)
+{
+	if (!e->resync)
+		e->resync_at = e->loop ? ev_now(e->loop) : 0;
+	e->resync = true;
+}
+
 static void on_overflow(void *ctx)
 {
 	struct engine *e = ctx;
 	e->overflows++;
-	e->resync = true;
+	engine_resync(e);
 	log_msg(LOG_WARNING, "netlink events lost (ENOBUFS): dumping and reconciling");
 }
 
@@ -192,32 +215,62 @@ static void on_retry(struct ev_loop *loop, ev_timer *w, int revents)
 	e->retry_last = ev_now(e->loop);
 	e->refused_round = 0;
 	e->retry_delay = e->retry_delay * 2 > ENGINE_RETRY_MAX ? ENGINE_RETRY_MAX : e->retry_delay * 2;
-	e->resync = true;
+	engine_resync(e);
 }
 
-/* Dump links then the FDB and compare with what the owners have. */
-static int dump_reconcile(struct engine *e)
+static void adopted(struct engine *e)
 {
-	int rc;
+	struct macs_counts c;
 
-	/* What evpnd asked for must be in the kernel before the dump, or the dump would miss requests
-	 * still queued and the comparison would queue them again (or delete twice): under a burst of
-	 * overflows that repeats the whole backlog at every resync. */
-	if (e->nl && nl_drain(e->nl, 5000) < 0)
-		log_msg(LOG_WARNING, "netlink: %zu requests still unacknowledged before the dump",
-			nl_pending(e->nl));
-	vt_mark(&e->vt);
-	rc = nl_dump_links(e->nl);
-	if (rc == 0) {
-		vt_sweep(&e->vt);
-		engine_dump_begin(e);
-		rc = nl_dump_fdb(e->nl);
-	}
-	if (rc < 0) {
-		e->dumping = false; /* an incomplete dump must not re-add or forget anything */
-		return -1;
+	e->adopted = true;
+	/* arp-suppress: local neighbours to advertise, and a previous run's entries to adopt */
+	if (nl_dump_neigh(e->nl) < 0)
+		log_msg(LOG_WARNING, "netlink: neighbour dump failed: %s", strerror(errno));
+	if (e->bgp)
+		bgp_hold_eor(e->bgp, false); /* the local routes are complete: End-of-RIB can go */
+	macs_counts(e->macs, &c);
+	log_msg(LOG_INFO, "kernel: %zu VNI%s, %zu remote MAC entr%s and %zu flood entr%s adopted, "
+		"%zu local MAC%s (FDB dump: %.2f s)", e->vt.count, e->vt.count == 1 ? "" : "s", c.remote,
+		c.remote == 1 ? "y" : "ies", e->flood.set.n, e->flood.set.n == 1 ? "y" : "ies",
+		c.local, c.local == 1 ? "" : "s", e->dump_last);
+}
+
+static void on_dump_done(void *ctx, int err)
+{
+	struct engine *e = ctx;
+
+	e->dump_last = e->loop ? ev_time() - e->dump_t0 : 0;
+	if (err) {
+		/* an incomplete dump must not re-add or forget anything: the tables stay, and again */
+		e->dumping = false;
+		macs_dump_abort(e->macs);
+		flood_dump_abort(&e->flood);
+		log_msg(LOG_ERR, "netlink FDB dump failed after %.1f s: %s; dumping again", e->dump_last,
+			strerror(err));
+		e->resync = true;
+		return;
 	}
 	engine_dump_end(e);
+	if (!e->adopted)
+		adopted(e);
+}
+
+/* Dump links (few, synchronously), then start the FDB dump in the background: the owners compare
+ * each entry as it comes, and what the kernel did not report is put back when it ends. */
+static int reconcile_start(struct engine *e)
+{
+	vt_mark(&e->vt);
+	if (nl_dump_links(e->nl) < 0)
+		return -1;
+	vt_sweep(&e->vt);
+	engine_dump_begin(e);
+	e->dump_t0 = e->loop ? ev_time() : 0;
+	if (nl_dump_fdb_async(e->nl, on_dump_done) < 0) {
+		e->dumping = false;
+		macs_dump_abort(e->macs);
+		flood_dump_abort(&e->flood);
+		return -1;
+	}
 	return 0;
 }
 
@@ -265,8 +318,39 @@ static void on_converge_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	struct engine *e = w->data;
 	(void)loop;
 	(void)revents;
-	if (!e->converged)
-		engine_converged(e, "timeout");
+	e->converge_expired = true; /* judged at the end of the iteration, once the kernel is known */
+}
+
+/* A wake-up for a reconcile dump waiting for the kernel to acknowledge what was asked. */
+static void on_dump_wait(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+}
+
+/* Start the reconcile dump that lost events or refusals asked for, once the requests in flight
+ * are acknowledged (a dump that overtakes them would see them missing and ask again) or after
+ * ENGINE_DUMP_WAIT seconds: never while one runs (a second follows it, as the loss may have
+ * happened behind it). */
+static void resync_maybe(struct engine *e)
+{
+	if (!e->resync || e->dumping)
+		return;
+	if (nl_pending(e->nl) && ev_now(e->loop) - e->resync_at < ENGINE_DUMP_WAIT) {
+		if (!ev_is_active(&e->dump_wait_w)) {
+			ev_timer_set(&e->dump_wait_w, ENGINE_DUMP_WAIT, 0.);
+			ev_timer_start(e->loop, &e->dump_wait_w);
+		}
+		return;
+	}
+	ev_timer_stop(e->loop, &e->dump_wait_w);
+	e->resync = false;
+	e->resyncs++;
+	if (reconcile_start(e) < 0) {
+		log_msg(LOG_ERR, "netlink dump failed: %s; retrying", strerror(errno));
+		engine_resync(e);
+	}
 }
 
 static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
@@ -277,24 +361,21 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	if (e->stopping)
 		return;
-	if (!e->converged && e->bgp) {
+	/* never before the kernel's entries are adopted: their sweep would remove what is not yet
+	 * known to be wanted or not */
+	if (!e->converged && e->bgp && e->adopted) {
 		struct conv_ctx c = { true };
 		bgp_neighbors(e->bgp, conv_cb, &c);
 		if (c.all)
 			engine_converged(e, "End-of-RIB from every neighbor");
+		else if (e->converge_expired)
+			engine_converged(e, "timeout");
 	}
 	if (macs_take_lost_oom(e->macs) || e->flood.lost_oom) {
 		e->flood.lost_oom = false;
-		e->resync = true; /* the re-dump finds what is missing */
+		engine_resync(e); /* the re-dump finds what is missing */
 	}
-	if (e->resync) {
-		e->resync = false;
-		e->resyncs++;
-		if (dump_reconcile(e) < 0) {
-			log_msg(LOG_ERR, "netlink dump after ENOBUFS failed: %s; retrying", strerror(errno));
-			e->resync = true;
-		}
-	}
+	resync_maybe(e);
 	if (macs_lost_pending(e->macs))
 		macs_put_back(e->macs);
 	if (e->flood.nlost)
@@ -317,6 +398,7 @@ int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop
 	e->retry_last = -2 * ENGINE_RETRY_MAX;
 	ev_timer_init(&e->retry_w, on_retry, ENGINE_RETRY_MIN, 0.);
 	e->retry_w.data = e;
+	ev_timer_init(&e->dump_wait_w, on_dump_wait, ENGINE_DUMP_WAIT, 0.);
 	flood_init(&e->flood, cfg, &e->vt, &e->vteps, &e->kq);
 	struct macs_env env = { cfg, loop, bgp, &e->vt, &e->vteps, &e->kq, &e->adv };
 	e->macs = macs_new(&env);
@@ -330,32 +412,32 @@ int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop
 
 int engine_start(struct engine *e, size_t rcvbuf)
 {
-	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, e, on_neigh, on_vlan_map };
-	struct macs_counts c;
+	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, e, on_neigh, on_vlan_map,
+			      on_fdb_dumped };
 
+	loop_stat_start(&e->ls, e->loop); /* from here: the start-up counts as the first iteration */
 	/* [global] netlink-buffer wins: it is how a test forces the ENOBUFS path */
 	e->nl = nl_open(e->loop, &h, e->cfg->netlink_buffer ? e->cfg->netlink_buffer : rcvbuf);
 	if (!e->nl)
 		return -1;
 	e->kq.nl = e->nl;
 	nl_set_acked(e->nl, on_acked);
-	if (dump_reconcile(e) < 0)
-		return -1;
-	/* arp-suppress: local neighbours to advertise, and a previous run's entries to adopt */
-	if (nl_dump_neigh(e->nl) < 0)
-		log_msg(LOG_WARNING, "netlink: neighbour dump failed: %s", strerror(errno));
-	/* arp-snoop: after the dumps, so ports and local MACs are known */
-	e->snoop = snooper_start(e->loop, e->cfg, e->macs);
-	macs_counts(e->macs, &c);
-	log_msg(LOG_INFO, "kernel: %zu VNI%s, %zu remote MAC entr%s and %zu flood entr%s adopted, "
-		"%zu local MAC%s", e->vt.count, e->vt.count == 1 ? "" : "s", c.remote,
-		c.remote == 1 ? "y" : "ies", e->flood.set.n, e->flood.set.n == 1 ? "y" : "ies",
-		c.local, c.local == 1 ? "" : "s");
 	ev_timer_init(&e->converge_w, on_converge_timeout, (double)e->cfg->converge_timeout, 0.);
 	e->converge_w.data = e;
 	ev_prepare_init(&e->prepare_w, on_prepare);
 	e->prepare_w.data = e;
 	ev_prepare_start(e->loop, &e->prepare_w);
+	/* the local routes are incomplete until the dump ends: End-of-RIB waits for it (adopted) */
+	if (e->bgp)
+		bgp_hold_eor(e->bgp, true);
+	/* in the background: with a large FDB the kernel needs seconds to minutes for it, and the
+	 * listener, the control socket and the sessions must not wait */
+	if (reconcile_start(e) < 0)
+		return -1;
+	/* arp-snoop: the packet socket needs CAP_NET_RAW, which goes once the sockets are open; the
+	 * ports are known (the links were dumped), and a binding whose MAC the FDB dump has not yet
+	 * reported waits for it */
+	e->snoop = snooper_start(e->loop, e->cfg, e->macs);
 	return 0;
 }
 
@@ -382,7 +464,9 @@ void engine_stop(struct engine *e)
 	if (e->loop) {
 		ev_timer_stop(e->loop, &e->converge_w);
 		ev_timer_stop(e->loop, &e->retry_w);
+		ev_timer_stop(e->loop, &e->dump_wait_w);
 		ev_prepare_stop(e->loop, &e->prepare_w);
+		loop_stat_stop(&e->ls);
 	}
 	if (e->nl) {
 		/* what was decided before the stop reaches the kernel; nothing after it */
@@ -447,4 +531,18 @@ bool engine_route_installed(const struct engine *e, const uint8_t *nlri, size_t 
 		return false;
 	const struct vni *v = vt_by_vni(&e->vt, vni);
 	return v && v->attached && rtf_accepts(v->imp, v->nimp, a);
+}
+
+void engine_status(const struct engine *e, struct engine_status *st)
+{
+	st->adopted = e->adopted;
+	st->converged = e->converged;
+	st->dumping = e->dumping;
+	st->dump_running = e->dumping && e->loop ? ev_time() - e->dump_t0 : 0;
+	st->dump_last = e->dump_last;
+	st->resyncs = e->resyncs;
+	st->overflows = e->overflows;
+	st->refused = e->refused;
+	st->pending = e->nl ? nl_pending(e->nl) : 0;
+	st->loop = &e->ls;
 }

@@ -21,6 +21,7 @@
 #include "flood.h"
 #include "kreq.h"
 #include "latency.h"
+#include "loop_stat.h"
 #include "macs.h"
 #include "macs_ip.h"
 #include "macs_sync.h"
@@ -42,8 +43,14 @@ struct engine {
 	struct macs *macs;         /* the MAC owner */
 	struct flood flood;        /* type-3 routes and flood entries */
 	bool converged;            /* End-of-RIB from every neighbor, or the timeout */
+	bool converge_expired;     /* converge-timeout ran out (convergence also waits for adopted) */
+	bool adopted;              /* the start-up dump ended: the kernel's entries are known */
 	bool dumping;              /* a reconcile dump is running: mark what the kernel has */
-	bool resync;               /* events were lost: dump and reconcile at the next iteration */
+	bool resync;               /* events were lost: dump and reconcile (engine_resync) */
+	ev_tstamp resync_at;       /* when it was asked for */
+	ev_timer dump_wait_w;      /* wakes a dump waiting for acknowledgements */
+	ev_tstamp dump_t0;         /* when the running dump started */
+	double dump_last;          /* seconds the last dump took */
 	bool stopping;             /* exiting: leave the kernel FDB as it is */
 	ev_timer converge_w;
 	ev_prepare prepare_w;
@@ -59,17 +66,30 @@ struct engine {
 	char retry_first[96];      /* the first of them, for the round's log line */
 	struct snoop_state *snoop; /* arp-snoop (snooper.h); NULL when off */
 	struct lat_track lat;      /* learn-to-install latency (latency.h) */
+	struct loop_stat ls;       /* the loop's busy time per iteration */
 	/* a dump for someone else (`show fdb`, audit): its entries go there, never to the tables */
 	void (*fdb_tap)(void *ctx, const struct nl_fdb *f);
 	void *fdb_tap_ctx;
 };
 
+/* The engine's life cycle and health, as `show status` and the metrics report them. */
+struct engine_status {
+	bool adopted, converged, dumping;
+	double dump_running;          /* seconds the running reconcile dump has taken so far */
+	double dump_last;             /* seconds the last completed dump took */
+	uint64_t resyncs, overflows, refused;
+	size_t pending;               /* kernel requests not yet acknowledged */
+	const struct loop_stat *loop; /* the loop's busy time per iteration */
+};
+
 #define ENGINE_RETRY_MIN 1.0
 #define ENGINE_RETRY_MAX 30.0
+#define ENGINE_DUMP_WAIT 2.0
 
 /* Set up the tables (no netlink yet); -1 on allocation failure. */
 int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop, struct bgp *bgp);
-/* Open netlink (rcvbuf bytes), dump links and FDB, adopt evpnd's own entries, start the
+/* Open netlink (rcvbuf bytes), dump links, start the FDB dump that adopts evpnd's own entries in
+ * the background (End-of-RIB to neighbors and initial convergence wait for it), start the
  * per-iteration flush (the convergence timer waits for engine_peers_ready). -1 with errno on
  * failure. */
 int engine_start(struct engine *e, size_t rcvbuf);
@@ -83,17 +103,24 @@ void engine_stop(struct engine *e);
 /* The bgp best_changed hook's work for the kernel (src NULL: our own route's). */
 void engine_best_changed(struct engine *e, int fam, const uint8_t *nlri, size_t len,
 			 const struct attrs *a, const struct ipaddr *src);
-/* A bridge or VXLAN FDB event, or a dump entry (the netlink fdb hook). */
+/* A bridge or VXLAN FDB event (the netlink fdb hook). */
 void engine_fdb(struct engine *e, const struct nl_fdb *f, bool deleted);
-/* A reconcile dump: begin, every dumped entry through engine_fdb, end (the start-up and ENOBUFS
- * path runs these around the kernel's dump; unit tests run them by hand). */
+/* An entry of a dump (the netlink fdb_dumped hook): to the tap of `show fdb` or audit, else to
+ * the reconcile running (weaker than any event since it began), else nowhere. */
+void engine_fdb_dumped(struct engine *e, const struct nl_fdb *f);
+/* A reconcile dump: begin, every dumped entry through engine_fdb_dumped, end (the start-up and
+ * ENOBUFS path runs these around the kernel's dump; unit tests run them by hand). */
 void engine_dump_begin(struct engine *e);
 void engine_dump_end(struct engine *e);
+/* Events were lost or a request refused: dump and reconcile again, from the loop. */
+void engine_resync(struct engine *e);
 /* Initial convergence is reached (why: for the log): adopted entries no route wants go. */
 void engine_converged(struct engine *e, const char *why);
 /* Dump the kernel FDB into tap (never into the tables), after flushing what was asked of the
  * kernel and waiting for it briefly. 0, or -1 with errno (no netlink: ENOTCONN). */
 int engine_dump_fdb(struct engine *e, void (*tap)(void *ctx, const struct nl_fdb *f), void *ctx);
+/* Fill st from e (pointers into e stay valid while e lives). */
+void engine_status(const struct engine *e, struct engine_status *st);
 /* Whether the remote EVPN route (nlri, a) is installed into the kernel: its VNI (type 2: label,
  * type 3: PMSI label) is a local attached VNI that imports its route targets. */
 bool engine_route_installed(const struct engine *e, const uint8_t *nlri, size_t len,

@@ -30,9 +30,11 @@ void flood_free(struct flood *fl)
 	flood_set_free(&fl->set);
 	free(fl->t3);
 	free(fl->lost);
+	free(fl->gone);
 	fl->t3 = NULL;
 	fl->lost = NULL;
-	fl->nt3 = fl->t3cap = fl->nlost = fl->lostcap = 0;
+	fl->gone = NULL;
+	fl->nt3 = fl->t3cap = fl->nlost = fl->lostcap = fl->ngone = fl->gonecap = 0;
 }
 
 static void flood_ref(struct flood *fl, struct vni *v, uint16_t vtep)
@@ -45,8 +47,40 @@ static void flood_ref(struct flood *fl, struct vni *v, uint16_t vtep)
 	}
 	if (created || (!e->refs && !(e->flags & FL_STALE)))
 		kreq_flood(fl->kq, NL_FDB_APPEND, e->okey, e->vtep);
-	e->flags &= (uint16_t)~FL_STALE;
+	/* SEEN: the request settles it for a dump running now */
+	e->flags = (uint16_t)((e->flags & ~FL_STALE) | FL_SEEN);
 	e->refs++;
+}
+
+/* An entry leaves the set while a dump may run: remember it until the dump ends. Out of memory,
+ * the dump may adopt it again: the next dump corrects that. */
+static void gone_note(struct flood *fl, const struct fl_ent *e)
+{
+	if (!fl->dumping)
+		return;
+	if (fl->ngone == fl->gonecap) {
+		size_t ncap = fl->gonecap ? fl->gonecap * 2 : 16;
+		struct fl_ent *n = realloc(fl->gone, ncap * sizeof *n);
+		if (!n)
+			return;
+		fl->gone = n;
+		fl->gonecap = ncap;
+	}
+	fl->gone[fl->ngone++] = *e;
+}
+
+static bool gone_has(const struct flood *fl, int okey, uint16_t vtep)
+{
+	for (size_t i = 0; i < fl->ngone; i++)
+		if (fl->gone[i].okey == okey && fl->gone[i].vtep == vtep)
+			return true;
+	return false;
+}
+
+static void set_del(struct flood *fl, struct fl_ent *e)
+{
+	gone_note(fl, e);
+	flood_set_del(&fl->set, e);
 }
 
 static void flood_unref(struct flood *fl, struct vni *v, uint16_t vtep)
@@ -57,7 +91,7 @@ static void flood_unref(struct flood *fl, struct vni *v, uint16_t vtep)
 	if (--e->refs)
 		return;
 	kreq_flood(fl->kq, NL_FDB_DEL, e->okey, e->vtep);
-	flood_set_del(&fl->set, e);
+	set_del(fl, e);
 }
 
 static struct t3_want *t3_find(struct flood *fl, const uint8_t *nlri, size_t len)
@@ -154,6 +188,13 @@ void flood_dump_begin(struct flood *fl)
 {
 	for (size_t i = 0; i < fl->set.n; i++)
 		fl->set.e[i].flags &= (uint16_t)~FL_SEEN;
+	fl->dumping = true;
+}
+
+void flood_dump_abort(struct flood *fl)
+{
+	fl->dumping = false;
+	fl->ngone = 0;
 }
 
 void flood_dump_entry(struct flood *fl, struct vni *v, const struct nl_fdb *f)
@@ -165,6 +206,8 @@ void flood_dump_entry(struct flood *fl, struct vni *v, const struct nl_fdb *f)
 	if (kv == VTEP_NONE)
 		return;
 	e = flood_set_get(&fl->set, v->okey, kv);
+	if ((e && (e->flags & FL_SEEN)) || (!e && gone_has(fl, v->okey, kv)))
+		return; /* settled by a request or an event since the dump began */
 	switch (rc_flood_present(e, fl->converged)) {
 	case RC_ADOPT:
 		e = flood_set_put(&fl->set, v->okey, kv, &created);
@@ -174,6 +217,7 @@ void flood_dump_entry(struct flood *fl, struct vni *v, const struct nl_fdb *f)
 		break;
 	case RC_DELETE:
 		kreq_flood(fl->kq, NL_FDB_DEL, v->okey, kv);
+		gone_note(fl, &(struct fl_ent){ .okey = v->okey, .vtep = kv });
 		return;
 	default:
 		break;
@@ -183,6 +227,7 @@ void flood_dump_entry(struct flood *fl, struct vni *v, const struct nl_fdb *f)
 
 void flood_dump_end(struct flood *fl)
 {
+	flood_dump_abort(fl);
 	for (size_t i = 0; i < fl->set.n;) {
 		struct fl_ent *e = &fl->set.e[i];
 		if (!(e->flags & FL_SEEN) && rc_missing((uint8_t)e->flags, e->refs) == RC_FORGET) {
@@ -203,7 +248,7 @@ void flood_kernel_deleted(struct flood *fl, struct vni *v, const struct nl_fdb *
 	if (!e)
 		return;
 	if (!e->refs) {
-		flood_set_del(&fl->set, e);
+		set_del(fl, e);
 		return;
 	}
 	if (fl->nlost == fl->lostcap) {
@@ -216,6 +261,7 @@ void flood_kernel_deleted(struct flood *fl, struct vni *v, const struct nl_fdb *
 		fl->lost = n;
 		fl->lostcap = ncap;
 	}
+	e->flags |= FL_SEEN; /* put back at the end of the iteration: settled */
 	fl->lost[fl->nlost++] = *e;
 }
 

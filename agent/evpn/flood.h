@@ -42,6 +42,11 @@ struct flood {
 	size_t nlost, lostcap;
 	bool lost_oom;             /* a deletion could not be recorded: the engine dumps */
 	bool converged;
+	/* while a reconcile dump runs: entries removed since it began (a reply the kernel built
+	 * before the removal must not bring them back); with SEEN, set by every request and event */
+	bool dumping;
+	struct fl_ent *gone;
+	size_t ngone, gonecap;
 };
 
 /* An empty list working with the engine's tables. */
@@ -56,10 +61,12 @@ void flood_route(struct flood *fl, const struct evpn_route *r, const uint8_t *nl
 void flood_vni_attach(struct flood *fl, struct vni *v);
 /* v detached: forget its entries (and remove them while its device exists: exists). */
 void flood_vni_detach(struct flood *fl, struct vni *v, bool exists);
-/* Reconcile: a dump starts; a dumped flood entry of v's device; the dump ended. */
+/* Reconcile: a dump starts; a dumped flood entry of v's device (ignored when a request or an
+ * event settled it since the dump began); the dump ended; the dump failed (nothing changes). */
 void flood_dump_begin(struct flood *fl);
 void flood_dump_entry(struct flood *fl, struct vni *v, const struct nl_fdb *f);
 void flood_dump_end(struct flood *fl);
+void flood_dump_abort(struct flood *fl);
 /* A flood entry of v's device was deleted outside a dump: put it back if wanted. */
 void flood_kernel_deleted(struct flood *fl, struct vni *v, const struct nl_fdb *f);
 /* Put back what was deleted and is still wanted (once per loop iteration). */

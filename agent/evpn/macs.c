@@ -121,7 +121,8 @@ static void mac_install(struct macs *m, struct vni *v, const uint8_t mac[6], uin
 	}
 	e->vtep = vi;
 	e->aux = rdh;
-	e->flags = (uint8_t)((e->flags & MENT_SEEN) | (sticky ? MENT_STICKY : 0));
+	/* SEEN: the request settles it for a reconcile dump running now */
+	e->flags = (uint8_t)(MENT_SEEN | (sticky ? MENT_STICKY : 0));
 	kreq_mac(m->env.kq, NL_FDB_REPLACE, e->ifindex, e->mac, e->vtep, sticky);
 }
 
@@ -136,6 +137,7 @@ static void mac_uninstall(struct macs *m, struct vni *v, const uint8_t mac[6], b
 		kreq_mac_self_del(m->env.kq, v, e->mac, e->vtep);
 	else
 		kreq_mac(m->env.kq, NL_FDB_DEL, e->ifindex, e->mac, e->vtep, e->flags & MENT_STICKY);
+	macs_dump_gone(m, false, v->okey, mac);
 	mac_tab_del(&m->remote, e);
 	v->nremote--;
 }
@@ -403,6 +405,7 @@ void macs_local_fdb(struct macs *m, const struct nl_fdb *f, bool deleted)
 		if (e) {
 			uint8_t mac[6];
 			memcpy(mac, e->mac, 6);
+			macs_dump_gone(m, true, key, mac);
 			macs_local_withdraw(m, e);
 			mac_tab_del(&m->local, e);
 			if (v && v->attached)

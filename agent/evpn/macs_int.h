@@ -34,6 +34,12 @@ struct macs {
 	bool converged;            /* initial convergence reached (macs_converged) */
 	struct mac_tab local;      /* (lkey, MAC) -> port (aux), MENT_STICKY, MENT_ADV, MENT_SEEN */
 	struct mac_tab remote;     /* (okey, MAC) -> vtep, RD hash (aux), MENT_STICKY/STALE/SEEN */
+	/* While a reconcile dump runs (macs_sync.c): keys removed since it began, so that a reply
+	 * the kernel built before the removal does not bring them back. With SEEN (set by every
+	 * event and request since the dump began) they make a dump's reply weaker than any news. */
+	bool dumping;
+	struct mac_tab gone_remote;
+	struct mac_tab gone_local;
 	struct mob_tab mob;        /* moved or contested (VNI, MAC)s: mob_tab.h */
 	struct nb_tab nb_remote;   /* (bridge, IP) -> MAC installed from remote MAC+IP routes */
 	struct nb_tab nb_local;    /* (bridge, IP) -> MAC of a local MAC: MAC+IP routes */
@@ -46,5 +52,15 @@ struct macs {
 	size_t pend_live, pend_next;
 	struct snoop_pend *pend;   /* SNOOP_PEND_N slots, allocated by the first binding that waits */
 };
+
+/* While a dump runs: key (okey, mac) of the remote table, or (lkey, mac) of the local one when
+ * local, was removed; a dump's older report of it must not bring it back. Out of memory, the dump
+ * may bring it back: a later event or dump corrects that. */
+static inline void macs_dump_gone(struct macs *m, bool local, int key, const uint8_t mac[6])
+{
+	bool created;
+	if (m->dumping)
+		(void)mac_tab_put(local ? &m->gone_local : &m->gone_remote, key, mac, &created);
+}
 
 #endif

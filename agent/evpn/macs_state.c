@@ -27,6 +27,8 @@ struct macs *macs_new(const struct macs_env *env)
 	m->env = *env;
 	mac_tab_init(&m->local);
 	mac_tab_init(&m->remote);
+	mac_tab_init(&m->gone_remote);
+	mac_tab_init(&m->gone_local);
 	mob_init(&m->mob);
 	nb_tab_init(&m->nb_remote);
 	nb_tab_init(&m->nb_local);
@@ -47,6 +49,8 @@ void macs_free(struct macs *m)
 	macs_stop(m);
 	mac_tab_free(&m->local);
 	mac_tab_free(&m->remote);
+	mac_tab_free(&m->gone_remote);
+	mac_tab_free(&m->gone_local);
 	mob_free(&m->mob);
 	nb_tab_free(&m->nb_remote);
 	nb_tab_free(&m->nb_local);

@@ -36,6 +36,34 @@ void macs_dump_begin(struct macs *m)
 {
 	mac_tab_walk(&m->remote, unseen_cb, NULL);
 	mac_tab_walk(&m->local, unseen_cb, NULL);
+	m->dumping = true;
+}
+
+static void dump_done(struct macs *m)
+{
+	m->dumping = false;
+	mac_tab_free(&m->gone_remote);
+	mac_tab_free(&m->gone_local);
+	mac_tab_init(&m->gone_remote);
+	mac_tab_init(&m->gone_local);
+}
+
+void macs_dump_abort(struct macs *m)
+{
+	dump_done(m);
+}
+
+void macs_local_dumped(struct macs *m, const struct nl_fdb *f)
+{
+	int key = macs_local_key(m, f);
+	struct mac_ent *e;
+
+	if (!key)
+		return;
+	e = mac_tab_get(&m->local, key, f->mac);
+	if ((e && (e->flags & MENT_SEEN)) || (!e && mac_tab_get(&m->gone_local, key, f->mac)))
+		return; /* settled by an event since the dump began */
+	macs_local_fdb(m, f, false);
 }
 
 void macs_dump_entry(struct macs *m, struct vni *v, const struct nl_fdb *f)
@@ -47,6 +75,8 @@ void macs_dump_entry(struct macs *m, struct vni *v, const struct nl_fdb *f)
 
 	if (kv == VTEP_NONE)
 		return;
+	if ((e && (e->flags & MENT_SEEN)) || (!e && mac_tab_get(&m->gone_remote, v->okey, f->mac)))
+		return; /* settled by a request or an event since the dump began */
 	switch (rc_mac_present(e, kv, ksticky, m->converged)) {
 	case RC_KEEP:
 		break;
@@ -66,6 +96,7 @@ void macs_dump_entry(struct macs *m, struct vni *v, const struct nl_fdb *f)
 		break;
 	case RC_DELETE:
 		kreq_mac(m->env.kq, NL_FDB_DEL, v->okey, f->mac, kv, ksticky);
+		macs_dump_gone(m, false, v->okey, f->mac);
 		return;
 	case RC_FORGET:
 		return;
@@ -124,6 +155,7 @@ void macs_dump_end(struct macs *m)
 	/* as for an event: a remote claim the local MAC held back can go in now; after the walk,
 	 * once the MACs are out of the local table that the decision reads */
 	mac_tab_walk(&m->local, local_gone_cb, &gn);
+	dump_done(m); /* before macs_local_gone, whose decisions are news, not a dump's report */
 	for (size_t i = 0; i < gn.n; i++) {
 		struct vni *v = vt_by_lkey(m->env.vt, gn.v[i].lkey);
 		if (v && v->attached)
@@ -164,8 +196,10 @@ void macs_kernel_deleted(struct macs *m, struct vni *v, const struct nl_fdb *f)
 	if (e->flags & MENT_STALE) {
 		mac_tab_del(&m->remote, e);
 		v->nremote--;
+		macs_dump_gone(m, false, v->okey, f->mac);
 		return;
 	}
+	e->flags |= MENT_SEEN; /* put back at the end of the iteration: settled */
 	lost_push(m, v->okey, f->mac, vi); /* flushed (device down) or deleted by hand */
 }
 

@@ -11,12 +11,18 @@
 #include "macs_state.h"
 #include "nl.h"
 
-/* A dump is starting: every entry loses its SEEN mark. */
+/* A dump is starting: every entry loses its SEEN mark. Until it ends, an entry that an event or
+ * a request touches is settled: the dump's (older) report of it is ignored. */
 void macs_dump_begin(struct macs *m);
 /* A dumped remote MAC entry (rc_classify RC_MAC) of v's VXLAN device. */
 void macs_dump_entry(struct macs *m, struct vni *v, const struct nl_fdb *f);
+/* A dumped bridge entry (anything but a VXLAN device's own): a local MAC, unless settled. */
+void macs_local_dumped(struct macs *m, const struct nl_fdb *f);
 /* The dump ended: put back what the kernel lacks, forget local MACs it no longer has. */
 void macs_dump_end(struct macs *m);
+/* The dump failed part way: keep the tables as they are (nothing re-added, nothing forgotten). */
+void macs_dump_abort(struct macs *m);
+
 /* A remote MAC entry of v's VXLAN device was deleted outside a dump: put ours back (macs_put_back). */
 void macs_kernel_deleted(struct macs *m, struct vni *v, const struct nl_fdb *f);
 /* Put back the deleted entries still wanted, on devices that still exist (run once per loop

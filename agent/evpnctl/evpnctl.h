@@ -15,6 +15,7 @@ enum cli_view {
 	VIEW_ROUTES,
 	VIEW_WATCH,      /* a stream of events follows the reply */
 	VIEW_VNIS,
+	VIEW_STATUS,     /* show status: key: value lines */
 	VIEW_MACS,
 	VIEW_CLEARED,    /* clear duplicate: how many */
 	VIEW_AUDIT,      /* audit: the drift, exit status 3 when there is any */
@@ -44,6 +45,8 @@ void cli_print_neighbors(FILE *f, struct json_object *data);
 void cli_print_macs(FILE *f, struct json_object *data);
 /* Print show-vnis data as a table. */
 void cli_print_vnis(FILE *f, struct json_object *data);
+/* show status: one "key: value" line per field, the loop's as "loop KEY: value". */
+void cli_print_status(FILE *f, struct json_object *data);
 /* Print audit data: "audit: no drift" or a table of the differences. Returns how many. */
 size_t cli_print_audit(FILE *f, struct json_object *data);
 /* The number of differences in audit data. */

@@ -18,6 +18,10 @@ static const struct cmd_help helps[] = {
 	  "vni N keeps\nthe EVPN routes of VNI N (by label or route target).\n" },
 	{ "show", "vnis", "The VNIs found in the kernel: VXLAN device, bridge, VTEP, RD, route targets, "
 	  "state,\nlocal and remote MAC counts and flood list.\n" },
+	{ "show", "status", "The daemon's state: whether the kernel's entries are adopted (the start-up "
+	  "dump ended)\nand initial convergence reached, the reconcile dump running and the last one's "
+	  "time,\nresyncs, overflows, refusals, requests pending, and the event loop's longest "
+	  "iteration.\n" },
 	{ "show", "macs", "Local and remote MACs: VNI, location (local port or remote VTEP), sequence "
 	  "number,\nflags (sticky, duplicate, frozen), moves in the dad-window, age. vni N and MAC "
 	  "select.\n" },

@@ -427,3 +427,15 @@ size_t cli_print_audit(FILE *f, struct json_object *data)
 	table_free(&t);
 	return n;
 }
+
+void cli_print_status(FILE *f, struct json_object *data)
+{
+	json_object_object_foreach(data, k, v) {
+		if (json_object_is_type(v, json_type_object)) {
+			json_object_object_foreach(v, k2, v2)
+				fprintf(f, "%s %s: %s\n", k, k2, json_object_get_string(v2));
+		} else {
+			fprintf(f, "%s: %s\n", k, json_object_get_string(v));
+		}
+	}
+}

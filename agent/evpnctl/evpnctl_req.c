@@ -20,6 +20,7 @@ static const char *const usage_lines[][3] = {
 	{ "show", "neighbors", "" },
 	{ "show", "routes", "[evpn|opaque] [vni N]" },
 	{ "show", "vnis", "" },
+	{ "show", "status", "" },
 	{ "show", "macs", "[vni N] [MAC]" },
 	{ "show", "fdb", "[vni N]" },
 	{ "clear", "duplicate", "[vni N] [MAC]" },
@@ -374,13 +375,22 @@ static int show(struct json_object *req, int argc, char **argv, enum cli_view *v
 		*view = VIEW_VNIS;
 		return 0;
 	}
+	if (argc >= 1 && strcmp(argv[0], "status") == 0) {
+		if (argc > 1) {
+			*usage = true;
+			return fail("unexpected \"%s\"", argv[1]);
+		}
+		json_object_object_add(req, "cmd", json_object_new_string("show-status"));
+		*view = VIEW_STATUS;
+		return 0;
+	}
 	if (argc >= 1 && strcmp(argv[0], "fdb") == 0) {
 		json_object_object_add(req, "cmd", json_object_new_string("show-fdb"));
 		*view = VIEW_FDB;
 		return filter_args(req, argc - 1, argv + 1, 0, usage);
 	}
 	*usage = true;
-	return fail("show what? (neighbors, routes, vnis, macs or fdb)");
+	return fail("show what? (neighbors, routes, vnis, macs, fdb or status)");
 }
 
 struct json_object *cli_request(int argc, char **argv, enum cli_view *view, bool *usage)

@@ -268,6 +268,21 @@ static void kernel(struct prom *p, const struct engine *g)
 		       LAT_BUCKETS, g->lat.h.sum);
 	counter(p, "evpnd_fdb_install_latency_skipped_total", "counter",
 		"Latency samples not taken (more than 8192 outstanding)", g->lat.skipped);
+
+	struct engine_status st;
+	engine_status(g, &st);
+	prom_family(p, "evpnd_loop_iteration_seconds", "histogram",
+		    "Busy time of one event-loop iteration (from the poll's return to the next poll)");
+	prom_histogram(p, "evpnd_loop_iteration_seconds", NULL, 0, loop_stat_bounds, st.loop->bucket,
+		       LOOP_STAT_BUCKETS, st.loop->sum);
+	prom_family(p, "evpnd_loop_max_seconds", "gauge", "The longest event-loop iteration since start");
+	prom_double(p, "evpnd_loop_max_seconds", NULL, 0, st.loop->max);
+	counter(p, "evpnd_kernel_adopted", "gauge",
+		"1 once the start-up FDB dump has ended (evpnd's entries adopted)", st.adopted);
+	counter(p, "evpnd_kernel_dump_running", "gauge", "1 while a reconcile dump of the FDB runs",
+		st.dumping);
+	prom_family(p, "evpnd_kernel_dump_last_seconds", "gauge", "How long the last FDB dump took");
+	prom_double(p, "evpnd_kernel_dump_last_seconds", NULL, 0, st.dump_last);
 }
 
 char *metrics_text(const struct metrics_src *d, size_t *len)

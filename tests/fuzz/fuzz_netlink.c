@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf = malloc(size ? size : 1);
 	FUZZ_CHECK(buf != NULL);
 	memcpy(buf, data, size);
-	nl_dispatch(&nl, buf, size);
+	nl_dispatch(&nl, buf, size, false);
 	free(buf);
 	return 0;
 }

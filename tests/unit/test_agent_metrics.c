@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "latency.h"
+#include "loop_stat.h"
 #include "prom.h"
 
 static char *take(struct prom *p)
@@ -113,6 +114,26 @@ static void test_latency_track(void **state)
 	lat_track_free(&t);
 }
 
+/* The loop's busy time per turn: each in the first bucket whose bound it does not exceed. */
+static void test_loop_stat(void **state)
+{
+	struct loop_stat ls;
+	(void)state;
+	memset(&ls, 0, sizeof ls);
+	loop_stat_add(&ls, 0.0002);
+	loop_stat_add(&ls, 0.001);  /* on the bound: that bucket */
+	loop_stat_add(&ls, 0.03);   /* (0.025, 0.05] */
+	loop_stat_add(&ls, 0.07);   /* (0.05, 0.1] */
+	loop_stat_add(&ls, 2.5);    /* above every bound */
+	assert_int_equal(ls.n, 5);
+	assert_int_equal(ls.bucket[0], 2);
+	assert_int_equal(ls.bucket[4], 1);
+	assert_int_equal(ls.bucket[5], 1);
+	assert_int_equal(ls.bucket[LOOP_STAT_BUCKETS], 1);
+	assert_true(ls.max == 2.5);
+	assert_true(ls.sum > 2.6 && ls.sum < 2.61);
+}
+
 static void test_log_words(void **state)
 {
 	(void)state;
@@ -140,6 +161,7 @@ int main(void)
 		cmocka_unit_test(test_histogram_cumulative),
 		cmocka_unit_test(test_empty_is_valid),
 		cmocka_unit_test(test_latency_track),
+		cmocka_unit_test(test_loop_stat),
 		cmocka_unit_test(test_log_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,7 +41,7 @@ static void dump(struct engine *g, const struct nl_fdb *ents, size_t n)
 {
 	engine_dump_begin(g);
 	for (size_t i = 0; i < n; i++)
-		engine_fdb(g, &ents[i], false);
+		engine_fdb_dumped(g, &ents[i]);
 	engine_dump_end(g);
 }
 
@@ -256,6 +256,82 @@ static void test_local_learning(void **state)
 	engine_stop(&g);
 }
 
+static struct nl_fdb local_ent(const uint8_t mac[6])
+{
+	struct nl_fdb f;
+	memset(&f, 0, sizeof f);
+	f.ifindex = PORT;
+	f.master = BR;
+	memcpy(f.mac, mac, 6);
+	f.state = NUD_REACHABLE;
+	return f;
+}
+
+/* A dump runs in slices while events and routes keep coming: each reply the kernel built may be
+ * older than what evpnd learned meanwhile. News since the dump began must win over every reply. */
+static void test_dump_meets_news(void **state)
+{
+	(void)state;
+	struct engine g;
+	init(&g);
+	struct nl_link l;
+	memset(&l, 0, sizeof l);
+	l.ifindex = PORT;
+	l.master = BR;
+	l.up = true;
+	strcpy(l.name, "vmp");
+	vt_link_event(&g.vt, &l, false);
+	engine_converged(&g, "test");
+
+	/* before the dump: local A and B, remote C toward .1, flood entry toward .1 */
+	struct nl_fdb la = local_ent(MAC_A), lb = local_ent(MAC_B);
+	engine_fdb(&g, &la, false);
+	engine_fdb(&g, &lb, false);
+	mac_route(&g, MAC_C, 1, 1, false);
+	imet_route(&g, 1, false);
+	uint64_t q0 = g.kq.queued;
+	assert_int_equal(q0, 2);
+
+	engine_dump_begin(&g);
+	/* news: A aged out, C moved to .3, D arrived, the flood entry's route withdrawn, E learned */
+	engine_fdb(&g, &la, true);
+	mac_route(&g, MAC_C, 3, 3, false);
+	mac_route(&g, MAC_C, 1, 1, true);
+	mac_route(&g, MAC_D, 1, 1, false);
+	imet_route(&g, 1, true);
+	struct nl_fdb le = local_ent(MAC_E);
+	engine_fdb(&g, &le, false);
+	uint64_t q1 = g.kq.queued;
+	assert_int_equal(q1, q0 + 3); /* C replaced, D added, the flood entry deleted */
+
+	/* replies built before the news: A and B local, C at .1, D absent, the flood entry there */
+	const struct nl_fdb old[] = {
+		la, lb,
+		kent(MAC_C, 1, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE),
+		kent(ZERO, 1, NTF_SELF, NUD_NOARP | NUD_PERMANENT),
+	};
+	for (size_t i = 0; i < 4; i++)
+		engine_fdb_dumped(&g, &old[i]);
+	engine_dump_end(&g);
+
+	assert_null(fx_local(&g, BR, MAC_A));    /* not brought back by an older reply */
+	assert_non_null(fx_local(&g, BR, MAC_B));
+	assert_non_null(fx_local(&g, BR, MAC_E)); /* learned meanwhile, not in any reply: kept */
+	struct nl_addr v3 = fx_vtep_addr(3);
+	assert_int_equal(fx_remote(&g, VX, MAC_C)->vtep, vtep_index(&g.vteps, &v3)); /* not back to .1 */
+	assert_false(fx_remote(&g, VX, MAC_C)->flags & MENT_STALE);
+	assert_int_equal(g.flood.set.n, 0);      /* not adopted again */
+	/* no request for the older replies, none for C and D at the end (the requests settled them) */
+	assert_int_equal(g.kq.queued, q1);
+
+	/* a reply for a MAC nobody touched and the kernel lacks is still put back at the end */
+	engine_dump_begin(&g);
+	engine_fdb_dumped(&g, &lb);
+	engine_dump_end(&g);
+	assert_int_equal(g.kq.queued, q1 + 2); /* C and D: the kernel did not report them */
+	engine_stop(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_restart_then_converge),
 		cmocka_unit_test(test_local_learning),
+		cmocka_unit_test(test_dump_meets_news),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,8 +44,12 @@ static void on_link(void *ctx, const struct nl_link *l, bool deleted)
 	}
 }
 
+static int nevents_ours; /* events for test_10k_replaces' entries (its echoes are filtered) */
+
 static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
 {
+	if (f->mac[3] == 0x10 && (f->flags & NTF_SELF) && f->dst.af == AF_INET && !deleted)
+		nevents_ours++;
 	if (nfdbs < MAX_FDB) {
 		fdb_deleted[nfdbs] = deleted;
 		fdbs[nfdbs++] = *f;
@@ -174,9 +178,32 @@ static int bridge_lines(const char *dev, const char *needle)
 	return n;
 }
 
+static int ndumped_bg, ndumped_bg_ours, dump_done_calls, dump_done_err;
+
+/* Dumps (the synchronous ones too) report here: recorded as present, as the tests read them. */
+static void on_fdb_dumped(void *ctx, const struct nl_fdb *f)
+{
+	(void)ctx;
+	if (nfdbs < MAX_FDB) {
+		fdb_deleted[nfdbs] = false;
+		fdbs[nfdbs++] = *f;
+	}
+	ndumped_bg++;
+	if (f->mac[3] == 0x10 && (f->flags & NTF_SELF) && f->dst.af == AF_INET)
+		ndumped_bg_ours++;
+}
+
+static void on_dump_done(void *ctx, int err)
+{
+	(void)ctx;
+	dump_done_calls++;
+	dump_done_err = err;
+}
+
 static int group_setup(void **state)
 {
-	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL, NULL, NULL };
+	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL, NULL, NULL,
+					   on_fdb_dumped };
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		fprintf(stderr, "unshare(CLONE_NEWNET): %s: skipping\n", strerror(errno));
@@ -458,6 +485,48 @@ static bool seen_vx_delete(void)
 
 /* A collect-metadata (external, vnifilter) device: the model of a VLAN-aware bridge with one VXLAN
  * device. Its entries are keyed by source VNI: evpnd sends NDA_SRC_VNI and reads it back. */
+/* The background dump: the loop reads it a slice at a time, every entry goes to fdb_dumped (none to
+ * the event hook), done comes once; a second one is refused while it runs, and a cancelled one
+ * reports nothing more. Runs after test_10k_replaces: 10,000 entries of ours are there. */
+static void test_dump_background(void **state)
+{
+	int events0, turns = 0;
+
+	need_ns();
+	nl_flush(nl);
+	assert_int_equal(nl_drain(nl, 2000), 0);
+	ndumped_bg = ndumped_bg_ours = dump_done_calls = 0;
+	reset();
+	events0 = nevents_ours;
+	assert_int_equal(nl_dump_fdb_async(nl, on_dump_done), 0);
+	assert_true(nl_dump_async_running(nl));
+	assert_int_equal(nl_dump_fdb_async(nl, on_dump_done), -1);
+	assert_int_equal(errno, EBUSY);
+	while (!dump_done_calls && turns < 100000) {
+		ev_run(loop, EVRUN_ONCE);
+		turns++;
+	}
+	assert_int_equal(dump_done_calls, 1);
+	assert_int_equal(dump_done_err, 0);
+	assert_false(nl_dump_async_running(nl));
+	assert_int_equal(ndumped_bg_ours, 10000);
+	assert_int_equal(nevents_ours, events0); /* dumped entries never look like events */
+
+	/* cancelled: nothing more is reported, and the next one starts */
+	ndumped_bg = 0;
+	assert_int_equal(nl_dump_fdb_async(nl, on_dump_done), 0);
+	nl_dump_async_cancel(nl);
+	int before = ndumped_bg;
+	for (int i = 0; i < 10; i++)
+		ev_run(loop, EVRUN_NOWAIT);
+	assert_int_equal(ndumped_bg, before);
+	assert_int_equal(dump_done_calls, 1);
+	assert_int_equal(nl_dump_fdb_async(nl, on_dump_done), 0);
+	while (dump_done_calls < 2)
+		ev_run(loop, EVRUN_ONCE);
+	assert_int_equal(dump_done_err, 0);
+}
+
 static void test_external_src_vni(void **state)
 {
 	struct nl_addr d2 = v4("10.0.0.2");
@@ -530,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_ipv6_dst),
 		cmocka_unit_test(test_10k_replaces),
+		cmocka_unit_test(test_dump_background),
 		cmocka_unit_test(test_link_delete_event),
 		cmocka_unit_test(test_external_src_vni),
 	};

@@ -1,0 +1,37 @@
+/*
+ * How long the event loop is busy between two polls: the figure that says whether evpnd answers
+ * keepalives, events and control requests on time. Every iteration's busy time goes into a
+ * histogram; the longest is kept, and one over LOOP_STAT_WARN seconds is logged (once a minute).
+ */
+#ifndef EVPND_EVPN_LOOP_STAT_H
+#define EVPND_EVPN_LOOP_STAT_H
+
+#include <ev.h>
+#include <stdint.h>
+
+/* Upper bounds (seconds) of the histogram's buckets; one more bucket counts the rest. */
+#define LOOP_STAT_BUCKETS 9
+extern const double loop_stat_bounds[LOOP_STAT_BUCKETS];
+#define LOOP_STAT_WARN 1.0
+
+struct loop_stat {
+	struct ev_loop *loop;
+	ev_check wake_w;          /* first after the poll returns */
+	ev_prepare sleep_w;       /* last before the loop polls again */
+	double woke;              /* CLOCK_MONOTONIC seconds */
+	double max;               /* the longest iteration so far */
+	double sum;
+	uint64_t n;
+	uint64_t bucket[LOOP_STAT_BUCKETS + 1]; /* not cumulative */
+	double warned_at;
+};
+
+/* Start measuring on loop; the time from now to the first poll counts as an iteration (the
+ * start-up's synchronous part). */
+void loop_stat_start(struct loop_stat *ls, struct ev_loop *loop);
+/* Stop measuring (the figures stay readable). */
+void loop_stat_stop(struct loop_stat *ls);
+/* Count one iteration of busy seconds (what the watchers do; for tests). */
+void loop_stat_add(struct loop_stat *ls, double busy);
+
+#endif
