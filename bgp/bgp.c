@@ -46,6 +46,19 @@ static void flush_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	if (rib_pending(b->rib))
 		rib_flush(b->rib);
+	/* a flush does a bounded part of the table passes: while more can go now, the loop must not
+	 * sleep in its poll (the idle watcher), and takes the next part at its next turn */
+	if (rib_pending(b->rib))
+		ev_idle_start(loop, &b->more);
+	else
+		ev_idle_stop(loop, &b->more);
+}
+
+static void more_cb(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
 }
 
 void bgp_hold_eor(struct bgp *b, bool hold)
@@ -82,6 +95,7 @@ struct bgp *bgp_new(struct ev_loop *loop, const struct bgp_global *g, const stru
 	ev_prepare_init(&b->flush, flush_cb);
 	b->flush.data = b;
 	ev_prepare_start(loop, &b->flush);
+	ev_idle_init(&b->more, more_cb);
 	return b;
 }
 
@@ -144,6 +158,7 @@ void bgp_free(struct bgp *b)
 		peer_free(p);
 	}
 	ev_prepare_stop(b->loop, &b->flush);
+	ev_idle_stop(b->loop, &b->more);
 	rib_peer_remove(b->rib, &b->local);
 	rib_free(b->rib);
 	free(b->upd);

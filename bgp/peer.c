@@ -27,6 +27,13 @@ static size_t peer_backlog(void *ctx)
 	return p->est ? conn_backlog(p->est) : 0;
 }
 
+static void peer_push(void *ctx)
+{
+	struct peer *p = ctx;
+	if (p->est)
+		conn_push(p->est);
+}
+
 static void retry_start(struct peer *p)
 {
 	ev_timer_stop(p->bgp->loop, &p->retry);
@@ -172,6 +179,7 @@ struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n)
 		ipaddr_from_v4(&p->rp.nexthop_self, b->g.router_id);
 	p->rp.send = peer_send;
 	p->rp.backlog = peer_backlog;
+	p->rp.push = peer_push;
 	p->rp.ctx = p;
 	ipaddr_str(&n->addr, p->name);
 	p->backoff = retry_base(b);

@@ -21,7 +21,12 @@
 
 enum conn_dir { CONN_OUT = 0, CONN_IN = 1 };
 
+/* The input buffer starts at one message and grows (doubling) while reads fill it, up to
+ * CONN_INBUF: an idle session costs 4 KiB, a busy one reads many messages per call. */
+#define CONN_INBUF_MIN BGP_MAX_MSG
 #define CONN_INBUF 65536
+/* Output beyond this much, once written out, gives its memory back. */
+#define CONN_OUT_KEEP 16384
 /* The most a session may have waiting to be written: whole tables wait for the socket to drain
  * (RIB_OUT_HIGH), so only changes pile up, for a neighbor that reads nothing; beyond this it is
  * reset (Cease, out of resources) rather than grow without limit until its send hold timer. */
@@ -54,8 +59,8 @@ struct conn {
 	ev_timer send_hold;         /* RFC 9687: runs while output waits; reset by every write */
 	bool out_full;              /* CONN_OUT_MAX reached: reset at the next turn of the loop */
 	struct obuf out;
-	size_t in_len;
-	uint8_t in[CONN_INBUF];
+	size_t in_len, in_cap;
+	uint8_t *in;
 };
 
 struct peer {
@@ -100,6 +105,7 @@ struct bgp {
 	bool lfd_v6;                /* the listening socket is IPv6 (IPv4 peers arrive mapped) */
 	ev_io lio;
 	ev_prepare flush;
+	ev_idle more;               /* keeps the loop from sleeping while the flush has more to do */
 	struct ipaddr unknown[LOG_UNKNOWN_MAX]; /* sources already logged as unknown */
 	unsigned nunknown;
 	struct update *upd;         /* parse scratch (large): one UPDATE at a time */
@@ -155,6 +161,9 @@ void conn_free(struct conn *c);
 void conn_queue(struct conn *c, const uint8_t *msg, size_t len);
 /* Bytes waiting to be written on c. */
 size_t conn_backlog(const struct conn *c);
+/* Write what waits on an Established c as far as the socket takes it, now; an error is left for
+ * the write watcher to find. */
+void conn_push(struct conn *c);
 /* Send e (when not NULL) on a socket no connection owns, best effort, and close it. */
 void conn_reject(int fd, const struct bgp_err *e);
 /* Start a non-blocking outgoing connection for p as its CONN_OUT. -1 when it failed at once. */

@@ -105,8 +105,20 @@ static int out_write(struct conn *c)
 		progress = true;
 	}
 	c->out.off = c->out.len = 0;
+	if (c->out.cap > CONN_OUT_KEEP) {
+		/* a burst went out: give its memory back (a thousand idle sessions cost little) */
+		free(c->out.p);
+		c->out.p = NULL;
+		c->out.cap = 0;
+	}
 	send_hold_update(c, true);
 	return 0;
+}
+
+void conn_push(struct conn *c)
+{
+	if (c->st == ST_ESTABLISHED && c->out.off < c->out.len)
+		(void)out_write(c); /* an error stays for write_cb: the watcher is on while output waits */
 }
 
 static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -143,7 +155,17 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct conn *c = w->data;
 	struct peer *p = c->peer;
 	size_t off = 0;
-	ssize_t n = recv(c->fd, c->in + c->in_len, sizeof c->in - c->in_len, 0);
+	ssize_t n;
+
+	if (c->in_len == c->in_cap && c->in_cap < CONN_INBUF) {
+		/* the last read filled it: a busy session reads more per call */
+		uint8_t *ni = realloc(c->in, c->in_cap * 2);
+		if (ni) {
+			c->in = ni;
+			c->in_cap *= 2;
+		}
+	}
+	n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
 
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -237,7 +259,12 @@ struct conn *conn_new(struct peer *p, int fd, enum conn_dir dir, bool connecting
 	struct conn *c = calloc(1, sizeof *c);
 	int one = 1;
 
-	if (!c) {
+	if (c) {
+		c->in_cap = CONN_INBUF_MIN;
+		c->in = malloc(c->in_cap);
+	}
+	if (!c || !c->in) {
+		free(c);
 		close(fd);
 		return NULL;
 	}
@@ -275,6 +302,7 @@ void conn_free(struct conn *c)
 	if (p->est == c)
 		p->est = NULL;
 	free(c->out.p);
+	free(c->in);
 	free(c);
 }
 

@@ -175,14 +175,31 @@ static void walks_rewind(struct rib *rib, int fam, size_t lo)
 {
 	for (size_t s = 0; s < rib->slot_hi; s++) {
 		struct rib_slot *sl = &rib->slots[s];
-		if (sl->p && (sl->full_mask & FAM_BIT(fam)) && sl->walk_fam == fam && sl->walk_idx > lo)
+		if (sl->p && sl->passing && sl->walk_tables && sl->walk_fam == fam && sl->walk_idx > lo)
 			sl->walk_idx = lo;
 	}
 }
 
+/* A slot's output state for a peer that is not up (or comes up): nothing owed. */
+static void out_reset(struct rib_slot *sl, uint32_t seq)
+{
+	sl->full_mask = sl->eor_mask = sl->eor_ready = 0;
+	sl->since = seq;
+	sl->behind = sl->passing = false;
+	sl->pass_full = sl->pass_left = 0;
+	sl->walk_tables = sl->walk_started = false;
+	sl->walk_src = 0;
+	sl->walk_path = NULL;
+	sl->walk_idx = 0;
+}
+
 bool rib_peer_congested(const struct rib_peer *p)
 {
-	return p->backlog && p->backlog(p->ctx) >= RIB_OUT_HIGH;
+	if (!p->backlog || p->backlog(p->ctx) < RIB_OUT_HIGH)
+		return false;
+	if (p->push)
+		p->push(p->ctx); /* the kernel's socket buffer takes what it can */
+	return p->backlog(p->ctx) >= RIB_OUT_HIGH;
 }
 
 /* ---- entries ---- */
@@ -194,6 +211,12 @@ static uint16_t round_cap(size_t len)
 }
 
 void rib_entry_dirty(struct rib *rib, struct rib_entry *e)
+{
+	e->mod = ++rib->seq;
+	rib_entry_reap(rib, e);
+}
+
+void rib_entry_reap(struct rib *rib, struct rib_entry *e)
 {
 	if (e->dirty)
 		return;
@@ -263,8 +286,20 @@ static void src_link(struct rib_slot *s, struct rib_path *p)
 	p->src_pprev = &s->paths;
 }
 
-static void src_unlink(struct rib_path *p)
+/* Path p leaves its source's list (for next, or for good when next is p->src_next): a pass
+ * whose cursor is on it goes on from next. */
+static void walk_path_gone(struct rib *rib, struct rib_path *p, struct rib_path *next)
 {
+	for (size_t s = 0; s < rib->slot_hi; s++) {
+		struct rib_slot *sl = &rib->slots[s];
+		if (sl->passing && !sl->walk_tables && sl->walk_started && sl->walk_path == p)
+			sl->walk_path = next;
+	}
+}
+
+static void src_unlink(struct rib *rib, struct rib_path *p)
+{
+	walk_path_gone(rib, p, p->src_next);
 	*p->src_pprev = p->src_next;
 	if (p->src_next)
 		p->src_next->src_pprev = p->src_pprev;
@@ -370,6 +405,7 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 		np->src_next = p->src_next;
 		np->src_pprev = p->src_pprev;
 		*np->src_pprev = np;
+		walk_path_gone(rib, p, np);
 		if (np->src_next)
 			np->src_next->src_pprev = &np->src_next;
 		if (old == p)
@@ -413,7 +449,7 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 	for (pp = &e->paths; *pp != p; pp = &(*pp)->next)
 		;
 	*pp = p->next;
-	src_unlink(p);
+	src_unlink(rib, p);
 	p->src->rcvd[e->fam]--;
 	if (p->stale)
 		p->src->stale--;
@@ -515,7 +551,7 @@ void rib_peer_down(struct rib *rib, struct rib_peer *p)
 		return;
 	p->up = false;
 	p->need_full = false;
-	rib->slots[p->slot].full_mask = rib->slots[p->slot].eor_mask = 0;
+	out_reset(&rib->slots[p->slot], rib->seq);
 	/* re-read the head (and the slot array) each time: the best callback may change the RIB */
 	while (rib->slots[p->slot].paths)
 		path_remove(rib, rib->slots[p->slot].paths);
@@ -528,7 +564,7 @@ void rib_peer_stale(struct rib *rib, struct rib_peer *p, uint32_t fam_mask)
 		return;
 	p->up = false;
 	p->need_full = false;
-	rib->slots[p->slot].full_mask = rib->slots[p->slot].eor_mask = 0;
+	out_reset(&rib->slots[p->slot], rib->seq);
 	for (struct rib_path *x = rib->slots[p->slot].paths; x; x = x->src_next)
 		if ((fam_mask & FAM_BIT(x->entry->fam)) && !x->stale) {
 			x->stale = 1;
@@ -573,10 +609,9 @@ void rib_peer_up(struct rib *rib, struct rib_peer *p)
 	struct rib_slot *s = &rib->slots[p->slot];
 	p->up = true;
 	p->need_full = p->fam_mask != 0;
+	out_reset(s, rib->seq);
 	s->full_mask = p->fam_mask & FAM_ALL;
 	s->eor_mask = p->fam_mask & FAM_ALL;
-	s->walk_fam = 0;
-	s->walk_idx = 0;
 }
 
 void rib_peer_refresh(struct rib *rib, struct rib_peer *p, int fam)
@@ -584,11 +619,8 @@ void rib_peer_refresh(struct rib *rib, struct rib_peer *p, int fam)
 	if (!slot_valid(rib, p) || !p->up || fam < 0 || fam >= FAM_COUNT ||
 	    !(p->fam_mask & FAM_BIT(fam)))
 		return;
-	struct rib_slot *sl = &rib->slots[p->slot];
-	/* a walk of fam under way starts over: refreshes coalesce into one walk, paced by the peer */
-	if (sl->walk_fam == fam)
-		sl->walk_idx = 0;
-	sl->full_mask |= FAM_BIT(fam);
+	/* refreshes coalesce: one more whole pass of fam, after the one under way */
+	rib->slots[p->slot].full_mask |= FAM_BIT(fam);
 	p->need_full = true;
 }
 
@@ -684,8 +716,10 @@ bool rib_pending(const struct rib *rib)
 		const struct rib_slot *sl = &rib->slots[s];
 		if (!sl->p || !sl->p->up)
 			continue;
-		/* a walk waits for its peer's socket to drain; End-of-RIB for the walk's end */
-		if (sl->full_mask ? !rib_peer_congested(sl->p) : sl->eor_mask && !rib->hold_eor)
+		/* a pass waits for its peer's socket to drain; End-of-RIB for the pass's end */
+		if ((sl->passing || sl->behind || sl->full_mask) && !rib_peer_congested(sl->p))
+			return true;
+		if ((sl->eor_mask & sl->eor_ready) && !rib->hold_eor)
 			return true;
 	}
 	return false;

@@ -19,7 +19,7 @@
 enum rib_src_kind { SRC_LOCAL = 0, SRC_IBGP = 1, SRC_EBGP = 2 };
 
 /* A table walk toward a peer pauses while this many bytes wait in its output (rib_peer.backlog). */
-#define RIB_OUT_HIGH (64 * 1024)
+#define RIB_OUT_HIGH (16 * 1024)
 
 struct rib;
 
@@ -38,6 +38,10 @@ struct rib_peer {
 	/* Bytes queued to the peer and not yet written (NULL: never congested). A whole table goes
 	 * out in steps while this stays under RIB_OUT_HIGH: the rest waits for the socket to drain. */
 	size_t (*backlog)(void *ctx);
+	/* Write what is queued to the peer's socket now, as far as it takes it without blocking
+	 * (NULL: nothing to do); the RIB calls it before it calls the peer congested. Must not close
+	 * the session (an error is for the socket's own writer to find). */
+	void (*push)(void *ctx);
 	/* ---- maintained by the RIB ---- */
 	uint16_t slot;
 	bool up;                    /* exporting */

@@ -43,6 +43,7 @@ struct rib_entry {
 	uint8_t dirty;
 	uint16_t out_words;         /* 0: no bitmap yet; 1: out.w; >1: out.ext */
 	uint16_t len, cap;
+	uint32_t mod;               /* rib->seq of its last change (fits the padding) */
 	struct rib_path *paths;     /* best first; NULL once every path is gone */
 	struct rib_entry *dirty_next;
 	union {
@@ -64,14 +65,43 @@ struct rib_table {
 struct rib_slot {
 	struct rib_peer *p;         /* NULL: free */
 	struct rib_path *paths;     /* its Adj-RIB-In */
-	uint32_t full_mask;         /* families to send whole, walked a step per flush */
-	uint32_t eor_mask;          /* families owed an End-of-RIB after that */
-	/* the walk: table slot walk_idx of family walk_fam is next (0 when no walk of walk_fam is
-	 * under way). A deletion's backward shift or a table's growth moves entries: rib.c rewinds
-	 * the cursor (walks_rewind) so that none is missed */
+	/*
+	 * Output as the peer's socket drains (rib_out.c). While its backlog stays under RIB_OUT_HIGH a
+	 * flush sends it the flush's changes (the dirty list) and `since` follows rib->seq. Otherwise
+	 * it is `behind`: what changed after `since` reaches it by a pass, a walk over the tables a
+	 * step at a time as the socket drains, considering each entry changed after `since` (every
+	 * entry of the pass_full families: a new session, a ROUTE-REFRESH). A pass ends with since =
+	 * the rib->seq it began at; changes during it take another. Memory per peer is bounded by
+	 * RIB_OUT_HIGH, whatever the number of routes and changes.
+	 */
+	uint32_t full_mask;         /* families to send whole at the next pass */
+	uint32_t eor_mask;          /* families owed End-of-RIB ... */
+	uint32_t eor_ready;         /* ... once a pass sent them whole */
+	uint32_t since;             /* every change up to this rib->seq has been sent */
+	bool behind;                /* changes after `since` wait for a pass */
+	bool passing;               /* a pass is under way */
+	uint32_t pass_full;         /* families this pass sends whole */
+	uint32_t pass_left;         /* families this pass has yet to walk */
+	uint32_t pass_target;       /* rib->seq when it began */
+	/* A pass walks first every source's Adj-RIB-In (routes of one source mostly share their
+	 * attributes: they pack many to an UPDATE), visiting each route whose best path is that
+	 * source's, then the tables for routes with no path left (withdraws). Cursors: source slot
+	 * walk_src and its path walk_path (NULL before its first); table slot walk_idx of walk_fam.
+	 * A path unlinked or replaced moves a cursor on it (rib.c, walk_path_gone), a deletion's
+	 * backward shift or a table's growth rewinds walk_idx (walks_rewind): none is missed. */
+	bool walk_tables;           /* the second part */
+	bool walk_started;          /* walk_path is inside walk_src's list */
+	uint16_t walk_src;
+	struct rib_path *walk_path;
 	uint8_t walk_fam;
 	size_t walk_idx;
 };
+
+/* Serial number order of rib->seq values (RFC 1982): a wrap costs a resend, never a miss. */
+static inline bool seq_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
 
 /* Memo of export attribute sets for one flush: (source set, export class) -> interned set. */
 struct exp_key {
@@ -94,6 +124,7 @@ struct exp_memo {
 /* An item to pack for one peer. */
 struct out_item {
 	const struct attrs *a;      /* export set; NULL for a withdraw */
+	struct rib_entry *e;        /* a withdraw's route: its bit is cleared once the message is out */
 	const uint8_t *nlri;
 	uint16_t len;
 	uint8_t fam;
@@ -109,6 +140,7 @@ struct rib {
 	size_t nslots;              /* allocated */
 	size_t slot_hi;             /* one past the highest slot in use */
 	struct rib_entry *dirty_head, *dirty_tail;
+	uint32_t seq;               /* changes so far: each dirtying takes the next (entry.mod) */
 	struct exp_memo memo;
 	uint8_t *aspath_buf;        /* scratch for building export sets */
 	size_t aspath_cap;
@@ -130,8 +162,11 @@ void rib_bit_clear(struct rib_entry *e, unsigned slot);
 bool rib_bits_any(const struct rib_entry *e);
 /* Unlink e from its table and free it (it has no paths). */
 void rib_entry_free(struct rib *rib, struct rib_entry *e);
-/* Queue e for the next flush. */
+/* Queue e for the next flush: a change (a new mod). */
 void rib_entry_dirty(struct rib *rib, struct rib_entry *e);
+/* Queue e for the end of the flush without calling it a change: a pass withdrew it from its last
+ * peer, and an entry with no paths and no peers is freed there. */
+void rib_entry_reap(struct rib *rib, struct rib_entry *e);
 /* Whether p has RIB_OUT_HIGH bytes or more waiting to be written. */
 bool rib_peer_congested(const struct rib_peer *p);
 

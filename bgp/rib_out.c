@@ -5,8 +5,8 @@
 #include "bgp_log.h"
 #include "rib_int.h"
 
-static int item_push(struct rib *rib, const struct attrs *a, const uint8_t *nlri, uint16_t len,
-		     uint8_t fam)
+static int item_push(struct rib *rib, const struct attrs *a, struct rib_entry *e,
+		     const uint8_t *nlri, uint16_t len, uint8_t fam)
 {
 	if (rib->nitems == rib->items_cap) {
 		size_t n = rib->items_cap ? rib->items_cap * 2 : 256;
@@ -18,6 +18,7 @@ static int item_push(struct rib *rib, const struct attrs *a, const uint8_t *nlri
 	}
 	struct out_item *it = &rib->items[rib->nitems];
 	it->a = a;
+	it->e = e;
 	it->nlri = nlri;
 	it->len = len;
 	it->fam = fam;
@@ -37,7 +38,7 @@ static void consider(struct rib *rib, struct rib_peer *p, struct rib_entry *e)
 	if (m != EXP_NONE) {
 		const struct attrs *ea = rib_export_attrs(rib, b->a, b->src, p, m);
 		if (ea && (had || rib_bit_set(e, p->slot) == 0)) {
-			if (item_push(rib, ea, b->nlri, b->len, e->fam) == 0) {
+			if (item_push(rib, ea, NULL, b->nlri, b->len, e->fam) == 0) {
 				if (!had)
 					p->advertised[e->fam]++;
 				return;
@@ -50,10 +51,14 @@ static void consider(struct rib *rib, struct rib_peer *p, struct rib_entry *e)
 	}
 	if (!had)
 		return;
-	if (fam_ok && item_push(rib, NULL, e->nlri, e->len, e->fam) < 0)
-		return; /* keep the bit: the next change of the route retries */
-	rib_bit_clear(e, p->slot);
-	p->advertised[e->fam]--;
+	if (!fam_ok) {
+		rib_bit_clear(e, p->slot);
+		p->advertised[e->fam]--;
+		return;
+	}
+	/* the bit stays until the withdraw is out (pack): one not sent is still owed, and a pass
+	 * finds it by the bit */
+	(void)item_push(rib, NULL, e, e->nlri, e->len, e->fam); /* failed: the next change retries */
 }
 
 /* Withdraws first, then by family and attribute set; seq keeps the queue order within a group. */
@@ -81,31 +86,59 @@ static bool emit(struct rib *rib, struct rib_peer *p)
 	return p->up;
 }
 
-static bool pack(struct rib *rib, struct rib_peer *p)
+enum pack_rc { PACK_DONE, PACK_DOWN, PACK_STOPPED };
+
+/* The message holding items [from, to) went out: their withdraws are done. */
+static void sent(struct rib *rib, struct rib_peer *p, size_t from, size_t to)
+{
+	for (size_t k = from; k < to; k++) {
+		struct rib_entry *e = rib->items[k].e;
+		if (e && rib_bit_test(e, p->slot)) {
+			rib_bit_clear(e, p->slot);
+			p->advertised[e->fam]--;
+			if (!e->paths && !rib_bits_any(e))
+				rib_entry_reap(rib, e); /* gone from its last peer: freed at the flush's end */
+		}
+	}
+}
+
+/* Pack the queued items into UPDATEs for p. may_stop: stop (PACK_STOPPED) at a message boundary
+ * once p's backlog has reached RIB_OUT_HIGH; what was not sent is owed still (an announcement's
+ * bit is set, a withdraw's not yet cleared) and the caller sends it by a pass. */
+static enum pack_rc pack_some(struct rib *rib, struct rib_peer *p, bool may_stop)
 {
 	struct update_writer *uw = rib->uw;
-	size_t i = 0;
+	size_t i = 0, first_in_msg = 0;
 
 	if (!rib->nitems)
-		return true;
+		return PACK_DONE;
 	qsort(rib->items, rib->nitems, sizeof *rib->items, item_cmp);
 	while (i < rib->nitems) {
 		const struct out_item *first = &rib->items[i];
 		unsigned max = family_table[first->fam].max_per_update;
+		if (may_stop && rib_peer_congested(p))
+			return PACK_STOPPED;
 		if (first->a)
 			update_begin_reach(uw, first->fam, first->a);
 		else
 			update_begin_unreach(uw, first->fam);
+		first_in_msg = i;
 		for (; i < rib->nitems; i++) {
 			const struct out_item *it = &rib->items[i];
 			if (it->a != first->a || it->fam != first->fam)
 				break;
-			if (max && uw->count >= max && !emit(rib, p))
-				return false;
-			int r = update_add(uw, it->nlri, it->len);
+			int r = max && uw->count >= max ? 0 : update_add(uw, it->nlri, it->len);
 			if (r == 0) {
+				/* the message is full: out with it, then maybe stop before the next */
 				if (!emit(rib, p))
-					return false;
+					return PACK_DOWN;
+				sent(rib, p, first_in_msg, i);
+				first_in_msg = i;
+				if (may_stop && rib_peer_congested(p)) {
+					const uint8_t *unsent;
+					(void)update_finish(uw, &unsent); /* the begun message, empty */
+					return PACK_STOPPED;
+				}
 				r = update_add(uw, it->nlri, it->len);
 			}
 			if (r != 1)
@@ -113,78 +146,168 @@ static bool pack(struct rib *rib, struct rib_peer *p)
 					(unsigned)it->len);
 		}
 		if (!emit(rib, p))
-			return false;
+			return PACK_DOWN;
+		sent(rib, p, first_in_msg, i);
 	}
-	return true;
+	return PACK_DONE;
 }
 
-/* Entries a walk considers before it packs and looks at the peer's backlog again. */
-#define WALK_STEP 512
+static bool pack(struct rib *rib, struct rib_peer *p)
+{
+	return pack_some(rib, p, false) != PACK_DOWN;
+}
 
-/* One step of sl's table walk: up to WALK_STEP entries of its family; false when the peer went
- * down while they were packed. */
-static bool walk_step(struct rib *rib, struct rib_slot *sl)
+/* Entries a pass visits before it packs and looks at the peer's backlog again (a step is never cut
+ * short: it bounds how far past RIB_OUT_HIGH the output goes), and the steps one flush gives one
+ * peer's pass (the rest at the next turns of the loop). */
+#define STEP 64
+#define PASS_STEPS 32
+
+/* Whether sl's pass is to consider e: everything of a family it sends whole, else a change since
+ * what the peer has. */
+static bool pass_wants(const struct rib_slot *sl, const struct rib_entry *e)
+{
+	return (sl->pass_full & FAM_BIT(e->fam)) || seq_after(e->mod, sl->since);
+}
+
+/* One step of sl's pass: up to STEP paths of the sources, or STEP table slots, into the item
+ * queue; *est grows by the NLRI bytes queued (what the packing will at least write). */
+static void pass_step(struct rib *rib, struct rib_slot *sl, size_t *est)
 {
 	struct rib_peer *p = sl->p;
-	uint32_t full = sl->full_mask & p->fam_mask;
-	size_t n = 0;
+	size_t n = 0, before = rib->nitems;
 
-	if (!(full & FAM_BIT(sl->walk_fam))) {
-		sl->walk_fam = (uint8_t)__builtin_ctz(full);
-		sl->walk_idx = 0;
+	while (!sl->walk_tables && n < STEP) {
+		struct rib_path *x;
+		if (!sl->walk_started) {
+			sl->walk_path = sl->walk_src < rib->slot_hi ? rib->slots[sl->walk_src].paths : NULL;
+			sl->walk_started = true;
+		}
+		x = sl->walk_path;
+		if (!x) {
+			sl->walk_started = false;
+			if (++sl->walk_src >= rib->slot_hi) {
+				sl->walk_tables = true;
+				sl->walk_idx = 0;
+				if (sl->pass_left)
+					sl->walk_fam = (uint8_t)__builtin_ctz(sl->pass_left);
+			}
+			continue;
+		}
+		sl->walk_path = x->src_next;
+		n++;
+		/* a route once: from the source of its best path */
+		if (x->entry->paths == x && (p->fam_mask & FAM_BIT(x->entry->fam)) &&
+		    pass_wants(sl, x->entry))
+			consider(rib, p, x->entry);
 	}
-	const struct rib_table *t = &rib->t[sl->walk_fam];
-	while (sl->walk_idx < t->cap && n < WALK_STEP) {
-		struct rib_entry *e = t->slots[sl->walk_idx++];
-		if (e) {
-			consider(rib, p, e);
+	while (sl->walk_tables && sl->pass_left && n < STEP) {
+		const struct rib_table *t = &rib->t[sl->walk_fam];
+		while (sl->walk_idx < t->cap && n < STEP) {
+			struct rib_entry *e = t->slots[sl->walk_idx++];
+			if (!e || e->paths)
+				continue; /* routes with a path: the sources' part had them */
 			n++;
+			if (pass_wants(sl, e))
+				consider(rib, p, e);
+		}
+		if (sl->walk_idx >= t->cap) {
+			sl->pass_left &= ~FAM_BIT(sl->walk_fam);
+			sl->walk_idx = 0;
+			if (sl->pass_left)
+				sl->walk_fam = (uint8_t)__builtin_ctz(sl->pass_left);
 		}
 	}
-	if (sl->walk_idx >= t->cap) {
-		sl->full_mask &= ~FAM_BIT(sl->walk_fam);
-		sl->walk_idx = 0;
-	}
-	bool alive = pack(rib, p);
+	for (size_t k = before; k < rib->nitems; k++)
+		*est += rib->items[k].len;
+}
+
+/* The queued items of a pass go out; the pass ends if it walked its last family. false when the
+ * peer went down. */
+static bool pass_pack(struct rib *rib, struct rib_slot *sl)
+{
+	bool alive = pack(rib, sl->p);
 	rib->nitems = 0;
+	if (alive && sl->passing && !sl->pass_left) {
+		/* every change up to the pass's start is out; End-of-RIB may follow a whole family */
+		sl->passing = false;
+		sl->since = sl->pass_target;
+		sl->eor_ready |= sl->pass_full;
+		sl->behind = seq_after(rib->seq, sl->since);
+	}
 	return alive;
 }
 
-/* Whether sl's walk has yet to start on fam: it will visit every entry of fam. (A family's walk
- * that is not under way has walk_idx 0.) */
-static bool walk_ahead(const struct rib_slot *sl, int fam)
+static void pass_start(struct rib *rib, struct rib_slot *sl)
 {
-	return (sl->full_mask & FAM_BIT(fam)) && (sl->walk_fam != fam || sl->walk_idx == 0);
+	sl->passing = true;
+	sl->pass_full = sl->full_mask & sl->p->fam_mask;
+	sl->full_mask = 0;
+	sl->pass_left = sl->p->fam_mask & FAM_ALL;
+	sl->pass_target = rib->seq;
+	sl->walk_tables = sl->walk_started = false;
+	sl->walk_src = 0;
+	sl->walk_path = NULL;
+	sl->walk_idx = 0;
+}
+
+/* This flush's changes to p while it keeps up: false when it fell behind (the rest, and what
+ * follows, go by a pass: `since` stays) or went down (sl->p->up). */
+static bool send_changes(struct rib *rib, struct rib_slot *sl)
+{
+	struct rib_peer *p = sl->p;
+	enum pack_rc rc;
+
+	rib->nitems = 0;
+	for (struct rib_entry *e = rib->dirty_head; e; e = e->dirty_next)
+		consider(rib, p, e);
+	rc = pack_some(rib, p, true);
+	rib->nitems = 0;
+	if (rc == PACK_DONE)
+		sl->since = rib->seq;
+	else if (rc == PACK_STOPPED)
+		sl->behind = true;
+	return rc == PACK_DONE;
 }
 
 static void flush_peer(struct rib *rib, struct rib_slot *sl)
 {
 	struct rib_peer *p = sl->p;
 
-	/* every change, unless the walk has yet to start on its family; once under way the walk may
-	 * be past it (a change ahead of it goes twice: harmless) */
-	rib->nitems = 0;
 	sl->full_mask &= p->fam_mask;
-	for (struct rib_entry *e = rib->dirty_head; e; e = e->dirty_next)
-		if (!walk_ahead(sl, e->fam))
-			consider(rib, p, e);
-	bool alive = pack(rib, p);
-	rib->nitems = 0;
-	if (!alive)
-		return;
-	/* a new session or a route refresh: the whole table of those families, a step at a time while
-	 * the peer keeps up; the rest when its socket drains (so a slow peer costs RIB_OUT_HIGH) */
-	while (sl->full_mask && !rib_peer_congested(p))
-		if (!walk_step(rib, sl))
+	if (!sl->passing) {
+		/* a peer that keeps up gets the changes now; one owed a whole family or behind gets
+		 * them by the pass (a change it would get twice otherwise) */
+		if (sl->full_mask)
+			sl->behind = true;
+		if (!sl->behind && rib->dirty_head && !send_changes(rib, sl) && !p->up)
 			return;
-	if (sl->full_mask)
+		if ((sl->behind || sl->full_mask) && !rib_peer_congested(p))
+			pass_start(rib, sl);
+	}
+	/* steps are packed together until they hold about RIB_OUT_HIGH of routes (packing many of
+	 * one attribute set into each UPDATE), then the backlog is looked at again */
+	size_t est = 0;
+	rib->nitems = 0;
+	for (int i = 0; i < PASS_STEPS && sl->pass_left && (i || !rib_peer_congested(p)); i++) {
+		pass_step(rib, sl, &est);
+		if (est >= RIB_OUT_HIGH || !sl->pass_left || i == PASS_STEPS - 1) {
+			if (!pass_pack(rib, sl))
+				return;
+			est = 0;
+			if (rib_peer_congested(p))
+				break;
+		}
+	}
+	if (sl->passing && !sl->pass_left && !pass_pack(rib, sl))
 		return;
-	p->need_full = false;
-	if (rib->hold_eor)
+	if (!sl->passing && !sl->behind && !sl->full_mask)
+		p->need_full = false;
+	if (rib->hold_eor || !(sl->eor_mask & sl->eor_ready))
 		return;
 	/* RFC 4724: End-of-RIB per family once the initial table is out */
 	for (int f = 0; f < FAM_COUNT; f++) {
-		if (!(sl->eor_mask & p->fam_mask & FAM_BIT(f)))
+		if (!(sl->eor_mask & sl->eor_ready & p->fam_mask & FAM_BIT(f)))
 			continue;
 		uint8_t buf[64];
 		size_t n = update_eor(buf, sizeof buf, f);
@@ -194,8 +317,8 @@ static void flush_peer(struct rib *rib, struct rib_slot *sl)
 			if (!p->up)
 				return;
 		}
+		sl->eor_mask &= ~FAM_BIT(f);
 	}
-	sl->eor_mask = 0;
 }
 
 void rib_flush(struct rib *rib)

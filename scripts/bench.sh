@@ -5,6 +5,7 @@
 # Usage: scripts/bench.sh [--big] [--sizes "10000 100000"] [--samples 200] [--out FILE.csv]
 #                         [--vs-frr] [--frr-only]
 #        scripts/bench.sh --fabric [-n N] [--macs M] [--out FILE.csv]
+#        scripts/bench.sh --rr [--clients "100 500 1000"] [--routes 100] [--rr-only evpnd|frr|gobgp]
 #   bulk-learn   N static MACs added to A's bridge (VM port) in one `bridge -batch`: seconds until
 #                all N are NTF_SELF entries with dst A on B's vx100
 #   bulk-delete  the same N deleted on A: until none is left on B
@@ -19,7 +20,7 @@
 #                growth during bulk-learn too); with --vs-frr B's bgpd (and zebra) per route
 # Completion on B is seen by tests/bench/fdb_watch.c (the kernel's neighbour events, counted per
 # MAC; no FDB dumps while timing), for evpnd and FRR alike; evpnd's `show vnis` remote count and one
-# kernel dump per N cross-check it. --big adds N=1000000.
+# kernel `fdb get` per MAC (not a dump: docs/kernel-costs.md) cross-check it. --big adds N=1000000.
 # --vs-frr: the same scenarios with FRR 8.4 (zebra + bgpd per hypervisor namespace, iBGP EVPN with
 # advertise-all-vni, written by frr_conf below) on an identical lab built with `lab.sh up --no-evpnd`.
 # Targets (issue 3): single-MAC p99 < 5 ms; bulk install >= 80% of the pipelined floor rate;
@@ -28,6 +29,9 @@
 # one dedicated evpnd route reflector, M MACs learned per hypervisor (default 100): fabric-up,
 # mac-learn, cold-start and mac-withdraw convergence times and every evpnd's RSS; see
 # scripts/bench_fabric.sh.
+# --rr: instead, one route reflector and C load-generator clients (tests/bench/rr_load.c), each
+# announcing M type-2 routes then withdrawing them: evpnd, FRR 8.4 bgpd and gobgpd 3.10 one after
+# the other (times, CPU seconds, peak RSS per path); see scripts/bench_rr.sh.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LAB=$ROOT/scripts/lab.sh
@@ -39,6 +43,10 @@ run_evpnd=1
 fabric=0
 fab_n=32
 fab_m=100
+rr=0
+rr_clients="100 500 1000"
+rr_routes=100
+rr_impls="evpnd frr gobgp"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--big) sizes="$sizes 1000000" ;;
@@ -50,6 +58,10 @@ while [ $# -gt 0 ]; do
 	--fabric) fabric=1 ;;
 	-n) fab_n=$2; shift ;;
 	--macs) fab_m=$2; shift ;;
+	--rr) rr=1 ;;
+	--clients) rr_clients=$2; shift ;;
+	--routes) rr_routes=$2; shift ;;
+	--rr-only) rr_impls=$2; shift ;;
 	-h | --help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
@@ -58,7 +70,7 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "bench: run me as root (network namespaces)" >&2; exit 1; }
 if [ -z "$out" ]; then
 	mkdir -p "$ROOT/bench-results"
-	out=$ROOT/bench-results/$([ "$fabric" = 1 ] && echo fabric || echo bench)-$(date +%Y%m%d-%H%M%S).csv
+	out=$ROOT/bench-results/$([ "$fabric" = 1 ] && echo fabric || { [ "$rr" = 1 ] && echo rr; } || echo bench)-$(date +%Y%m%d-%H%M%S).csv
 fi
 
 P=bench$$          # every namespace of this run starts with it
@@ -74,7 +86,7 @@ frr_stop() {
 	local d=$1 f pid n
 	for f in bgpd zebra; do
 		pid=$(cat "$d/$f.pid" 2>/dev/null) || continue
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$d/" >/dev/null || continue
+		{ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -F -- "$d/" >/dev/null || continue
 		kill "$pid" 2>/dev/null || true
 		for ((n = 0; n < 50; n++)); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 		[ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true
@@ -112,6 +124,17 @@ EVPND_BUILD=${EVPND_BUILD_DIR:-$ROOT/build}
 case $EVPND_BUILD in /*) ;; *) EVPND_BUILD=$ROOT/$EVPND_BUILD ;; esac
 EVPNCTL=${EVPNCTL:-$EVPND_BUILD/evpnctl}
 floor_nl=${NL_FLOOR:-$EVPND_BUILD/nl_floor}
+if [ "$rr" = 1 ]; then
+	for c in $rr_clients; do
+		[[ $c =~ ^[0-9]+$ ]] && ((c >= 2 && c <= 1000)) || { echo "bench: --clients: each 2..1000" >&2; exit 2; }
+	done
+	[[ $rr_routes =~ ^[0-9]+$ ]] && ((rr_routes >= 1 && rr_routes <= 65535)) ||
+		{ echo "bench: --routes: 1..65535" >&2; exit 2; }
+	# shellcheck source=scripts/bench_rr.sh
+	source "$ROOT/scripts/bench_rr.sh"
+	rr_main "$rr_clients" "$rr_routes" "$rr_impls"
+	exit 0
+fi
 if [ "$fabric" = 1 ]; then
 	[[ $fab_n =~ ^[0-9]+$ ]] && ((fab_n >= 2 && fab_n <= 64)) || { echo "bench: -n: 2..64" >&2; exit 2; }
 	[[ $fab_m =~ ^[0-9]+$ ]] && ((fab_m >= 1 && fab_m <= 65536)) || { echo "bench: --macs: 1..65536" >&2; exit 2; }
@@ -151,8 +174,13 @@ timed() {
 	*) echo "failed($res)" ;;
 	esac
 }
-# kcount NS: the bench's remote entries (self, dst A, extern_learn) in NS's vx100, by one dump
-kcount() { ip netns exec "$1" bridge fdb show dev vx100 | grep -c "^02:dd:.* dst $AIP self.*extern_learn" || true; }
+# kcount NS N: how many of the bench's N remote entries (self, dst A, extern_learn) NS's vx100 has,
+# by one `fdb get` each in one `bridge -batch`: a dump of 1M entries costs the kernel minutes
+# (docs/kernel-costs.md), a get each about 20 s
+kcount() {
+	macs "$2" dd | awk '{ print "fdb get " $1 " dev vx100 self" }' >"$W/kget"
+	ip netns exec "$1" bridge -force -batch "$W/kget" 2>/dev/null | grep -c "^02:dd:.* dst $AIP self.*extern_learn" || true
+}
 num() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
 
 # ---- results: R[key]=value; the table is assembled at the end ----
@@ -214,7 +242,7 @@ run_scenarios() {
 		say "$k N=$N: bulk sync: B's speaker stopped, its entries removed, started"
 		b_stop
 		ip netns exec "$B" bridge -force -batch "$W/b.del" >/dev/null 2>&1 || true
-		c=$(kcount "$B")
+		c=$(kcount "$B" "$N")
 		[ "$c" = 0 ] || note "$k N=$N: $c entries left on B before the sync"
 		s=$(timed "$B" add "$N" dd "$to" b_start)
 		R[${k}_sync_$N]=$s
@@ -225,7 +253,7 @@ run_scenarios() {
 		if [ "$k" = frr ]; then
 			R[frr_zrss_sync_$N]=$(per_mac "${RSS_BASE##* }" "${r1##* }" "$N")
 		fi
-		c=$(kcount "$B")
+		c=$(kcount "$B" "$N")
 		R[${k}_kcount_$N]=$c
 		say "$k N=$N: sync $s s (first entry at ${R[${k}_sync_first_$N]} s); RSS fresh $RSS_BASE -> $r1 kB; kernel dump: $c of $N on B; speaker's count $(b_count)"
 		[ "$c" = "$N" ] || note "$k N=$N: kernel dump after sync shows $c of $N entries on B"
@@ -425,7 +453,7 @@ for N in $sizes; do
 		e=$(g evpnd_rss_sync_$N)
 		row "rss B fresh after sync [B/MAC]" "$N" "$e" "" "" "" "$(g frr_rss_sync_$N)" "$(div "$e" "$(g frr_rss_sync_$N)")" "< 300" "$(yn lt "$e" 300)" "evpnd VmRSS; FRR: bgpd (zebra $(g frr_zrss_sync_$N) B/MAC more)"
 		row "rss B growth in learn [B/MAC]" "$N" "$(g evpnd_rss_learn_$N)" "" "" "" "$(g frr_rss_learn_$N)" "" "" "" "same process before/after bulk-learn (FRR: bgpd)"
-		row "kernel dump check" "$N" "$(g evpnd_kcount_$N)" "" "" "" "$(g frr_kcount_$N)" "" "= $N" "$(yn test "$(g evpnd_kcount_$N)" = "$N")" "entries on B's vx100 after sync (one dump)"
+		row "kernel get check" "$N" "$(g evpnd_kcount_$N)" "" "" "" "$(g frr_kcount_$N)" "" "= $N" "$(yn test "$(g evpnd_kcount_$N)" = "$N")" "entries on B's vx100 after sync (a get each)"
 	fi
 done
 for q in med p99; do

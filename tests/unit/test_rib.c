@@ -666,7 +666,9 @@ static void test_new_peer_full_table(void **state)
 	struct attrs *xe = mk_plain_ibgp();
 	unsigned fx = fit_count(xe, &n0), fy = fit_count(y, &n0);
 	attrs_unref(xe);
-	assert_int_equal(s.reach_msgs, (250 + fx - 1) / fx + (250 + fy - 1) / fy);
+	/* packed per step of the pass (RIB_OUT_HIGH of routes): close to the fewest messages */
+	unsigned fewest = (250 + fx - 1) / fx + (250 + fy - 1) / fy;
+	assert_true(s.reach_msgs >= fewest && s.reach_msgs <= fewest + 2);
 	assert_int_equal(p.updates_out, s.reach_msgs + FAM_COUNT);
 	assert_int_equal(s.eors, FAM_COUNT);
 	assert_false(s.after_eor);
@@ -714,10 +716,15 @@ static void test_walk_paced(void **state)
 	while (rib_pending(rib)) {
 		rib_flush(rib);
 		rounds++;
-		/* one step past the mark at most: WALK_STEP entries packed */
+		/* one step past the mark at most: STEP entries packed */
 		assert_true(s.bytes < RIB_OUT_HIGH + 64 * 1024);
-		if (s.eors && !eor_round)
+		if (s.eors && !eor_round) {
+			/* End-of-RIB once the whole table went: every route that stayed was sent */
 			eor_round = rounds;
+			for (unsigned i = 0; i < N; i++)
+				if (!(i < DEL * 10 && i % 10 == 0))
+					assert_true(seen[i] > 0);
+		}
 		if (rounds == 2) {
 			/* mid-walk: every 10th route goes, MORE new ones come (the table grows) */
 			for (unsigned i = 0; i < DEL * 10; i += 10) {
@@ -733,8 +740,8 @@ static void test_walk_paced(void **state)
 		assert_true(rounds < 1000);
 	}
 	assert_true(rounds > 3); /* paced, not the whole table in one flush */
-	assert_int_equal(eor_round, rounds); /* End-of-RIB once, after the last step */
-	assert_int_equal(s.eors, FAM_COUNT);
+	assert_true(eor_round > 3);
+	assert_int_equal(s.eors, FAM_COUNT); /* once */
 	for (unsigned i = 0; i < N + MORE; i++)
 		if (!(i < DEL * 10 && i % 10 == 0))
 			assert_true(seen[i] > 0); /* every route that stayed was sent */
@@ -821,7 +828,9 @@ static void test_memory_sharing(void **state)
 	assert_int_equal(rib_count(rib, FAM_EVPN), 100000);
 	assert_int_equal(a.rcvd[FAM_EVPN], 100000);
 	assert_true(attrs_interned_count() <= base + 1);
-	rib_flush(rib);
+	do /* a bounded part per flush, as the loop's turns would */
+		rib_flush(rib);
+	while (rib_pending(rib));
 	assert_int_equal(s.reach_nlri[FAM_EVPN], 100000);
 	assert_int_equal(p.advertised[FAM_EVPN], 100000);
 	/* one export set was made and released again */
