@@ -99,6 +99,7 @@ finish() {
 	for d in "${FRR_DIRS[@]}"; do frr_stop "$d"; done
 	for l in "${LABS[@]}"; do "$LAB" down -q --prefix "$l" >/dev/null 2>&1 || true; done
 	[ -e "/run/netns/$F" ] && ip netns del "$F"
+	for l in "$P-rrR" "$P-rrG"; do [ -e "/run/netns/$l" ] && ip netns del "$l"; done # --rr
 	rm -rf "$W"
 }
 trap finish EXIT

@@ -216,18 +216,24 @@ static void test_restart_then_converge(void **state)
 	engine_stop(&g);
 }
 
-static void test_local_learning(void **state)
+/* A VM port (PORT) in the VNI's bridge. */
+static void add_port(struct engine *g)
 {
-	(void)state;
-	struct engine g;
-	init(&g);
 	struct nl_link l;
 	memset(&l, 0, sizeof l);
 	l.ifindex = PORT;
 	l.master = BR;
 	l.up = true;
 	strcpy(l.name, "vmp");
-	vt_link_event(&g.vt, &l, false);
+	vt_link_event(&g->vt, &l, false);
+}
+
+static void test_local_learning(void **state)
+{
+	(void)state;
+	struct engine g;
+	init(&g);
+	add_port(&g);
 
 	struct nl_fdb f;
 	memset(&f, 0, sizeof f);
@@ -274,13 +280,7 @@ static void test_dump_meets_news(void **state)
 	(void)state;
 	struct engine g;
 	init(&g);
-	struct nl_link l;
-	memset(&l, 0, sizeof l);
-	l.ifindex = PORT;
-	l.master = BR;
-	l.up = true;
-	strcpy(l.name, "vmp");
-	vt_link_event(&g.vt, &l, false);
+	add_port(&g);
 	engine_converged(&g, "test");
 
 	/* before the dump: local A and B, remote C toward .1, flood entry toward .1 */
