@@ -235,19 +235,24 @@ static void adopted(struct engine *e)
 		c.local, c.local == 1 ? "" : "s", e->dump_last);
 }
 
+/* An incomplete dump must not re-add or forget anything: the tables stay as they are. */
+static void dump_abort(struct engine *e)
+{
+	e->dumping = false;
+	macs_dump_abort(e->macs);
+	flood_dump_abort(&e->flood);
+}
+
 static void on_dump_done(void *ctx, int err)
 {
 	struct engine *e = ctx;
 
 	e->dump_last = e->loop ? ev_time() - e->dump_t0 : 0;
 	if (err) {
-		/* an incomplete dump must not re-add or forget anything: the tables stay, and again */
-		e->dumping = false;
-		macs_dump_abort(e->macs);
-		flood_dump_abort(&e->flood);
+		dump_abort(e);
 		log_msg(LOG_ERR, "netlink FDB dump failed after %.1f s: %s; dumping again", e->dump_last,
 			strerror(err));
-		e->resync = true;
+		engine_resync(e);
 		return;
 	}
 	engine_dump_end(e);
@@ -266,9 +271,7 @@ static int reconcile_start(struct engine *e)
 	engine_dump_begin(e);
 	e->dump_t0 = e->loop ? ev_time() : 0;
 	if (nl_dump_fdb_async(e->nl, on_dump_done) < 0) {
-		e->dumping = false;
-		macs_dump_abort(e->macs);
-		flood_dump_abort(&e->flood);
+		dump_abort(e);
 		return -1;
 	}
 	return 0;
