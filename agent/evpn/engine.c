@@ -292,22 +292,27 @@ void engine_dump_end(struct engine *e)
 }
 
 struct conv_ctx {
-	bool all;
+	unsigned down;     /* neighbors not established */
+	unsigned sending;  /* established, End-of-RIB for EVPN not yet received */
 };
 
 static void conv_cb(void *ctx, const struct bgp_neighbor_info *n)
 {
 	struct conv_ctx *c = ctx;
-	if (!n->established || ((n->fam_mask & FAM_BIT(FAM_EVPN)) && !n->eor_rcvd[FAM_EVPN]))
-		c->all = false;
+	if (!n->established)
+		c->down++;
+	else if ((n->fam_mask & FAM_BIT(FAM_EVPN)) && !n->eor_rcvd[FAM_EVPN])
+		c->sending++;
 }
 
 void engine_converged(struct engine *e, const char *why)
 {
 	size_t nmac, nflood;
 
-	if (e->loop)
+	if (e->loop) {
 		ev_timer_stop(e->loop, &e->converge_w);
+		ev_timer_stop(e->loop, &e->defer_w);
+	}
 	log_msg(LOG_INFO, "initial convergence: %s", why);
 	e->converged = true;
 	nmac = macs_converged(e->macs);
@@ -322,6 +327,20 @@ static void on_converge_timeout(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	e->converge_expired = true; /* judged at the end of the iteration, once the kernel is known */
+}
+
+static double engine_defer(const struct engine *e)
+{
+	double t = (double)e->cfg->converge_timeout;
+	return t > ENGINE_DEFER_MAX ? t : ENGINE_DEFER_MAX;
+}
+
+static void on_defer_timeout(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct engine *e = w->data;
+	(void)loop;
+	(void)revents;
+	e->defer_expired = true;
 }
 
 /* A wake-up for a reconcile dump waiting for the kernel to acknowledge what was asked. */
@@ -367,12 +386,24 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 	/* never before the kernel's entries are adopted: their sweep would remove what is not yet
 	 * known to be wanted or not */
 	if (!e->converged && e->bgp && e->adopted) {
-		struct conv_ctx c = { true };
+		/* converge-timeout gives up on neighbors that did not come up; one that is up and still
+		 * sending its table is waited for (a large table may take longer than the timeout, and
+		 * sweeping before its End-of-RIB would delete what it is about to confirm), up to
+		 * ENGINE_DEFER_MAX: RFC 4724's selection deferral */
+		struct conv_ctx c = { 0, 0 };
+		char why[96];
 		bgp_neighbors(e->bgp, conv_cb, &c);
-		if (c.all)
+		if (!c.down && !c.sending) {
 			engine_converged(e, "End-of-RIB from every neighbor");
-		else if (e->converge_expired)
-			engine_converged(e, "timeout");
+		} else if (e->converge_expired && !c.sending) {
+			snprintf(why, sizeof why, "timeout (%u neighbor%s not up)", c.down,
+				 c.down == 1 ? "" : "s");
+			engine_converged(e, why);
+		} else if (e->defer_expired) {
+			snprintf(why, sizeof why, "timeout (no End-of-RIB from %u established neighbor%s "
+				 "within %.0f s)", c.sending, c.sending == 1 ? "" : "s", engine_defer(e));
+			engine_converged(e, why);
+		}
 	}
 	if (macs_take_lost_oom(e->macs) || e->flood.lost_oom) {
 		e->flood.lost_oom = false;
@@ -427,6 +458,8 @@ int engine_start(struct engine *e, size_t rcvbuf)
 	nl_set_acked(e->nl, on_acked);
 	ev_timer_init(&e->converge_w, on_converge_timeout, (double)e->cfg->converge_timeout, 0.);
 	e->converge_w.data = e;
+	ev_timer_init(&e->defer_w, on_defer_timeout, engine_defer(e), 0.);
+	e->defer_w.data = e;
 	ev_prepare_init(&e->prepare_w, on_prepare);
 	e->prepare_w.data = e;
 	ev_prepare_start(e->loop, &e->prepare_w);
@@ -450,6 +483,7 @@ void engine_peers_ready(struct engine *e)
 	 * count the dump's time against converge-timeout, and fire before any neighbor could connect */
 	ev_now_update(e->loop);
 	ev_timer_start(e->loop, &e->converge_w);
+	ev_timer_start(e->loop, &e->defer_w);
 }
 
 void engine_stopping(struct engine *e)
@@ -466,6 +500,7 @@ void engine_stop(struct engine *e)
 	e->snoop = NULL;
 	if (e->loop) {
 		ev_timer_stop(e->loop, &e->converge_w);
+		ev_timer_stop(e->loop, &e->defer_w);
 		ev_timer_stop(e->loop, &e->retry_w);
 		ev_timer_stop(e->loop, &e->dump_wait_w);
 		ev_prepare_stop(e->loop, &e->prepare_w);

@@ -44,6 +44,8 @@ struct engine {
 	struct flood flood;        /* type-3 routes and flood entries */
 	bool converged;            /* End-of-RIB from every neighbor, or the timeout */
 	bool converge_expired;     /* converge-timeout ran out (convergence also waits for adopted) */
+	bool defer_expired;        /* ENGINE_DEFER_MAX ran out: stop waiting for End-of-RIB */
+	ev_timer defer_w;
 	bool adopted;              /* the start-up dump ended: the kernel's entries are known */
 	bool dumping;              /* a reconcile dump is running: mark what the kernel has */
 	bool resync;               /* events were lost: dump and reconcile (engine_resync) */
@@ -85,6 +87,9 @@ struct engine_status {
 #define ENGINE_RETRY_MIN 1.0
 #define ENGINE_RETRY_MAX 30.0
 #define ENGINE_DUMP_WAIT 2.0
+/* The longest initial convergence waits for an established neighbor's End-of-RIB (RFC 4724's
+ * selection deferral; FRR's select-defer-time default), or converge-timeout if that is longer. */
+#define ENGINE_DEFER_MAX 360.0
 
 /* Set up the tables (no netlink yet); -1 on allocation failure. */
 int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop, struct bgp *bgp);
