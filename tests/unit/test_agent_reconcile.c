@@ -228,6 +228,18 @@ static void add_port(struct engine *g)
 	vt_link_event(&g->vt, &l, false);
 }
 
+/* A learned entry of mac on the VM port. */
+static struct nl_fdb local_ent(const uint8_t mac[6])
+{
+	struct nl_fdb f;
+	memset(&f, 0, sizeof f);
+	f.ifindex = PORT;
+	f.master = BR;
+	memcpy(f.mac, mac, 6);
+	f.state = NUD_REACHABLE;
+	return f;
+}
+
 static void test_local_learning(void **state)
 {
 	(void)state;
@@ -235,12 +247,7 @@ static void test_local_learning(void **state)
 	init(&g);
 	add_port(&g);
 
-	struct nl_fdb f;
-	memset(&f, 0, sizeof f);
-	f.ifindex = PORT;
-	f.master = BR;
-	memcpy(f.mac, MAC_A, 6);
-	f.state = NUD_REACHABLE;
+	struct nl_fdb f = local_ent(MAC_A);
 	macs_local_fdb(g.macs, &f, false);
 	f.state = NUD_PERMANENT; /* the port's own address */
 	memcpy(f.mac, MAC_B, 6);
@@ -260,17 +267,6 @@ static void test_local_learning(void **state)
 	macs_local_fdb(g.macs, &f, true); /* aged out */
 	assert_int_equal(fx_counts(&g).local, 1);
 	engine_stop(&g);
-}
-
-static struct nl_fdb local_ent(const uint8_t mac[6])
-{
-	struct nl_fdb f;
-	memset(&f, 0, sizeof f);
-	f.ifindex = PORT;
-	f.master = BR;
-	memcpy(f.mac, mac, 6);
-	f.state = NUD_REACHABLE;
-	return f;
 }
 
 /* A dump runs in slices while events and routes keep coming: each reply the kernel built may be
