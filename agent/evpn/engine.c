@@ -172,6 +172,10 @@ static void on_refused(void *ctx, enum nl_op op, const struct nl_fdb *f, int err
 				mac_str((const struct mac *)f->mac, m), strerror(err));
 		return;
 	}
+	/* rtnl_fdb_del stops at the bridge's half: an entry whose bridge half went (someone deleted
+	 * it, or it was never there) would otherwise keep its VXLAN half for ever */
+	if (op == NL_FDB_DEL && err == ENOENT && (f->flags & NTF_MASTER) && (f->flags & NTF_SELF))
+		kreq_mac_self_del_again(&e->kq, f);
 	if (!benign) {
 		e->refused++;
 		if (!e->refused_round++)

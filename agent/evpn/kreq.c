@@ -73,6 +73,16 @@ void kreq_mac_self_del(struct kreq *k, const struct vni *v, const uint8_t mac[6]
 	queue_fdb(k, NL_FDB_DEL, &f);
 }
 
+void kreq_mac_self_del_again(struct kreq *k, const struct nl_fdb *f)
+{
+	struct nl_fdb g = *f;
+
+	g.flags &= (uint8_t)~NTF_MASTER;
+	g.master = 0;
+	g.vlan = 0; /* the bridge's key; the VXLAN entry is keyed by MAC and source VNI */
+	queue_fdb(k, NL_FDB_DEL, &g);
+}
+
 void kreq_flood(struct kreq *k, enum nl_op op, int okey, uint16_t vtep)
 {
 	const struct vni *v;

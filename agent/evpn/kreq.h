@@ -31,6 +31,9 @@ void kreq_mac(struct kreq *k, enum nl_op op, int okey, const uint8_t mac[6], uin
 /* Delete only the VXLAN device's half of v's remote MAC: the bridge's entry is a local port's now
  * (a delete with NTF_MASTER would fail on it and leave the VXLAN entry behind). */
 void kreq_mac_self_del(struct kreq *k, const struct vni *v, const uint8_t mac[6], uint16_t vtep);
+/* After a two-half delete f (NTF_SELF|NTF_MASTER) was refused with ENOENT: the bridge's half was
+ * missing, and the kernel stops there, so delete the VXLAN device's half alone. */
+void kreq_mac_self_del_again(struct kreq *k, const struct nl_fdb *f);
 /* A flood entry (append or delete) on the device of okey toward VTEP index vtep. */
 void kreq_flood(struct kreq *k, enum nl_op op, int okey, uint16_t vtep);
 /* Delete the bridge's learned entry of mac on port (VLAN vlan on a VLAN-aware bridge). */

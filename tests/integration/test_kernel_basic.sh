@@ -52,12 +52,13 @@ evpnd_routes_check h2 evpn "[r for r in d if r.get('mac') == '$MAC' and r.get('s
 	log "note: the route of a static MAC is not shown sticky in show routes"
 
 step "restart h2's evpnd: the right entries are left alone"
-MON="$T_DIR/monitor.out"
-ip netns exec "$(ns h2)" bridge monitor fdb >"$MON" 2>&1 &
-MONPID=$!
-T_PIDS+=("$MONPID")
-T_PIDNAME[$MONPID]="bridge monitor"
+spawn_monitor monitor h2 bridge monitor fdb
+MON="$T_DIR/monitor.log" MONPID=$SPAWNED_PID
 stop_pid "${T_EVPND_PID[h2]}"
+# the control: an entry evpnd owns that no route justifies, removed once h2 has reconciled; its
+# deletion in the monitor shows the monitor would have seen a correct entry's
+STALE=02:bb:00:00:00:99
+ip netns exec "$(ns h2)" bridge fdb add $STALE dev vx100 dst 10.88.0.1 self extern_learn
 # passive: h1 sits in Idle between retries and refuses connections there (peer.c), so h2 waits for
 # h1's next retry (backoff 2, 4, 8 s) instead of knocking in step with it; the timeout covers that
 sed -e 's/^connect-retry = 1$/&\nconverge-timeout = 40/' -e 's/^families = .*/&\npassive = yes/' \
@@ -65,7 +66,7 @@ sed -e 's/^connect-retry = 1$/&\nconverge-timeout = 40/' -e 's/^families = .*/&\
 evpnd_start h2 h2 "$T_DIR/h2b.conf"
 wait_for 40 evpnd_established h2 10.88.0.1 || fail "session h2-h1 not re-established"
 wait_for 5 bash -c "grep -q 'initial convergence' '$T_DIR/h2.log'" || fail "h2 did not converge"
-sleep 0.5
+wait_for 10 grep -q "^Deleted $STALE " "$MON" || fail "the monitor did not see the unjustified $STALE deleted"
 stop_pid "$MONPID"
 if grep -E "^Deleted .*($MAC|00:00:00:00:00:00 dst 10\.88\.0\.1)" "$MON"; then
 	fail "the restart deleted a correct entry"
