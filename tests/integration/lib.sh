@@ -201,6 +201,36 @@ spawn() {
 	case " ${T_LOGS[*]} " in *" $T_DIR/$name.log "*) ;; *) T_LOGS+=("$T_DIR/$name.log") ;; esac
 }
 
+# subscribed PID: PID holds a netlink socket bound to multicast groups, so a monitor (bridge or ip
+# monitor) sees every event from now on: the readiness a fixed sleep would only guess at.
+subscribed() {
+	local ino
+	for ino in $(readlink /proc/"$1"/fd/* 2>/dev/null | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p'); do
+		awk -v i="$ino" 'NR > 1 && $NF == i && $4 != "00000000" { f = 1 } END { exit !f }' \
+			/proc/"$1"/net/netlink && return 0
+	done
+	return 1
+}
+
+# spawn_monitor LOGNAME NS CMD...: spawn a netlink monitor and return once it is subscribed.
+spawn_monitor() {
+	spawn "$@"
+	wait_for 5 subscribed "$SPAWNED_PID" || fail "$1 (${*:3}) did not subscribe to netlink events"
+}
+
+# spawn_capture LOGNAME NS tcpdump ARGS...: spawn a capture and return once tcpdump reports its
+# filter attached ("listening on"), so the first packet after this is in the file.
+spawn_capture() {
+	local before
+	before=$(grep -c 'listening on' "$T_DIR/$1.log" 2>/dev/null) || before=0
+	spawn "$@"
+	wait_for 5 capturing "$T_DIR/$1.log" "$before" || fail "$1 did not start capturing: $(cat "$T_DIR/$1.log")"
+}
+capturing() { [ "$(grep -c 'listening on' "$1")" -gt "$2" ]; }
+
+# link_up NS DEV: DEV in ns(NS) has its carrier (LOWER_UP): frames sent now leave.
+link_up() { ip -n "$(ns "$1")" link show "$2" | grep -q 'LOWER_UP'; }
+
 # not CMD...: invert CMD's status (for wait_for).
 not() { ! "$@"; }
 
@@ -630,6 +660,10 @@ lab_frr_h3() {
 }
 
 # lab_wait_mesh [SECONDS]: every evpnd of the lab has all its sessions up.
+# lab_converged I: hypervisor I adopted its kernel entries and reached initial convergence (what
+# was stale is gone)
+lab_converged() { lab_ctl "$1" show status --json | jpy "d['adopted'] and d['converged']"; }
+
 lab_wait_mesh() {
 	local i
 	for ((i = 1; i <= LAB_N; i++)); do

@@ -77,7 +77,7 @@ before=$(ip netns exec "$(ns h2)" bridge fdb show dev vx100 | sort)
 lab stop 2 || fail "h2's evpnd did not stop cleanly"
 lab start 2
 lab_wait_mesh 30
-sleep 2
+wait_for 30 lab_converged 2 || fail "h2 did not converge after its restart"
 after=$(ip netns exec "$(ns h2)" bridge fdb show dev vx100 | sort)
 [ "$before" = "$after" ] || fail "h2's vx100 changed across a restart: before [$before] after [$after]"
 vm_ping 2 2 1 2 || fail "h2 vm2 cannot ping h1 vm2 after the restart"

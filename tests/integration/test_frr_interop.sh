@@ -182,7 +182,7 @@ move_away() {
 	ip -n "$vm" neigh flush dev eth0
 	ip -n "$vm" addr add "$ip/24" dev eth1
 	ip -n "$vm" link set eth1 up
-	sleep 0.3
+	wait_for 5 link_up "h$2" mv1 || fail "h$2's mv1 has no carrier"
 	ip netns exec "$vm" ping -c 1 -W 1 -I eth1 "$(lab_vmip $((5 - $1)))" >/dev/null 2>&1 || true
 }
 # move_back I J: the reverse (the address back on eth0; J's mv1 deleted once the move converged)
@@ -192,7 +192,6 @@ move_back() {
 	ip -n "$vm" addr del "$ip/24" dev eth1
 	ip -n "$vm" neigh flush dev eth1
 	ip -n "$vm" addr add "$ip/24" dev eth0
-	sleep 0.2
 	ip netns exec "$vm" ping -c 1 -W 1 -I eth0 "$(lab_vmip $((5 - $1)))" >/dev/null 2>&1 || true
 }
 
@@ -293,16 +292,18 @@ step "VM-to-VM ARP: none crosses between h1 and h3; h2 (suppression off) floods 
 cap() { printf '%s/arp-h%s.pcap' "$T_DIR" "$1"; }
 for i in 1 3; do
 	ip netns exec "$(ns "h$i-vm1")" ip neigh flush all
-	spawn "tcpdump-h$i" "h$i-vm1" tcpdump -i eth0 -Q in -n -U -w "$(cap "$i")" 'arp and arp[6:2] == 1'
+	spawn_capture "tcpdump-h$i" "h$i-vm1" tcpdump -i eth0 -Q in -n -U -w "$(cap "$i")" 'arp and arp[6:2] == 1'
 	TCPDUMP[i]=$SPAWNED_PID
 done
 ip netns exec "$(ns h2-vm1)" ip neigh flush all
-sleep 1.5 # tcpdump attaches its filter before the first ARP
 vm_ping 1 1 3 1 || fail "h1's VM cannot ping FRR's VM"
 vm_ping 3 1 1 1 || fail "FRR's VM cannot ping h1's VM"
 vm_ping 2 1 1 1 || fail "h2's VM cannot ping h1's VM"
 vm_ping 2 1 3 1 || fail "h2's VM cannot ping FRR's VM"
-sleep 0.5
+# h2's requests came last: once both captures hold one, they hold everything sent before it
+asked_any() { tcpdump -r "$(cap "$1")" -n 2>/dev/null | grep -q "tell $2,"; }
+wait_for 5 asked_any 1 "$(lab_vmip 2)" && wait_for 5 asked_any 3 "$(lab_vmip 2)" ||
+	fail "h2's VM's ARP requests did not reach h1's and FRR's VMs: the test would prove nothing"
 for i in 1 3; do
 	kill -INT "${TCPDUMP[$i]}" 2>/dev/null
 	wait "${TCPDUMP[$i]}" 2>/dev/null

@@ -36,7 +36,7 @@ ip netns exec "$(ns h1-vm1)" ping -i 0.01 -W 1 "$(lab_vmip 2)" >"$PING_OUT" 2>&1
 PING_PID=$!
 T_PIDS+=("$PING_PID")
 T_PIDNAME[$PING_PID]=ping
-sleep 1
+wait_for 5 grep -q "icmp_seq=" "$PING_OUT" || fail "the flow does not pass before the restarts: $(cat "$PING_OUT")"
 
 restart() { # I SIG: kill hypervisor I's evpnd with SIG, restart it, wait for both to converge
 	local i=$1 sig=$2 j=$((3 - $1))
@@ -46,14 +46,14 @@ restart() { # I SIG: kill hypervisor I's evpnd with SIG, restart it, wait for bo
 	[ "$(nbr "$j" stale_routes)" -gt 0 ] || fail "h$j keeps no stale routes of h$i"
 	fdb_remote "$j" "$(lab_mac "$i")" "$(lab_ip "$i")" || fail "h$j removed h$i's VM MAC while h$i restarts"
 	fdb_flood "$j" "$(lab_ip "$i")" || fail "h$j removed its flood entry toward h$i while h$i restarts"
-	sleep 1
+	sleep 1 # a second down (a duration, not a wait for anything): the flow must cross it
 	lab start "$i"
 	wait_for 20 converged "$i" || fail "h$i did not converge after its restart"
 	wait_for 20 converged "$j" || fail "h$j still holds stale routes of h$i after its End-of-RIB"
 	fdb_remote "$j" "$(lab_mac "$i")" "$(lab_ip "$i")" || fail "h$j lost h$i's VM MAC"
 	fdb_remote "$i" "$(lab_mac "$j")" "$(lab_ip "$j")" || fail "h$i lost h$j's VM MAC"
 	log "h$i restarted after SIG$sig: h$j kept its routes, both converged"
-	sleep 1
+	sleep 1 # a second of flow after the restart, within the loss count below
 }
 step "SIGKILL and restart h1's evpnd"
 restart 1 KILL

@@ -43,18 +43,21 @@ cap() { printf '%s/arp-h%s.pcap' "$T_DIR" "$1"; }
 ucap() { printf '%s/underlay-h%s.pcap' "$T_DIR" "$1"; }
 for i in 1 2; do
 	ip netns exec "$(ns "h$i-vm1")" ip neigh flush all
-	spawn "tcpdump-h$i" "h$i-vm1" tcpdump -i eth0 -Q in -n -U -w "$(cap "$i")" 'arp and arp[6:2] == 1'
+	spawn_capture "tcpdump-h$i" "h$i-vm1" tcpdump -i eth0 -Q in -n -U -w "$(cap "$i")" 'arp and arp[6:2] == 1'
 	TCPDUMP[i]=$SPAWNED_PID
 	# the underlay: VXLAN (UDP 4789) packets this hypervisor sends whose inner frame is an ARP
 	# request (UDP header 8 + VXLAN header 8: the inner EtherType at udp[28], ARP op at udp[36])
-	spawn "tcpdump-u$i" "h$i" tcpdump -i eth0 -Q out -n -U -w "$(ucap "$i")" \
+	spawn_capture "tcpdump-u$i" "h$i" tcpdump -i eth0 -Q out -n -U -w "$(ucap "$i")" \
 		'udp dst port 4789 and udp[28:2] = 0x0806 and udp[36:2] = 1'
 	UTCPDUMP[i]=$SPAWNED_PID
 done
-sleep 1.5 # tcpdump attaches its filter before the first ARP
 vm_ping 1 1 2 1 || fail "h1's VM cannot ping h2's VM"
 vm_ping 2 1 1 1 || fail "h2's VM cannot ping h1's VM"
-sleep 0.5
+# the controls came last (h2's requests, on its underlay and at h1's VM): once the captures hold
+# them, they hold anything sent before
+pcap_has() { [ "$(tcpdump -r "$1" -n 2>/dev/null | grep -c "$2")" -ge 1 ]; }
+wait_for 5 pcap_has "$(ucap 2)" . && wait_for 5 pcap_has "$(cap 1)" Request ||
+	fail "h2's ARP requests were not captured on its underlay and at h1's VM: the test would prove nothing"
 for i in 1 2; do
 	for pid in "${TCPDUMP[$i]}" "${UTCPDUMP[$i]}"; do
 		kill -INT "$pid" 2>/dev/null

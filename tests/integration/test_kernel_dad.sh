@@ -40,14 +40,13 @@ ip netns exec "$VM" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
 ip -n "$VM" link set eth1 address "$M" mtu 1450
 ip -n "$(ns h2)" link set mv1 master br100 up
 ip -n "$VM" link set eth1 up
-sleep 0.3
+wait_for 5 link_up h2 mv1 || fail "h2's mv1 has no carrier"
 
 # go FROM TO I: the VM's address moves from interface FROM to TO (on hypervisor I); a frame from it.
 go() {
 	ip -n "$VM" addr del "$VMIP/24" dev "$1"
 	ip -n "$VM" neigh flush dev "$1"
 	ip -n "$VM" addr add "$VMIP/24" dev "$2"
-	sleep 0.2
 	ip netns exec "$VM" ping -c 1 -W 1 -I "$2" "$(lab_vmip 3)" >/dev/null 2>&1 || true
 }
 

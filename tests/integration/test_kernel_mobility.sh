@@ -46,10 +46,9 @@ moved_to() {
 watch_move() {
 	local j
 	for j in 1 2 3; do
-		spawn "mon-$1-h$j" "h$j" bridge -timestamp monitor fdb
+		spawn_monitor "mon-$1-h$j" "h$j" bridge -timestamp monitor fdb
 		WATCH[$j]=$SPAWNED_PID
 	done
-	sleep 0.3
 }
 
 # move_ms TAG I MAC PORT: from the moment hypervisor I's bridge learned MAC on PORT (the frame), the
@@ -114,7 +113,7 @@ ip netns exec "$VM" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1 # no MLD/ND fro
 ip -n "$VM" neigh flush dev eth0 # no ARP probes either
 ip -n "$VM" addr add "$VMIP/24" dev eth1
 ip -n "$VM" link set eth1 up
-sleep 0.3 # carrier up; nothing sent yet (no IPv6 on eth1)
+wait_for 5 link_up h2 mv1 || fail "h2's mv1 has no carrier"
 fdb_remote 1 "$M" "$H2" && fail "h1 pointed to h2 before the VM sent anything"
 watch_move there
 ip netns exec "$VM" ping -c 1 -W 1 -I eth1 "$(lab_vmip 3)" >/dev/null 2>&1 || true
@@ -134,7 +133,6 @@ step "...and back to h1: sequence 2"
 ip -n "$VM" addr del "$VMIP/24" dev eth1
 ip -n "$VM" neigh flush dev eth1
 ip -n "$VM" addr add "$VMIP/24" dev eth0
-sleep 0.2
 watch_move back
 ip netns exec "$VM" ping -c 1 -W 1 -I eth0 "$(lab_vmip 3)" >/dev/null 2>&1 || true
 MS=$(move_ms back 1 "$M" vm1) || fail "the FDBs did not follow the VM back to h1 within 5 s"

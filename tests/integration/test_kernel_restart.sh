@@ -31,8 +31,7 @@ for i in 1 2 3; do
 done
 
 # Watch h3's FDB across the kill and the restart: a correct entry must never be deleted.
-spawn mon3 h3 bridge -timestamp monitor fdb
-sleep 0.3
+spawn_monitor mon3 h3 bridge -timestamp monitor fdb
 
 step "SIGKILL h3's evpnd"
 lab stop --kill 3
@@ -60,7 +59,6 @@ for i in 1 2; do
 done
 wait_for 30 fdb_no_mac 3 $STALE ||
 	fail "h3: the unjustified extern_learn entry $STALE was not removed after convergence"
-sleep 1
 for j in 1 2; do
 	fdb_remote 3 "$(lab_mac "$j")" "$(lab_ip "$j")" || fail "h3: h$j's VM MAC is not installed after the restart"
 	fdb_flood 3 "$(lab_ip "$j")" || fail "h3: flood entry toward h$j missing after the restart"

@@ -141,7 +141,10 @@ lab_ctl 1 show fdb | grep -E "^100 +$(lab_mac 2) +vx100 .* remote " >/dev/null |
 lab_ctl 1 monitor >"$T_DIR/mon.txt" 2>&1 &
 mpid=$!
 T_PIDS+=("$mpid")
-sleep 0.5
+# subscribed once a change shows: a probe key, published again until it does
+probe_seen() { lab_ctl 1 add key monitor-probe value "$EPOCHREALTIME" && grep -q monitor-probe "$T_DIR/mon.txt"; }
+wait_for 10 probe_seen || fail "evpnctl monitor printed no probe: $(cat "$T_DIR/mon.txt")"
+lab_ctl 1 del key monitor-probe || fail "del key monitor-probe"
 lab_ctl 2 del macadv 02:00:00:00:77:01 vni 100 || fail "del macadv on h2"
 wait_for 10 grep -E "withdraw evpn macadv vni 100 02:00:00:00:77:01" "$T_DIR/mon.txt" ||
 	fail "monitor printed no withdraw line: $(cat "$T_DIR/mon.txt")"

@@ -63,8 +63,10 @@ wait_for 20 h2_macs_from_h1 20 ||
 	fail "h2: the 20 MACs h1 (nobody) learned did not arrive"
 vm_ping 1 1 2 1 || fail "VM on h1 cannot ping the VM on h2"
 out=$(lab_ctl 1 reload 2>&1) || fail "h1 (nobody) cannot reload: $out"
+applied() { grep -c "reload: .* applied" "$LAB_DIR/h1.log" || true; }
+n0=$(applied)
 kill -HUP "$(cat "$LAB_DIR/h1.pid")"
-sleep 0.5
+wait_for 10 eval '[ "$(applied)" -gt "$n0" ]' || fail "h1 (nobody) did not apply a SIGHUP reload"
 lab_established 1 || fail "h1's sessions dropped after a reload as nobody"
 
 step "the control socket"

@@ -34,7 +34,7 @@ in_kernel=$(ip netns exec "$(ns h2)" bridge fdb show dev vx100 | grep -c "^02:fa
 log "h2: $N remote MACs installed"
 
 step "SIGKILL h2's evpnd under a 50 packets/s flow; plant a stale entry; restart it"
-spawn mon2 h2 bridge -timestamp monitor fdb
+spawn_monitor mon2 h2 bridge -timestamp monitor fdb
 PING_OUT=$T_DIR/ping.out
 ip netns exec "$(ns h2-vm1)" ping -i 0.02 -W 1 "$(lab_vmip 1)" >"$PING_OUT" 2>&1 &
 PING_PID=$!
@@ -85,7 +85,7 @@ log "h2 converged: $answers status answers ($during while adopting), slowest $sl
 wait_for 30 fdb_no_mac 2 $STALE || fail "h2: the planted extern_learn entry $STALE was not removed after convergence"
 
 step "nothing lost, nothing deleted or re-added"
-sleep 0.5
+sleep 0.5 # half a second more of flow after convergence (a duration, counted below)
 kill -INT "$PING_PID"
 wait "$PING_PID" 2>/dev/null || true
 forget_pid "$PING_PID"

@@ -187,7 +187,8 @@ wait_for 10 grep -E "peer $G: 9 evpn routes received, 90% of max-routes 10" "$T_
 	fail "no 90% warning at 9 routes of 10"
 evpnd_established E $G || fail "session dropped below the limit"
 g_add 10
-sleep 1
+received10() { ctl E show neighbors --json | jpy "[n for n in d if n['address'] == '$G' and n['routes']['evpn']['received'] == 10]"; }
+wait_for 10 received10 || fail "the 10th route did not arrive: $(ctl E show neighbors --json)"
 evpnd_established E $G || fail "session dropped at exactly the limit (10 of 10 are allowed)"
 g_add 11
 wait_for 10 grep -E "peer $G: more than max-routes 10 evpn routes, sending Cease/Maximum Number of Prefixes Reached; restart in 6 s" "$T_DIR/E.log" ||
