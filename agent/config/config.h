@@ -20,10 +20,12 @@ struct cfg_vni {
 	bool rt_auto;             /* route-target = auto: ASN:VNI (RFC 8365) */
 	unsigned nrt;
 	uint64_t rt[CFG_MAX_RT];  /* extended communities */
+	uint32_t rt_wild;         /* bit i: rt[i] was "*:NN" (0:NN here; rt_filter.h) */
 	/* import-rt / export-rt: beside route-target's, for one direction only (rt_filter.h) */
 	unsigned nimport, nexport;
 	uint64_t import_rt[CFG_MAX_RT];
 	uint64_t export_rt[CFG_MAX_RT];
+	uint32_t import_wild;     /* bit i: import_rt[i] was "*:NN" */
 	bool import_auto, export_auto; /* "auto" (ASN:VNI) listed among them */
 	bool arp_suppress_set;    /* arp-suppress given here: it overrides [global]'s */
 	bool arp_suppress;
@@ -42,6 +44,7 @@ struct config {
 	struct bgp_global g;
 	char control_socket[108];
 	struct ipaddr vtep_ip;    /* [global] vtep-ip: af 0 when unset */
+	bool auto_rt_rfc8365;     /* [global] auto-rt-format = rfc8365: RFC 8365 5.1.2.1 layout */
 	uint32_t converge_timeout; /* [global] converge-timeout: seconds to wait for End-of-RIB (10) */
 	uint32_t netlink_buffer;  /* [global] netlink-buffer: event socket receive buffer, bytes (64 MiB) */
 	uint32_t dad_max_moves;   /* [global] dad-max-moves: moves that make a MAC duplicate (5) */

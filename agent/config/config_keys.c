@@ -300,6 +300,17 @@ static int g_arp_suppress(struct loader *ld, const char *val)
 	return get_bool(ld, val, &ld->cfg->arp_suppress);
 }
 
+static int g_auto_rt_format(struct loader *ld, const char *val)
+{
+	if (!strcmp(val, "asn-vni"))
+		ld->cfg->auto_rt_rfc8365 = false;
+	else if (!strcmp(val, "rfc8365"))
+		ld->cfg->auto_rt_rfc8365 = true;
+	else
+		return bad(ld, val, "is not asn-vni or rfc8365");
+	return 0;
+}
+
 static int g_arp_snoop(struct loader *ld, const char *val)
 {
 	ld->cfg->arp_snoop_set = true;
@@ -331,6 +342,7 @@ const struct keydef cfg_global_keys[] = {
 	{"dad-recovery", g_dad_recovery, false},
 	{"arp-suppress", g_arp_suppress, false},
 	{"arp-snoop", g_arp_snoop, false},
+	{"auto-rt-format", g_auto_rt_format, false},
 	{"arp-snoop-age", g_arp_snoop_age, false},
 	{"log", cfg_g_log, false},
 	{"log-level", cfg_g_log_level, false},
@@ -467,6 +479,22 @@ static int v_rd(struct loader *ld, const char *val)
 	return 0;
 }
 
+/* One route target word: ASN:NN, A.B.C.D:NN, or "*:NN" (any global administrator, kept as 0:NN
+ * with *wild set). 0 on success. */
+static int rt_word(const char *word, uint64_t *rt, bool *wild)
+{
+	*wild = false;
+	if (word[0] == '*' && word[1] == ':') {
+		uint32_t nn;
+		if (parse_u32(word + 2, 0, 0xffffffffu, &nn))
+			return -1;
+		*rt = extc_rt_make(0, nn);
+		*wild = true;
+		return 0;
+	}
+	return extc_rt_parse(word, rt);
+}
+
 /* One or more RTs per line, or "auto" alone; several lines accumulate. */
 static int v_route_target(struct loader *ld, const char *val)
 {
@@ -495,12 +523,13 @@ static int v_route_target(struct loader *ld, const char *val)
 			continue;
 		}
 		uint64_t rt;
+		bool wild = false;
 		if (ld->rt_explicit_auto)
 			return bad(ld, val, "mixes auto with explicit route targets");
-		if (extc_rt_parse(word, &rt))
-			return bad(ld, val, "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+		if (rt_word(word, &rt, &wild))
+			return bad(ld, val, "is not a list of route targets (auto, ASN:NN, A.B.C.D:NN or *:NN)");
 		for (unsigned i = 0; i < v->nrt; i++)
-			if (v->rt[i] == rt) {
+			if (v->rt[i] == rt && !!(v->rt_wild & 1u << i) == wild) {
 				char why[96];
 				snprintf(why, sizeof why, "lists route target %s twice", word);
 				return bad(ld, val, why);
@@ -510,18 +539,23 @@ static int v_route_target(struct loader *ld, const char *val)
 			snprintf(why, sizeof why, "has more than %d route targets", CFG_MAX_RT);
 			return bad(ld, val, why);
 		}
+		if (wild)
+			v->rt_wild |= 1u << v->nrt;
 		v->rt[v->nrt++] = rt;
 		v->rt_auto = false;
 	}
 	if (!any)
-		return bad(ld, val, "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+		return bad(ld, val, "is not a list of route targets (auto, ASN:NN, A.B.C.D:NN or *:NN)");
 	return 0;
 }
 
-/* import-rt / export-rt: RTs and "auto" in any mix, several per line; lines accumulate. */
-static int v_rt_list(struct loader *ld, const char *val, uint64_t *arr, unsigned *n, bool *has_auto)
+/* import-rt / export-rt: RTs and "auto" in any mix, several per line; lines accumulate. "*:NN"
+ * (any global administrator) only where wild is given: import-rt. */
+static int v_rt_list(struct loader *ld, const char *val, uint64_t *arr, unsigned *n, bool *has_auto,
+		     uint32_t *wild)
 {
-	static const char why[] = "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)";
+	const char *why = wild ? "is not a list of route targets (auto, ASN:NN, A.B.C.D:NN or *:NN)"
+			       : "is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)";
 	const char *s = val;
 	char word[64];
 	bool any = false;
@@ -539,14 +573,17 @@ static int v_rt_list(struct loader *ld, const char *val, uint64_t *arr, unsigned
 		word[len] = '\0';
 		s += len;
 		uint64_t rt;
+		bool w = false;
 		if (!strcmp(word, "auto")) {
 			*has_auto = true;
 			continue;
 		}
-		if (extc_rt_parse(word, &rt))
+		if (rt_word(word, &rt, &w))
 			return bad(ld, val, why);
+		if (w && !wild)
+			return bad(ld, val, "has a wildcard *:NN, which only imports (a route cannot carry it)");
 		for (unsigned i = 0; i < *n; i++)
-			if (arr[i] == rt) {
+			if (arr[i] == rt && (wild ? !!(*wild & 1u << i) : false) == w) {
 				char w2[96];
 				snprintf(w2, sizeof w2, "lists route target %s twice", word);
 				return bad(ld, val, w2);
@@ -556,6 +593,8 @@ static int v_rt_list(struct loader *ld, const char *val, uint64_t *arr, unsigned
 			snprintf(w2, sizeof w2, "has more than %d route targets", CFG_MAX_RT);
 			return bad(ld, val, w2);
 		}
+		if (w)
+			*wild |= 1u << *n;
 		arr[(*n)++] = rt;
 	}
 	return any ? 0 : bad(ld, val, why);
@@ -564,13 +603,13 @@ static int v_rt_list(struct loader *ld, const char *val, uint64_t *arr, unsigned
 static int v_import_rt(struct loader *ld, const char *val)
 {
 	struct cfg_vni *v = cur_vni(ld);
-	return v_rt_list(ld, val, v->import_rt, &v->nimport, &v->import_auto);
+	return v_rt_list(ld, val, v->import_rt, &v->nimport, &v->import_auto, &v->import_wild);
 }
 
 static int v_export_rt(struct loader *ld, const char *val)
 {
 	struct cfg_vni *v = cur_vni(ld);
-	return v_rt_list(ld, val, v->export_rt, &v->nexport, &v->export_auto);
+	return v_rt_list(ld, val, v->export_rt, &v->nexport, &v->export_auto, NULL);
 }
 
 static int v_arp_suppress(struct loader *ld, const char *val)

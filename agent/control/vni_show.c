@@ -50,6 +50,16 @@ static struct json_object *rt_array(const uint64_t *rt, unsigned n)
 	return a;
 }
 
+static struct json_object *import_array(const struct rt_import *s)
+{
+	struct json_object *a = json_object_new_array();
+	char buf[RD_STRLEN + IPADDR_STRLEN];
+
+	for (unsigned i = 0; i < s->n; i++)
+		json_object_array_add(a, json_object_new_string(rtf_entry_str(s, i, buf, sizeof buf)));
+	return a;
+}
+
 static struct json_object *vni_json(const struct engine *g, const struct vni *v)
 {
 	struct json_object *o = json_object_new_object(), *rts = json_object_new_array();
@@ -69,7 +79,7 @@ static struct json_object *vni_json(const struct engine *g, const struct vni *v)
 	for (unsigned i = 0; i < v->nrt; i++)
 		json_object_array_add(rts, json_object_new_string(extc_rt_str(v->rt[i], buf, sizeof buf)));
 	json_object_object_add(o, "rt", rts); /* the export set, as before import-rt existed */
-	json_object_object_add(o, "import_rt", rt_array(v->imp, v->nimp));
+	json_object_object_add(o, "import_rt", import_array(&v->imp));
 	json_object_object_add(o, "export_rt", rt_array(v->rt, v->nrt));
 	json_object_object_add(o, "state", json_object_new_string(state(v)));
 	json_object_object_add(o, "local_macs", json_object_new_int64(v->nlocal));

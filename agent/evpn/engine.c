@@ -572,7 +572,7 @@ bool engine_route_installed(const struct engine *e, const uint8_t *nlri, size_t 
 	if (!e->vt.hash || evpn_route_vni(nlri, len, a, &vni) < 0)
 		return false;
 	const struct vni *v = vt_by_vni(&e->vt, vni);
-	return v && v->attached && rtf_accepts(v->imp, v->nimp, a);
+	return v && v->attached && rtf_accepts(&v->imp, a);
 }
 
 void engine_status(const struct engine *e, struct engine_status *st)

@@ -129,11 +129,11 @@ void flood_route(struct flood *fl, const struct evpn_route *r, const uint8_t *nl
 		vt_ip_to_addr(&ep, &dst);
 		if (vni && dst.af) {
 			struct vni *v = vt_by_vni(fl->vt, vni);
-			uint64_t imp[CFG_MAX_RT];
-			unsigned nimp = rtf_import_set(fl->cfg, vni, imp);
+			struct rt_import imp;
+			rtf_import_set(fl->cfg, vni, &imp);
 			want = !v || ipaddr_cmp(&ep, &v->vtep) != 0; /* never flood to ourselves */
 			/* the import set comes from the config, so it is known before the VNI exists */
-			want = want && rtf_accepts(imp, nimp, a);
+			want = want && rtf_accepts(&imp, a);
 			memcpy(nw.key, nlri, len);
 			nw.klen = (uint8_t)len;
 			nw.vni = vni;

@@ -450,7 +450,7 @@ static void type2(struct macs *m, const struct evpn_route *r, const struct attrs
 		;
 	found = i < w.n;
 	if (!a || !remote || !a->nexthop.af || ipaddr_cmp(&a->nexthop, &v->vtep) == 0 ||
-	    !rtf_accepts(v->imp, v->nimp, a)) { /* RTs v does not import: kept in the RIB, not installed */
+	    !rtf_accepts(&v->imp, a)) { /* RTs v does not import: kept in the RIB, not installed */
 		if (!found)
 			return;
 		w.c[i] = w.c[w.n - 1];

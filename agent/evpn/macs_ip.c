@@ -50,7 +50,7 @@ void macs_ip_remote(struct macs *m, struct vni *v, const struct evpn_route *r, c
 	if (!r->ip.af || !v->attached || !v->bridge)
 		return; /* attaching walks the RIB */
 	want = a && remote && a->nexthop.af && ipaddr_cmp(&a->nexthop, &v->vtep) != 0 &&
-	       rtf_accepts(v->imp, v->nimp, a) && macs_ip_suppress_on(m, v);
+	       rtf_accepts(&v->imp, a) && macs_ip_suppress_on(m, v);
 	e = nb_tab_get(&m->nb_remote, v->bridge, &r->ip);
 	if (!want) {
 		/* another MAC's route may have taken the IP over: that entry is not this route's */

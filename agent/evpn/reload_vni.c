@@ -46,17 +46,17 @@ static void vni_cb(void *ctx, struct vni *v)
 	struct vnis_ctx *c = ctx;
 	struct engine *e = c->e;
 	struct rd rd;
-	uint64_t rt[CFG_MAX_RT], imp[CFG_MAX_RT];
+	uint64_t rt[CFG_MAX_RT];
+	struct rt_import imp;
 	uint8_t nrt;
-	unsigned nimp;
 	bool rd_changed, exp_changed, imp_changed;
 
 	if (reload_vni_rd_rt(e->cfg, v->vni, &rd, rt, &nrt) < 0)
 		return; /* config_load accepted it: cannot happen, and the old RD stays */
-	nimp = rtf_import_set(e->cfg, v->vni, imp);
+	rtf_import_set(e->cfg, v->vni, &imp);
 	rd_changed = memcmp(&rd, &v->rd, sizeof rd) != 0;
 	exp_changed = !same_set(rt, nrt, v->rt, v->nrt);
-	imp_changed = !same_set(imp, nimp, v->imp, v->nimp);
+	imp_changed = !rtf_import_same(&imp, &v->imp);
 	if (!rd_changed && !exp_changed && !imp_changed)
 		return;
 	c->changed++;
@@ -76,8 +76,7 @@ static void vni_cb(void *ctx, struct vni *v)
 	v->rd = rd;
 	memcpy(v->rt, rt, sizeof rt);
 	v->nrt = nrt;
-	memcpy(v->imp, imp, sizeof imp);
-	v->nimp = (uint8_t)nimp;
+	v->imp = imp;
 	if (v->active && (rd_changed || exp_changed)) {
 		adv_type3(&e->adv, v);
 		macs_vni_readvertise(e->macs, v); /* MAC+IP routes too */

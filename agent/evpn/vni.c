@@ -322,7 +322,7 @@ static void vni_rd_rt(struct vni_tab *vt, struct vni *v)
 
 bool vni_imports(const struct vni *v, const struct attrs *a)
 {
-	return rtf_accepts(v->imp, v->nimp, a);
+	return rtf_accepts(&v->imp, a);
 }
 
 static struct vni *vni_create(struct vni_tab *vt, const struct nl_link *l, uint32_t vni, uint16_t vlan)
@@ -338,7 +338,7 @@ static struct vni *vni_create(struct vni_tab *vt, const struct nl_link *l, uint3
 	v->okey = vlan ? -(int)vni : l->ifindex;
 	memcpy(v->name, l->name, sizeof v->name);
 	vni_rd_rt(vt, v);
-	v->nimp = (uint8_t)rtf_import_set(vt->cfg, v->vni, v->imp);
+	rtf_import_set(vt->cfg, v->vni, &v->imp);
 	size_t b = vni_bucket(v->vni);
 	v->hnext = vt->hash[b];
 	vt->hash[b] = v;

@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "nl.h"
+#include "rt_filter.h"
 #include "types.h"
 
 struct attrs;
@@ -42,8 +43,7 @@ struct vni {
 	struct rd rd;              /* originate_rd: [vni N] or auto */
 	uint8_t nrt;
 	uint64_t rt[CFG_MAX_RT];   /* the export set: what local routes carry */
-	uint8_t nimp;
-	uint64_t imp[CFG_MAX_RT];  /* the import set: remote routes need one of these (rt_filter.h) */
+	struct rt_import imp;      /* the import set: remote routes need one of these (rt_filter.h) */
 	uint32_t nlocal;           /* local MACs advertised */
 	uint32_t nremote;          /* remote MACs installed */
 	uint64_t nrefused;         /* FDB requests the kernel refused on its device (retried) */

@@ -268,7 +268,7 @@ static void test_errors(void **state)
 	load_err(MIN_GLOBAL "[vni 5]\nrd = 1.2.3:4\n", 5,
 		 "[vni 5] rd: \"1.2.3:4\" is not a route distinguisher (auto, ASN:NN or A.B.C.D:NN)");
 	load_err(MIN_GLOBAL "[vni 5]\nroute-target = 1:1 x\n", 5,
-		 "[vni 5] route-target: \"1:1 x\" is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+		 "[vni 5] route-target: \"1:1 x\" is not a list of route targets (auto, ASN:NN, A.B.C.D:NN or *:NN)");
 	load_err(MIN_GLOBAL "[vni 5]\nrd = auto\nrd = auto\n", 6, "[vni 5] rd: duplicate key (first set on line 5)");
 	/* the first error in file order wins, also over a later syntax error */
 	load_err(MIN_GLOBAL "hold-time = x\nnonsense\n", 4,
@@ -343,7 +343,7 @@ static void test_route_targets(void **state)
 	load_err(MIN_GLOBAL "[vni 10]\nroute-target = 64512:10 auto\n", 5,
 		 "[vni 10] route-target: \"64512:10 auto\" mixes auto with explicit route targets");
 	load_err(MIN_GLOBAL "[vni 10]\nroute-target =\n", 5,
-		 "[vni 10] route-target: \"\" is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
+		 "[vni 10] route-target: \"\" is not a list of route targets (auto, ASN:NN, A.B.C.D:NN or *:NN)");
 
 	/* CFG_MAX_RT over two lines fits; one more does not */
 	int n = snprintf(text, sizeof text, MIN_GLOBAL "[vni 10]\nroute-target =");
@@ -531,6 +531,32 @@ static void test_import_export_rt(void **state)
 	load_err(MIN_GLOBAL "[vni 10]\nexport-rt = ,\n", 5,
 		 "[vni 10] export-rt: \",\" is not a list of route targets (auto, ASN:NN or A.B.C.D:NN)");
 	load_err(MIN_GLOBAL "import-rt = 1:1\n", 4, "[global] unknown key \"import-rt\"");
+
+	/* "*:NN": any global administrator, on import only (FRR's wildcard import) */
+	load_ok(MIN_GLOBAL "auto-rt-format = rfc8365\n[vni 100]\nimport-rt = 64512:999 *:100 *:70000\n"
+			   "[vni 200]\nroute-target = *:200, 64512:1\n", &cfg);
+	assert_true(cfg.auto_rt_rfc8365);
+	v = config_vni(&cfg, 100);
+	assert_int_equal(v->nimport, 3);
+	assert_true(v->import_rt[1] == 0x0002000000000064ull && v->import_rt[2] == 0x0002000000011170ull);
+	assert_int_equal(v->import_wild, 1u << 1 | 1u << 2);
+	v = config_vni(&cfg, 200);
+	assert_true(v->nrt == 2 && v->rt[0] == 0x00020000000000c8ull && v->rt_wild == 1);
+	config_free(&cfg);
+	load_err(MIN_GLOBAL "[vni 10]\nimport-rt = *:1 *:1\n", 5,
+		 "[vni 10] import-rt: \"*:1 *:1\" lists route target *:1 twice");
+	load_ok(MIN_GLOBAL "[vni 10]\nimport-rt = *:1 0:1\n", &cfg); /* the wildcard and AS 0's: two */
+	assert_int_equal(config_vni(&cfg, 10)->nimport, 2);
+	config_free(&cfg);
+	load_err(MIN_GLOBAL "[vni 10]\nexport-rt = *:5\n", 5,
+		 "[vni 10] export-rt: \"*:5\" has a wildcard *:NN, which only imports (a route cannot carry it)");
+	load_err(MIN_GLOBAL "[vni 10]\nimport-rt = *:x\n", 5,
+		 "[vni 10] import-rt: \"*:x\" is not a list of route targets (auto, ASN:NN, A.B.C.D:NN or *:NN)");
+	load_err(MIN_GLOBAL "auto-rt-format = junos\n", 4,
+		 "[global] auto-rt-format: \"junos\" is not asn-vni or rfc8365");
+	load_ok(MIN_GLOBAL "auto-rt-format = asn-vni\n", &cfg);
+	assert_false(cfg.auto_rt_rfc8365);
+	config_free(&cfg);
 }
 
 /* duplicate address detection: FRR's defaults (5 moves in 180 s), no freeze, no automatic recovery */

@@ -54,25 +54,50 @@ static void base_cfg(void)
 static void test_sets(void **state)
 {
 	uint64_t s[CFG_MAX_RT];
+	struct rt_import im;
 	(void)state;
 
 	base_cfg();
-	/* import-rt alone replaces the automatic import RT; export stays auto */
-	assert_int_equal(rtf_import_set(&cfg, 100, s), 1);
-	assert_true(s[0] == 0x0002fc00000003e7ull); /* 64512:999 */
+	/* import-rt alone replaces the automatic import RT, exactly; export stays auto */
+	rtf_import_set(&cfg, 100, &im);
+	assert_int_equal(im.n, 1);
+	assert_true(im.rt[0] == 0x0002fc00000003e7ull && im.wild == 0); /* 64512:999, exact */
 	assert_int_equal(rtf_export_set(&cfg, 100, s), 1);
 	assert_true(s[0] == 0x0002fc0000000064ull); /* 64512:100 */
-	/* route-target goes both ways; each direction adds its own, auto and duplicates once */
-	assert_int_equal(rtf_import_set(&cfg, 200, s), 3);
-	assert_true(s[0] == RT(64512, 7) && s[1] == RT(64512, 8) && s[2] == RT(64512, 200));
+	/* route-target goes both ways; each direction adds its own, auto and duplicates once; the
+	 * auto-derived import RT is a wildcard (*:200), the configured ones exact */
+	rtf_import_set(&cfg, 200, &im);
+	assert_int_equal(im.n, 3);
+	assert_true(im.rt[0] == RT(64512, 7) && im.rt[1] == RT(64512, 8) && im.rt[2] == RT(0, 200));
+	assert_int_equal(im.wild, 1u << 2);
 	assert_int_equal(rtf_export_set(&cfg, 200, s), 2);
 	assert_true(s[0] == RT(64512, 7) && s[1] == RT(64512, 9));
-	/* no section: ASN:VNI both ways; a 4-byte ASN makes the AS4 form */
-	assert_int_equal(rtf_import_set(&cfg, 300, s), 1);
-	assert_true(s[0] == RT(64512, 300));
+	/* no section: *:VNI in, ASN:VNI out */
+	rtf_import_set(&cfg, 300, &im);
+	assert_true(im.n == 1 && im.rt[0] == RT(0, 300) && im.wild == 1);
+	/* a 4-byte ASN: its low 16 bits and the whole VNI, in the 2-octet-AS form (as FRR derives
+	 * it: the AS4 form would cut the VNI to 16 bits) */
 	cfg.g.asn = 4200000000u;
 	assert_int_equal(rtf_export_set(&cfg, 300, s), 1);
-	assert_true(s[0] == 0x0202fa56ea00012cull);
+	assert_true(s[0] == RT(4200000000u & 0xffff, 300));
+	assert_true(s[0] == rtf_auto(&cfg, 300));
+	/* RFC 8365 section 5.1.2.1: type 1 (VXLAN) above the VNI, both ways */
+	cfg.g.asn = 64512;
+	cfg.auto_rt_rfc8365 = true;
+	assert_int_equal(rtf_export_set(&cfg, 70000, s), 1);
+	assert_true(s[0] == RT(64512, 0x10000000u | 70000));
+	rtf_import_set(&cfg, 70000, &im);
+	assert_true(im.n == 1 && im.rt[0] == RT(0, 0x10000000u | 70000) && im.wild == 1);
+	cfg.auto_rt_rfc8365 = false;
+	/* "*:NN" in route-target: imported as a wildcard, exported as ASN:NN */
+	vnis[1].rt[1] = RT(0, 77);
+	vnis[1].rt_wild = 1u << 1;
+	vnis[1].nrt = 2;
+	rtf_import_set(&cfg, 200, &im);
+	assert_true(im.n == 4 && im.rt[1] == RT(0, 77) && im.wild == (1u << 1 | 1u << 3));
+	assert_int_equal(rtf_export_set(&cfg, 200, s), 3);
+	assert_true(s[1] == RT(64512, 77));
+	base_cfg();
 	/* a full set is cut at CFG_MAX_RT, never overrun */
 	for (unsigned i = 0; i < CFG_MAX_RT; i++)
 		vnis[1].export_rt[i] = RT(1, i + 100);
@@ -84,7 +109,7 @@ static void test_sets(void **state)
 
 static void test_match(void **state)
 {
-	const uint64_t set[2] = { RT(64512, 100), RT(64512, 999) };
+	struct rt_import set = { .rt = { RT(64512, 100), RT(64512, 999) }, .n = 2 };
 	uint64_t ext[3] = { 0x030c000000000008ull, RT(64512, 5), RT(64512, 999) };
 	struct attrs a;
 	(void)state;
@@ -92,21 +117,50 @@ static void test_match(void **state)
 	memset(&a, 0, sizeof a);
 	a.extcomm = ext;
 	a.nextcomm = 3;
-	assert_true(rtf_match(set, 2, &a));
-	assert_true(rtf_accepts(set, 2, &a));
+	assert_true(rtf_match(&set, &a));
+	assert_true(rtf_accepts(&set, &a));
 	a.nextcomm = 2; /* encap and 64512:5 only */
-	assert_false(rtf_match(set, 2, &a));
-	assert_false(rtf_accepts(set, 2, &a));
+	assert_false(rtf_match(&set, &a));
+	assert_false(rtf_accepts(&set, &a));
 	/* a non-RT community with an RT's low bytes is no RT */
 	ext[1] = 0x0600fc00000003e7ull;
-	assert_false(rtf_match(set, 2, &a));
+	assert_false(rtf_match(&set, &a));
 	/* no RT at all: installed by label (GoBGP's rib add without rt) */
-	assert_true(rtf_accepts(set, 2, &a));
+	assert_true(rtf_accepts(&set, &a));
 	a.nextcomm = 0;
-	assert_true(rtf_accepts(set, 2, &a));
-	assert_false(rtf_match(set, 2, &a));
-	assert_false(rtf_accepts(set, 2, NULL));
-	assert_false(rtf_match(set, 0, NULL));
+	assert_true(rtf_accepts(&set, &a));
+	assert_false(rtf_match(&set, &a));
+	assert_false(rtf_accepts(&set, NULL));
+	set.n = 0;
+	assert_false(rtf_match(&set, NULL));
+
+	/* exact entries: another AS with the same number is not matched */
+	set.n = 2;
+	a.nextcomm = 2;
+	ext[1] = RT(65001, 999);
+	assert_false(rtf_match(&set, &a));
+	/* a wildcard *:999 matches any global administrator: 2-octet AS, 4-octet AS, IPv4 */
+	set.wild = 1u << 1;
+	set.rt[1] = RT(0, 999);
+	assert_true(rtf_match(&set, &a));
+	ext[1] = 0x0202fa56ea0103e7ull; /* 4200000001:999 */
+	assert_true(rtf_match(&set, &a));
+	ext[1] = 0x01020102030403e7ull;
+	assert_true(rtf_match(&set, &a));
+	ext[1] = RT(65001, 998);
+	assert_false(rtf_match(&set, &a));
+	/* a 16-bit local administrator cannot hold 70000: no false match on its low bits */
+	set.rt[1] = RT(0, 70000);
+	ext[1] = 0x0202fa56ea010000ull | (70000 & 0xffff);
+	assert_false(rtf_match(&set, &a));
+	ext[1] = RT(65001, 70000);
+	assert_true(rtf_match(&set, &a));
+	/* an opaque community whose low bytes are 70000 is no RT */
+	ext[1] = 0x0300000000000000ull | 70000;
+	assert_false(rtf_match(&set, &a));
+	char buf[32];
+	assert_string_equal(rtf_entry_str(&set, 1, buf, sizeof buf), "*:70000");
+	assert_string_equal(rtf_entry_str(&set, 0, buf, sizeof buf), "64512:100");
 }
 
 static void test_originate_export(void **state)
@@ -240,13 +294,26 @@ static void test_install_decision(void **state)
 	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_false(installed(&g, 4));
 	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 0);
-	/* VNI 200 imports auto (64512:200), 64512:7 and 64512:8; its label alone is not enough */
+	/* VNI 200 imports auto (*:200), 64512:7 and 64512:8; its label alone is not enough */
 	t2_make(&t, 200, &rt999, 1);
 	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_false(installed(&g, 6));
 	t2_make(&t, 200, &rt200, 1);
 	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
 	assert_true(installed(&g, 6));
+	/* eBGP: a hypervisor in AS 65099 sends its auto RT 65099:200; VNI 200's auto import matches
+	 * the local administrator whatever the AS (FRR's rule). VNI 100's explicit 64512:999 does
+	 * not match 65099:999. */
+	const uint64_t other200 = RT(65099, 200), other999 = RT(65099, 999);
+	t2_make(&t, 200, &rt999, 1);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	assert_false(installed(&g, 6));
+	t2_make(&t, 200, &other200, 1);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	assert_true(installed(&g, 6));
+	t2_make(&t, 100, &other999, 1);
+	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
+	assert_false(installed(&g, 4));
 	/* a VNI that is not local: nothing installed, "installed": false */
 	t2_make(&t, 300, &rt999, 1);
 	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
@@ -300,7 +367,7 @@ static void test_show_vnis(void **state)
 	assert_string_equal(jstr(v100, "export_rt"), "[\"64512:100\"]");
 	assert_string_equal(jstr(v100, "rt"), "[\"64512:100\"]");
 	assert_string_equal(jstr(v100, "rd"), "\"10.88.0.2:100\"");
-	assert_string_equal(jstr(v200, "import_rt"), "[\"64512:7\",\"64512:8\",\"64512:200\"]");
+	assert_string_equal(jstr(v200, "import_rt"), "[\"64512:7\",\"64512:8\",\"*:200\"]");
 	assert_string_equal(jstr(v200, "export_rt"), "[\"64512:7\",\"64512:9\"]");
 	json_object_put(arr);
 	engine_stop(&g);
