@@ -161,8 +161,8 @@ size_t attrs_interned_count(void);
 bool attrs_equal(const struct attrs *x, const struct attrs *y);
 /* Number of ASNs in the AS_PATH (an AS_SET counts as one). */
 unsigned attrs_aspath_count(const struct attrs *a);
-/* Whether asn appears anywhere in the AS_PATH. */
-bool attrs_aspath_contains(const struct attrs *a, uint32_t asn);
+/* How many times asn appears in a's AS_PATH (every segment). */
+unsigned attrs_aspath_occurs(const struct attrs *a, uint32_t asn);
 /* First ASN of the AS_PATH (the neighbor AS); 0 when empty. */
 uint32_t attrs_aspath_first(const struct attrs *a);
 /* Format the AS_PATH as text ("64512 65000 {1 2}"). Returns buf. */

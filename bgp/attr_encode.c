@@ -164,26 +164,26 @@ unsigned attrs_aspath_count(const struct attrs *a)
 	return n;
 }
 
-struct contains_ctx {
+struct count_ctx {
 	uint32_t asn;
-	bool found;
+	unsigned n;
 };
 
-static int contains_cb(void *ctx, uint8_t type, struct rbuf *asns)
+static int occurs_cb(void *ctx, uint8_t type, struct rbuf *asns)
 {
-	struct contains_ctx *c = ctx;
+	struct count_ctx *c = ctx;
 	uint32_t v;
+	(void)type;
 	while (!rbuf_u32(asns, &v))
-		if (v == c->asn)
-			return c->found = true;
+		c->n += v == c->asn;
 	return 0;
 }
 
-bool attrs_aspath_contains(const struct attrs *a, uint32_t asn)
+unsigned attrs_aspath_occurs(const struct attrs *a, uint32_t asn)
 {
-	struct contains_ctx c = {.asn = asn};
-	aspath_walk(a, contains_cb, &c);
-	return c.found;
+	struct count_ctx c = {.asn = asn};
+	aspath_walk(a, occurs_cb, &c);
+	return c.n;
 }
 
 static int first_cb(void *ctx, uint8_t type, struct rbuf *asns)

@@ -47,6 +47,11 @@ struct bgp_neighbor {
 	bool ttl_security;        /* GTSM (RFC 5082): send TTL 255, accept only TTL 255 */
 	uint32_t max_routes;      /* paths accepted per family before Cease/1; 0: no limit */
 	uint32_t max_routes_restart; /* seconds down after Cease/1; 0: down until evpnd restarts */
+	/* eBGP fabrics (RFC 7938): */
+	bool next_hop_self;       /* our address as next hop even for a family that keeps it (EVPN) */
+	uint8_t allowas_in;       /* paths with our AS up to this many times are no loop */
+	uint8_t ebgp_multihop;    /* eBGP TTL; 0: 1, the neighbor is directly connected */
+	uint32_t local_as;        /* the AS this (eBGP) neighbor sees us as; 0: [global] asn */
 };
 
 struct bgp_hooks {

@@ -84,7 +84,9 @@ static bool session_same(const struct bgp_neighbor *x, const struct bgp_neighbor
 	       x->fam_mask == y->fam_mask && x->rr_client == y->rr_client &&
 	       x->local_addr.af == y->local_addr.af &&
 	       (!x->local_addr.af || !ipaddr_cmp(&x->local_addr, &y->local_addr)) &&
-	       !strcmp(x->password, y->password) && x->ttl_security == y->ttl_security;
+	       !strcmp(x->password, y->password) && x->ttl_security == y->ttl_security &&
+	       x->next_hop_self == y->next_hop_self && x->allowas_in == y->allowas_in &&
+	       x->ebgp_multihop == y->ebgp_multihop && x->local_as == y->local_as;
 }
 
 int bgp_neighbor_change(struct bgp *b, const struct bgp_neighbor *n)

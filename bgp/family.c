@@ -105,6 +105,7 @@ const struct family_ops family_table[FAM_COUNT] = {
 		.afi = 25,
 		.safi = 70,
 		.max_per_update = 0,
+		.keep_nexthop = true,
 		.next = evpn_next,
 		.check = evpn_check,
 		.key = evpn_key,

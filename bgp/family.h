@@ -29,6 +29,9 @@ struct family_ops {
 	uint16_t afi;
 	uint8_t safi;
 	uint8_t max_per_update; /* 0: as many as fit; 1: opaque (its value runs to the NLRI field end) */
+	/* The next hop names the route's endpoint (EVPN: the VTEP, RFC 8365 section 5): passed on
+	 * unchanged to eBGP neighbors too, unless next-hop-self is set for one. */
+	bool keep_nexthop;
 	/* Cut the next NLRI from the NLRI field r into one. -1: framing broken (session reset). */
 	int (*next)(struct rbuf *r, struct rbuf *one);
 	/* Validate one NLRI's fields. 0 valid, -1 malformed, 1 well framed but of a route type the

@@ -76,6 +76,8 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ttl = sock_syn_ttl(fd);
 		if (p->cfg.ttl_security && !gtsm_accept_ok(p, fd, ss.ss_family, ttl))
 			continue;
+		if (!p->cfg.ttl_security && peer_ttl(p))
+			sock_ttl(fd, ss.ss_family, peer_ttl(p)); /* as our own connections send */
 		peer_accept(p, fd);
 	}
 }

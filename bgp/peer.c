@@ -159,6 +159,13 @@ void peer_gr_eor(struct peer *p, int fam)
 		ev_timer_stop(p->bgp->loop, &p->gr_timer);
 }
 
+int peer_ttl(const struct peer *p)
+{
+	if (p->rp.kind != SRC_EBGP)
+		return 0;
+	return p->cfg.ebgp_multihop ? p->cfg.ebgp_multihop : 1;
+}
+
 struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n)
 {
 	struct peer *p = calloc(1, sizeof *p);
@@ -172,6 +179,8 @@ struct peer *peer_new(struct bgp *b, const struct bgp_neighbor *n)
 	p->rp.kind = n->remote_as == b->g.asn ? SRC_IBGP : SRC_EBGP;
 	p->rp.rr_client = n->rr_client;
 	p->rp.remote_as = n->remote_as;
+	p->rp.local_as = n->local_as;
+	p->rp.next_hop_self = n->next_hop_self;
 	p->rp.addr = n->addr;
 	if (b->g.nexthop.af)
 		p->rp.nexthop_self = b->g.nexthop;

@@ -181,6 +181,11 @@ int sock_md5(int fd, const struct ipaddr *peer, const char *key, bool v6sock);
 /* GTSM (RFC 5082) on a connected or connecting socket of family af: send with TTL/hop limit 255
  * and drop segments arriving with less. -1 with errno set. */
 int sock_gtsm(int fd, int af);
+/* Send with TTL (hop limit) ttl on fd of family af. -1 with errno set. */
+int sock_ttl(int fd, int af, int ttl);
+/* The TTL peer p's sessions send with: 1 for eBGP (ebgp-multihop's when set), 0 (the system's)
+ * for iBGP; ttl-security sets its own 255. */
+int peer_ttl(const struct peer *p);
 /* The TTL (hop limit) of the SYN saved by TCP_SAVE_SYN on an accepted socket, or -1. */
 int sock_syn_ttl(int fd);
 /* This namespace's TCP MD5 drop counters (/proc/net/netstat TcpExt): segments without a signature

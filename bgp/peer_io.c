@@ -379,6 +379,10 @@ int conn_connect(struct peer *p)
 		set_error(p, "ttl-security", errno);
 		goto fail;
 	}
+	if (!p->cfg.ttl_security && peer_ttl(p) && sock_ttl(fd, p->cfg.addr.af, peer_ttl(p)) < 0) {
+		set_error(p, "ebgp-multihop TTL", errno);
+		goto fail;
+	}
 	if (p->cfg.local_addr.af) {
 		struct sockaddr_storage ls;
 		socklen_t ll = sockaddr_from_ipaddr(&p->cfg.local_addr, 0, &ls);

@@ -105,14 +105,16 @@ static bool handle_open(struct conn *c, const uint8_t *body, size_t len)
 	return conn_event(c, EV_OPEN_OK);
 }
 
-/* Loop prevention on import: our AS on an eBGP path (RFC 4271 section 9.1.2), our router id as
+/* Loop prevention on import: our AS (or local-as) on an eBGP path more often than allowas-in
+ * permits (RFC 4271 section 9.1.2; 0 by default: once is a loop), our router id as
  * ORIGINATOR_ID or our cluster id in CLUSTER_LIST on an iBGP path (RFC 4456 section 8). */
 static bool import_loop(const struct peer *p, const struct attrs *a)
 {
 	const struct bgp_global *g = &p->bgp->g;
 
 	if (p->rp.kind == SRC_EBGP)
-		return attrs_aspath_contains(a, g->asn);
+		return attrs_aspath_occurs(a, g->asn) +
+		       (p->cfg.local_as ? attrs_aspath_occurs(a, p->cfg.local_as) : 0) > p->cfg.allowas_in;
 	return rr_loop(a, g->router_id, g->cluster_id ? g->cluster_id : g->router_id);
 }
 
@@ -155,6 +157,10 @@ static void update_apply(struct peer *p, struct update *u, enum attr_verdict v)
 	} else if (import_loop(p, &u->ap.a)) {
 		bgp_log(LOG_DEBUG, "peer %s: routing loop in UPDATE, treating as withdraw", p->name);
 		wd = true;
+	} else if (p->rp.kind == SRC_EBGP && (u->ap.a.flags & AF_HAS_LOCAL_PREF)) {
+		/* RFC 4271 section 5.1.5: a LOCAL_PREF from an external peer is ignored */
+		u->ap.a.flags &= (uint16_t)~AF_HAS_LOCAL_PREF;
+		u->ap.a.local_pref = 0;
 	}
 	if (u->ap.has_reach && fam_ok(p, u->reach_fam)) {
 		struct attrs *a = wd ? NULL : attrs_intern(&u->ap.a);
@@ -303,7 +309,7 @@ void conn_send_open(struct conn *c)
 	const struct bgp_global *g = &p->bgp->g;
 	struct bgp_open o = {
 		.version = 4,
-		.asn = g->asn,
+		.asn = p->cfg.local_as ? p->cfg.local_as : g->asn,
 		.hold_time = p->cfg.hold_time,
 		.bgp_id = g->router_id,
 		.fam_mask = p->cfg.fam_mask,

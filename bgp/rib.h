@@ -32,6 +32,8 @@ struct rib_peer {
 	uint32_t router_id;         /* the peer's BGP identifier, host order (0 for local) */
 	struct ipaddr addr;         /* the peer's address (af 0 for local) */
 	struct ipaddr nexthop_self; /* next hop to set toward this peer when next-hop-self applies */
+	uint32_t local_as;          /* the AS it sees us as (prepended toward it); 0: rib_config's */
+	bool next_hop_self;         /* nexthop_self even for a family that keeps next hops (EVPN) */
 	uint32_t fam_mask;          /* families negotiated (export only these) */
 	void (*send)(void *ctx, const uint8_t *msg, size_t len); /* queue one message to the peer */
 	void *ctx;

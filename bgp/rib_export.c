@@ -96,13 +96,13 @@ static struct attrs *build(struct rib *rib, const struct exp_key *k)
 	struct attrs x = *k->a;
 	x.refcnt = 0;
 	x.hash = 0;
+	if (k->nh.af) {
+		x.nexthop = k->nh;
+		x.flags |= AF_HAS_NEXT_HOP;
+	}
 	switch (k->mode) {
 	case EXP_EBGP:
-		if (k->nh.af) {
-			x.nexthop = k->nh;
-			x.flags |= AF_HAS_NEXT_HOP;
-		}
-		if (prepend_as(rib, &x, rib->cfg.local_as) < 0)
+		if (prepend_as(rib, &x, k->asn) < 0)
 			return NULL;
 		x.flags &= (uint16_t)~(AF_HAS_LOCAL_PREF | AF_HAS_ORIGINATOR);
 		x.local_pref = 0;
@@ -155,7 +155,7 @@ static int memo_grow(struct exp_memo *m)
 	return 0;
 }
 
-const struct attrs *rib_export_attrs(struct rib *rib, const struct attrs *a,
+const struct attrs *rib_export_attrs(struct rib *rib, const struct attrs *a, int fam,
 				     const struct rib_peer *src, const struct rib_peer *p,
 				     enum exp_mode mode)
 {
@@ -167,9 +167,16 @@ const struct attrs *rib_export_attrs(struct rib *rib, const struct attrs *a,
 	k.mode = (uint8_t)mode;
 	if (mode == EXP_EBGP) {
 		k.local = src->kind == SRC_LOCAL;
-		k.nh = p->nexthop_self;
-	} else if (mode == EXP_REFLECT && !(a->flags & AF_HAS_ORIGINATOR)) {
-		k.orig = src->router_id;
+		k.asn = p->local_as ? p->local_as : rib->cfg.local_as;
+		/* RFC 4271 5.1.3: ours toward an external peer, except where the family's next hop is
+		 * the endpoint itself (an EVPN VTEP stays the VTEP across the fabric's ASes) */
+		if (p->next_hop_self || !family_table[fam].keep_nexthop || !(a->flags & AF_HAS_NEXT_HOP))
+			k.nh = p->nexthop_self;
+	} else {
+		if (mode == EXP_REFLECT && !(a->flags & AF_HAS_ORIGINATOR))
+			k.orig = src->router_id;
+		if (p->next_hop_self) /* the rare reflector that must be in the path */
+			k.nh = p->nexthop_self;
 	}
 	uint32_t h = memo_hash(&k);
 	if ((m->n + 1) * 2 > m->cap && memo_grow(m) < 0)

@@ -109,7 +109,8 @@ struct exp_key {
 	uint8_t mode;               /* enum exp_mode */
 	uint8_t local;              /* source is the local pseudo-peer (eBGP keeps MED) */
 	uint32_t orig;              /* reflection: ORIGINATOR_ID to add when absent */
-	struct ipaddr nh;           /* eBGP: next hop toward that peer */
+	uint32_t asn;               /* eBGP: the AS to prepend (ours, or the peer's local-as) */
+	struct ipaddr nh;           /* the next hop to set toward that peer; af 0: keep the path's */
 };
 struct exp_memo_ent {
 	struct exp_key k;
@@ -173,8 +174,9 @@ bool rib_peer_congested(const struct rib_peer *p);
 /* rib_export.c */
 /* How the best path of a route from src goes to peer p: EXP_NONE when it must not. */
 enum exp_mode rib_export_mode(const struct rib_peer *src, const struct rib_peer *p);
-/* The interned export set of a for p (memoised for this flush); NULL on allocation failure. */
-const struct attrs *rib_export_attrs(struct rib *rib, const struct attrs *a,
+/* The interned export set of a (a path of family fam) for p (memoised for this flush); NULL on
+ * allocation failure. */
+const struct attrs *rib_export_attrs(struct rib *rib, const struct attrs *a, int fam,
 				     const struct rib_peer *src, const struct rib_peer *p,
 				     enum exp_mode mode);
 /* Drop the memo's references (end of a flush, and rib_free). */

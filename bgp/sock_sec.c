@@ -57,6 +57,17 @@ int sock_gtsm(int fd, int af)
 	return 0;
 }
 
+int sock_ttl(int fd, int af, int ttl)
+{
+	if (af == AF_INET6) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl) < 0)
+			return -1;
+		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl); /* IPv4-mapped peers */
+		return 0;
+	}
+	return setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+}
+
 int sock_syn_ttl(int fd)
 {
 	uint8_t syn[512];

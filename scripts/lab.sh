@@ -6,6 +6,7 @@
 #                     [--no-evpnd] [--no-start] [--static] [--flood] [--hold-time S] [--skip I]...
 #                     [--svd [--svd-except I]...] [--macs M [--static-macs]]
 #                     [--extra-global 'KEY = VALUE']... [--extra-global-on I 'KEY = VALUE']...
+#                     [--ebgp [--tor-frr] [--as I=ASN]...] [--extra-neighbor-on I 'KEY = VALUE']...
 #   scripts/lab.sh down [--prefix P]            stop its evpnd, delete its namespaces and state dir
 #   scripts/lab.sh status [--prefix P]          every lab (or one): namespaces, evpnd, sessions
 #   scripts/lab.sh start [--prefix P] I|rr|all  start evpnd on hypervisor I, the reflector, or all
@@ -42,6 +43,12 @@
 #           carrying VLAN 100 <-> VNI 100 and VLAN 200 <-> VNI 200; VM K's port is an untagged
 #           member of VLAN 100 (K odd) or 200 (K even). --svd-except I: hypervisor I keeps the
 #           bridge-per-VNI model (VNI 100 only), to mix both.
+# --ebgp: an eBGP fabric (RFC 7938): hypervisor I is AS 6500I (--as I=ASN: another, e.g. two
+#           sharing one), the node rr is the top-of-rack switch, AS 65100, and every hypervisor peers
+#           with it only, over eBGP (the --reflector topology without route reflection). The ToR
+#           runs evpnd, or FRR's bgpd with --tor-frr (Debian's frr; its files are in rr-frr/; it
+#           passes EVPN routes on with the next hop unchanged, as a fabric switch does).
+# --extra-neighbor-on I LINE: one more line in each [neighbor] of hypervisor I (e.g. allowas-in = 1).
 # --skip I: no evpnd on hypervisor I (another BGP speaker goes there), though the others peer with it.
 # --extra-global LINE: one more line in every evpnd's [global] (--extra-global-on I: hypervisor I's).
 # LAB_KEEP=1 lab.sh down: keep the state dir (renamed P.down-TIME) with its logs.
@@ -60,7 +67,7 @@ STATE_BASE=${LAB_STATE_BASE:-/tmp}
 
 die() { echo "lab: $*" >&2; exit 1; }
 note() { [ "${quiet:-0}" = 1 ] || echo "lab: $*" >&2; }
-usage() { sed -n '2,51p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,58p' "$0" | sed 's/^# \{0,1\}//'; }
 
 alive() {
 	local st
@@ -117,13 +124,29 @@ vm_mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }
 vm_ip() { printf '192.168.100.%d' $(($1 + 32 * ($2 - 1))); }
 
 # ---- evpnd ----
+# hv_as I: hypervisor I's AS: 64512 (iBGP), or with --ebgp 65000 + I unless --as gave one
+hv_as() {
+	local a
+	[ "${LAB_EBGP:-0}" = 1 ] || { printf 64512; return; }
+	for a in ${LAB_AS:-}; do
+		[ "${a%%=*}" = "$1" ] && { printf '%s' "${a#*=}"; return; }
+	done
+	printf '%s' $((65000 + $1))
+}
+TOR_AS=65100
+# nbr_extra I: the --extra-neighbor-on lines for hypervisor I's [neighbor] sections
+nbr_extra() {
+	[ -f "$D/extra-neighbor" ] || return 0
+	awk -v i="$1" -F '\t' '$1 == i { print $2 }' "$D/extra-neighbor"
+}
+
 write_conf() {
 	local i=$1 j f=$D/h$i.conf listen
 	listen=$(hv_ip "$i")
 	cat >"$f" <<EOF
 ; hypervisor $i of lab $P (written by scripts/lab.sh)
 [global]
-asn = 64512
+asn = $(hv_as "$i")
 router-id = 10.99.0.$i
 listen = $listen
 control-socket = $D/h$i.sock
@@ -137,10 +160,11 @@ EOF
 		cat >>"$f" <<EOF
 
 [neighbor $(rr_ip)]
-remote-as = 64512
+remote-as = $([ "${LAB_EBGP:-0}" = 1 ] && echo $TOR_AS || echo 64512)
 families = evpn opaque
 local-address = $listen
 EOF
+		nbr_extra "$i" >>"$f"
 		return 0
 	fi
 	for ((j = 1; j <= LAB_N; j++)); do
@@ -157,13 +181,41 @@ EOF
 		if [ "$LAB_RR" = 1 ] && [ "$i" = 1 ]; then
 			echo "route-reflector-client = yes" >>"$f"
 		fi
+		nbr_extra "$i" >>"$f"
 	done
 }
 
-# write_rr_conf: the reflector's config: every hypervisor (with evpnd or --skip) a client
+# write_rr_conf: the reflector's config: every hypervisor (with evpnd or --skip) a client; with
+# --ebgp the ToR's: AS 65100, every hypervisor an eBGP neighbor (--tor-frr: FRR's bgpd.conf)
 write_rr_conf() {
 	local j f=$D/rr.conf listen
 	listen=$(rr_ip)
+	if [ "${LAB_TOR_FRR:-0}" = 1 ]; then
+		write_tor_frr_conf
+		return
+	fi
+	if [ "${LAB_EBGP:-0}" = 1 ]; then
+		cat >"$f" <<EOF
+; the top-of-rack switch of lab $P (written by scripts/lab.sh): AS $TOR_AS, no VNI, eBGP to each hypervisor
+[global]
+asn = $TOR_AS
+router-id = $RR_ID
+listen = $listen
+control-socket = $D/rr.sock
+hold-time = $LAB_HOLD
+connect-retry = 1
+EOF
+		for ((j = 1; j <= LAB_N; j++)); do
+			cat >>"$f" <<EOF
+
+[neighbor $(hv_ip "$j")]
+remote-as = $(hv_as "$j")
+families = evpn opaque
+local-address = $listen
+EOF
+		done
+		return
+	fi
 	cat >"$f" <<EOF
 ; the route reflector of lab $P (written by scripts/lab.sh): no VNI, every hypervisor a client
 [global]
@@ -188,6 +240,60 @@ local-address = $listen
 route-reflector-client = yes
 EOF
 	done
+}
+
+# write_tor_frr_conf: FRR's bgpd as the ToR (AS 65100), each hypervisor an eBGP neighbor with
+# l2vpn evpn; timers as evpnd's (keepalive a third of the lab's hold time, connect 1)
+write_tor_frr_conf() {
+	local j d=$D/rr-frr
+	mkdir -p "$d"
+	: >"$d/vtysh.conf"
+	{
+		printf 'hostname %s-tor\nlog file %s/bgpd.log informational\n!\n' "$P" "$d"
+		printf 'router bgp %s\n bgp router-id %s\n no bgp default ipv4-unicast\n' $TOR_AS $RR_ID
+		printf ' no bgp ebgp-requires-policy\n'
+		for ((j = 1; j <= LAB_N; j++)); do
+			printf ' neighbor %s remote-as %s\n neighbor %s timers %s %s\n' "$(hv_ip "$j")" \
+				"$(hv_as "$j")" "$(hv_ip "$j")" $((LAB_HOLD / 3 > 0 ? LAB_HOLD / 3 : 1)) "$LAB_HOLD"
+			printf ' neighbor %s timers connect 1\n' "$(hv_ip "$j")"
+		done
+		printf ' !\n address-family l2vpn evpn\n'
+		for ((j = 1; j <= LAB_N; j++)); do
+			printf '  neighbor %s activate\n' "$(hv_ip "$j")"
+			printf '  neighbor %s attribute-unchanged next-hop\n' "$(hv_ip "$j")"
+		done
+		printf ' exit-address-family\n!\n'
+	} >"$d/bgpd.conf"
+	chown -R frr:frr "$d"
+}
+
+# our_tor_frr: the recorded PID of the lab's FRR bgpd, if it still is that bgpd
+our_tor_frr() {
+	local pid
+	pid=$(cat "$D/rr-frr/bgpd.pid" 2>/dev/null) || return 1
+	alive "$pid" || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$D/rr-frr/bgpd.conf" >/dev/null || return 1
+	printf '%s' "$pid"
+}
+
+start_tor_frr() {
+	local d=$D/rr-frr
+	[ -x /usr/lib/frr/bgpd ] || die "--tor-frr: FRR's bgpd is not installed (Debian package frr)"
+	our_tor_frr >/dev/null && return 0
+	rm -f "$d/bgpd.pid"
+	in_ns rr /usr/lib/frr/bgpd -d -u frr -g frr -A 127.0.0.1 -P 0 -Z -i "$d/bgpd.pid" \
+		--vty_socket "$d" -f "$d/bgpd.conf" >>"$d/bgpd.out" 2>&1 ||
+		die "FRR bgpd did not start (see $d/bgpd.out)"
+	wait_until 10 vtysh --vty_socket "$d" -c 'show bgp summary' || die "FRR bgpd does not answer on $d"
+	note "rr: FRR bgpd pid $(cat "$d/bgpd.pid"), log $d/bgpd.log"
+}
+
+stop_tor_frr() {
+	local pid n
+	pid=$(our_tor_frr) || return 0
+	kill "$pid" 2>/dev/null || true
+	for ((n = 0; n < 50; n++)); do alive "$pid" || return 0; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null || true
 }
 
 # our_evpnd I: the recorded PID of hypervisor I's evpnd, if it is still that evpnd
@@ -405,6 +511,7 @@ fabric_macs() {
 
 teardown() {
 	local i bad=0 n
+	stop_tor_frr
 	stop_evpnd rr || bad=1
 	for ((i = 1; i <= LAB_N; i++)); do
 		stop_evpnd "$i" || bad=1
@@ -420,7 +527,7 @@ teardown() {
 # ---- commands ----
 cmd_up() {
 	local n=3 vms=1 rr=0 fam=4 debug=0 mode=evpnd hold=9 i skip=' ' extra=() svd=0 svd_except=' '
-	local reflector=0 nostart=0 macs=0 mackind=dynamic
+	local reflector=0 nostart=0 macs=0 mackind=dynamic ebgp=0 torfrr=0 ases=' ' nextra=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-n) n=$2; shift ;;
@@ -441,6 +548,10 @@ cmd_up() {
 		--svd-except) svd_except+=" $2 "; shift ;;
 		--extra-global) extra+=("*"$'\t'"$2"); shift ;;
 		--extra-global-on) extra+=("$2"$'\t'"$3"); shift 2 ;;
+		--ebgp) ebgp=1 reflector=1 ;;
+		--tor-frr) torfrr=1 ;;
+		--as) [[ ${2:-} =~ ^[0-9]+=[0-9]+$ ]] || die "--as I=ASN"; ases+="$2 "; shift ;;
+		--extra-neighbor-on) nextra+=("$2"$'\t'"$3"); shift 2 ;;
 		*) die "up: unknown argument '$1'" ;;
 		esac
 		shift
@@ -452,6 +563,8 @@ cmd_up() {
 	[[ $macs =~ ^[0-9]+$ ]] && ((macs <= 65536)) || die "--macs: 0..65536"
 	((rr == 0 || reflector == 0)) || die "--rr and --reflector: one or the other"
 	if ((reflector)) && [ "$mode" != evpnd ]; then die "--reflector needs evpnd (not --static, --flood, --no-evpnd)"; fi
+	((torfrr == 0 || ebgp == 1)) || die "--tor-frr needs --ebgp"
+	((ebgp == 0 || rr == 0)) || die "--ebgp and --rr: one or the other (--ebgp has its ToR)"
 	P=${P:-${LAB_PREFIX:-lab$$}}
 	[[ $P =~ ^[A-Za-z0-9_.]{1,20}$ ]] || die "--prefix: 1..20 of [A-Za-z0-9_.]"
 	D=$(lab_dir "$P")
@@ -469,6 +582,9 @@ LAB_N=$n
 LAB_VMS=$vms
 LAB_RR=$rr
 LAB_REFLECTOR=$reflector
+LAB_EBGP=$ebgp
+LAB_TOR_FRR=$torfrr
+LAB_AS='$ases'
 LAB_FAMILY=$fam
 LAB_DEBUG=$debug
 LAB_MODE=$mode
@@ -481,6 +597,7 @@ LAB_EVPNCTL=$EVPNCTL
 EOF
 	source "$D/lab.env"
 	[ ${#extra[@]} = 0 ] || printf '%s\n' "${extra[@]}" >"$D/extra-global"
+	[ ${#nextra[@]} = 0 ] || printf '%s\n' "${nextra[@]}" >"$D/extra-neighbor"
 	# Anything failing half-way is undone.
 	trap 'rc=$?; if [ $rc != 0 ]; then echo "lab: up failed; tearing down" >&2; teardown || true; rm -rf "$D"; fi' EXIT
 	build_topology
@@ -494,7 +611,7 @@ EOF
 	fi
 	((macs == 0)) || fabric_macs add "$macs" "$mackind" $(seq 1 "$n")
 	trap - EXIT
-	note "lab '$P' is up: $n hypervisors (IPv$fam underlay, ${vms} VM(s) each, mode $mode$( ((reflector)) && echo ', reflector rr')$( ((macs)) && echo ", $macs $mackind MACs each")), state in $D"
+	note "lab '$P' is up: $n hypervisors (IPv$fam underlay, ${vms} VM(s) each, mode $mode$( ((ebgp)) && echo ", eBGP, ToR rr ($( ((torfrr)) && echo FRR || echo evpnd))" || { ((reflector)) && echo ', reflector rr'; })$( ((macs)) && echo ", $macs $mackind MACs each")), state in $D"
 	echo "LAB_PREFIX=$P"
 }
 
@@ -556,6 +673,7 @@ print("%d of %d sessions established" % (sum(n["state"] == "established" for n i
 # connect then finds it listening), then each control socket awaited
 start_all() {
 	local i started=()
+	[ "${LAB_TOR_FRR:-0}" = 1 ] && start_tor_frr
 	if [ -f "$D/rr.conf" ] && ! our_evpnd rr >/dev/null; then
 		start_evpnd rr nowait
 		started+=(rr)

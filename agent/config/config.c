@@ -259,6 +259,15 @@ static void finish(struct loader *ld)
 		char a[IPADDR_STRLEN];
 		if (!cn->n.remote_as)
 			cfg_fail(ld, cn->line, "[neighbor %s] remote-as is required", ipaddr_str(&cn->n.addr, a));
+		else if (cn->n.local_as && (cn->n.remote_as == cfg->g.asn || cn->n.local_as == cn->n.remote_as))
+			cfg_fail(ld, cn->line, "[neighbor %s] local-as %u: only for an eBGP neighbor, and not "
+				 "its remote-as", ipaddr_str(&cn->n.addr, a), cn->n.local_as);
+		else if (cn->n.ebgp_multihop && cn->n.remote_as == cfg->g.asn)
+			cfg_fail(ld, cn->line, "[neighbor %s] ebgp-multihop: the neighbor is iBGP (remote-as "
+				 "= asn)", ipaddr_str(&cn->n.addr, a));
+		else if (cn->n.ebgp_multihop && cn->n.ttl_security)
+			cfg_fail(ld, cn->line, "[neighbor %s] ebgp-multihop and ttl-security exclude each "
+				 "other (GTSM is one hop)", ipaddr_str(&cn->n.addr, a));
 		if (!ld->nbr_hold_set[i])
 			cn->n.hold_time = cfg->g.hold_time;
 	}

@@ -444,6 +444,34 @@ static int n_max_routes_restart(struct loader *ld, const char *val)
 	return get_u32(ld, val, 0, 86400, &cur_nbr(ld)->max_routes_restart);
 }
 
+static int n_next_hop_self(struct loader *ld, const char *val)
+{
+	return get_bool(ld, val, &cur_nbr(ld)->next_hop_self);
+}
+
+static int n_allowas_in(struct loader *ld, const char *val)
+{
+	uint32_t v;
+	if (get_u32(ld, val, 0, 10, &v)) /* FRR's range */
+		return -1;
+	cur_nbr(ld)->allowas_in = (uint8_t)v;
+	return 0;
+}
+
+static int n_ebgp_multihop(struct loader *ld, const char *val)
+{
+	uint32_t v;
+	if (get_u32(ld, val, 1, 255, &v))
+		return -1;
+	cur_nbr(ld)->ebgp_multihop = (uint8_t)v;
+	return 0;
+}
+
+static int n_local_as(struct loader *ld, const char *val)
+{
+	return get_asn(ld, val, &cur_nbr(ld)->local_as);
+}
+
 const struct keydef cfg_neighbor_keys[] = {
 	{"remote-as", n_remote_as, false},
 	{"passive", n_passive, false},
@@ -456,6 +484,10 @@ const struct keydef cfg_neighbor_keys[] = {
 	{"ttl-security", n_ttl_security, false},
 	{"max-routes", n_max_routes, false},
 	{"max-routes-restart", n_max_routes_restart, false},
+	{"next-hop-self", n_next_hop_self, false},
+	{"allowas-in", n_allowas_in, false},
+	{"ebgp-multihop", n_ebgp_multihop, false},
+	{"local-as", n_local_as, false},
 	{NULL, NULL, false},
 };
 

@@ -36,6 +36,19 @@ static void add_reflection(struct json_object *o, const struct attrs *a)
 	json_object_object_add(o, "cluster_list", cl);
 }
 
+/* RFC 4271 attributes: "as_path" ("65100 65003", "" when empty), "med" and "local_pref" (null
+ * when absent). */
+static void add_path_attrs(struct json_object *o, const struct attrs *a)
+{
+	char path[256];
+
+	json_object_object_add(o, "as_path", a ? json_object_new_string(attrs_aspath_str(a, path, sizeof path))
+					       : NULL);
+	json_object_object_add(o, "med", a && (a->flags & AF_HAS_MED) ? json_object_new_int64(a->med) : NULL);
+	json_object_object_add(o, "local_pref", a && (a->flags & AF_HAS_LOCAL_PREF)
+				   ? json_object_new_int64(a->local_pref) : NULL);
+}
+
 static struct json_object *route_obj(int fam, const uint8_t *nlri, size_t len, const struct attrs *a,
 				     const char *source, bool best, int64_t age, int installed)
 {
@@ -49,6 +62,7 @@ static struct json_object *route_obj(int fam, const uint8_t *nlri, size_t len, c
 	json_object_object_add(o, "nexthop", a && (a->flags & AF_HAS_NEXT_HOP) && a->nexthop.af
 				   ? json_object_new_string(ipaddr_str(&a->nexthop, nh)) : NULL);
 	add_reflection(o, a);
+	add_path_attrs(o, a);
 	json_object_object_add(o, "source", json_object_new_string(source));
 	json_object_object_add(o, "best", json_object_new_boolean(best));
 	json_object_object_add(o, "age", json_object_new_int64(age));

@@ -537,6 +537,12 @@ lab_exit() {
 	cleanup
 }
 
+# lab_down_now: take this test's lab down now (to bring up another with lab_up).
+lab_down_now() {
+	LAB_KEEP=${EVPND_TEST_KEEP:-0} "$LAB_SH" down -q --prefix "$LAB_PREFIX" >/dev/null 2>&1 ||
+		fail "scripts/lab.sh down --prefix $LAB_PREFIX failed"
+}
+
 # lab ARGS...: scripts/lab.sh CMD with this test's prefix (lab start 3, lab stop --kill 3, ...).
 lab() {
 	local c=$1

@@ -559,6 +559,36 @@ static void test_import_export_rt(void **state)
 	config_free(&cfg);
 }
 
+/* eBGP fabric keys: next-hop-self, allowas-in, ebgp-multihop, local-as, and their conflicts */
+static void test_ebgp_keys(void **state)
+{
+	struct config cfg;
+	(void)state;
+	load_ok(MIN_GLOBAL "[neighbor 10.0.0.2]\nremote-as = 65100\nnext-hop-self = yes\nallowas-in = 2\n"
+			   "ebgp-multihop = 3\nlocal-as = 65001\n[neighbor 10.0.0.3]\nremote-as = 65101\n", &cfg);
+	const struct bgp_neighbor *n = &cfg.nbr[0].n;
+	assert_true(n->next_hop_self);
+	assert_int_equal(n->allowas_in, 2);
+	assert_int_equal(n->ebgp_multihop, 3);
+	assert_int_equal(n->local_as, 65001);
+	n = &cfg.nbr[1].n; /* the defaults: the next hop kept, no loop allowed, one hop, our AS */
+	assert_false(n->next_hop_self);
+	assert_int_equal(n->allowas_in + n->ebgp_multihop + n->local_as, 0);
+	config_free(&cfg);
+	load_err(MIN_GLOBAL "[neighbor 10.0.0.2]\nremote-as = 65100\nallowas-in = 11\n", 6,
+		 "[neighbor 10.0.0.2] allowas-in: \"11\" is not a number in 0-10");
+	load_err(MIN_GLOBAL "[neighbor 10.0.0.2]\nremote-as = 65100\nebgp-multihop = 0\n", 6,
+		 "[neighbor 10.0.0.2] ebgp-multihop: \"0\" is not a number in 1-255");
+	load_err(MIN_GLOBAL "[neighbor 10.0.0.2]\nremote-as = 64512\nebgp-multihop = 2\n", 4,
+		 "[neighbor 10.0.0.2] ebgp-multihop: the neighbor is iBGP (remote-as = asn)");
+	load_err(MIN_GLOBAL "[neighbor 10.0.0.2]\nremote-as = 65100\nebgp-multihop = 2\nttl-security = yes\n", 4,
+		 "[neighbor 10.0.0.2] ebgp-multihop and ttl-security exclude each other (GTSM is one hop)");
+	load_err(MIN_GLOBAL "[neighbor 10.0.0.2]\nremote-as = 64512\nlocal-as = 65001\n", 4,
+		 "[neighbor 10.0.0.2] local-as 65001: only for an eBGP neighbor, and not its remote-as");
+	load_err(MIN_GLOBAL "[neighbor 10.0.0.2]\nremote-as = 65001\nlocal-as = 65001\n", 4,
+		 "[neighbor 10.0.0.2] local-as 65001: only for an eBGP neighbor, and not its remote-as");
+}
+
 /* duplicate address detection: FRR's defaults (5 moves in 180 s), no freeze, no automatic recovery */
 static void test_dad(void **state)
 {
@@ -624,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_long_line),   cmocka_unit_test(test_converge_timeout),
 		cmocka_unit_test(test_netlink_buffer),
 		cmocka_unit_test(test_dad),
+		cmocka_unit_test(test_ebgp_keys),
 		cmocka_unit_test(test_import_export_rt),
 		cmocka_unit_test(test_arp_suppress),
 	};

@@ -673,17 +673,18 @@ static void test_aspath_helpers(void **state)
 	memset(&a, 0, sizeof a);
 	assert_int_equal(attrs_aspath_count(&a), 0);
 	assert_int_equal(attrs_aspath_first(&a), 0);
-	assert_false(attrs_aspath_contains(&a, 64512));
+	assert_int_equal(attrs_aspath_occurs(&a, 64512), 0);
 	assert_string_equal(attrs_aspath_str(&a, s, sizeof s), "");
 
 	a.aspath = p;
 	a.aspath_len = (uint16_t)n;
 	assert_int_equal(attrs_aspath_count(&a), 4); /* 3 + the set as one; confederation: none */
 	assert_int_equal(attrs_aspath_first(&a), 64512);
-	assert_true(attrs_aspath_contains(&a, 65000));
-	assert_true(attrs_aspath_contains(&a, 2));
-	assert_true(attrs_aspath_contains(&a, 9));
-	assert_false(attrs_aspath_contains(&a, 3));
+	assert_int_equal(attrs_aspath_occurs(&a, 65000), 1);
+	assert_int_equal(attrs_aspath_occurs(&a, 1), 2); /* in the sequence and in the set */
+	assert_int_equal(attrs_aspath_occurs(&a, 2), 1);
+	assert_int_equal(attrs_aspath_occurs(&a, 9), 1);
+	assert_int_equal(attrs_aspath_occurs(&a, 3), 0);
 	assert_string_equal(attrs_aspath_str(&a, s, sizeof s), "64512 65000 1 {1 2} (9)");
 	assert_string_equal(attrs_aspath_str(&a, s, 10), "64512 650");
 }

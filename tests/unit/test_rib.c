@@ -424,10 +424,10 @@ static void test_export_local(void **state)
 	assert_false(t.si1.flags & AF_HAS_ORIGINATOR);
 	assert_int_equal(t.si1.ncl, 0);
 	assert_int_equal(t.si1.aslen, 0);
-	/* eBGP: our AS prepended, next-hop-self, no LOCAL_PREF, a local MED kept */
+	/* eBGP: our AS prepended, the VTEP kept as next hop (EVPN), no LOCAL_PREF, a local MED kept */
 	assert_int_equal(t.se1.aslen, 1);
 	assert_int_equal(t.se1.first_as, LOCAL_AS);
-	assert_int_equal(t.se1.nh4, 0x0a630001);
+	assert_int_equal(t.se1.nh4, 0x0a4d0009);
 	assert_false(t.se1.flags & AF_HAS_LOCAL_PREF);
 	assert_true(t.se1.flags & AF_HAS_MED);
 	assert_int_equal(t.se1.med, 7);
@@ -470,11 +470,11 @@ static void test_export_ibgp_rules(void **state)
 	assert_int_equal(t.sc1.ncl, 1);
 	assert_int_equal(t.sc1.cl0, CLUSTER_ID);
 	assert_int_equal(t.sc1.nh4, 0x0a4d0001); /* next hop unchanged when reflecting */
-	/* eBGP: no reflection attributes, AS prepended, next-hop-self */
+	/* eBGP: no reflection attributes, AS prepended, the VTEP kept as next hop (EVPN) */
 	assert_false(t.se1.flags & AF_HAS_ORIGINATOR);
 	assert_int_equal(t.se1.ncl, 0);
 	assert_int_equal(t.se1.first_as, LOCAL_AS);
-	assert_int_equal(t.se1.nh4, 0x0a630001);
+	assert_int_equal(t.se1.nh4, 0x0a4d0001);
 
 	/* from a client: to every iBGP peer but itself, and eBGP */
 	struct aset dc = { .has_orig = true, .orig = 0x01020304, .ncl = 1, .cl = { 0x05060708 },
@@ -549,6 +549,68 @@ static void test_export_ebgp_learned(void **state)
 	assert_true(t.si1.flags & AF_HAS_MED); /* MED stays inside the AS */
 	rib_free(t.rib);
 	attrs_unref(x);
+}
+
+/* EVPN over eBGP (RFC 7938 fabrics): the next hop (the VTEP) is kept toward eBGP neighbors unless
+ * next-hop-self; opaque routes get ours; local-as is what is prepended; next-hop-self applies to
+ * iBGP too. */
+static void test_export_ebgp_fabric(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, e1, e2, i1;
+	struct sink s1, s2, si;
+	(void)state;
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&e1, SRC_EBGP, 0x0a000006, "10.0.0.6", &s1);
+	peer_init(&e2, SRC_EBGP, 0x0a000007, "10.0.0.7", &s2);
+	peer_init(&i1, SRC_IBGP, 0x0a000002, "10.0.0.2", &si);
+	e2.next_hop_self = true;
+	e2.local_as = 65055;
+	i1.next_hop_self = true;
+	struct rib_peer *all[] = { &loc, &e1, &e2, &i1 };
+	for (unsigned i = 0; i < 4; i++) {
+		assert_int_equal(rib_peer_add(rib, all[i]), 0);
+		if (i)
+			rib_peer_up(rib, all[i]);
+	}
+	rib_flush(rib);
+	sink_reset(&s1);
+	sink_reset(&s2);
+	sink_reset(&si);
+
+	/* a local EVPN route: e1 gets the VTEP and our AS, e2 ours and its local-as */
+	struct aset d = { .nh = 0x0a4d0009 };
+	struct attrs *x = mk(&d);
+	struct nlri n = macip(1, 10);
+	assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	rib_flush(rib);
+	assert_int_equal(s1.nh4, 0x0a4d0009);
+	assert_int_equal(s1.first_as, LOCAL_AS);
+	assert_int_equal(s2.nh4, 0x0a630001);
+	assert_int_equal(s2.first_as, 65055);
+	assert_int_equal(s2.aslen, 1);
+	assert_int_equal(si.nh4, 0x0a630001);
+	/* learned from e1 (a VTEP in AS 65001 behind it): to e2 with both ASes, to i1 next-hop-self */
+	struct aset de = { .nas = 1, .as = { 65001 }, .nh = 0x0a4e0001 };
+	struct attrs *y = mk(&de);
+	struct nlri n2 = macip(2, 10);
+	assert_int_equal(rib_update(rib, &e1, FAM_EVPN, n2.b, n2.len, y), 0);
+	rib_flush(rib);
+	assert_int_equal(s2.aslen, 2);
+	assert_int_equal(s2.first_as, 65055);
+	assert_int_equal(si.nh4, 0x0a630001);
+	/* an opaque route to an eBGP neighbor: our next hop (the family does not keep it) */
+	uint8_t b[64];
+	struct wbuf w;
+	wbuf_init(&w, b, sizeof b);
+	assert_int_equal(opaque_encode(&w, "k", 1, "v", 1), 0);
+	assert_int_equal(rib_update(rib, &loc, FAM_OPAQUE, b, w.len, x), 0);
+	rib_flush(rib);
+	assert_int_equal(s1.reach_nlri[FAM_OPAQUE], 1);
+	assert_int_equal(s1.nh4, 0x0a630001);
+	rib_free(rib);
+	attrs_unref(x);
+	attrs_unref(y);
 }
 
 /* ---- packing ---- */
@@ -856,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_export_local),
 		cmocka_unit_test(test_export_ibgp_rules),
 		cmocka_unit_test(test_export_ebgp_learned),
+		cmocka_unit_test(test_export_ebgp_fabric),
 		cmocka_unit_test(test_flush_packing),
 		cmocka_unit_test(test_new_peer_full_table),
 		cmocka_unit_test(test_walk_paced),
