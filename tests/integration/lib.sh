@@ -305,7 +305,7 @@ def gobgp_evpn(dd):
                  "ip": None if v.get("ip") in (None, "<nil>") else v.get("ip"),
                  "labels": v.get("labels"), "best": p.get("best"),
                  "source": p.get("neighbor-ip"), "rt": [], "encap": None, "pmsi": None,
-                 "originator_id": None, "nexthop": None}
+                 "originator_id": None, "nexthop": None, "as_path": []}
             for a in p.get("attrs", []):
                 if a["type"] == 14:
                     r["nexthop"] = a.get("nexthop")
@@ -319,6 +319,8 @@ def gobgp_evpn(dd):
                     r["pmsi"] = a
                 elif a["type"] == 9:
                     r["originator_id"] = a.get("value")
+                elif a["type"] == 2:
+                    r["as_path"] = [n for seg in a.get("as_paths") or [] for n in seg.get("asns") or []]
             out.append(r)
     return out
 res = eval(expr)
@@ -596,7 +598,8 @@ lab_gobgp_h3() {
 T_FRR_PIDS=()
 
 # frr_conf NAME ASN ROUTER_ID NEIGHBOR...: zebra.conf and bgpd.conf for instance NAME: iBGP to every
-# NEIGHBOR with l2vpn evpn and advertise-all-vni, timers as lab.sh gives evpnd (3/9, connect 1).
+# NEIGHBOR (NEIGHBOR=AS: eBGP to that AS) with l2vpn evpn and advertise-all-vni, timers as lab.sh
+# gives evpnd (3/9, connect 1).
 frr_conf() {
 	local name=$1 asn=$2 rid=$3 d="$T_DIR/$1" n
 	shift 3
@@ -605,12 +608,13 @@ frr_conf() {
 	{
 		printf 'hostname %s\nlog file %s/bgpd.log informational\n!\n' "$name" "$d"
 		printf 'router bgp %s\n bgp router-id %s\n no bgp default ipv4-unicast\n' "$asn" "$rid"
+		printf ' no bgp ebgp-requires-policy\n'
 		for n in "$@"; do
 			printf ' neighbor %s remote-as %s\n neighbor %s timers 3 9\n neighbor %s timers connect 1\n' \
-				"$n" "$asn" "$n" "$n"
+				"${n%%=*}" "$(if [[ $n == *=* ]]; then echo "${n#*=}"; else echo "$asn"; fi)" "${n%%=*}" "${n%%=*}"
 		done
 		printf ' !\n address-family l2vpn evpn\n'
-		for n in "$@"; do printf '  neighbor %s activate\n' "$n"; done
+		for n in "$@"; do printf '  neighbor %s activate\n' "${n%%=*}"; done
 		printf '  advertise-all-vni\n exit-address-family\n!\n'
 	} >"$d/bgpd.conf"
 	: >"$d/vtysh.conf"
