@@ -449,22 +449,24 @@ static int n_next_hop_self(struct loader *ld, const char *val)
 	return get_bool(ld, val, &cur_nbr(ld)->next_hop_self);
 }
 
-static int n_allowas_in(struct loader *ld, const char *val)
+/* A number in min..max (at most 255) into *out. */
+static int get_u8(struct loader *ld, const char *val, uint8_t min, uint8_t max, uint8_t *out)
 {
 	uint32_t v;
-	if (get_u32(ld, val, 0, 10, &v)) /* FRR's range */
+	if (get_u32(ld, val, min, max, &v))
 		return -1;
-	cur_nbr(ld)->allowas_in = (uint8_t)v;
+	*out = (uint8_t)v;
 	return 0;
+}
+
+static int n_allowas_in(struct loader *ld, const char *val)
+{
+	return get_u8(ld, val, 0, 10, &cur_nbr(ld)->allowas_in); /* FRR's range */
 }
 
 static int n_ebgp_multihop(struct loader *ld, const char *val)
 {
-	uint32_t v;
-	if (get_u32(ld, val, 1, 255, &v))
-		return -1;
-	cur_nbr(ld)->ebgp_multihop = (uint8_t)v;
-	return 0;
+	return get_u8(ld, val, 1, 255, &cur_nbr(ld)->ebgp_multihop);
 }
 
 static int n_local_as(struct loader *ld, const char *val)

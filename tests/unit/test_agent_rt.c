@@ -265,6 +265,15 @@ static const char *json_installed(const struct t2 *t, const struct ipaddr *src, 
 	return out;
 }
 
+/* The best path becomes MAC_A's route in vni with the one route target rt: whether it is installed
+ * on the VXLAN device vx. */
+static bool offer(struct engine *g, struct t2 *t, uint32_t vni, uint64_t rt, int vx)
+{
+	t2_make(t, vni, &rt, 1);
+	engine_best_changed(g, FAM_EVPN, t->nlri, t->len, &t->a, &t->src);
+	return installed(g, vx);
+}
+
 static void test_install_decision(void **state)
 {
 	struct engine g;
@@ -295,25 +304,14 @@ static void test_install_decision(void **state)
 	assert_false(installed(&g, 4));
 	assert_int_equal(vt_by_vni(&g.vt, 100)->nremote, 0);
 	/* VNI 200 imports auto (*:200), 64512:7 and 64512:8; its label alone is not enough */
-	t2_make(&t, 200, &rt999, 1);
-	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
-	assert_false(installed(&g, 6));
-	t2_make(&t, 200, &rt200, 1);
-	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
-	assert_true(installed(&g, 6));
+	assert_false(offer(&g, &t, 200, rt999, 6));
+	assert_true(offer(&g, &t, 200, rt200, 6));
 	/* eBGP: a hypervisor in AS 65099 sends its auto RT 65099:200; VNI 200's auto import matches
 	 * the local administrator whatever the AS (FRR's rule). VNI 100's explicit 64512:999 does
 	 * not match 65099:999. */
-	const uint64_t other200 = RT(65099, 200), other999 = RT(65099, 999);
-	t2_make(&t, 200, &rt999, 1);
-	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
-	assert_false(installed(&g, 6));
-	t2_make(&t, 200, &other200, 1);
-	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
-	assert_true(installed(&g, 6));
-	t2_make(&t, 100, &other999, 1);
-	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
-	assert_false(installed(&g, 4));
+	assert_false(offer(&g, &t, 200, rt999, 6));
+	assert_true(offer(&g, &t, 200, RT(65099, 200), 6));
+	assert_false(offer(&g, &t, 100, RT(65099, 999), 4));
 	/* a VNI that is not local: nothing installed, "installed": false */
 	t2_make(&t, 300, &rt999, 1);
 	engine_best_changed(&g, FAM_EVPN, t.nlri, t.len, &t.a, &t.src);
