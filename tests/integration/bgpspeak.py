@@ -44,12 +44,15 @@ def mac_nlri(rd_admin, rd_num, mac, label):
     return b"\x02" + bytes([len(body)]) + body
 
 
-def update(nexthop, nlris, originator=None, clusters=(), rt=(64512, 100), bad_cluster=False):
+def update(nexthop, nlris, originator=None, clusters=(), rt=(64512, 100), bad_cluster=False,
+           aspath=(), local_pref=100):
     mp = (struct.pack("!HBB", 25, 70, 4) + ipaddress.IPv4Address(nexthop).packed + b"\x00"
           + b"".join(nlris))
+    seq = (bytes([2, len(aspath)]) + b"".join(struct.pack("!I", a) for a in aspath)) if aspath else b""
     attrs = (attr(0x40, 1, b"\x00")                     # ORIGIN IGP
-             + attr(0x40, 2, b"")                       # AS_PATH empty (iBGP)
-             + attr(0x40, 5, struct.pack("!I", 100)))   # LOCAL_PREF
+             + attr(0x40, 2, seq))                      # AS_PATH: empty (iBGP) or one AS_SEQUENCE
+    if local_pref is not None:
+        attrs += attr(0x40, 5, struct.pack("!I", local_pref))  # LOCAL_PREF
     if originator:
         attrs += attr(0x80, 9, ipaddress.IPv4Address(originator).packed)
     if clusters or bad_cluster:
@@ -155,6 +158,7 @@ class Peer:
 
 def main():
     # routes LOCAL REMOTE ASN RID NEXTHOP SECONDS ROUTE...: ROUTE is MAC[,originator=IP][,cluster=IP+IP]
+    #   [,aspath=AS+AS][,lp=N] (AS_PATH as one AS_SEQUENCE; LOCAL_PREF, default 100)
     # badattr LOCAL REMOTE ASN RID COUNT PAUSE COUNT2: COUNT malformed UPDATEs, PAUSE s, COUNT2 more
     # notify LOCAL REMOTE ASN RID COUNT: COUNT sessions, each closed by a NOTIFICATION Cease/4
     # raw LOCAL REMOTE ASN RID WAIT HEX...: each HEX an UPDATE body (after the 19-byte header), sent
@@ -222,7 +226,9 @@ def main():
             parts = spec.split(",")
             kw = dict(x.split("=", 1) for x in parts[1:])
             p.send(update(nh, [mac_nlri(rid, 100, parts[0], 100)], originator=kw.get("originator"),
-                          clusters=[c for c in kw.get("cluster", "").split("+") if c]))
+                          clusters=[c for c in kw.get("cluster", "").split("+") if c],
+                          aspath=[int(a) for a in kw.get("aspath", "").split("+") if a],
+                          local_pref=int(kw.get("lp", 100))))
         print("sent", flush=True)
         p.pump(secs)
     elif act == "badattr":

@@ -5,7 +5,8 @@
 #     default automatic route targets on both kinds: the routes cross both ways (FRR installs h1's
 #     MAC toward h1's VTEP, evpnd installs FRR's toward h3's) and the VMs ping;
 #   - gobgpd 3.10 as a direct eBGP neighbor of evpnd, evpnd with local-as: routes both ways, EVPN
-#     and opaque, with the AS paths and next hops an eBGP session gives;
+#     and opaque, with the AS paths and next hops an eBGP session gives; a test speaker
+#     (bgpspeak.py) as another: its LOCAL_PREF is ignored, a path with evpnd's AS is a loop;
 #   - ebgp-multihop: two evpnd peering over loopbacks with a router between: with the default TTL 1 their
 #     SYNs die at the router (its ICMP time-exceeded counter grows; a ping with a normal TTL passes,
 #     as the control), with ebgp-multihop = 2 the session comes up.
@@ -42,13 +43,16 @@ T_FRR_PIDS=()
 lab_down_now
 
 step "gobgpd (AS 65002) as evpnd's eBGP neighbor; evpnd appears as AS 65009 (local-as)"
-E=10.78.0.2 G=10.78.0.1
+E=10.78.0.2 G=10.78.0.1 S=10.78.0.3
 ns_add e
 ns_add g
+GDEV=veth$T_LINKS
 ns_link e $E/24 g $G/24
+ip -n "$(ns g)" addr add $S/24 dev "$GDEV"
 evpnd_conf "$T_DIR/e.conf" E 65001 $E
 evpnd_neighbor "$T_DIR/e.conf" $G 65002
 printf 'local-as = 65009\n' >>"$T_DIR/e.conf"
+evpnd_neighbor "$T_DIR/e.conf" $S 65003
 gobgpd_conf "$T_DIR/g.toml" 65002 $G $G
 gobgpd_neighbor "$T_DIR/g.toml" $E 65009 $G
 gobgpd_start g g "$T_DIR/g.toml"
@@ -71,6 +75,25 @@ wait_for 10 gobgp_opaque_check g "'ebgp-key' in d" || fail "gobgpd did not recei
 # evpnd's own routes do not come back (gobgpd sends them with 65009 in the path: a loop)
 jcheck "$(ctl E show routes evpn --json)" "not [r for r in d if r['mac'] == '$ME' and r['source'] != 'local']" \
 	"evpnd took its own route back from gobgpd"
+
+step "a test speaker in AS 65003: LOCAL_PREF from eBGP ignored, our AS in a path is a loop"
+# in one session, in order: a route with LOCAL_PREF 500, one whose path holds evpnd's AS 65001,
+# one whose path holds its local-as toward G (no loop from S), and a clean one last
+SL=02:00:00:78:00:11 SX=02:00:00:78:00:12 SY=02:00:00:78:00:13 SC=02:00:00:78:00:14
+spawn speaker g python3 "$EVPND_SRC/tests/integration/bgpspeak.py" routes $S $E 65003 $S $S 60 \
+	"$SL,aspath=65003,lp=500" "$SX,aspath=65003+65001+65010" "$SY,aspath=65003+65009" "$SC,aspath=65003"
+SPEAKER_PID=$SPAWNED_PID
+wait_for 15 evpnd_established E $S || fail "the speaker is not established with evpnd E"
+s_has() { ctl E show routes evpn --json | jpy "one(d, type='macadv', mac='$1', best=True)"; }
+wait_for 10 s_has $SC || fail "evpnd did not take the speaker's clean route"
+routes=$(ctl E show routes evpn --json)
+jr "$routes" "one(d, type='macadv', mac='$SL', best=True)" "r['local_pref'] is None and r['as_path'] == '65003'" \
+	"evpnd keeps an eBGP neighbor's LOCAL_PREF (RFC 4271 5.1.5: ignored)"
+jcheck "$routes" "not find(d, mac='$SX')" "evpnd took a route whose AS path holds its own AS 65001"
+jr "$routes" "one(d, type='macadv', mac='$SY', best=True)" "r['as_path'] == '65003 65009'" \
+	"evpnd refused a path with its local-as toward another neighbor"
+[ "$(evpnd_log_count E "peer $S: routing loop")" -ge 1 ] || fail "evpnd E did not log the loop"
+stop_pid "$SPEAKER_PID"
 
 step "ebgp-multihop: two evpnd peering over loopbacks, a router between them"
 A=10.78.1.2 RA=10.78.1.1 RB=10.78.2.1 B=10.78.2.2 LA=10.78.9.1 LB=10.78.9.2
