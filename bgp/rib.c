@@ -1,6 +1,8 @@
 /* The RIB's tables: routes by key, paths per source, best path upkeep and peer bookkeeping. */
 #include "rib.h"
 
+#include <malloc.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -248,33 +250,66 @@ static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const u
 			return NULL;
 		walks_rewind(rib, fam, 0); /* every entry may have moved */
 	}
-	uint16_t cap = round_cap(len);
-	struct rib_entry *e = malloc(sizeof *e + cap);
+	struct rib_entry *e = malloc(ENTRY_SIZE(len));
 	if (!e)
 		return NULL;
-	memset(e, 0, sizeof *e);
+	memset(e, 0, offsetof(struct rib_entry, nlri));
 	e->hash = h;
-	e->fam = (uint8_t)fam;
+	e->fam = (uint8_t)fam & 3;
 	e->len = (uint16_t)len;
-	e->cap = cap;
 	memcpy(e->nlri, nlri, len);
 	table_insert(t, e);
 	return e;
 }
 
+/* Room for the entry's bytes: what malloc gave (at least what was asked). */
+static size_t entry_room(const struct rib_entry *e)
+{
+	return malloc_usable_size((void *)e) - offsetof(struct rib_entry, nlri);
+}
+
+/* Replace e's bytes (when they fit): nothing else reads them then, or only p, which reads these. */
+static void entry_bytes(struct rib_entry *e, const uint8_t *nlri, size_t len)
+{
+	if (nlri != e->nlri && len <= entry_room(e)) {
+		memmove(e->nlri, nlri, len);
+		e->len = (uint16_t)len;
+	}
+}
+
+static bool same_bytes(const struct rib_entry *e, const uint8_t *nlri, size_t len)
+{
+	return e->len == len && memcmp(e->nlri, nlri, len) == 0;
+}
+
 /* ---- paths and selection ---- */
 
-static struct rib_path *path_new(const uint8_t *nlri, size_t len)
+/* A path of e with nlri: sharing e's bytes when they are the same (and e can count one more). */
+static struct rib_path *path_new(struct rib_entry *e, const uint8_t *nlri, size_t len)
 {
-	uint16_t cap = round_cap(len);
+	bool share = same_bytes(e, nlri, len) && e->nshare < RIB_SHARE_MAX;
+	uint16_t cap = share ? 0 : round_cap(len);
 	struct rib_path *p = malloc(sizeof *p + cap);
 	if (!p)
 		return NULL;
 	memset(p, 0, sizeof *p);
-	p->len = (uint16_t)len;
-	p->cap = cap;
-	memcpy(p->nlri, nlri, len);
+	p->entry = e;
+	if (share) {
+		p->shared = 1;
+		e->nshare++;
+	} else {
+		p->len = (uint16_t)len & 0x7fff;
+		p->cap = cap & 0x7fff;
+		memcpy(p->nlri, nlri, len);
+	}
 	return p;
+}
+
+static void path_free(struct rib_path *p)
+{
+	if (p->shared)
+		p->entry->nshare--;
+	free(p);
 }
 
 static void src_link(struct rib_slot *s, struct rib_path *p)
@@ -334,13 +369,11 @@ static void best_after(struct rib *rib, struct rib_entry *e, const struct rib_pa
 	struct rib_path *b = e->paths;
 	if (b && b == old && b->a == old_a && !old_nlri_changed)
 		return;
-	if (b && b->len <= e->cap) {
-		memcpy(e->nlri, b->nlri, b->len);
-		e->len = b->len;
-	}
+	if (b && !e->nshare)
+		entry_bytes(e, b->nlri, b->len);
 	rib_entry_dirty(rib, e);
 	if (rib->best && b)
-		rib->best(rib->best_ctx, e->fam, b->nlri, b->len, b->a, b->src);
+		rib->best(rib->best_ctx, e->fam, path_nlri(b), path_len(b), b->a, b->src);
 }
 
 /* Keep each source's count of best paths as the head of a route passes from one to another. */
@@ -388,16 +421,18 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 		p->stale = 0; /* re-sent after a graceful restart: current again */
 		src->stale--;
 	}
-	if (p && p->a == a && p->len == len && memcmp(p->nlri, nlri, len) == 0)
+	bool nlri_changed = p && (path_len(p) != len || memcmp(path_nlri(p), nlri, len) != 0);
+	if (p && p->a == a && !nlri_changed)
 		return 0; /* an identical re-announcement changes nothing */
-	bool nlri_changed = p && (p->len != len || memcmp(p->nlri, nlri, len) != 0);
 
-	if (p && len > p->cap) {
-		/* the new NLRI does not fit: swap in a larger path at the same places */
-		struct rib_path *np = path_new(nlri, len);
+	if (p && nlri_changed && p->shared && e->nshare == 1 && len <= entry_room(e)) {
+		entry_bytes(e, nlri, len); /* its bytes are p's alone: new labels in place */
+	} else if (p && nlri_changed && (p->shared || len > p->cap)) {
+		/* the new NLRI is not the shared one, or does not fit: swap in a path at the same
+		 * places (sharing again if the new bytes are the route's) */
+		struct rib_path *np = path_new(e, nlri, len);
 		if (!np)
 			return -1;
-		np->entry = e;
 		np->src = src;
 		np->a = p->a;
 		np->next = p->next;
@@ -410,18 +445,19 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 			np->src_next->src_pprev = &np->src_next;
 		if (old == p)
 			old = np; /* the same source's path, not a different best */
-		free(p);
+		np->since = p->since;
+		np->stale = p->stale;
+		path_free(p);
 		p = np;
-	} else if (p) {
+	} else if (p && nlri_changed) {
 		memcpy(p->nlri, nlri, len);
-		p->len = (uint16_t)len;
-	} else {
-		if (!(p = path_new(nlri, len))) {
+		p->len = (uint16_t)len & 0x7fff;
+	} else if (!p) {
+		if (!(p = path_new(e, nlri, len))) {
 			if (!e->paths && !e->dirty && !rib_bits_any(e))
 				rib_entry_free(rib, e);
 			return -1;
 		}
-		p->entry = e;
 		p->src = src;
 		*pp = p; /* tail: selection moves it up if it wins */
 		src_link(&rib->slots[src->slot], p);
@@ -453,19 +489,19 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 	p->src->rcvd[e->fam]--;
 	if (p->stale)
 		p->src->stale--;
+	if (p->shared)
+		e->nshare--; /* now: nothing touches e after the callbacks below (p still reads e's bytes) */
 	if (old == p)
 		select_best(e);
 	accepted_move(e->fam, old->src, e->paths ? e->paths->src : NULL);
 	if (!e->paths) {
 		rib->t[e->fam].routes--;
 		/* keep the withdrawn NLRI so withdraws carry the last best's labels */
-		if (p->len <= e->cap) {
-			memcpy(e->nlri, p->nlri, p->len);
-			e->len = p->len;
-		}
+		if (!p->shared)
+			entry_bytes(e, p->nlri, p->len);
 		rib_entry_dirty(rib, e);
 		if (rib->best)
-			rib->best(rib->best_ctx, e->fam, p->nlri, p->len, NULL, p->src);
+			rib->best(rib->best_ctx, e->fam, path_nlri(p), path_len(p), NULL, p->src);
 	} else {
 		best_after(rib, e, old == p ? NULL : old, old_a, false);
 	}
@@ -634,8 +670,8 @@ void rib_hold_eor(struct rib *rib, bool hold)
 static void route_of(const struct rib_entry *e, const struct rib_path *p, struct rib_route *r)
 {
 	r->fam = e->fam;
-	r->nlri = p->nlri;
-	r->len = p->len;
+	r->nlri = path_nlri(p);
+	r->len = path_len(p);
 	r->a = p->a;
 	r->src = p->src;
 	r->best = p == e->paths;

@@ -14,17 +14,23 @@
 
 struct rib_entry;
 
-/* One source's path for a route: one allocation holding its own NLRI (labels may differ). */
+/*
+ * One source's path for a route. Its NLRI is usually byte for byte its route's (one path per
+ * route, or several sources sending the same labels): then it is `shared`, holds no copy and is
+ * 56 bytes (a 64-byte malloc chunk instead of 112 for a type-2 route; docs/memory.md). A path
+ * whose bytes differ (other labels) holds its own. Read them with path_nlri() / path_len().
+ */
 struct rib_path {
 	struct rib_entry *entry;
+	struct rib_path *next;      /* in the entry's list, best first */
 	struct rib_peer *src;
 	struct attrs *a;            /* interned; the path holds one reference */
-	struct rib_path *next;      /* in the entry's list, best first */
 	struct rib_path *src_next;  /* in the source's list */
 	struct rib_path **src_pprev;
 	uint32_t since;             /* CLOCK_MONOTONIC seconds */
-	uint16_t len;
-	uint16_t cap : 15;          /* RIB_NLRI_MAX fits */
+	uint16_t len : 15;          /* its own bytes (RIB_NLRI_MAX fits); 0 when shared */
+	uint16_t shared : 1;        /* its NLRI is its entry's bytes */
+	uint16_t cap : 15;          /* room for its own bytes */
 	uint16_t stale : 1;         /* kept from a gracefully restarting peer, not yet re-sent */
 	uint8_t nlri[];
 };
@@ -33,25 +39,41 @@ struct rib_path {
 #define RIB_NLRI_MAX 32000
 
 /*
- * A route (one key). The NLRI bytes are those of the best path when they fit the allocation, else
- * of the first path: either has the key, which is all a withdraw needs. The Adj-RIB-Out bitmap is
- * one inline word while slots < 64, so the common case costs no allocation.
+ * A route (one key). The NLRI bytes are those its shared paths read; with none shared, those of
+ * the best path when they fit the allocation (else of an earlier one): any has the key, which is
+ * all a withdraw needs. The Adj-RIB-Out bitmap is one inline word while slots < 64, so the common
+ * case costs no allocation. The bytes start at offset 37, inside the struct's tail padding:
+ * allocated as ENTRY_SIZE(len), a type-2 route's entry is a 80-byte malloc chunk, not 96.
  */
 struct rib_entry {
-	uint32_t hash;
-	uint8_t fam;
-	uint8_t dirty;
-	uint16_t out_words;         /* 0: no bitmap yet; 1: out.w; >1: out.ext */
-	uint16_t len, cap;
-	uint32_t mod;               /* rib->seq of its last change (fits the padding) */
 	struct rib_path *paths;     /* best first; NULL once every path is gone */
 	struct rib_entry *dirty_next;
 	union {
 		uint64_t w;
 		uint64_t *ext;
 	} out;
+	uint32_t hash;
+	uint32_t mod;               /* rib->seq of its last change */
+	uint16_t len;
+	uint16_t out_words;         /* 0: no bitmap yet; 1: out.w; >1: out.ext */
+	uint8_t fam : 2;
+	uint8_t dirty : 1;
+	uint8_t nshare : 5;         /* paths that read these bytes (at most RIB_SHARE_MAX) */
 	uint8_t nlri[];
 };
+#define ENTRY_SIZE(len) (offsetof(struct rib_entry, nlri) + (len))
+#define RIB_SHARE_MAX 31
+_Static_assert(FAM_COUNT <= 4, "struct rib_entry keeps the family in 2 bits");
+
+static inline const uint8_t *path_nlri(const struct rib_path *p)
+{
+	return p->shared ? p->entry->nlri : p->nlri;
+}
+
+static inline uint16_t path_len(const struct rib_path *p)
+{
+	return p->shared ? p->entry->len : p->len;
+}
 
 /* Open-addressing table (linear probing, backward-shift deletion) of one family's entries. */
 struct rib_table {

@@ -38,7 +38,7 @@ static void consider(struct rib *rib, struct rib_peer *p, struct rib_entry *e)
 	if (m != EXP_NONE) {
 		const struct attrs *ea = rib_export_attrs(rib, b->a, e->fam, b->src, p, m);
 		if (ea && (had || rib_bit_set(e, p->slot) == 0)) {
-			if (item_push(rib, ea, NULL, b->nlri, b->len, e->fam) == 0) {
+			if (item_push(rib, ea, NULL, path_nlri(b), path_len(b), e->fam) == 0) {
 				if (!had)
 					p->advertised[e->fam]++;
 				return;

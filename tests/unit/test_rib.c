@@ -906,6 +906,106 @@ static void test_memory_sharing(void **state)
 	rib_free(rib);
 }
 
+/* ---- one NLRI copy shared by a route and its paths ---- */
+
+struct seen_labels {
+	const struct rib_peer *src[4];
+	uint32_t label[4];
+	bool best[4];
+	unsigned n;
+};
+
+static void label_cb(void *ctx, const struct rib_route *r)
+{
+	struct seen_labels *s = ctx;
+	assert_true(s->n < 4);
+	s->src[s->n] = r->src;
+	s->label[s->n] = (uint32_t)r->nlri[r->len - 3] << 16 | (uint32_t)r->nlri[r->len - 2] << 8 |
+			 r->nlri[r->len - 1];
+	s->best[s->n++] = r->best;
+}
+
+/* The label each source's path of route n carries now (UINT32_MAX: no path from it). */
+static uint32_t label_from(struct rib *rib, unsigned n, const struct rib_peer *src)
+{
+	struct seen_labels s = { .n = 0 };
+	struct nlri k = macip(n, 0);
+	rib_lookup(rib, FAM_EVPN, k.b, k.len, label_cb, &s);
+	for (unsigned i = 0; i < s.n; i++)
+		if (s.src[i] == src)
+			return s.label[i];
+	return UINT32_MAX;
+}
+
+/* Paths whose bytes equal their route's share them; whatever the order of announcements, label
+ * changes and withdrawals, every path reads its own source's bytes and the peer gets the best's. */
+static void test_path_nlri_sharing(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer a, b, c, p;
+	struct sink s;
+	(void)state;
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	peer_init(&b, SRC_IBGP, 0x0a000003, "10.0.0.3", NULL);
+	peer_init(&c, SRC_IBGP, 0x0a000004, "10.0.0.4", NULL);
+	peer_init(&p, SRC_EBGP, 0x0a000006, "10.0.0.6", &s);
+	struct rib_peer *all[] = { &a, &b, &c, &p };
+	for (unsigned i = 0; i < 4; i++)
+		assert_int_equal(rib_peer_add(rib, all[i]), 0);
+	rib_peer_up(rib, &p);
+	rib_flush(rib);
+	struct attrs *x = mk_plain();
+	struct nlri n10 = macip(1, 10), n20 = macip(1, 20), n30 = macip(1, 30);
+
+	/* a and b the same bytes (shared), c other labels (its own copy) */
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, n10.b, n10.len, x), 0);
+	assert_int_equal(rib_update(rib, &b, FAM_EVPN, n10.b, n10.len, x), 0);
+	assert_int_equal(rib_update(rib, &c, FAM_EVPN, n20.b, n20.len, x), 0);
+	assert_int_equal(label_from(rib, 1, &a), 10);
+	assert_int_equal(label_from(rib, 1, &b), 10);
+	assert_int_equal(label_from(rib, 1, &c), 20);
+	/* a moves to 30 while b still shares 10: a gets its own copy, b keeps 10 */
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, n30.b, n30.len, x), 0);
+	assert_int_equal(label_from(rib, 1, &a), 30);
+	assert_int_equal(label_from(rib, 1, &b), 10);
+	/* b, the last sharer, moves to 20: the route's bytes change in place */
+	assert_int_equal(rib_update(rib, &b, FAM_EVPN, n20.b, n20.len, x), 0);
+	assert_int_equal(label_from(rib, 1, &b), 20);
+	assert_int_equal(label_from(rib, 1, &a), 30);
+	assert_int_equal(label_from(rib, 1, &c), 20);
+	/* a comes back to the route's bytes, then every path goes in turn */
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, n20.b, n20.len, x), 0);
+	assert_int_equal(label_from(rib, 1, &a), 20);
+	assert_int_equal(rib_withdraw(rib, &b, FAM_EVPN, n20.b, n20.len), 0);
+	assert_int_equal(label_from(rib, 1, &b), UINT32_MAX);
+	assert_int_equal(label_from(rib, 1, &a), 20);
+	assert_int_equal(label_from(rib, 1, &c), 20);
+	assert_int_equal(rib_update(rib, &c, FAM_EVPN, n30.b, n30.len, x), 0);
+	assert_int_equal(label_from(rib, 1, &c), 30);
+	assert_int_equal(label_from(rib, 1, &a), 20);
+	rib_flush(rib);
+	assert_int_equal(s.reach_nlri[FAM_EVPN] >= 1, 1);
+	uint32_t best = label_from(rib, 1, &a); /* a (10.0.0.2, lowest router id) wins the tie */
+	assert_int_equal(s.last.b[s.last.len - 1], (uint8_t)best);
+	assert_int_equal(rib_withdraw(rib, &a, FAM_EVPN, n20.b, n20.len), 0);
+	assert_int_equal(rib_withdraw(rib, &c, FAM_EVPN, n30.b, n30.len), 0);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 0);
+	rib_flush(rib);
+	assert_int_equal(s.unreach_nlri[FAM_EVPN], 1);
+	assert_int_equal(p.advertised[FAM_EVPN], 0);
+
+	/* a sole source changing its labels: in place, exported with the new ones */
+	struct nlri m10 = macip(2, 10), m40 = macip(2, 40);
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, m10.b, m10.len, x), 0);
+	rib_flush(rib);
+	assert_int_equal(rib_update(rib, &a, FAM_EVPN, m40.b, m40.len, x), 0);
+	rib_flush(rib);
+	assert_int_equal(label_from(rib, 2, &a), 40);
+	assert_int_equal(s.last.b[s.last.len - 1], 40);
+	rib_free(rib);
+	attrs_unref(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -925,6 +1025,7 @@ int main(void)
 		cmocka_unit_test(test_opaque_one_per_message),
 		cmocka_unit_test(test_graceful_restart_stale),
 		cmocka_unit_test(test_memory_sharing),
+		cmocka_unit_test(test_path_nlri_sharing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
