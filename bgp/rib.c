@@ -97,24 +97,37 @@ static int table_init(struct rib_table *t)
 	return t->slots ? 0 : -1;
 }
 
+/* A hash's home slot in a table of cap slots: by multiplication, so cap need not be a power of two
+ * (it goes 64, 96, 128, 192, ...: a million routes take 1.5 M slots, not 2 M; docs/memory.md). */
+static size_t home_of(uint32_t h, size_t cap)
+{
+	return (size_t)((uint64_t)h * cap >> 32);
+}
+
+static size_t slot_next(const struct rib_table *t, size_t i)
+{
+	return i + 1 == t->cap ? 0 : i + 1;
+}
+
 static int table_grow(struct rib_table *t)
 {
-	size_t ncap = t->cap * 2;
-	struct rib_entry **ns = calloc(ncap, sizeof *ns);
-	if (!ns)
+	/* a power of two grows by half, one and a half times one to the next power of two */
+	struct rib_table n = { .cap = (t->cap & (t->cap - 1)) ? t->cap / 3 * 4 : t->cap + t->cap / 2,
+			       .n = t->n, .routes = t->routes };
+	n.slots = calloc(n.cap, sizeof *n.slots);
+	if (!n.slots)
 		return -1;
 	for (size_t i = 0; i < t->cap; i++) {
 		struct rib_entry *e = t->slots[i];
 		if (!e)
 			continue;
-		size_t j = e->hash & (ncap - 1);
-		while (ns[j])
-			j = (j + 1) & (ncap - 1);
-		ns[j] = e;
+		size_t j = home_of(e->hash, n.cap);
+		while (n.slots[j])
+			j = slot_next(&n, j);
+		n.slots[j] = e;
 	}
 	free(t->slots);
-	t->slots = ns;
-	t->cap = ncap;
+	*t = n;
 	return 0;
 }
 
@@ -122,9 +135,7 @@ static struct rib_entry *table_find(const struct rib_table *t, int fam, uint32_t
 				    const uint8_t *key, size_t klen)
 {
 	uint8_t ek[NLRI_KEY_MAX];
-	size_t mask = t->cap - 1;
-
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
+	for (size_t i = home_of(h, t->cap);; i = slot_next(t, i)) {
 		struct rib_entry *e = t->slots[i];
 		if (!e)
 			return NULL;
@@ -138,9 +149,9 @@ static struct rib_entry *table_find(const struct rib_table *t, int fam, uint32_t
 
 static void table_insert(struct rib_table *t, struct rib_entry *e)
 {
-	size_t mask = t->cap - 1, i = e->hash & mask;
+	size_t i = home_of(e->hash, t->cap);
 	while (t->slots[i])
-		i = (i + 1) & mask;
+		i = slot_next(t, i);
 	t->slots[i] = e;
 	t->n++;
 }
@@ -149,14 +160,14 @@ static void table_insert(struct rib_table *t, struct rib_entry *e)
  * an entry moved into (SIZE_MAX: none moved), for the walks that must not skip it. */
 static size_t table_remove(struct rib_table *t, struct rib_entry *e)
 {
-	size_t mask = t->cap - 1, i = e->hash & mask, lo = SIZE_MAX;
+	size_t i = home_of(e->hash, t->cap), lo = SIZE_MAX;
 	while (t->slots[i] != e) {
 		if (!t->slots[i])
 			return lo; /* not in the table: nothing to do */
-		i = (i + 1) & mask;
+		i = slot_next(t, i);
 	}
-	for (size_t j = (i + 1) & mask; t->slots[j]; j = (j + 1) & mask) {
-		size_t home = t->slots[j]->hash & mask;
+	for (size_t j = slot_next(t, i); t->slots[j]; j = slot_next(t, j)) {
+		size_t home = home_of(t->slots[j]->hash, t->cap);
 		/* move j back into the hole at i unless its home lies in (i, j] */
 		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!stays) {

@@ -78,7 +78,7 @@ static inline uint16_t path_len(const struct rib_path *p)
 /* Open-addressing table (linear probing, backward-shift deletion) of one family's entries. */
 struct rib_table {
 	struct rib_entry **slots;
-	size_t cap;                 /* power of two */
+	size_t cap;                 /* 64, 96, 128, 192, ... (2^k or 1.5 * 2^k) */
 	size_t n;                   /* entries, with or without paths */
 	size_t routes;              /* entries with at least one path */
 };

@@ -1,11 +1,23 @@
 /* (ifindex, MAC) -> small entry: linear probing with backward-shift deletion (no tombstones, so a
- * table that churns through millions of MACs never degrades). Load factor at most 1/2. */
+ * table that churns through millions of MACs never degrades). Load factor at most 3/4; the
+ * capacity goes 64, 96, 128, 192, ... (x1.5, x4/3) and a hash maps to its home slot by
+ * multiplication (h * cap >> 32), so a million MACs fill 1.5 M slots, not 2 M (docs/memory.md). */
 #include "mac_tab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define MIN_CAP 64
+
+static size_t home(const struct mac_tab *t, int ifindex, const uint8_t mac[6])
+{
+	return (size_t)((mac_hash((uint32_t)ifindex, mac) >> 32) * t->cap >> 32);
+}
+
+static size_t next(const struct mac_tab *t, size_t i)
+{
+	return i + 1 == t->cap ? 0 : i + 1;
+}
 
 static bool key_eq(const struct mac_ent *e, int ifindex, const uint8_t mac[6])
 {
@@ -27,8 +39,7 @@ struct mac_ent *mac_tab_get(const struct mac_tab *t, int ifindex, const uint8_t 
 {
 	if (!t->cap || ifindex == 0)
 		return NULL;
-	size_t m = t->cap - 1;
-	for (size_t i = (size_t)mac_hash((uint32_t)ifindex, mac) & m;; i = (i + 1) & m) {
+	for (size_t i = home(t, ifindex, mac);; i = next(t, i)) {
 		struct mac_ent *e = &t->e[i];
 		if (!e->ifindex)
 			return NULL;
@@ -39,22 +50,24 @@ struct mac_ent *mac_tab_get(const struct mac_tab *t, int ifindex, const uint8_t 
 
 static int grow(struct mac_tab *t)
 {
-	size_t ncap = t->cap ? t->cap * 2 : MIN_CAP;
-	struct mac_ent *ne = calloc(ncap, sizeof *ne);
-	if (!ne)
+	struct mac_tab n = { .n = t->n };
+
+	/* a power of two grows by half, one and a half times one to the next power of two */
+	n.cap = !t->cap ? MIN_CAP : (t->cap & (t->cap - 1)) ? t->cap / 3 * 4 : t->cap + t->cap / 2;
+	n.e = calloc(n.cap, sizeof *n.e);
+	if (!n.e)
 		return -1;
 	for (size_t j = 0; j < t->cap; j++) {
 		const struct mac_ent *o = &t->e[j];
 		if (!o->ifindex)
 			continue;
-		size_t i = (size_t)mac_hash((uint32_t)o->ifindex, o->mac) & (ncap - 1);
-		while (ne[i].ifindex)
-			i = (i + 1) & (ncap - 1);
-		ne[i] = *o;
+		size_t i = home(&n, o->ifindex, o->mac);
+		while (n.e[i].ifindex)
+			i = next(&n, i);
+		n.e[i] = *o;
 	}
 	free(t->e);
-	t->e = ne;
-	t->cap = ncap;
+	*t = n;
 	return 0;
 }
 
@@ -66,11 +79,11 @@ struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6]
 		return e;
 	if (ifindex == 0)
 		return NULL;
-	if ((t->n + 1) * 2 > t->cap && grow(t) < 0)
+	if ((t->n + 1) * 4 > t->cap * 3 && grow(t) < 0)
 		return NULL;
-	size_t m = t->cap - 1, i = (size_t)mac_hash((uint32_t)ifindex, mac) & m;
+	size_t i = home(t, ifindex, mac);
 	while (t->e[i].ifindex)
-		i = (i + 1) & m;
+		i = next(t, i);
 	e = &t->e[i];
 	memset(e, 0, sizeof *e);
 	e->ifindex = ifindex;
@@ -82,16 +95,16 @@ struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6]
 
 void mac_tab_del(struct mac_tab *t, struct mac_ent *e)
 {
-	size_t m = t->cap - 1, i = (size_t)(e - t->e), j = i;
+	size_t i = (size_t)(e - t->e), j = i;
 
 	/* backward shift: move later members of the probe run into the hole when their home slot
 	 * is not cyclically between the hole and their position */
 	for (;;) {
-		j = (j + 1) & m;
+		j = next(t, j);
 		if (!t->e[j].ifindex)
 			break;
-		size_t home = (size_t)mac_hash((uint32_t)t->e[j].ifindex, t->e[j].mac) & m;
-		bool stay = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+		size_t h = home(t, t->e[j].ifindex, t->e[j].mac);
+		bool stay = i <= j ? (i < h && h <= j) : (i < h || h <= j);
 		if (stay)
 			continue;
 		t->e[i] = t->e[j];

@@ -33,7 +33,7 @@ struct mac_ent {
 	uint32_t aux;       /* owned: hash of the installing route's RD; local: the bridge port */
 	uint8_t flags;      /* MENT_* */
 };
-/* the per-remote-MAC memory budget counts on it: 20 bytes a slot, at most two slots per entry */
+/* the per-remote-MAC memory budget counts on it: 20 bytes a slot, 4/3 to 2 slots per entry */
 _Static_assert(sizeof(struct mac_ent) <= 20, "struct mac_ent outgrew its 20-byte slot");
 
 enum {
@@ -45,7 +45,7 @@ enum {
 
 struct mac_tab {
 	struct mac_ent *e;
-	size_t cap;         /* power of two, or 0 */
+	size_t cap;         /* 0, 64, 96, 128, 192, ... (2^k or 1.5 * 2^k) */
 	size_t n;
 };
 
