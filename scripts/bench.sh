@@ -13,6 +13,10 @@
 #                start until all N are installed on B
 #   single-mac   from the add on A (A's `bridge -timestamp monitor fdb`) to the dst entry on B's
 #                vx100 (B's monitor; same machine clock): median and p99 of --samples
+#   mac-move     a VM's MAC moves: its frame on B's VM port after one on A's (both bridges learn
+#                it as a real VM's frame makes them): from B's bridge learning it to A's vx100 entry
+#                toward B (A's and B's monitors): median and p99 of --samples (RFC 7432 section 15;
+#                the figure test_kernel_mobility only logs)
 #   floor        the kernel floor for the same N FRR-style entries (self+master extern_learn):
 #                `bridge -batch`, and tests/bench/nl_floor.c (evpnd's pipelined writer); the
 #                ratio is bulk rate / pipelined floor rate
@@ -110,6 +114,7 @@ say() { printf '== %s\n' "$*" >&2; }
 now() { printf '%s' "$EPOCHREALTIME"; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 AIP=10.99.0.1
+BIP=10.99.0.2
 
 macs() { # macs N PREFIXBYTE: N MACs 02:PP:xx:xx:xx:xx (fdb_watch indexes the low 24 bits)
 	python3 -c "
@@ -266,6 +271,7 @@ run_scenarios() {
 		say "$k N=$N: delete $s s"
 	done
 	single_mac "$k" "$A" "$B"
+	mac_move "$k" "$A" "$B"
 }
 
 # single_mac KIND A B: $samples adds on A, each awaited on B (2 s at most)
@@ -316,6 +322,69 @@ EOF
 	R[${k}_miss]=$miss
 	say "$k: single-MAC median ${R[${k}_med]} ms, p99 ${R[${k}_p99]} ms, ${R[${k}_kept]}/$samples samples kept, $miss not installed within 2 s"
 	ip netns exec "$A" bridge -batch <(awk '{ print "fdb del " $1 " dev vm1 master static" }' "$W/single") >/dev/null 2>&1 || true
+}
+
+# frame NS MAC: one Ethernet frame with source MAC from NS's eth0 (a VM's frame: its bridge learns
+# MAC on the VM's port, as a live-migrated VM's first frame makes it)
+frame() {
+	ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+s.send(b"\xff" * 6 + bytes.fromhex(sys.argv[1].replace(":", "")) + b"\x88\xb5" + b"\0" * 46)' "$2"
+}
+
+# mac_move KIND A B: --samples MACs, each first heard from A's VM, then from B's: the time from
+# B's bridge learning it on vm1 to A's vx100 entry toward B
+mac_move() {
+	local k=$1 A=$2 B=$3 m t miss=0 res
+	say "$k: MAC move latency (a frame on A's VM port, then on B's), $samples samples"
+	ip netns exec "$A" bridge -timestamp monitor fdb >"$W/mvA" 2>&1 &
+	BG_PIDS+=($!)
+	ip netns exec "$B" bridge -timestamp monitor fdb >"$W/mvB" 2>&1 &
+	BG_PIDS+=($!)
+	sleep 0.5
+	macs "$samples" ef >"$W/moves"
+	while read -r m; do
+		frame "$A-vm1" "$m"
+		for ((t = 0; t < 400; t++)); do
+			grep -q "^$m dev vx100 dst $AIP" "$W/mvB" && break
+			sleep 0.005
+		done
+		frame "$B-vm1" "$m"
+		for ((t = 0; t < 400; t++)); do
+			grep -q "^$m dev vx100 dst $BIP" "$W/mvA" && break
+			sleep 0.005
+		done
+		[ "$t" = 400 ] && miss=$((miss + 1))
+	done <"$W/moves"
+	sleep 0.3
+	kill "${BG_PIDS[-1]}" "${BG_PIDS[-2]}" 2>/dev/null || true
+	res=$(python3 - "$W/mvB" "$W/mvA" "$W/moves" "$BIP" <<'EOF'
+import sys, time
+def events(path, want):
+    ts, out = None, {}
+    for line in open(path):
+        line = line.rstrip()
+        if line.startswith("Timestamp: "):
+            p = line[len("Timestamp: "):].split()
+            ts = time.mktime(time.strptime(" ".join(p[:5]), "%a %b %d %H:%M:%S %Y")) + int(p[5]) / 1e6
+        elif ts is not None and not line.startswith("Deleted") and want in line:
+            out.setdefault(line.split()[0], ts)
+    return out
+b = events(sys.argv[1], "dev vm1 ")                         # B's bridge learns it on its VM port
+a = events(sys.argv[2], "dev vx100 dst " + sys.argv[4] + " ")  # A points it to B
+lat = sorted((a[m] - b[m]) * 1000 for m in open(sys.argv[3]).read().split() if m in a and m in b)
+if not lat:
+    print("none none 0")
+else:
+    med = lat[len(lat) // 2] if len(lat) % 2 else (lat[len(lat) // 2 - 1] + lat[len(lat) // 2]) / 2
+    p99 = lat[min(len(lat) - 1, -(-len(lat) * 99 // 100) - 1)]
+    print("%.3f %.3f %d" % (med, p99, len(lat)))
+EOF
+)
+	read -r R[${k}_mvmed] R[${k}_mvp99] R[${k}_mvkept] <<<"$res"
+	say "$k: MAC move median ${R[${k}_mvmed]} ms, p99 ${R[${k}_mvp99]} ms, ${R[${k}_mvkept]}/$samples samples kept, $miss not moved within 2 s"
 }
 
 # ---- evpnd ----
@@ -463,6 +532,11 @@ for q in med p99; do
 	[ "$q" = p99 ] && [ "$run_evpnd" = 1 ] && { target="< 5 ms"; met=$(yn lt "$e" 5); }
 	row "single-mac $q [ms]" 1 "$e" "" "" "" "$f" "$(div "$e" "$f")" "$target" "$met" \
 		"kept evpnd $(g evpnd_kept)/$samples$([ "$vs_frr" = 1 ] && echo " FRR $(g frr_kept)/$samples") samples (dropped: a monitor missed the event or not installed in 2 s)"
+done
+for q in med p99; do
+	e=$(g evpnd_mv$q) f=$(g frr_mv$q)
+	row "mac-move $q [ms]" 1 "$e" "" "" "" "$f" "$(div "$e" "$f")" "" "" \
+		"kept evpnd $(g evpnd_mvkept)/$samples$([ "$vs_frr" = 1 ] && echo " FRR $(g frr_mvkept)/$samples") samples"
 done
 {
 	echo "scenario,n,evpnd,rate_per_s,floor_rate_per_s,ratio_to_floor,frr,evpnd_per_frr,target,met,note"
