@@ -10,24 +10,11 @@
 #include "bgp_log.h"
 #include "rib_int.h"
 
-#define TABLE_MIN 64
-
 static uint32_t now_sec(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint32_t)ts.tv_sec;
-}
-
-/* FNV-1a, folded to 32 bits: keys are short and mostly differ in their last bytes (MACs). */
-static uint32_t key_hash(const uint8_t *k, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= k[i];
-		h *= 0x100000001b3ull;
-	}
-	return (uint32_t)(h ^ (h >> 32));
 }
 
 /* ---- Adj-RIB-Out bitmap ---- */
@@ -85,101 +72,6 @@ bool rib_bits_any(const struct rib_entry *e)
 		if (v[i])
 			return true;
 	return false;
-}
-
-/* ---- the per-family hash table ---- */
-
-static int table_init(struct rib_table *t)
-{
-	t->slots = calloc(TABLE_MIN, sizeof *t->slots);
-	t->cap = TABLE_MIN;
-	t->n = t->routes = 0;
-	return t->slots ? 0 : -1;
-}
-
-/* A hash's home slot in a table of cap slots: by multiplication, so cap need not be a power of two
- * (it goes 64, 96, 128, 192, ...: a million routes take 1.5 M slots, not 2 M; docs/memory.md). */
-static size_t home_of(uint32_t h, size_t cap)
-{
-	return (size_t)((uint64_t)h * cap >> 32);
-}
-
-static size_t slot_next(const struct rib_table *t, size_t i)
-{
-	return i + 1 == t->cap ? 0 : i + 1;
-}
-
-static int table_grow(struct rib_table *t)
-{
-	/* a power of two grows by half, one and a half times one to the next power of two */
-	struct rib_table n = { .cap = (t->cap & (t->cap - 1)) ? t->cap / 3 * 4 : t->cap + t->cap / 2,
-			       .n = t->n, .routes = t->routes };
-	n.slots = calloc(n.cap, sizeof *n.slots);
-	if (!n.slots)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++) {
-		struct rib_entry *e = t->slots[i];
-		if (!e)
-			continue;
-		size_t j = home_of(e->hash, n.cap);
-		while (n.slots[j])
-			j = slot_next(&n, j);
-		n.slots[j] = e;
-	}
-	free(t->slots);
-	*t = n;
-	return 0;
-}
-
-static struct rib_entry *table_find(const struct rib_table *t, int fam, uint32_t h,
-				    const uint8_t *key, size_t klen)
-{
-	uint8_t ek[NLRI_KEY_MAX];
-	for (size_t i = home_of(h, t->cap);; i = slot_next(t, i)) {
-		struct rib_entry *e = t->slots[i];
-		if (!e)
-			return NULL;
-		if (e->hash != h)
-			continue;
-		size_t elen = family_table[fam].key(e->nlri, e->len, ek);
-		if (elen == klen && memcmp(ek, key, klen) == 0)
-			return e;
-	}
-}
-
-static void table_insert(struct rib_table *t, struct rib_entry *e)
-{
-	size_t i = home_of(e->hash, t->cap);
-	while (t->slots[i])
-		i = slot_next(t, i);
-	t->slots[i] = e;
-	t->n++;
-}
-
-/* Backward-shift deletion keeps probe chains unbroken without tombstones. Returns the lowest slot
- * an entry moved into (SIZE_MAX: none moved), for the walks that must not skip it. */
-static size_t table_remove(struct rib_table *t, struct rib_entry *e)
-{
-	size_t i = home_of(e->hash, t->cap), lo = SIZE_MAX;
-	while (t->slots[i] != e) {
-		if (!t->slots[i])
-			return lo; /* not in the table: nothing to do */
-		i = slot_next(t, i);
-	}
-	for (size_t j = slot_next(t, i); t->slots[j]; j = slot_next(t, j)) {
-		size_t home = home_of(t->slots[j]->hash, t->cap);
-		/* move j back into the hole at i unless its home lies in (i, j] */
-		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-		if (!stays) {
-			t->slots[i] = t->slots[j];
-			if (i < lo)
-				lo = i;
-			i = j;
-		}
-	}
-	t->slots[i] = NULL;
-	t->n--;
-	return lo;
 }
 
 /* Entries of fam moved: walks of fam past slot lo go back to it (0 after a growth). A route sent
@@ -244,7 +136,7 @@ void rib_entry_reap(struct rib *rib, struct rib_entry *e)
 
 void rib_entry_free(struct rib *rib, struct rib_entry *e)
 {
-	size_t lo = table_remove(&rib->t[e->fam], e);
+	size_t lo = rib_table_remove(&rib->t[e->fam], e);
 	if (lo != SIZE_MAX)
 		walks_rewind(rib, e->fam, lo);
 	if (e->out_words > 1)
@@ -257,7 +149,7 @@ static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const u
 {
 	struct rib_table *t = &rib->t[fam];
 	if ((t->n + 1) * 4 > t->cap * 3) {
-		if (table_grow(t) < 0)
+		if (rib_table_grow(t) < 0)
 			return NULL;
 		walks_rewind(rib, fam, 0); /* every entry may have moved */
 	}
@@ -269,7 +161,7 @@ static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const u
 	e->fam = (uint8_t)fam & 3;
 	e->len = (uint16_t)len;
 	memcpy(e->nlri, nlri, len);
-	table_insert(t, e);
+	rib_table_insert(t, e);
 	return e;
 }
 
@@ -414,9 +306,9 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 	/* no key and not valid: an EVPN route type we do not know, discarded (RFC 7606 5.4) */
 	if (klen == 0 && family_table[fam].check(nlri, len) != 0)
 		return -1;
-	uint32_t h = key_hash(key, klen);
+	uint32_t h = rib_key_hash(key, klen);
 	struct rib_table *t = &rib->t[fam];
-	struct rib_entry *e = table_find(t, fam, h, key, klen);
+	struct rib_entry *e = rib_table_find(t, fam, h, key, klen);
 	if (!e && !(e = entry_new(rib, fam, h, nlri, len)))
 		return -1;
 
@@ -526,7 +418,7 @@ int rib_withdraw(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *
 	if (fam < 0 || fam >= FAM_COUNT || !slot_valid(rib, src) || len == 0)
 		return -1;
 	size_t klen = family_table[fam].key(nlri, len, key);
-	struct rib_entry *e = table_find(&rib->t[fam], fam, key_hash(key, klen), key, klen);
+	struct rib_entry *e = rib_table_find(&rib->t[fam], fam, rib_key_hash(key, klen), key, klen);
 	if (!e)
 		return 1;
 	for (struct rib_path *p = e->paths; p; p = p->next)
@@ -736,7 +628,7 @@ size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
 	if (fam < 0 || fam >= FAM_COUNT || len == 0)
 		return 0;
 	size_t klen = family_table[fam].key(nlri, len, key);
-	struct rib_entry *e = table_find(&rib->t[fam], fam, key_hash(key, klen), key, klen);
+	struct rib_entry *e = rib_table_find(&rib->t[fam], fam, rib_key_hash(key, klen), key, klen);
 	if (!e)
 		return 0;
 	for (struct rib_path *p = e->paths; p; p = p->next, n++) {
@@ -788,7 +680,7 @@ struct rib *rib_new(const struct rib_config *cfg, rib_best_fn best, void *ctx)
 	if (!rib->uw)
 		goto fail;
 	for (int f = 0; f < FAM_COUNT; f++)
-		if (table_init(&rib->t[f]) < 0)
+		if (rib_table_init(&rib->t[f]) < 0)
 			goto fail;
 	return rib;
 fail:

@@ -177,6 +177,21 @@ struct rib {
 
 enum exp_mode { EXP_NONE = 0, EXP_EBGP, EXP_IBGP, EXP_REFLECT };
 
+/* rib_table.c */
+/* FNV-1a of a route key, folded to 32 bits. */
+uint32_t rib_key_hash(const uint8_t *k, size_t n);
+/* An empty table; -1 on allocation failure. */
+int rib_table_init(struct rib_table *t);
+/* Grow x1.5 or x4/3 (every entry may move); -1 on allocation failure. */
+int rib_table_grow(struct rib_table *t);
+/* The entry of fam with hash h and key[0..klen), or NULL. */
+struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
+				 const uint8_t *key, size_t klen);
+/* Insert e (not present; the caller grew the table). */
+void rib_table_insert(struct rib_table *t, struct rib_entry *e);
+/* Remove e; returns the lowest slot an entry moved into (SIZE_MAX: none), for walks. */
+size_t rib_table_remove(struct rib_table *t, struct rib_entry *e);
+
 /* rib.c */
 bool rib_bit_test(const struct rib_entry *e, unsigned slot);
 /* Set a bit, growing the bitmap; -1 on allocation failure. */
