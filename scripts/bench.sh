@@ -275,6 +275,35 @@ run_scenarios() {
 }
 
 # single_mac KIND A B: $samples adds on A, each awaited on B (2 s at most)
+# latency FROM_MON FROM_TEXT TO_MON TO_TEXT MACS: per MAC of the file MACS, the milliseconds from
+# its first event holding FROM_TEXT in the `bridge -timestamp monitor fdb` output FROM_MON to its
+# first holding TO_TEXT in TO_MON (same machine clock); prints "median p99 kept"
+latency() {
+	python3 - "$@" <<'EOF'
+import sys, time
+def events(path, want):
+    # "Timestamp: Wed Nov 25 21:16:58 2026 446 usec" precedes each event; usec is not zero-padded
+    ts, out = None, {}
+    for line in open(path):
+        line = line.rstrip()
+        if line.startswith("Timestamp: "):
+            p = line[len("Timestamp: "):].split()
+            ts = time.mktime(time.strptime(" ".join(p[:5]), "%a %b %d %H:%M:%S %Y")) + int(p[5]) / 1e6
+        elif ts is not None and not line.startswith("Deleted") and want in line:
+            out.setdefault(line.split()[0], ts)   # the first such event of each MAC
+    return out
+a = events(sys.argv[1], sys.argv[2])
+b = events(sys.argv[3], sys.argv[4])
+lat = sorted((b[m] - a[m]) * 1000 for m in open(sys.argv[5]).read().split() if m in a and m in b)
+if not lat:
+    print("none none 0")
+else:
+    med = lat[len(lat) // 2] if len(lat) % 2 else (lat[len(lat) // 2 - 1] + lat[len(lat) // 2]) / 2
+    p99 = lat[min(len(lat) - 1, -(-len(lat) * 99 // 100) - 1)]   # nearest rank
+    print("%.3f %.3f %d" % (med, p99, len(lat)))
+EOF
+}
+
 single_mac() {
 	local k=$1 A=$2 B=$3 m t miss=0 res
 	say "$k: single-MAC learn-to-install latency, $samples samples"
@@ -294,30 +323,7 @@ single_mac() {
 	done <"$W/single"
 	sleep 0.3
 	kill "${BG_PIDS[-1]}" "${BG_PIDS[-2]}" 2>/dev/null || true
-	res=$(python3 - "$W/monA" "$W/monB" "$W/single" "$AIP" <<'EOF'
-import sys, time
-def events(path, want):
-    # "Timestamp: Wed Nov 25 21:16:58 2026 446 usec" precedes each event; usec is not zero-padded
-    ts, out = None, {}
-    for line in open(path):
-        line = line.rstrip()
-        if line.startswith("Timestamp: "):
-            p = line[len("Timestamp: "):].split()
-            ts = time.mktime(time.strptime(" ".join(p[:5]), "%a %b %d %H:%M:%S %Y")) + int(p[5]) / 1e6
-        elif ts is not None and not line.startswith("Deleted") and want in line:
-            out.setdefault(line.split()[0], ts)   # the first such event of each MAC
-    return out
-a = events(sys.argv[1], "dev vm1 ")
-b = events(sys.argv[2], "dev vx100 dst " + sys.argv[4] + " ")
-lat = sorted((b[m] - a[m]) * 1000 for m in open(sys.argv[3]).read().split() if m in a and m in b)
-if not lat:
-    print("none none 0")
-else:
-    med = lat[len(lat) // 2] if len(lat) % 2 else (lat[len(lat) // 2 - 1] + lat[len(lat) // 2]) / 2
-    p99 = lat[min(len(lat) - 1, -(-len(lat) * 99 // 100) - 1)]   # nearest rank
-    print("%.3f %.3f %d" % (med, p99, len(lat)))
-EOF
-)
+	res=$(latency "$W/monA" "dev vm1 " "$W/monB" "dev vx100 dst $AIP " "$W/single")
 	read -r R[${k}_med] R[${k}_p99] R[${k}_kept] <<<"$res"
 	R[${k}_miss]=$miss
 	say "$k: single-MAC median ${R[${k}_med]} ms, p99 ${R[${k}_p99]} ms, ${R[${k}_kept]}/$samples samples kept, $miss not installed within 2 s"
@@ -360,29 +366,7 @@ mac_move() {
 	done <"$W/moves"
 	sleep 0.3
 	kill "${BG_PIDS[-1]}" "${BG_PIDS[-2]}" 2>/dev/null || true
-	res=$(python3 - "$W/mvB" "$W/mvA" "$W/moves" "$BIP" <<'EOF'
-import sys, time
-def events(path, want):
-    ts, out = None, {}
-    for line in open(path):
-        line = line.rstrip()
-        if line.startswith("Timestamp: "):
-            p = line[len("Timestamp: "):].split()
-            ts = time.mktime(time.strptime(" ".join(p[:5]), "%a %b %d %H:%M:%S %Y")) + int(p[5]) / 1e6
-        elif ts is not None and not line.startswith("Deleted") and want in line:
-            out.setdefault(line.split()[0], ts)
-    return out
-b = events(sys.argv[1], "dev vm1 ")                         # B's bridge learns it on its VM port
-a = events(sys.argv[2], "dev vx100 dst " + sys.argv[4] + " ")  # A points it to B
-lat = sorted((a[m] - b[m]) * 1000 for m in open(sys.argv[3]).read().split() if m in a and m in b)
-if not lat:
-    print("none none 0")
-else:
-    med = lat[len(lat) // 2] if len(lat) % 2 else (lat[len(lat) // 2 - 1] + lat[len(lat) // 2]) / 2
-    p99 = lat[min(len(lat) - 1, -(-len(lat) * 99 // 100) - 1)]
-    print("%.3f %.3f %d" % (med, p99, len(lat)))
-EOF
-)
+	res=$(latency "$W/mvB" "dev vm1 " "$W/mvA" "dev vx100 dst $BIP " "$W/moves")
 	read -r R[${k}_mvmed] R[${k}_mvp99] R[${k}_mvkept] <<<"$res"
 	say "$k: MAC move median ${R[${k}_mvmed]} ms, p99 ${R[${k}_mvp99]} ms, ${R[${k}_mvkept]}/$samples samples kept, $miss not moved within 2 s"
 }
