@@ -304,25 +304,39 @@ else:
 EOF
 }
 
-single_mac() {
-	local k=$1 A=$2 B=$3 m t miss=0 res
-	say "$k: single-MAC learn-to-install latency, $samples samples"
-	ip netns exec "$A" bridge -timestamp monitor fdb >"$W/monA" 2>&1 &
+# monitors A B OUT_A OUT_B: `bridge -timestamp monitor fdb` in A and in B (stop with monitors_stop)
+monitors() {
+	ip netns exec "$1" bridge -timestamp monitor fdb >"$3" 2>&1 &
 	BG_PIDS+=($!)
-	ip netns exec "$B" bridge -timestamp monitor fdb >"$W/monB" 2>&1 &
+	ip netns exec "$2" bridge -timestamp monitor fdb >"$4" 2>&1 &
 	BG_PIDS+=($!)
 	sleep 0.5
+}
+monitors_stop() {
+	sleep 0.3
+	kill "${BG_PIDS[-1]}" "${BG_PIDS[-2]}" 2>/dev/null || true
+}
+
+# seen MON PATTERN: wait up to 2 s for a line starting with PATTERN in the monitor output MON
+seen() {
+	local t
+	for ((t = 0; t < 400; t++)); do
+		grep -q "^$2" "$1" && return 0
+		sleep 0.005
+	done
+	return 1
+}
+
+single_mac() {
+	local k=$1 A=$2 B=$3 m miss=0 res
+	say "$k: single-MAC learn-to-install latency, $samples samples"
+	monitors "$A" "$B" "$W/monA" "$W/monB"
 	macs "$samples" ee >"$W/single"
 	while read -r m; do
 		ip netns exec "$A" bridge fdb add "$m" dev vm1 master static
-		for ((t = 0; t < 400; t++)); do
-			grep -q "^$m dev vx100 dst $AIP" "$W/monB" && break
-			sleep 0.005
-		done
-		[ "$t" = 400 ] && miss=$((miss + 1))
+		seen "$W/monB" "$m dev vx100 dst $AIP" || miss=$((miss + 1))
 	done <"$W/single"
-	sleep 0.3
-	kill "${BG_PIDS[-1]}" "${BG_PIDS[-2]}" 2>/dev/null || true
+	monitors_stop
 	res=$(latency "$W/monA" "dev vm1 " "$W/monB" "dev vx100 dst $AIP " "$W/single")
 	read -r R[${k}_med] R[${k}_p99] R[${k}_kept] <<<"$res"
 	R[${k}_miss]=$miss
@@ -332,40 +346,22 @@ single_mac() {
 
 # frame NS MAC: one Ethernet frame with source MAC from NS's eth0 (a VM's frame: its bridge learns
 # MAC on the VM's port, as a live-migrated VM's first frame makes it)
-frame() {
-	ip netns exec "$1" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("eth0", 0))
-s.send(b"\xff" * 6 + bytes.fromhex(sys.argv[1].replace(":", "")) + b"\x88\xb5" + b"\0" * 46)' "$2"
-}
+frame() { ip netns exec "$1" python3 "$ROOT/tests/integration/vm_frame.py" "$2"; }
 
 # mac_move KIND A B: --samples MACs, each first heard from A's VM, then from B's: the time from
 # B's bridge learning it on vm1 to A's vx100 entry toward B
 mac_move() {
-	local k=$1 A=$2 B=$3 m t miss=0 res
+	local k=$1 A=$2 B=$3 m miss=0 res
 	say "$k: MAC move latency (a frame on A's VM port, then on B's), $samples samples"
-	ip netns exec "$A" bridge -timestamp monitor fdb >"$W/mvA" 2>&1 &
-	BG_PIDS+=($!)
-	ip netns exec "$B" bridge -timestamp monitor fdb >"$W/mvB" 2>&1 &
-	BG_PIDS+=($!)
-	sleep 0.5
+	monitors "$A" "$B" "$W/mvA" "$W/mvB"
 	macs "$samples" ef >"$W/moves"
 	while read -r m; do
 		frame "$A-vm1" "$m"
-		for ((t = 0; t < 400; t++)); do
-			grep -q "^$m dev vx100 dst $AIP" "$W/mvB" && break
-			sleep 0.005
-		done
+		seen "$W/mvB" "$m dev vx100 dst $AIP" || true # B learned it from A (or the move times it)
 		frame "$B-vm1" "$m"
-		for ((t = 0; t < 400; t++)); do
-			grep -q "^$m dev vx100 dst $BIP" "$W/mvA" && break
-			sleep 0.005
-		done
-		[ "$t" = 400 ] && miss=$((miss + 1))
+		seen "$W/mvA" "$m dev vx100 dst $BIP" || miss=$((miss + 1))
 	done <"$W/moves"
-	sleep 0.3
-	kill "${BG_PIDS[-1]}" "${BG_PIDS[-2]}" 2>/dev/null || true
+	monitors_stop
 	res=$(latency "$W/mvB" "dev vm1 " "$W/mvA" "dev vx100 dst $BIP " "$W/moves")
 	read -r R[${k}_mvmed] R[${k}_mvp99] R[${k}_mvkept] <<<"$res"
 	say "$k: MAC move median ${R[${k}_mvmed]} ms, p99 ${R[${k}_mvp99]} ms, ${R[${k}_mvkept]}/$samples samples kept, $miss not moved within 2 s"

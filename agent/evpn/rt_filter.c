@@ -78,7 +78,8 @@ bool rtf_import_same(const struct rt_import *x, const struct rt_import *y)
 	return x->n == y->n && x->wild == y->wild && !memcmp(x->rt, y->rt, x->n * sizeof x->rt[0]);
 }
 
-bool rtf_entry_matches(const struct rt_import *s, unsigned i, uint64_t rt)
+/* Whether route target rt is matched by entry i of s. */
+static bool entry_matches(const struct rt_import *s, unsigned i, uint64_t rt)
 {
 	if (s->wild & 1u << i)
 		return rt_local(rt) == (uint32_t)s->rt[i];
@@ -91,7 +92,7 @@ bool rtf_match(const struct rt_import *s, const struct attrs *a)
 		if (!extc_is_rt(a->extcomm[i]))
 			continue;
 		for (unsigned j = 0; j < s->n; j++)
-			if (rtf_entry_matches(s, j, a->extcomm[i]))
+			if (entry_matches(s, j, a->extcomm[i]))
 				return true;
 	}
 	return false;

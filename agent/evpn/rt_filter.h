@@ -40,8 +40,6 @@ void rtf_import_set(const struct config *cfg, uint32_t vni, struct rt_import *ou
 unsigned rtf_export_set(const struct config *cfg, uint32_t vni, uint64_t out[CFG_MAX_RT]);
 /* Whether two import sets are the same. */
 bool rtf_import_same(const struct rt_import *x, const struct rt_import *y);
-/* Whether route target rt is matched by entry i of s. */
-bool rtf_entry_matches(const struct rt_import *s, unsigned i, uint64_t rt);
 /* Whether one of a's route targets is in s (a NULL: no). */
 bool rtf_match(const struct rt_import *s, const struct attrs *a);
 /* The import decision: a carries one of s's, or no route target at all (installed by its label

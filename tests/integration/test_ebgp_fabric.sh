@@ -68,14 +68,7 @@ wait_for 10 vm_ping 3 1 1 1 || fail "h3's VM cannot ping h1's VM with allowas-in
 
 step "a MAC moves from h1 to h2: every hypervisor follows it, with its sequence number"
 # frame I MAC: one frame with source MAC from hypervisor I's VM (its bridge learns MAC on vm1)
-frame() {
-	ip netns exec "$(ns "h$1-vm1")" python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("eth0", 0))
-src = bytes.fromhex(sys.argv[1].replace(":", ""))
-s.send(b"\xff" * 6 + src + b"\x88\xb5" + b"\0" * 46)' "$2"
-}
+frame() { ip netns exec "$(ns "h$1-vm1")" python3 "$EVPND_SRC/tests/integration/vm_frame.py" "$2"; }
 MM=02:00:00:ee:00:01
 frame 1 $MM
 for i in 2 3; do
