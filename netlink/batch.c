@@ -171,6 +171,8 @@ static void send_batches(struct nl *nl)
 			len += (size_t)m;
 			p++;
 		}
+		if (nl->h.sending)
+			nl->h.sending(nl->h.ctx); /* a write-ahead record first (nl_hooks.sending) */
 		n = mnl_socket_sendto(nl->reqs, nl->txbuf, len);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -225,7 +225,7 @@ void nl_close(struct nl *nl)
 /* One pass of a dump: 1 when interrupted (restart), 0 done, -1 with errno. Replies go through
  * nl_dispatch, which ignores what is not a link or an AF_BRIDGE neighbour. */
 static void put_dump_request(struct nlmsghdr *nlh, uint16_t type, uint8_t family, uint32_t ext_mask,
-			     uint32_t seq)
+			     uint32_t seq, int port)
 {
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -238,6 +238,7 @@ static void put_dump_request(struct nlmsghdr *nlh, uint16_t type, uint8_t family
 	} else {
 		struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 		ndm->ndm_family = family;
+		ndm->ndm_ifindex = port; /* a bridge port's entries only (strict checking) */
 	}
 }
 
@@ -278,7 +279,7 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_
 	uint32_t seq = nl->dump_seq++;
 	bool intr = false;
 
-	put_dump_request(nlh, type, family, ext_mask, seq);
+	put_dump_request(nlh, type, family, ext_mask, seq, 0);
 	if (mnl_socket_sendto(nl->dumps, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	for (;;) {
@@ -348,6 +349,30 @@ static void adump_finish(struct nl *nl, int err)
 		done(nl->h.ctx, err);
 }
 
+/* Ask for the next dump of a background dump: the whole FDB, or the next port's entries. */
+static int adump_request(struct nl *nl)
+{
+	uint8_t req[64];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	int port = nl->adump_ports ? nl->adump_ports[nl->adump_next++] : 0;
+
+	nl->adump_seq = nl->dump_seq++;
+	put_dump_request(nlh, RTM_GETNEIGH, AF_BRIDGE, 0, nl->adump_seq, port);
+	return mnl_socket_sendto(nl->adump, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
+}
+
+/* One dump of a background dump ended (err: positive errno, or 0): go on with the next port, or
+ * finish. A port that went away meanwhile (ENODEV) has no entries to report. */
+static void adump_next(struct nl *nl, int err)
+{
+	if (nl->adump_ports && nl->adump_next < nl->adump_nports && (!err || err == ENODEV)) {
+		if (adump_request(nl) == 0)
+			return;
+		err = errno;
+	}
+	adump_finish(nl, err == ENODEV && nl->adump_ports ? 0 : err);
+}
+
 /* One slice: read until the dump ends or the slice's time is used (one read at least). A change
  * that interrupts the kernel's walk (NLM_F_DUMP_INTR) does not restart it: the events carry the
  * change, and a restart under steady churn of a large table would never end. */
@@ -374,8 +399,9 @@ static void adump_slice(struct nl *nl, bool whole)
 		if (!nl->adump)
 			return; /* a hook cancelled it */
 		if (r) {
-			adump_finish(nl, r < 0 ? errno : 0);
-			return;
+			adump_next(nl, r < 0 ? errno : 0);
+			if (!nl->adump)
+				return;
 		}
 	} while (whole || mono_ms() - t0 < NL_DUMP_SLICE_MS);
 }
@@ -387,10 +413,9 @@ static void adump_cb(struct ev_loop *loop, ev_io *w, int revents)
 	adump_slice(w->data, false);
 }
 
-int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err))
+static int adump_start(struct nl *nl, const int *ports, size_t n, void (*done)(void *ctx, int err))
 {
-	uint8_t req[64];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+	int one = 1;
 
 	if (nl->adump) {
 		errno = EBUSY;
@@ -402,10 +427,21 @@ int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err))
 		return -1;
 	set_rcvbuf(nl->adump, 1u << 20);
 	nl->adump_portid = mnl_socket_get_portid(nl->adump);
-	nl->adump_seq = nl->dump_seq++;
 	nl->adump_done = done;
-	put_dump_request(nlh, RTM_GETNEIGH, AF_BRIDGE, 0, nl->adump_seq);
-	if (mnl_socket_sendto(nl->adump, nlh, nlh->nlmsg_len) < 0) {
+	if (ports) {
+		/* the kernel reads ndm_ifindex as a port filter only when checking strictly */
+		if (mnl_socket_setsockopt(nl->adump, NETLINK_GET_STRICT_CHK, &one, sizeof(one)) < 0 ||
+		    !(nl->adump_ports = malloc(n * sizeof *ports))) {
+			int e = errno;
+			nl_dump_async_cancel(nl);
+			errno = e;
+			return -1;
+		}
+		memcpy(nl->adump_ports, ports, n * sizeof *ports);
+		nl->adump_nports = n;
+		nl->adump_next = 0;
+	}
+	if (adump_request(nl) < 0) {
 		int e = errno;
 		nl_dump_async_cancel(nl);
 		errno = e;
@@ -419,6 +455,26 @@ int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err))
 	nl->adump_w.data = nl;
 	ev_io_start(nl->loop, &nl->adump_w);
 	return 0;
+}
+
+int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err))
+{
+	return adump_start(nl, NULL, 0, done);
+}
+
+int nl_dump_fdb_ports_async(struct nl *nl, const int *ports, size_t n,
+			    void (*done)(void *ctx, int err))
+{
+	if (!n) {
+		if (nl->adump) {
+			errno = EBUSY;
+			return -1;
+		}
+		if (done)
+			done(nl->h.ctx, 0); /* nothing to read: done at once, as a dump of nothing is */
+		return 0;
+	}
+	return adump_start(nl, ports, n, done);
 }
 
 bool nl_dump_async_running(const struct nl *nl)
@@ -435,4 +491,7 @@ void nl_dump_async_cancel(struct nl *nl)
 	mnl_socket_close(nl->adump);
 	nl->adump = NULL;
 	nl->adump_done = NULL;
+	free(nl->adump_ports);
+	nl->adump_ports = NULL;
+	nl->adump_nports = nl->adump_next = 0;
 }

@@ -103,6 +103,9 @@ struct nl_hooks {
 	/* An FDB entry reported by a dump, not by an event (NULL: dumps go through fdb). A dump is
 	 * older news than the events read meanwhile: the hook decides what it still believes. */
 	void (*fdb_dumped)(void *ctx, const struct nl_fdb *f);
+	/* Queued requests are about to leave for the kernel (may be NULL): a write-ahead record of
+	 * what is asked must reach its file here, before the kernel can act on it. */
+	void (*sending)(void *ctx);
 };
 
 /* Open the event socket (link + neighbour groups, receive buffer of rcvbuf bytes, forced when
@@ -125,6 +128,12 @@ int nl_dump_fdb(struct nl *nl);
  * stream has the last word. Without a loop it runs to the end before returning. 0, or -1 with
  * errno (EBUSY: one is running). */
 int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err));
+/* As nl_dump_fdb_async, but only the entries of the n bridge ports in ports (each a dump the
+ * kernel filters: NDA_IFINDEX), one after the other; a port that went away is skipped. The kernel
+ * still walks its bridge's whole table per reply, but a port's entries fit in a reply or two, so
+ * the walk is paid once per port instead of once per 32 KiB of a full dump. */
+int nl_dump_fdb_ports_async(struct nl *nl, const int *ports, size_t n,
+			    void (*done)(void *ctx, int err));
 /* Whether a background dump is running. */
 bool nl_dump_async_running(const struct nl *nl);
 /* Abandon a background dump: no more entries, and done is not called. */

@@ -56,6 +56,8 @@ struct nl {
 	uint32_t adump_seq;
 	ev_io adump_w;
 	void (*adump_done)(void *ctx, int err);
+	int *adump_ports;         /* nl_dump_fdb_ports_async: the ports still to dump (NULL: all) */
+	size_t adump_nports, adump_next;
 };
 
 /* How long one slice of a background dump may read before it lets the loop go on. The kernel

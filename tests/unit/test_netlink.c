@@ -203,7 +203,7 @@ static void on_dump_done(void *ctx, int err)
 static int group_setup(void **state)
 {
 	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL, NULL, NULL,
-					   on_fdb_dumped };
+					   on_fdb_dumped, NULL };
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		fprintf(stderr, "unshare(CLONE_NEWNET): %s: skipping\n", strerror(errno));
@@ -527,6 +527,47 @@ static void test_dump_background(void **state)
 	assert_int_equal(dump_done_err, 0);
 }
 
+/* A dump of chosen bridge ports: the kernel filters it (NDA_IFINDEX under strict checking), so only
+ * those ports' entries come, none of the 10,000 on vx0; a port that went away is skipped; no port
+ * at all is done at once. */
+static void test_dump_ports(void **state)
+{
+	int vp0, ports[3], n77 = 0, others = 0;
+
+	need_ns();
+	vp0 = (int)if_nametoindex("vp0");
+	assert_true(vp0 > 0);
+	assert_int_equal(sh("for i in 1 2 3; do bridge fdb add 02:00:00:77:00:0$i dev vp0 master static "
+			    "|| exit 1; done"), 0);
+	ports[0] = 99999; /* gone (never was) */
+	ports[1] = vp0;
+	ports[2] = 99998;
+	for (int i = 0; i < 10; i++)
+		ev_run(loop, EVRUN_NOWAIT); /* the adds' events first: only the dump's reports count */
+	ndumped_bg = ndumped_bg_ours = dump_done_calls = 0;
+	reset();
+	assert_int_equal(nl_dump_fdb_ports_async(nl, ports, 3, on_dump_done), 0);
+	while (!dump_done_calls)
+		ev_run(loop, EVRUN_ONCE);
+	assert_int_equal(dump_done_err, 0);
+	assert_int_equal(ndumped_bg_ours, 0);
+	for (int i = 0; i < nfdbs; i++) {
+		if (fdbs[i].ifindex != vp0)
+			others++;
+		else if (fdbs[i].mac[3] == 0x77 && fdbs[i].master)
+			n77++;
+	}
+	assert_int_equal(others, 0);
+	assert_int_equal(n77, 3);
+	assert_false(nl_dump_async_running(nl));
+
+	dump_done_calls = 0;
+	assert_int_equal(nl_dump_fdb_ports_async(nl, NULL, 0, on_dump_done), 0);
+	assert_int_equal(dump_done_calls, 1);
+	assert_int_equal(dump_done_err, 0);
+	assert_int_equal(sh("for i in 1 2 3; do bridge fdb del 02:00:00:77:00:0$i dev vp0 master; done"), 0);
+}
+
 static void test_external_src_vni(void **state)
 {
 	struct nl_addr d2 = v4("10.0.0.2");
@@ -600,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_dst),
 		cmocka_unit_test(test_10k_replaces),
 		cmocka_unit_test(test_dump_background),
+		cmocka_unit_test(test_dump_ports),
 		cmocka_unit_test(test_link_delete_event),
 		cmocka_unit_test(test_external_src_vni),
 	};
