@@ -33,6 +33,7 @@ max_len() {
 	snoop) echo 512 ;;
 	config) echo 4096 ;;
 	control) echo 4096 ;;
+	krecord) echo 4096 ;;
 	*) echo 4096 ;;
 	esac
 }

@@ -5,6 +5,7 @@
  * retry what the kernel refused through that same path, and decide initial convergence.
  */
 #include "engine.h"
+#include "engine_record.h"
 
 #include <errno.h>
 #include <linux/neighbour.h>
@@ -116,6 +117,13 @@ static void on_fdb(void *ctx, const struct nl_fdb *f, bool deleted)
 static void on_fdb_dumped(void *ctx, const struct nl_fdb *f)
 {
 	engine_fdb_dumped(ctx, f);
+}
+
+/* Requests are leaving: what they install must be in the record first (krecord.h). */
+static void on_sending(void *ctx)
+{
+	struct engine *e = ctx;
+	(void)krec_flush(&e->rec);
 }
 
 static void on_neigh(void *ctx, const struct nl_neigh *n, bool deleted)
@@ -233,6 +241,12 @@ static void adopted(struct engine *e)
 	if (e->bgp)
 		bgp_hold_eor(e->bgp, false); /* the local routes are complete: End-of-RIB can go */
 	macs_counts(e->macs, &c);
+	if (e->by_record) {
+		log_msg(LOG_INFO, "kernel: %zu VNI%s, %zu local MAC%s (bridge ports read in %.2f s; "
+			"remote entries by the record)", e->vt.count, e->vt.count == 1 ? "" : "s",
+			c.local, c.local == 1 ? "" : "s", e->dump_last);
+		return;
+	}
 	log_msg(LOG_INFO, "kernel: %zu VNI%s, %zu remote MAC entr%s and %zu flood entr%s adopted, "
 		"%zu local MAC%s (FDB dump: %.2f s)", e->vt.count, e->vt.count == 1 ? "" : "s", c.remote,
 		c.remote == 1 ? "y" : "ies", e->flood.set.n, e->flood.set.n == 1 ? "y" : "ies",
@@ -265,16 +279,26 @@ static void on_dump_done(void *ctx, int err)
 }
 
 /* Dump links (few, synchronously), then start the FDB dump in the background: the owners compare
- * each entry as it comes, and what the kernel did not report is put back when it ends. */
-static int reconcile_start(struct engine *e)
+ * each entry as it comes, and what the kernel did not report is put back when it ends. A start-up
+ * with a large record reads only the bridge ports' local MACs (engine_record.h). */
+static int reconcile_start(struct engine *e, bool startup)
 {
+	int rc;
+
 	vt_mark(&e->vt);
 	if (nl_dump_links(e->nl) < 0)
 		return -1;
 	vt_sweep(&e->vt);
 	engine_dump_begin(e);
 	e->dump_t0 = e->loop ? ev_time() : 0;
-	if (nl_dump_fdb_async(e->nl, on_dump_done) < 0) {
+	if (startup && engine_record_restart(e)) {
+		rc = engine_record_dump_ports(e, on_dump_done);
+	} else {
+		if (startup)
+			krec_prev_free(&e->rec); /* the dump adopts what the kernel has */
+		rc = nl_dump_fdb_async(e->nl, on_dump_done);
+	}
+	if (rc < 0) {
 		dump_abort(e);
 		return -1;
 	}
@@ -323,6 +347,7 @@ void engine_converged(struct engine *e, const char *why)
 	nflood = flood_converged(&e->flood);
 	log_msg(LOG_INFO, "initial convergence: %zu stale MAC entr%s and %zu flood entr%s removed",
 		nmac, nmac == 1 ? "y" : "ies", nflood, nflood == 1 ? "y" : "ies");
+	engine_record_sweep_start(e);
 }
 
 static void on_converge_timeout(struct ev_loop *loop, ev_timer *w, int revents)
@@ -373,7 +398,7 @@ static void resync_maybe(struct engine *e)
 	ev_timer_stop(e->loop, &e->dump_wait_w);
 	e->resync = false;
 	e->resyncs++;
-	if (reconcile_start(e) < 0) {
+	if (reconcile_start(e, false) < 0) {
 		log_msg(LOG_ERR, "netlink dump failed: %s; retrying", strerror(errno));
 		engine_resync(e);
 	}
@@ -418,6 +443,7 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 		macs_put_back(e->macs);
 	if (e->flood.nlost)
 		flood_put_back(&e->flood);
+	engine_record_tick(e);
 	nl_flush(e->nl);
 }
 
@@ -451,7 +477,7 @@ int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop
 int engine_start(struct engine *e, size_t rcvbuf)
 {
 	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, e, on_neigh, on_vlan_map,
-			      on_fdb_dumped };
+			      on_fdb_dumped, on_sending };
 
 	loop_stat_start(&e->ls, e->loop); /* from here: the start-up counts as the first iteration */
 	/* [global] netlink-buffer wins: it is how a test forces the ENOBUFS path */
@@ -472,7 +498,8 @@ int engine_start(struct engine *e, size_t rcvbuf)
 		bgp_hold_eor(e->bgp, true);
 	/* in the background: with a large FDB the kernel needs seconds to minutes for it, and the
 	 * listener, the control socket and the sessions must not wait */
-	if (reconcile_start(e) < 0)
+	engine_record_open(e);
+	if (reconcile_start(e, true) < 0)
 		return -1;
 	/* arp-snoop: the packet socket needs CAP_NET_RAW, which goes once the sockets are open; the
 	 * ports are known (the links were dumped), and a binding whose MAC the FDB dump has not yet
@@ -518,6 +545,7 @@ void engine_stop(struct engine *e)
 		e->nl = NULL;
 		e->kq.nl = NULL;
 	}
+	engine_record_close(e);
 	vt_free(&e->vt);
 	macs_free(e->macs);
 	e->macs = NULL;

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "flood.h"
 #include "kreq.h"
+#include "krecord.h"
 #include "latency.h"
 #include "loop_stat.h"
 #include "macs.h"
@@ -67,6 +68,12 @@ struct engine {
 	uint64_t refused_round;    /* refusals since the last round started */
 	char retry_first[96];      /* the first of them, for the round's log line */
 	struct snoop_state *snoop; /* arp-snoop (snooper.h); NULL when off */
+	/* the record of installed entries (krecord.h, engine_record.h) */
+	struct krecord rec;
+	bool by_record;            /* the start-up read the record, not the kernel's whole FDB */
+	ev_timer rec_sweep_w;      /* the sweep of the previous run's entries, a step per iteration */
+	uint64_t rec_macs, rec_flood; /* what the sweep removed */
+	ev_tstamp rec_t0;
 	struct lat_track lat;      /* learn-to-install latency (latency.h) */
 	struct loop_stat ls;       /* the loop's busy time per iteration */
 	/* a dump for someone else (`show fdb`, audit): its entries go there, never to the tables */

@@ -310,3 +310,19 @@ size_t flood_vteps(const struct flood *fl, int okey, uint16_t *out, size_t max)
 		}
 	return n;
 }
+
+bool flood_has(struct flood *fl, int okey, uint16_t vtep)
+{
+	return flood_set_get(&fl->set, okey, vtep) != NULL;
+}
+
+void flood_walk(const struct flood *fl, void (*cb)(void *ctx, int okey, uint16_t vtep), void *ctx)
+{
+	for (size_t i = 0; i < fl->set.n; i++)
+		cb(ctx, fl->set.e[i].okey, fl->set.e[i].vtep);
+}
+
+size_t flood_count(const struct flood *fl)
+{
+	return fl->set.n;
+}

@@ -73,6 +73,12 @@ void flood_kernel_deleted(struct flood *fl, struct vni *v, const struct nl_fdb *
 void flood_put_back(struct flood *fl);
 /* Initial convergence: remove adopted entries no route wants; returns how many. */
 size_t flood_converged(struct flood *fl);
+/* Whether the flood entry (okey, vtep) is installed or adopted. */
+bool flood_has(struct flood *fl, int okey, uint16_t vtep);
+/* Flood entries installed or adopted. */
+size_t flood_count(const struct flood *fl);
+/* Call cb for every flood entry installed or adopted. */
+void flood_walk(const struct flood *fl, void (*cb)(void *ctx, int okey, uint16_t vtep), void *ctx);
 /* The VTEP indexes flooded to on okey, into out (at most max); returns how many there are. */
 size_t flood_vteps(const struct flood *fl, int okey, uint16_t *out, size_t max);
 

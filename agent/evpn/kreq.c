@@ -4,9 +4,25 @@
 #include <linux/neighbour.h>
 #include <string.h>
 
+#include "krecord.h"
 #include "log.h"
 #include "vni.h"
 #include "vteps.h"
+
+/* An install is written to the record before it can reach the kernel (nl_hooks.sending flushes). */
+static void record(struct kreq *k, enum nl_op op, int okey, const struct nl_fdb *f, bool flood)
+{
+	struct krec_key r;
+
+	if (!k->rec || op == NL_FDB_DEL)
+		return;
+	memset(&r, 0, sizeof r);
+	r.type = flood ? KREC_FLOOD : KREC_MAC;
+	r.okey = okey;
+	memcpy(r.mac, f->mac, 6);
+	r.dst = f->dst;
+	krec_add(k->rec, &r);
+}
 
 static void queue_fdb(struct kreq *k, enum nl_op op, const struct nl_fdb *f)
 {
@@ -56,6 +72,7 @@ void kreq_mac(struct kreq *k, enum nl_op op, int okey, const uint8_t mac[6], uin
 	f.state = sticky ? NUD_REACHABLE | NUD_NOARP : NUD_REACHABLE;
 	f.flags = NTF_SELF | NTF_MASTER | NTF_EXT_LEARNED | (sticky ? NTF_STICKY : 0);
 	set_dst(k, &f, vtep);
+	record(k, op, okey, &f, false);
 	queue_fdb(k, op, &f);
 }
 
@@ -95,7 +112,24 @@ void kreq_flood(struct kreq *k, enum nl_op op, int okey, uint16_t vtep)
 	f.state = NUD_NOARP | NUD_PERMANENT;
 	f.flags = NTF_SELF;
 	set_dst(k, &f, vtep);
+	if (f.dst.af)
+		record(k, op, okey, &f, true);
 	queue_fdb(k, op, &f);
+}
+
+void kreq_flood_del_addr(struct kreq *k, int okey, const struct nl_addr *dst)
+{
+	const struct vni *v;
+	struct nl_fdb f;
+
+	memset(&f, 0, sizeof f);
+	if (!owned_dev(k, okey, &f, &v))
+		return;
+	f.vlan = 0;
+	f.state = NUD_NOARP | NUD_PERMANENT;
+	f.flags = NTF_SELF;
+	f.dst = *dst;
+	queue_fdb(k, NL_FDB_DEL, &f);
 }
 
 void kreq_bridge_del(struct kreq *k, int port, uint16_t vlan, const uint8_t mac[6])

@@ -18,8 +18,11 @@ struct vni_tab;
 struct vni;
 struct vteps;
 
+struct krecord;
+
 struct kreq {
 	struct nl *nl;              /* NULL: requests are only counted */
+	struct krecord *rec;        /* installs are recorded here first (krecord.h); NULL: not */
 	const struct vni_tab *vt;   /* an owned-table key -> its device */
 	const struct vteps *vteps;  /* a VTEP index -> its address */
 	uint64_t queued;            /* requests queued */
@@ -36,6 +39,8 @@ void kreq_mac_self_del(struct kreq *k, const struct vni *v, const uint8_t mac[6]
 void kreq_mac_self_del_again(struct kreq *k, const struct nl_fdb *f);
 /* A flood entry (append or delete) on the device of okey toward VTEP index vtep. */
 void kreq_flood(struct kreq *k, enum nl_op op, int okey, uint16_t vtep);
+/* Delete a flood entry known by its address (a previous run's, krecord.h). */
+void kreq_flood_del_addr(struct kreq *k, int okey, const struct nl_addr *dst);
 /* Delete the bridge's learned entry of mac on port (VLAN vlan on a VLAN-aware bridge). */
 void kreq_bridge_del(struct kreq *k, int port, uint16_t vlan, const uint8_t mac[6]);
 /* An ARP/ND suppression entry ip -> mac on bridge (replace or delete). */

@@ -249,3 +249,32 @@ size_t macs_converged(struct macs *m)
 	macs_ip_converged(m);
 	return before - m->remote.n;
 }
+
+bool macs_remote_has(const struct macs *m, int okey, const uint8_t mac[6])
+{
+	return mac_tab_get(&m->remote, okey, mac) != NULL;
+}
+
+struct remote_walk {
+	void (*cb)(void *ctx, int okey, const uint8_t mac[6]);
+	void *ctx;
+};
+
+static bool remote_walk_cb(void *ctx, struct mac_ent *e)
+{
+	struct remote_walk *w = ctx;
+	w->cb(w->ctx, e->ifindex, e->mac);
+	return false;
+}
+
+void macs_remote_walk(struct macs *m, void (*cb)(void *ctx, int okey, const uint8_t mac[6]),
+		      void *ctx)
+{
+	struct remote_walk w = { cb, ctx };
+	mac_tab_walk(&m->remote, remote_walk_cb, &w);
+}
+
+size_t macs_remote_count(const struct macs *m)
+{
+	return m->remote.n;
+}

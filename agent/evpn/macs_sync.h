@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "macs_state.h"
 #include "nl.h"
@@ -32,6 +33,13 @@ void macs_put_back(struct macs *m);
 bool macs_lost_pending(const struct macs *m);
 /* Whether a deleted entry could not be recorded since the last call (memory): dump to find it. */
 bool macs_take_lost_oom(struct macs *m);
+/* Whether a remote MAC entry (okey, mac) is installed or adopted. */
+bool macs_remote_has(const struct macs *m, int okey, const uint8_t mac[6]);
+/* Call cb for every remote MAC entry installed or adopted (the record's rewrite, krecord.h). */
+void macs_remote_walk(struct macs *m, void (*cb)(void *ctx, int okey, const uint8_t mac[6]),
+		      void *ctx);
+/* Remote MAC entries installed or adopted. */
+size_t macs_remote_count(const struct macs *m);
 /* Initial convergence: remove adopted entries (MACs and ARP/ND entries) no route justified.
  * Returns the MAC entries removed. */
 size_t macs_converged(struct macs *m);

@@ -39,3 +39,8 @@ enum rc_act rc_missing(uint8_t flags, uint32_t refs)
 		return refs ? RC_REPLACE : RC_FORGET;
 	return RC_REPLACE;
 }
+
+enum rc_act rc_recorded(bool held, bool vni_exists)
+{
+	return held || !vni_exists ? RC_KEEP : RC_DELETE;
+}

@@ -38,4 +38,9 @@ enum rc_act rc_flood_present(const struct fl_ent *owned, bool converged);
  * want it, for flood entries). */
 enum rc_act rc_missing(uint8_t flags, uint32_t refs);
 
+/* A previous run's recorded entry (krecord.h) at the sweep after initial convergence: keep it
+ * when the tables hold it; leave it when its VNI is gone (its device took the entries along, and
+ * the ifindex may name another device now); else delete it. */
+enum rc_act rc_recorded(bool held, bool vni_exists);
+
 #endif

@@ -82,6 +82,24 @@ const struct vt_link *vt_link(const struct vni_tab *vt, int ifindex)
 	return &vt->links[ifindex];
 }
 
+size_t vt_bridge_ports(const struct vni_tab *vt, int *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; i < vt->nlinks; i++) {
+		const struct vt_link *l = &vt->links[i], *br;
+		if (!l->ifindex || l->kind == NL_LINK_VXLAN || l->kind == NL_LINK_BRIDGE)
+			continue;
+		br = vt_link(vt, l->master);
+		if (!br || br->kind != NL_LINK_BRIDGE)
+			continue;
+		if (n < max)
+			out[n] = l->ifindex;
+		n++;
+	}
+	return n;
+}
+
 struct vni *vt_by_vxlan(const struct vni_tab *vt, int ifindex)
 {
 	const struct vt_link *l = vt_link(vt, ifindex);

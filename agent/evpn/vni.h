@@ -117,6 +117,9 @@ struct vni *vt_by_fdb(const struct vni_tab *vt, const struct nl_fdb *f);
 int vt_lkey(struct vni_tab *vt, int bridge, uint16_t vlan);
 /* The link with ifindex, or NULL. */
 const struct vt_link *vt_link(const struct vni_tab *vt, int ifindex);
+/* The ifindexes of every bridge port that is not a VXLAN device (where local MACs are learned),
+ * at most max of them into out; returns how many there are (more than max: out is cut short). */
+size_t vt_bridge_ports(const struct vni_tab *vt, int *out, size_t max);
 /* Call cb for every VNI, in no particular order. */
 void vt_walk(const struct vni_tab *vt, void (*cb)(void *ctx, struct vni *v), void *ctx);
 /* Whether a remote route with attributes a may be installed into v: it carries one of v's

@@ -4,7 +4,8 @@
 bgp_msg: every message of the GoBGP 3.10 capture (tests/data/gobgp-3.10-capture.tsv), one file
 each, plus each sender's whole stream. snoop: ARP and IPv6 NS/NA frames, tagged and not.
 config: the README's example and the configs lab.sh writes. control: the control protocol's
-requests. netlink (root, --netlink): links, bridge ports with VLAN tunnels, FDB entries and
+requests. krecord: the records of installed entries (agent/evpn/krecord.c) after its header.
+netlink (root, --netlink): links, bridge ports with VLAN tunnels, FDB entries and
 neighbours dumped from the kernel in a network namespace this script creates and deletes.
 """
 import hashlib
@@ -204,7 +205,21 @@ def netlink_dump():
     put('netlink', b''.join(msgs[:6]), 'several')
 
 
+def krecord():
+    mac = lambda okey, m: struct.pack('>BI', 1, okey & 0xffffffff) + bytes(m)
+    v4 = lambda okey, a: struct.pack('>BIB', 2, okey & 0xffffffff, socket.AF_INET) + socket.inet_aton(a)
+    v6 = lambda okey, a: (struct.pack('>BIB', 2, okey & 0xffffffff, socket.AF_INET6) +
+                          socket.inet_pton(socket.AF_INET6, a))
+    m1 = mac(7, [2, 0, 0, 0, 1, 1])
+    put('krecord', m1, 'one-mac')
+    put('krecord', v4(7, '10.0.0.2') + v6(-100, 'fd00::2'), 'flood')
+    put('krecord', m1 + mac(-100, [2, 0xfa, 0, 1, 0, 1]) + v4(7, '10.0.0.3') + m1, 'mixed')
+    put('krecord', m1 + m1[:5], 'cut-short')
+    put('krecord', b'\x03' + m1, 'bad-type')
+
+
 if __name__ == '__main__':
+    krecord()
     bgp()
     snoop()
     config()

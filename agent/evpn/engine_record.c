@@ -1,0 +1,172 @@
+/* The engine and its record of installed entries (engine_record.h). */
+#include "engine_record.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "krecord.h"
+#include "log.h"
+#include "reconcile.h"
+
+void engine_record_open(struct engine *e)
+{
+	char path[sizeof e->rec.path];
+
+	krec_path(path, sizeof path, e->cfg->control_socket);
+	if (krec_open(&e->rec, path) < 0) {
+		log_msg(LOG_WARNING, "kernel record %s: %s; installs are not recorded (every start "
+			"dumps the kernel's FDB)", path, strerror(errno));
+		return;
+	}
+	e->kq.rec = &e->rec;
+	if (e->rec.nprev)
+		log_msg(LOG_INFO, "kernel record %s: %llu entr%s from the previous run", path,
+			(unsigned long long)e->rec.nprev, e->rec.nprev == 1 ? "y" : "ies");
+}
+
+/* Up to restart-dump-limit (100k) the whole dump is cheap (about 2 s at 100k MACs,
+ * docs/kernel-costs.md) and also finds extern_learn entries someone else left on evpnd's devices;
+ * above it one dump reply alone costs the kernel tens of milliseconds and the dump minutes. */
+bool engine_record_restart(const struct engine *e)
+{
+	return e->rec.fd >= 0 && e->rec.nprev > e->cfg->restart_dump_limit;
+}
+
+int engine_record_dump_ports(struct engine *e, void (*done)(void *ctx, int err))
+{
+	size_t n = vt_bridge_ports(&e->vt, NULL, 0);
+	int *ports = n ? malloc(n * sizeof *ports) : NULL;
+	int rc;
+
+	if (n && !ports)
+		return -1;
+	n = vt_bridge_ports(&e->vt, ports, n);
+	e->by_record = true;
+	log_msg(LOG_INFO, "kernel: reading the local MACs of %zu bridge port%s; the previous run's "
+		"%llu recorded entries stand until initial convergence (no full FDB dump)", n,
+		n == 1 ? "" : "s", (unsigned long long)e->rec.nprev);
+	rc = nl_dump_fdb_ports_async(e->nl, ports, n, done);
+	free(ports);
+	return rc;
+}
+
+/* One step of the sweep: at most ENGINE_RECORD_SWEEP_STEP records, so a million of them never
+ * hold the loop; the timer fires again in the next iteration until the record is read. */
+static void on_sweep(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct engine *e = w->data;
+	struct krec_key k;
+	size_t i;
+	(void)revents;
+
+	for (i = 0; i < ENGINE_RECORD_SWEEP_STEP; i++) {
+		bool held, vni;
+		if (!krec_prev_next(&e->rec, &k))
+			break;
+		vni = vt_by_okey(&e->vt, k.okey) != NULL;
+		if (k.type == KREC_MAC) {
+			held = macs_remote_has(e->macs, k.okey, k.mac);
+			if (rc_recorded(held, vni) == RC_DELETE) {
+				kreq_mac(&e->kq, NL_FDB_DEL, k.okey, k.mac, VTEP_NONE, false);
+				e->rec_macs++;
+			}
+		} else {
+			held = flood_has(&e->flood, k.okey, vtep_index(&e->vteps, &k.dst));
+			if (rc_recorded(held, vni) == RC_DELETE) {
+				kreq_flood_del_addr(&e->kq, k.okey, &k.dst);
+				e->rec_flood++;
+			}
+		}
+	}
+	if (i == ENGINE_RECORD_SWEEP_STEP) {
+		ev_timer_set(w, 0., 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	log_msg(LOG_INFO, "initial convergence: %llu MAC entr%s and %llu flood entr%s of the "
+		"previous run's record no longer wanted: removed (%.2f s)",
+		(unsigned long long)e->rec_macs, e->rec_macs == 1 ? "y" : "ies",
+		(unsigned long long)e->rec_flood, e->rec_flood == 1 ? "y" : "ies",
+		ev_time() - e->rec_t0);
+	krec_prev_free(&e->rec);
+}
+
+void engine_record_sweep_start(struct engine *e)
+{
+	if (!e->rec.prev)
+		return;
+	if (!e->by_record || !e->loop) {
+		krec_prev_free(&e->rec); /* a full dump adopted what the kernel had: the tables know */
+		return;
+	}
+	e->rec_t0 = ev_time();
+	ev_timer_init(&e->rec_sweep_w, on_sweep, 0., 0.);
+	e->rec_sweep_w.data = e;
+	ev_timer_start(e->loop, &e->rec_sweep_w);
+}
+
+struct rewrite {
+	struct engine *e;
+	struct krecord *r;
+};
+
+static void rewrite_mac(void *ctx, int okey, const uint8_t mac[6])
+{
+	struct rewrite *w = ctx;
+	struct krec_key k;
+
+	memset(&k, 0, sizeof k);
+	k.type = KREC_MAC;
+	k.okey = okey;
+	memcpy(k.mac, mac, 6);
+	krec_add(w->r, &k);
+}
+
+static void rewrite_flood(void *ctx, int okey, uint16_t vtep)
+{
+	struct rewrite *w = ctx;
+	const struct nl_addr *a = vtep_addr(&w->e->vteps, vtep);
+	struct krec_key k;
+
+	if (!a)
+		return;
+	memset(&k, 0, sizeof k);
+	k.type = KREC_FLOOD;
+	k.okey = okey;
+	k.dst = *a;
+	krec_add(w->r, &k);
+}
+
+static void rewrite_walk(void *ctx, struct krecord *r)
+{
+	struct rewrite *w = ctx;
+
+	w->r = r;
+	macs_remote_walk(w->e->macs, rewrite_mac, w);
+	flood_walk(&w->e->flood, rewrite_flood, w);
+}
+
+void engine_record_tick(struct engine *e)
+{
+	uint64_t live;
+	struct rewrite w = { e, NULL };
+
+	if (e->rec.fd < 0 || !e->converged || e->rec.prev || e->dumping || e->resync ||
+	    e->refused_round || (e->nl && nl_pending(e->nl)))
+		return;
+	live = macs_remote_count(e->macs) + flood_count(&e->flood);
+	if (e->rec.nrec <= 2 * live + 65536)
+		return;
+	if (krec_rewrite(&e->rec, rewrite_walk, &w) < 0)
+		log_msg(LOG_WARNING, "kernel record %s: rewrite failed: %s", e->rec.path, strerror(errno));
+}
+
+void engine_record_close(struct engine *e)
+{
+	if (e->loop)
+		ev_timer_stop(e->loop, &e->rec_sweep_w);
+	krec_close(&e->rec);
+	e->kq.rec = NULL;
+}

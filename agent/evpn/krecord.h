@@ -1,0 +1,68 @@
+/*
+ * The record of the remote MACs and flood entries evpnd asked the kernel to install, kept in a
+ * file beside the control socket (/run/evpnd/evpnd.fdb for /run/evpnd/evpnd.sock). Each request's
+ * key is written before the request leaves (nl_hooks.sending), so after a crash the file names
+ * every entry that may be evpnd's. Deletions are not written: a superset is safe (deleting what is
+ * already gone costs an ENOENT), a missing key is not. A restart with a large record reads it
+ * instead of dumping the kernel's FDB, whose cost grows with the square of its size
+ * (docs/kernel-costs.md): the entries to remove are the record's entries the new run does not hold
+ * once converged. The engine rewrites the file from its tables when it holds twice what they do.
+ * A file from another boot, a damaged header or a failed write means no record: a full dump.
+ * This file decides nothing; it stores and reads keys (through the bounded reader, lib/wire.h).
+ */
+#ifndef EVPND_EVPN_KRECORD_H
+#define EVPND_EVPN_KRECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+enum krec_type { KREC_MAC = 1, KREC_FLOOD = 2 };
+
+/* One recorded entry: a remote MAC (okey, mac) or a flood entry (okey, dst). */
+struct krec_key {
+	uint8_t type;              /* enum krec_type */
+	int32_t okey;              /* the owned-table key of its VNI (vni.h) */
+	uint8_t mac[6];            /* KREC_MAC */
+	struct nl_addr dst;        /* KREC_FLOOD: the VTEP */
+};
+
+struct krecord {
+	int fd;                    /* -1: no record is kept */
+	char path[160];
+	uint8_t *buf;              /* keys not yet written */
+	size_t len, cap;
+	uint64_t nrec;             /* records in the file */
+	/* the previous run's records, read by krec_open and kept until krec_prev_free */
+	uint8_t *prev;
+	size_t prevlen, prevpos;
+	uint64_t nprev;
+};
+
+/* The record's path for a control socket path: its ".sock" suffix (if any) replaced by ".fdb". */
+void krec_path(char *out, size_t outlen, const char *control_socket);
+/* Open the record at path: a file from this boot is kept and its records become the previous
+ * run's (krec_prev_next); anything else is replaced by an empty record. 0, or -1 with errno (no
+ * record is kept: r->fd is -1, every other call does nothing). */
+int krec_open(struct krecord *r, const char *path);
+/* Write what is buffered and close; the file stays for the next run. */
+void krec_close(struct krecord *r);
+/* Buffer one key (written by krec_flush, or once 64 KiB are buffered). */
+void krec_add(struct krecord *r, const struct krec_key *k);
+/* Write the buffered keys. 0, or -1 with errno: the record is then removed and no longer kept
+ * (a next start dumps the kernel's FDB instead of trusting an incomplete record). */
+int krec_flush(struct krecord *r);
+/* The previous run's next record: true and *k, or false at the end (a damaged tail ends it). */
+bool krec_prev_next(struct krecord *r, struct krec_key *k);
+/* Forget the previous run's records (after the sweep that needed them). */
+void krec_prev_free(struct krecord *r);
+/* Replace the file by the keys walk gives (walk calls krec_add for each, into the new file):
+ * written to PATH.new and renamed over, so a crash leaves one whole file. 0, or -1 with errno (the
+ * old file stays, still a superset). */
+int krec_rewrite(struct krecord *r, void (*walk)(void *ctx, struct krecord *r), void *ctx);
+/* Decode one record from p (len bytes) into *k: its length, or 0 when damaged or cut short. */
+size_t krec_decode(const uint8_t *p, size_t len, struct krec_key *k);
+
+#endif
