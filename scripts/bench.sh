@@ -11,6 +11,10 @@
 #   bulk-delete  the same N deleted on A: until none is left on B
 #   bulk-sync    N MACs on A, B's speaker stopped and its entries removed, then started: from the
 #                start until all N are installed on B
+#   restart      B's evpnd SIGKILLed while it holds the N MACs, then started: until its control
+#                socket answers and until initial convergence, its longest loop iteration and
+#                slowest `show status` answer meanwhile, B's FDB events for the N (none is right);
+#                evpnd only (past restart-dump-limit it reads its record, not a kernel dump)
 #   single-mac   from the add on A (A's `bridge -timestamp monitor fdb`) to the dst entry on B's
 #                vx100 (B's monitor; same machine clock): median and p99 of --samples
 #   mac-move     a VM's MAC moves: its frame on B's VM port after one on A's (both bridges learn
@@ -264,6 +268,11 @@ run_scenarios() {
 		say "$k N=$N: sync $s s (first entry at ${R[${k}_sync_first_$N]} s); RSS fresh $RSS_BASE -> $r1 kB; kernel dump: $c of $N on B; speaker's count $(b_count)"
 		[ "$c" = "$N" ] || note "$k N=$N: kernel dump after sync shows $c of $N entries on B"
 
+		if declare -F b_kill >/dev/null; then
+			say "$k N=$N: SIGKILL of B's speaker holding $N MACs, restart"
+			restart_kill "$k" "$B" "$N"
+		fi
+
 		say "$k N=$N: bulk delete on A, until gone from B"
 		s=$(timed "$B" del "$N" dd "$to" ip netns exec "$A" bridge -batch "$W/a.del")
 		R[${k}_del_$N]=$s
@@ -272,6 +281,52 @@ run_scenarios() {
 	done
 	single_mac "$k" "$A" "$B"
 	mac_move "$k" "$A" "$B"
+}
+
+# restart_kill KIND B N: B's speaker SIGKILLed while it holds the N MACs, then started: seconds until
+# its control socket answers and until initial convergence, its slowest `show status` answer meanwhile
+# (every 0.1 s), its longest loop iteration (the process's own, start-up included), how it read the
+# kernel, and B's FDB events for the N MACs (bridge monitor: none is right)
+restart_kill() {
+	local k=$1 B=$2 N=$3 t0 st l0
+	l0=$(wc -l <"$ED/h2.log")
+	ip netns exec "$B" bridge -timestamp monitor fdb >"$W/restart.mon" 2>&1 &
+	BG_PIDS+=($!)
+	sleep 0.5
+	b_kill
+	t0=$(now)
+	b_start
+	R[${k}_rs_up_$N]=$(sub "$(now)" "$t0")
+	st=$(python3 - "$EVPNCTL" "$ED/h2.sock" "$((120 + N / 2000))" <<'EOF'
+import json, subprocess, sys, time
+ctl, sock, limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
+t0 = time.monotonic()
+worst = 0.0
+while time.monotonic() - t0 < limit:
+    t = time.monotonic()
+    r = subprocess.run([ctl, "-s", sock, "--json", "show", "status"], capture_output=True, text=True)
+    worst = max(worst, time.monotonic() - t)
+    if r.returncode == 0:
+        s = json.loads(r.stdout)
+        if s["converged"]:
+            print("%.2f %.3f %.3f" % (time.monotonic() - t0, worst, s["loop"]["max_seconds"]))
+            sys.exit(0)
+    time.sleep(0.1)
+print("- %.3f -" % worst)
+EOF
+)
+	R[${k}_rs_conv_$N]=$(awk -v u="${R[${k}_rs_up_$N]}" -v c="${st%% *}" 'BEGIN { if (c == "-") print "-"; else printf "%.2f", u + c }')
+	read -r _ R[${k}_rs_slow_$N] R[${k}_rs_loop_$N] <<<"$st"
+	# the sweep of the previous run's leftovers runs after convergence: let it end before counting
+	for ((t = 0; t < 100; t++)); do
+		tail -n +"$((l0 + 1))" "$ED/h2.log" | grep -qE "previous run's record no longer wanted|initial convergence: [0-9]+ stale" && break
+		sleep 0.1
+	done
+	sleep 0.5
+	kill "${BG_PIDS[-1]}" 2>/dev/null || true
+	R[${k}_rs_touched_$N]=$(grep -c " 02:dd:" "$W/restart.mon" || true)
+	R[${k}_rs_how_$N]=$(tail -n +"$((l0 + 1))" "$ED/h2.log" | grep -q "no full FDB dump" && echo "by its record" || echo "by a full FDB dump")
+	say "$k N=$N: restart: control socket ${R[${k}_rs_up_$N]} s, converged ${R[${k}_rs_conv_$N]} s, slowest status answer ${R[${k}_rs_slow_$N]} s, longest loop iteration ${R[${k}_rs_loop_$N]} s, kernel read ${R[${k}_rs_how_$N]}, FDB events for the $N MACs: ${R[${k}_rs_touched_$N]}"
 }
 
 # single_mac KIND A B: $samples adds on A, each awaited on B (2 s at most)
@@ -382,6 +437,7 @@ if [ "$run_evpnd" = 1 ]; then
 	b_rss() { rss_kb "$(b_pid)"; }
 	b_stop() { "$LAB" stop -q --prefix "$P" 2 || note "evpnd B did not stop cleanly"; }
 	b_start() { "$LAB" start -q --prefix "$P" 2; }
+	b_kill() { "$LAB" stop -q --kill --prefix "$P" 2 || true; }
 	b_count() {
 		"$EVPNCTL" -s "$ED/h2.sock" show vnis --json 2>/dev/null | jq -r '.[] | select(.vni == 100) | .remote_macs' 2>/dev/null || echo '?'
 	}
@@ -504,6 +560,10 @@ for N in $sizes; do
 		row "rss B fresh after sync [B/MAC]" "$N" "$e" "" "" "" "$(g frr_rss_sync_$N)" "$(div "$e" "$(g frr_rss_sync_$N)")" "< 300" "$(yn lt "$e" 300)" "evpnd VmRSS; FRR: bgpd (zebra $(g frr_zrss_sync_$N) B/MAC more)"
 		row "rss B growth in learn [B/MAC]" "$N" "$(g evpnd_rss_learn_$N)" "" "" "" "$(g frr_rss_learn_$N)" "" "" "" "same process before/after bulk-learn (FRR: bgpd)"
 		row "kernel get check" "$N" "$(g evpnd_kcount_$N)" "" "" "" "$(g frr_kcount_$N)" "" "= $N" "$(yn test "$(g evpnd_kcount_$N)" = "$N")" "entries on B's vx100 after sync (a get each)"
+		row "restart: control answers [s]" "$N" "$(g evpnd_rs_up_$N)" "" "" "" "" "" "" "" "SIGKILL of B's evpnd holding N, start -> control socket answers"
+		row "restart: converged [s]" "$N" "$(g evpnd_rs_conv_$N)" "" "" "" "" "" "" "" "start -> initial convergence (kernel read $(g evpnd_rs_how_$N)); slowest status answer $(g evpnd_rs_slow_$N) s"
+		row "restart: longest loop turn [s]" "$N" "$(g evpnd_rs_loop_$N)" "" "" "" "" "" "< 0.05" "$(yn lt "$(g evpnd_rs_loop_$N)" 0.05)" "the restarted process's evpnd_loop_max_seconds at convergence"
+		row "restart: FDB events for the N" "$N" "$(g evpnd_rs_touched_$N)" "" "" "" "" "" "= 0" "$(yn test "$(g evpnd_rs_touched_$N)" = 0)" "B's bridge monitor fdb: a correct entry deleted or re-added"
 	fi
 done
 for q in med p99; do
