@@ -152,9 +152,44 @@ static void refuse(struct nl *nl, uint64_t pos, int err)
 		nl->h.refused(nl->h.ctx, (enum nl_op)r.op, &r.f, err);
 }
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void on_send_more(struct ev_loop *loop, ev_idle *w, int revents)
+{
+	(void)revents;
+	ev_idle_stop(loop, w);
+	nl_flush(w->data);
+}
+
+/* Whether this iteration of the loop may send more (NL_SEND_BUDGET_MS); when not, the idle
+ * watcher sends the rest in the next one. Without a loop there is no budget. */
+static bool send_budget(struct nl *nl)
+{
+	if (!nl->loop || nl->draining)
+		return true;
+	if (ev_now(nl->loop) != nl->send_turn) {
+		nl->send_turn = ev_now(nl->loop);
+		nl->send_ms = 0;
+	}
+	if (nl->send_ms < NL_SEND_BUDGET_MS)
+		return true;
+	if (!ev_is_active(&nl->send_w)) {
+		ev_idle_init(&nl->send_w, on_send_more);
+		nl->send_w.data = nl;
+		ev_idle_start(nl->loop, &nl->send_w);
+	}
+	return false;
+}
+
 static void send_batches(struct nl *nl)
 {
-	while (nl->sent != nl->tail && nl->sent - nl->head < NL_WINDOW) {
+	while (nl->sent != nl->tail && nl->sent - nl->head < NL_WINDOW && send_budget(nl)) {
+		double t0;
 		size_t len = 0;
 		uint64_t p = nl->sent;
 		ssize_t n;
@@ -173,7 +208,9 @@ static void send_batches(struct nl *nl)
 		}
 		if (nl->h.sending)
 			nl->h.sending(nl->h.ctx); /* a write-ahead record first (nl_hooks.sending) */
+		t0 = mono_ms();
 		n = mnl_socket_sendto(nl->reqs, nl->txbuf, len);
+		nl->send_ms += mono_ms() - t0;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -266,7 +303,7 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-int nl_drain(struct nl *nl, int timeout_ms)
+static int drain(struct nl *nl, int timeout_ms)
 {
 	long end = now_ms() + timeout_ms;
 
@@ -285,4 +322,14 @@ int nl_drain(struct nl *nl, int timeout_ms)
 		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
 			return -1;
 	}
+}
+
+int nl_drain(struct nl *nl, int timeout_ms)
+{
+	int rc;
+
+	nl->draining = true; /* it waits for everything: the loop's budget does not apply */
+	rc = drain(nl, timeout_ms);
+	nl->draining = false;
+	return rc;
 }

@@ -1,6 +1,6 @@
 /* The rtnetlink sockets: the event stream (links and neighbours, on an ev_io watcher), the request
- * socket of the FDB writer (batch.c), and synchronous dumps on a socket of their own so that dump
- * replies never interleave with acks. */
+ * socket of the FDB writer (batch.c), and the dumps' socket (dump.c) so that dump replies never
+ * interleave with acks. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -16,12 +16,8 @@
 
 #include "nl_int.h"
 
-/* A dump interrupted by a concurrent change (NLM_F_DUMP_INTR) is restarted up to this many times;
- * after that its (possibly inconsistent) result stands: the event stream carries the changes. */
-#define NL_DUMP_RETRIES 8
-
 /* Prefer forcing the size (root may exceed net.core.rmem_max); fall back to what is allowed. */
-static void set_rcvbuf(struct mnl_socket *s, size_t size)
+void nl_set_rcvbuf(struct mnl_socket *s, size_t size)
 {
 	int fd = mnl_socket_get_fd(s);
 	int v = size > (size_t)(1 << 30) ? (1 << 30) : (int)size;
@@ -64,7 +60,7 @@ static void filter_own_echoes(struct mnl_socket *s)
 	(void)setsockopt(mnl_socket_get_fd(s), SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 
-static struct mnl_socket *open_sock(unsigned groups, bool nonblock)
+struct mnl_socket *nl_open_sock(unsigned groups, bool nonblock)
 {
 	struct mnl_socket *s = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
 	int one = 1;
@@ -172,17 +168,17 @@ struct nl *nl_open(struct ev_loop *loop, const struct nl_hooks *h, size_t rcvbuf
 		e = ENOMEM;
 		goto fail;
 	}
-	nl->evs = open_sock(RTMGRP_LINK | RTMGRP_NEIGH, true);
-	nl->reqs = open_sock(0, true);
-	nl->dumps = open_sock(0, false);
+	nl->evs = nl_open_sock(RTMGRP_LINK | RTMGRP_NEIGH, true);
+	nl->reqs = nl_open_sock(0, true);
+	nl->dumps = nl_open_sock(0, false);
 	if (!nl->evs || !nl->reqs || !nl->dumps) {
 		e = errno;
 		goto fail;
 	}
-	set_rcvbuf(nl->evs, rcvbuf);
+	nl_set_rcvbuf(nl->evs, rcvbuf);
 	filter_own_echoes(nl->evs);
-	set_rcvbuf(nl->reqs, NL_REQ_RCVBUF);
-	set_rcvbuf(nl->dumps, 4u << 20);
+	nl_set_rcvbuf(nl->reqs, NL_REQ_RCVBUF);
+	nl_set_rcvbuf(nl->dumps, 4u << 20);
 	nl->req_portid = mnl_socket_get_portid(nl->reqs);
 	nl->dump_portid = mnl_socket_get_portid(nl->dumps);
 	nl->dump_seq = 1;
@@ -209,6 +205,7 @@ void nl_close(struct nl *nl)
 	if (nl->loop) {
 		ev_io_stop(nl->loop, &nl->ev_w);
 		ev_io_stop(nl->loop, &nl->req_w);
+		ev_idle_stop(nl->loop, &nl->send_w);
 	}
 	if (nl->evs)
 		mnl_socket_close(nl->evs);
@@ -220,278 +217,4 @@ void nl_close(struct nl *nl)
 	free(nl->rxbuf);
 	free(nl->dumpbuf);
 	free(nl);
-}
-
-/* One pass of a dump: 1 when interrupted (restart), 0 done, -1 with errno. Replies go through
- * nl_dispatch, which ignores what is not a link or an AF_BRIDGE neighbour. */
-static void put_dump_request(struct nlmsghdr *nlh, uint16_t type, uint8_t family, uint32_t ext_mask,
-			     uint32_t seq, int port)
-{
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	if (type == RTM_GETLINK) {
-		struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-		ifi->ifi_family = family;
-		if (ext_mask)
-			mnl_attr_put_u32(nlh, IFLA_EXT_MASK, ext_mask);
-	} else {
-		struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-		ndm->ndm_family = family;
-		ndm->ndm_ifindex = port; /* a bridge port's entries only (strict checking) */
-	}
-}
-
-/* One datagram of dump replies for (portid, seq): 0 more to come, 1 done (*intr: the kernel saw
- * a concurrent change), -1 with errno (the kernel's error, or EPROTO). */
-static int dump_datagram(struct nl *nl, const void *buf, size_t len, uint32_t portid, uint32_t seq,
-			 bool *intr)
-{
-	const struct nlmsghdr *m = buf;
-	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
-
-	for (; nl_msg_ok(m, left); m = mnl_nlmsg_next(m, &left)) {
-		if (m->nlmsg_seq != seq || m->nlmsg_pid != portid)
-			continue; /* a stale reply of an earlier, abandoned dump */
-		if (m->nlmsg_flags & NLM_F_DUMP_INTR)
-			*intr = true;
-		if (m->nlmsg_type == NLMSG_DONE)
-			return 1;
-		if (m->nlmsg_type == NLMSG_ERROR) {
-			struct nlmsgerr err;
-			if (mnl_nlmsg_get_payload_len(m) < sizeof(err)) {
-				errno = EPROTO;
-				return -1;
-			}
-			memcpy(&err, mnl_nlmsg_get_payload(m), sizeof(err));
-			errno = err.error < 0 ? -err.error : EPROTO;
-			return -1;
-		}
-		nl_dispatch(nl, m, m->nlmsg_len, true);
-	}
-	return 0;
-}
-
-static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
-{
-	uint8_t req[64];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	uint32_t seq = nl->dump_seq++;
-	bool intr = false;
-
-	put_dump_request(nlh, type, family, ext_mask, seq, 0);
-	if (mnl_socket_sendto(nl->dumps, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->dumps, nl->dumpbuf, NL_RX_BYTES);
-		int r;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1; /* ENOBUFS included: the dump is incomplete */
-		}
-		r = dump_datagram(nl, nl->dumpbuf, (size_t)n, nl->dump_portid, seq, &intr);
-		if (r)
-			return r < 0 ? -1 : intr ? 1 : 0;
-	}
-}
-
-static int dump_ext(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
-{
-	int r = 1, i;
-
-	for (i = 0; i <= NL_DUMP_RETRIES && r == 1; i++)
-		r = dump_once(nl, type, family, ext_mask);
-	return r < 0 ? -1 : 0;
-}
-
-static int dump(struct nl *nl, uint16_t type, uint8_t family)
-{
-	return dump_ext(nl, type, family, 0);
-}
-
-int nl_dump_links(struct nl *nl)
-{
-	if (dump(nl, RTM_GETLINK, AF_UNSPEC) < 0)
-		return -1;
-	/* the ports' VLAN tunnel maps: after the links, so the VXLAN devices are known first */
-	return nl->h.vlan_map ? dump_ext(nl, RTM_GETLINK, AF_BRIDGE, RTEXT_FILTER_BRVLAN) : 0;
-}
-
-int nl_dump_fdb(struct nl *nl)
-{
-	return dump(nl, RTM_GETNEIGH, AF_BRIDGE);
-}
-
-int nl_dump_neigh(struct nl *nl)
-{
-	if (dump(nl, RTM_GETNEIGH, AF_INET) < 0)
-		return -1;
-	return dump(nl, RTM_GETNEIGH, AF_INET6);
-}
-
-/* ---- the background FDB dump ---- */
-
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void adump_finish(struct nl *nl, int err)
-{
-	void (*done)(void *ctx, int err) = nl->adump_done;
-
-	nl_dump_async_cancel(nl);
-	if (done)
-		done(nl->h.ctx, err);
-}
-
-/* Ask for the next dump of a background dump: the whole FDB, or the next port's entries. */
-static int adump_request(struct nl *nl)
-{
-	uint8_t req[64];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	int port = nl->adump_ports ? nl->adump_ports[nl->adump_next++] : 0;
-
-	nl->adump_seq = nl->dump_seq++;
-	put_dump_request(nlh, RTM_GETNEIGH, AF_BRIDGE, 0, nl->adump_seq, port);
-	return mnl_socket_sendto(nl->adump, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
-}
-
-/* One dump of a background dump ended (err: positive errno, or 0): go on with the next port, or
- * finish. A port that went away meanwhile (ENODEV) has no entries to report. */
-static void adump_next(struct nl *nl, int err)
-{
-	if (nl->adump_ports && nl->adump_next < nl->adump_nports && (!err || err == ENODEV)) {
-		if (adump_request(nl) == 0)
-			return;
-		err = errno;
-	}
-	adump_finish(nl, err == ENODEV && nl->adump_ports ? 0 : err);
-}
-
-/* One slice: read until the dump ends or the slice's time is used (one read at least). A change
- * that interrupts the kernel's walk (NLM_F_DUMP_INTR) does not restart it: the events carry the
- * change, and a restart under steady churn of a large table would never end. */
-static void adump_slice(struct nl *nl, bool whole)
-{
-	double t0 = mono_ms();
-	bool intr = false;
-
-	do {
-		ssize_t n = mnl_socket_recvfrom(nl->adump, nl->dumpbuf, NL_RX_BYTES);
-		int r;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN && !whole)
-				return; /* the kernel builds the next reply on our next read */
-			if (errno == EAGAIN)
-				continue;
-			adump_finish(nl, errno); /* ENOBUFS included: the dump is incomplete */
-			return;
-		}
-		r = dump_datagram(nl, nl->dumpbuf, (size_t)n, nl->adump_portid, nl->adump_seq, &intr);
-		if (!nl->adump)
-			return; /* a hook cancelled it */
-		if (r) {
-			adump_next(nl, r < 0 ? errno : 0);
-			if (!nl->adump)
-				return;
-		}
-	} while (whole || mono_ms() - t0 < NL_DUMP_SLICE_MS);
-}
-
-static void adump_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	(void)loop;
-	(void)revents;
-	adump_slice(w->data, false);
-}
-
-static int adump_start(struct nl *nl, const int *ports, size_t n, void (*done)(void *ctx, int err))
-{
-	int one = 1;
-
-	if (nl->adump) {
-		errno = EBUSY;
-		return -1;
-	}
-	/* blocking without a loop: the whole dump is read at once */
-	nl->adump = open_sock(0, nl->loop != NULL);
-	if (!nl->adump)
-		return -1;
-	set_rcvbuf(nl->adump, 1u << 20);
-	nl->adump_portid = mnl_socket_get_portid(nl->adump);
-	nl->adump_done = done;
-	if (ports) {
-		/* the kernel reads ndm_ifindex as a port filter only when checking strictly */
-		if (mnl_socket_setsockopt(nl->adump, NETLINK_GET_STRICT_CHK, &one, sizeof(one)) < 0 ||
-		    !(nl->adump_ports = malloc(n * sizeof *ports))) {
-			int e = errno;
-			nl_dump_async_cancel(nl);
-			errno = e;
-			return -1;
-		}
-		memcpy(nl->adump_ports, ports, n * sizeof *ports);
-		nl->adump_nports = n;
-		nl->adump_next = 0;
-	}
-	if (adump_request(nl) < 0) {
-		int e = errno;
-		nl_dump_async_cancel(nl);
-		errno = e;
-		return -1;
-	}
-	if (!nl->loop) {
-		adump_slice(nl, true);
-		return 0;
-	}
-	ev_io_init(&nl->adump_w, adump_cb, mnl_socket_get_fd(nl->adump), EV_READ);
-	nl->adump_w.data = nl;
-	ev_io_start(nl->loop, &nl->adump_w);
-	return 0;
-}
-
-int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err))
-{
-	return adump_start(nl, NULL, 0, done);
-}
-
-int nl_dump_fdb_ports_async(struct nl *nl, const int *ports, size_t n,
-			    void (*done)(void *ctx, int err))
-{
-	if (!n) {
-		if (nl->adump) {
-			errno = EBUSY;
-			return -1;
-		}
-		if (done)
-			done(nl->h.ctx, 0); /* nothing to read: done at once, as a dump of nothing is */
-		return 0;
-	}
-	return adump_start(nl, ports, n, done);
-}
-
-bool nl_dump_async_running(const struct nl *nl)
-{
-	return nl->adump != NULL;
-}
-
-void nl_dump_async_cancel(struct nl *nl)
-{
-	if (!nl->adump)
-		return;
-	if (nl->loop)
-		ev_io_stop(nl->loop, &nl->adump_w);
-	mnl_socket_close(nl->adump);
-	nl->adump = NULL;
-	nl->adump_done = NULL;
-	free(nl->adump_ports);
-	nl->adump_ports = NULL;
-	nl->adump_nports = nl->adump_next = 0;
 }

@@ -134,6 +134,15 @@ int nl_dump_fdb_async(struct nl *nl, void (*done)(void *ctx, int err));
  * the walk is paid once per port instead of once per 32 KiB of a full dump. */
 int nl_dump_fdb_ports_async(struct nl *nl, const int *ports, size_t n,
 			    void (*done)(void *ctx, int err));
+/* Ask the kernel for chosen FDB entries in the background, one RTM_GETNEIGH each instead of a
+ * dump (whose cost grows with the square of the table): next(hooks.ctx, f) fills the next key
+ * (ifindex of the VXLAN device, mac, src_vni on a shared one; false when none is left); each entry
+ * the kernel has comes back through hooks.fdb_dumped, one it lacks (or whose device went) is
+ * skipped. At most NL_PROBE_WINDOW are in flight, asked and read a slice per loop turn as a
+ * background dump's replies are; then done(hooks.ctx, err), err a positive errno when the kernel
+ * refused a probe (incomplete). Runs on the background dump's socket: EBUSY while one runs. */
+int nl_fdb_probe_async(struct nl *nl, bool (*next)(void *ctx, struct nl_fdb *f),
+		       void (*done)(void *ctx, int err));
 /* Whether a background dump is running. */
 bool nl_dump_async_running(const struct nl *nl);
 /* Abandon a background dump: no more entries, and done is not called. */
@@ -150,7 +159,9 @@ int nl_neigh_queue(struct nl *nl, enum nl_op op, const struct nl_neigh *n);
 /* Queue turning a bridge port's neigh_suppress on or off (IFLA_BRPORT_NEIGH_SUPPRESS). */
 int nl_port_suppress_queue(struct nl *nl, int ifindex, bool on);
 /* Send queued requests in batches; acknowledgements are read as they arrive and each failure is
- * reported once through hooks.refused. Call once per loop iteration. */
+ * reported once through hooks.refused. Call once per loop iteration. The kernel carries requests out
+ * inside the sendmsg: an iteration spends at most NL_SEND_BUDGET_MS (20 ms) sending, and what is
+ * left goes in the next (an idle watcher makes sure there is one). */
 void nl_flush(struct nl *nl);
 /* The number the next queued request will get: requests are numbered in queue order from 0. */
 uint64_t nl_next_pos(const struct nl *nl);
@@ -159,7 +170,8 @@ uint64_t nl_next_pos(const struct nl *nl);
 void nl_set_acked(struct nl *nl, void (*acked)(void *ctx, uint64_t done));
 /* Requests queued or sent and not yet acknowledged. */
 size_t nl_pending(const struct nl *nl);
-/* Wait (up to timeout_ms) until every request is acknowledged: for tests, benchmarks and exit. */
+/* Wait (up to timeout_ms) until every request is sent and acknowledged, budget or not: for tests,
+ * benchmarks and exit. */
 int nl_drain(struct nl *nl, int timeout_ms);
 
 #endif

@@ -38,6 +38,11 @@ struct nl {
 	uint32_t dump_seq;
 	ev_io ev_w;
 	ev_io req_w;
+	/* sendmsg time spent in this loop iteration (NL_SEND_BUDGET_MS), and the iteration's ev_now */
+	double send_ms;
+	ev_tstamp send_turn;
+	ev_idle send_w;           /* more to send next iteration: the budget ran out */
+	bool draining;            /* nl_drain: no budget, it waits for everything */
 	/* The request ring: positions are ever-increasing counters masked into ring[cap]. A request's
 	 * netlink sequence number is its position (truncated to 32 bits), so an ack finds its copy
 	 * without a lookup. [head, sent) is in flight, [sent, tail) is queued. */
@@ -58,12 +63,22 @@ struct nl {
 	void (*adump_done)(void *ctx, int err);
 	int *adump_ports;         /* nl_dump_fdb_ports_async: the ports still to dump (NULL: all) */
 	size_t adump_nports, adump_next;
+	/* nl_fdb_probe_async on the same socket: keys from probe_next, probe_inflight GETs unanswered */
+	bool (*probe_next)(void *ctx, struct nl_fdb *f);
+	bool probe_more;
+	uint32_t probe_inflight;
 };
 
 /* How long one slice of a background dump may read before it lets the loop go on. The kernel
  * builds each 32 KiB reply inside the read, so at a million entries one read alone costs tens of
  * milliseconds: a slice is at least one read. */
 #define NL_DUMP_SLICE_MS 3
+/* The kernel carries a request out inside the sendmsg that sends it: at a million entries a VXLAN
+ * device's 256-bucket hash makes each cost tens of microseconds. An iteration of the loop spends at
+ * most this long in the requests' sendmsg calls; the rest go in the next one. */
+#define NL_SEND_BUDGET_MS 20.0
+/* A probe's GETs unanswered at most; the kernel answers each inside the sendmsg that asks. */
+#define NL_PROBE_WINDOW 256
 
 /* Whether a whole message starts at nlh with len bytes left: mnl_nlmsg_ok, except that an
  * nlmsg_len of 2 GiB or more is refused (libmnl compares it as an int, so it passes there and
@@ -94,6 +109,11 @@ int nl_neigh_encode(void *buf, size_t cap, enum nl_op op, const struct nl_neigh 
 /* Hand every message of one received datagram to the link and fdb hooks (dumped: from a dump,
  * so FDB entries go to hooks.fdb_dumped when it is set). */
 void nl_dispatch(struct nl *nl, const void *buf, size_t len, bool dumped);
+
+/* A netlink route socket bound to groups, with NETLINK_CAP_ACK; NULL with errno. */
+struct mnl_socket *nl_open_sock(unsigned groups, bool nonblock);
+/* Set a socket's receive buffer (forced past rmem_max when root). */
+void nl_set_rcvbuf(struct mnl_socket *s, size_t size);
 
 /* The request ring (batch.c). */
 int nl_ring_init(struct nl *nl);
