@@ -66,6 +66,11 @@ void bgp_hold_eor(struct bgp *b, bool hold)
 	rib_hold_eor(b->rib, hold);
 }
 
+int bgp_reserve(struct bgp *b, int fam, size_t n)
+{
+	return rib_reserve(b->rib, fam, n);
+}
+
 struct bgp *bgp_new(struct ev_loop *loop, const struct bgp_global *g, const struct bgp_hooks *h)
 {
 	struct bgp *b = calloc(1, sizeof *b);

@@ -104,6 +104,9 @@ int bgp_local_del(struct bgp *b, int fam, const uint8_t *nlri, size_t len);
 
 /* Hold End-of-RIB to every neighbor while the local routes are still being learned (rib_hold_eor). */
 void bgp_hold_eor(struct bgp *b, bool hold);
+/* Make room for n routes of family fam at once (a restart that knows how many to expect), so
+ * their arrival does not grow the table, rehashing it whole, in the middle. -1: out of memory. */
+int bgp_reserve(struct bgp *b, int fam, size_t n);
 /* Call cb for every configured neighbor, in configuration order. */
 void bgp_neighbors(struct bgp *b, void (*cb)(void *ctx, const struct bgp_neighbor_info *n), void *ctx);
 /* The RIB, for walking routes. */

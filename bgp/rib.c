@@ -144,6 +144,17 @@ void rib_entry_free(struct rib *rib, struct rib_entry *e)
 	free(e);
 }
 
+int rib_reserve(struct rib *rib, int fam, size_t n)
+{
+	size_t cap = rib->t[fam].cap;
+
+	if (rib_table_reserve(&rib->t[fam], n) < 0)
+		return -1;
+	if (rib->t[fam].cap != cap)
+		walks_rewind(rib, fam, 0); /* every entry may have moved */
+	return 0;
+}
+
 static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const uint8_t *nlri,
 				   size_t len)
 {
@@ -708,6 +719,7 @@ void rib_free(struct rib *rib)
 			free(e);
 		}
 		free(t->slots);
+		free(t->hashes);
 	}
 	for (size_t s = 0; s < rib->nslots; s++)
 		if (rib->slots[s].p)

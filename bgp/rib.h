@@ -82,6 +82,9 @@ void rib_peer_up(struct rib *rib, struct rib_peer *p);
  * peer helping a graceful restart would delete what End-of-RIB says is gone. Releasing it sends
  * every End-of-RIB owed at the next flush. */
 void rib_hold_eor(struct rib *rib, bool hold);
+/* Make room for n routes of fam at once: a table that grows while routes arrive rehashes every
+ * entry in one loop iteration (a tenth of a second at a million). -1 on allocation failure. */
+int rib_reserve(struct rib *rib, int fam, size_t n);
 /* The session went down: drop all its paths (re-running selection) and forget what it was sent. */
 void rib_peer_down(struct rib *rib, struct rib_peer *p);
 /* The session went down and p restarts gracefully (RFC 4724): keep its paths of the families in

@@ -22,9 +22,10 @@ uint32_t rib_key_hash(const uint8_t *k, size_t n)
 int rib_table_init(struct rib_table *t)
 {
 	t->slots = calloc(TABLE_MIN, sizeof *t->slots);
+	t->hashes = calloc(TABLE_MIN, sizeof *t->hashes);
 	t->cap = TABLE_MIN;
 	t->n = t->routes = 0;
-	return t->slots ? 0 : -1;
+	return t->slots && t->hashes ? 0 : -1;
 }
 
 /* A hash's home slot in a table of cap slots: by multiplication, so cap need not be a power of two
@@ -39,26 +40,50 @@ static size_t slot_next(const struct rib_table *t, size_t i)
 	return i + 1 == t->cap ? 0 : i + 1;
 }
 
-int rib_table_grow(struct rib_table *t)
+/* The table's next size: a power of two grows by half, one and a half times one to the next power
+ * of two. */
+static size_t cap_next(size_t cap)
 {
-	/* a power of two grows by half, one and a half times one to the next power of two */
-	struct rib_table n = { .cap = (t->cap & (t->cap - 1)) ? t->cap / 3 * 4 : t->cap + t->cap / 2,
-			       .n = t->n, .routes = t->routes };
+	return (cap & (cap - 1)) ? cap / 3 * 4 : cap + cap / 2;
+}
+
+static int resize(struct rib_table *t, size_t cap)
+{
+	struct rib_table n = { .cap = cap, .n = t->n, .routes = t->routes };
 	n.slots = calloc(n.cap, sizeof *n.slots);
-	if (!n.slots)
+	n.hashes = calloc(n.cap, sizeof *n.hashes);
+	if (!n.slots || !n.hashes) {
+		free(n.slots);
+		free(n.hashes);
 		return -1;
+	}
 	for (size_t i = 0; i < t->cap; i++) {
-		struct rib_entry *e = t->slots[i];
-		if (!e)
+		if (!t->slots[i])
 			continue;
-		size_t j = home_of(e->hash, n.cap);
+		size_t j = home_of(t->hashes[i], n.cap);
 		while (n.slots[j])
 			j = slot_next(&n, j);
-		n.slots[j] = e;
+		n.slots[j] = t->slots[i];
+		n.hashes[j] = t->hashes[i];
 	}
 	free(t->slots);
+	free(t->hashes);
 	*t = n;
 	return 0;
+}
+
+int rib_table_grow(struct rib_table *t)
+{
+	return resize(t, cap_next(t->cap));
+}
+
+int rib_table_reserve(struct rib_table *t, size_t n)
+{
+	size_t cap = t->cap;
+
+	while (n * 4 > cap * 3)
+		cap = cap_next(cap);
+	return cap == t->cap ? 0 : resize(t, cap);
 }
 
 struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
@@ -69,7 +94,7 @@ struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
 		struct rib_entry *e = t->slots[i];
 		if (!e)
 			return NULL;
-		if (e->hash != h)
+		if (t->hashes[i] != h)
 			continue;
 		size_t elen = family_table[fam].key(e->nlri, e->len, ek);
 		if (elen == klen && memcmp(ek, key, klen) == 0)
@@ -83,6 +108,7 @@ void rib_table_insert(struct rib_table *t, struct rib_entry *e)
 	while (t->slots[i])
 		i = slot_next(t, i);
 	t->slots[i] = e;
+	t->hashes[i] = e->hash;
 	t->n++;
 }
 
@@ -97,11 +123,12 @@ size_t rib_table_remove(struct rib_table *t, struct rib_entry *e)
 		i = slot_next(t, i);
 	}
 	for (size_t j = slot_next(t, i); t->slots[j]; j = slot_next(t, j)) {
-		size_t home = home_of(t->slots[j]->hash, t->cap);
+		size_t home = home_of(t->hashes[j], t->cap);
 		/* move j back into the hole at i unless its home lies in (i, j] */
 		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!stays) {
 			t->slots[i] = t->slots[j];
+			t->hashes[i] = t->hashes[j];
 			if (i < lo)
 				lo = i;
 			i = j;
