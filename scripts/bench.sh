@@ -14,7 +14,7 @@
 #   restart      B's evpnd SIGKILLed while it holds the N MACs, then started: until its control
 #                socket answers and until initial convergence, its longest loop iteration and
 #                slowest `show status` answer meanwhile, B's FDB events for the N (none is right);
-#                evpnd only (past restart-dump-limit it reads its record, not a kernel dump)
+#                evpnd only (past fdb-dump-limit it reads its record, not a kernel dump)
 #   single-mac   from the add on A (A's `bridge -timestamp monitor fdb`) to the dst entry on B's
 #                vx100 (B's monitor; same machine clock): median and p99 of --samples
 #   mac-move     a VM's MAC moves: its frame on B's VM port after one on A's (both bridges learn

@@ -289,7 +289,7 @@ static void set_defaults(struct config *cfg, const char *path)
 	cfg->g.restart_time = 120;
 	cfg->g.gr_forwarding = FAM_BIT(FAM_EVPN); /* the kernel FDB outlives evpnd */
 	cfg->converge_timeout = 10;
-	cfg->restart_dump_limit = CFG_RESTART_DUMP_LIMIT;
+	cfg->fdb_dump_limit = CFG_FDB_DUMP_LIMIT;
 	cfg->netlink_buffer = CFG_DEFAULT_NETLINK_BUFFER;
 	cfg->dad_max_moves = 5;
 	cfg->dad_window = 180;

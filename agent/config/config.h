@@ -11,7 +11,7 @@
 
 #define CFG_MAX_RT 16
 #define CFG_DEFAULT_SOCKET "/run/evpnd/evpnd.sock"
-#define CFG_RESTART_DUMP_LIMIT 100000 /* [global] restart-dump-limit's default */
+#define CFG_FDB_DUMP_LIMIT 100000 /* [global] fdb-dump-limit's default */
 #define CFG_DEFAULT_NETLINK_BUFFER 67108864u
 
 struct cfg_vni {
@@ -47,7 +47,7 @@ struct config {
 	struct ipaddr vtep_ip;    /* [global] vtep-ip: af 0 when unset */
 	bool auto_rt_rfc8365;     /* [global] auto-rt-format = rfc8365: RFC 8365 5.1.2.1 layout */
 	uint32_t converge_timeout; /* [global] converge-timeout: seconds to wait for End-of-RIB (10) */
-	uint32_t restart_dump_limit; /* [global] restart-dump-limit: a larger record is read instead
+	uint32_t fdb_dump_limit; /* [global] fdb-dump-limit: a larger record is read instead
 				      * of the kernel's whole FDB at start-up (100000) */
 	uint32_t netlink_buffer;  /* [global] netlink-buffer: event socket receive buffer, bytes (64 MiB) */
 	uint32_t dad_max_moves;   /* [global] dad-max-moves: moves that make a MAC duplicate (5) */

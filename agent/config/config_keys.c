@@ -262,9 +262,9 @@ static int g_restart_time(struct loader *ld, const char *val)
 }
 
 /* Seconds after start-up before stale kernel entries are removed without every End-of-RIB. */
-static int g_restart_dump_limit(struct loader *ld, const char *val)
+static int g_fdb_dump_limit(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 0, 1000000000, &ld->cfg->restart_dump_limit);
+	return get_u32(ld, val, 0, 1000000000, &ld->cfg->fdb_dump_limit);
 }
 
 static int g_converge_timeout(struct loader *ld, const char *val)
@@ -340,7 +340,7 @@ const struct keydef cfg_global_keys[] = {
 	{"graceful-restart", g_graceful_restart, false},
 	{"restart-time", g_restart_time, false},
 	{"converge-timeout", g_converge_timeout, false},
-	{"restart-dump-limit", g_restart_dump_limit, false},
+	{"fdb-dump-limit", g_fdb_dump_limit, false},
 	{"netlink-buffer", g_netlink_buffer, false},
 	{"dad-max-moves", g_dad_max_moves, false},
 	{"dad-window", g_dad_window, false},

@@ -460,11 +460,11 @@ static const struct ctl_cmd cmds[] = {
 	{ "add-key", cmd_add_key, { "key", "value", NULL } },
 	{ "del-key", cmd_del_key, { "key", NULL } },
 	{ "watch", cmd_watch, { "family", NULL } },
-	{ "audit", cmd_audit, { NULL } },
+	{ "audit", cmd_audit, { "force", NULL } },
 	{ "clear-neighbor", cmd_clear_neighbor, { "address", NULL } },
 	{ "reload", cmd_reload, { NULL } },
 	{ "metrics", cmd_metrics, { NULL } },
-	{ "show-fdb", cmd_show_fdb, { "vni", NULL } },
+	{ "show-fdb", cmd_show_fdb, { "vni", "force", NULL } },
 };
 
 static bool field_known(const struct ctl_cmd *c, const char *name)

@@ -115,6 +115,29 @@ static void fdb_tap(void *ctx, const struct nl_fdb *f)
 	json_object_array_add(w->arr, o);
 }
 
+/* Past fdb-dump-limit a whole dump holds the loop for minutes (docs/kernel-costs.md): keepalives
+ * wait, and neighbors may drop the sessions. The operator asks for it knowingly ("force"). */
+static bool dump_refused(struct ctl_client *cl, const struct engine *e, struct json_object *req,
+			 const char *what)
+{
+	char err[400];
+	bool force = false;
+	size_t n;
+
+	if (req_bool(req, "force", &force, err, sizeof err) < 0) {
+		ctl_reply_err(cl, err);
+		return true;
+	}
+	n = engine_fdb_too_large(e);
+	if (force || !n)
+		return false;
+	snprintf(err, sizeof err, "%s needs a dump of the whole kernel FDB: with %zu entries installed "
+		 "(fdb-dump-limit %u) it would hold evpnd for minutes and neighbors may drop their "
+		 "sessions; add \"force\" to dump anyway", what, n, e->cfg->fdb_dump_limit);
+	ctl_reply_err(cl, err);
+	return true;
+}
+
 void cmd_show_fdb(struct ctl_client *cl, const struct control_env *d, struct json_object *req)
 {
 	struct fdb_walk w = { .g = d->engine };
@@ -129,6 +152,8 @@ void cmd_show_fdb(struct ctl_client *cl, const struct control_env *d, struct jso
 		ctl_reply_err(cl, "no kernel side to show (evpnd runs without netlink)");
 		return;
 	}
+	if (dump_refused(cl, d->engine, req, "show fdb"))
+		return;
 	w.arr = json_object_new_array();
 	rc = engine_dump_fdb(d->engine, fdb_tap, &w);
 	if (rc < 0) {
@@ -251,11 +276,12 @@ void cmd_audit(struct ctl_client *cl, const struct control_env *d, struct json_o
 	char err[320];
 	int rc;
 
-	(void)req;
 	if (!d->engine) {
 		ctl_reply_err(cl, "no kernel side to audit (evpnd runs without netlink)");
 		return;
 	}
+	if (dump_refused(cl, d->engine, req, "audit"))
+		return;
 	memset(&r, 0, sizeof r);
 	r.e = d->engine;
 	audit_view_init(&r.k);

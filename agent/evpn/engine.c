@@ -5,7 +5,7 @@
  * retry what the kernel refused through that same path, and decide initial convergence.
  */
 #include "engine.h"
-#include "engine_record.h"
+#include "engine_kread.h"
 
 #include <errno.h>
 #include <linux/neighbour.h>
@@ -258,7 +258,8 @@ static void dump_abort(struct engine *e)
 {
 	e->dumping = false;
 	macs_dump_abort(e->macs);
-	flood_dump_abort(&e->flood);
+	if (e->dump_remote)
+		flood_dump_abort(&e->flood);
 }
 
 static void on_dump_done(void *ctx, int err)
@@ -278,9 +279,11 @@ static void on_dump_done(void *ctx, int err)
 		adopted(e);
 }
 
+static void dump_begin(struct engine *e, bool remote);
+
 /* Dump links (few, synchronously), then start the FDB dump in the background: the owners compare
  * each entry as it comes, and what the kernel did not report is put back when it ends. A start-up
- * with a large record reads only the bridge ports' local MACs (engine_record.h). */
+ * with a large record reads only the bridge ports' local MACs (engine_kread.h). */
 static int reconcile_start(struct engine *e, bool startup)
 {
 	int rc;
@@ -289,11 +292,17 @@ static int reconcile_start(struct engine *e, bool startup)
 	if (nl_dump_links(e->nl) < 0)
 		return -1;
 	vt_sweep(&e->vt);
-	engine_dump_begin(e);
 	e->dump_t0 = e->loop ? ev_time() : 0;
 	if (startup && engine_record_restart(e)) {
+		/* the ports' local MACs only: the remote entries stand by the record, nothing of theirs
+		 * is read, so nothing of theirs can be found missing at the end */
+		dump_begin(e, false);
 		rc = engine_record_dump_ports(e, on_dump_done);
+	} else if (!startup && engine_probe_resync(e)) {
+		engine_dump_begin(e);
+		rc = engine_probe_start(e, on_dump_done);
 	} else {
+		engine_dump_begin(e);
 		if (startup)
 			krec_prev_free(&e->rec); /* the dump adopts what the kernel has */
 		rc = nl_dump_fdb_async(e->nl, on_dump_done);
@@ -305,18 +314,26 @@ static int reconcile_start(struct engine *e, bool startup)
 	return 0;
 }
 
+static void dump_begin(struct engine *e, bool remote)
+{
+	e->dump_remote = remote;
+	macs_dump_begin(e->macs, remote);
+	if (remote)
+		flood_dump_begin(&e->flood);
+	e->dumping = true;
+}
+
 void engine_dump_begin(struct engine *e)
 {
-	macs_dump_begin(e->macs);
-	flood_dump_begin(&e->flood);
-	e->dumping = true;
+	dump_begin(e, true);
 }
 
 void engine_dump_end(struct engine *e)
 {
 	e->dumping = false;
 	macs_dump_end(e->macs);
-	flood_dump_end(&e->flood);
+	if (e->dump_remote)
+		flood_dump_end(&e->flood);
 }
 
 struct conv_ctx {
@@ -571,6 +588,12 @@ void engine_best_changed(struct engine *e, int fam, const uint8_t *nlri, size_t 
 	} else if (r.type == EVPN_RT_IMET) {
 		flood_route(&e->flood, &r, nlri, len, src ? a : NULL);
 	}
+}
+
+size_t engine_fdb_too_large(const struct engine *e)
+{
+	size_t n = macs_remote_count(e->macs) + flood_count(&e->flood);
+	return n > e->cfg->fdb_dump_limit ? n : 0;
 }
 
 int engine_dump_fdb(struct engine *e, void (*tap)(void *ctx, const struct nl_fdb *f), void *ctx)

@@ -49,6 +49,7 @@ struct engine {
 	ev_timer defer_w;
 	bool adopted;              /* the start-up dump ended: the kernel's entries are known */
 	bool dumping;              /* a reconcile dump is running: mark what the kernel has */
+	bool dump_remote;          /* it reads the remote entries too (not only the bridge ports) */
 	bool resync;               /* events were lost: dump and reconcile (engine_resync) */
 	ev_tstamp resync_at;       /* when it was asked for */
 	ev_timer dump_wait_w;      /* wakes a dump waiting for acknowledgements */
@@ -68,12 +69,17 @@ struct engine {
 	uint64_t refused_round;    /* refusals since the last round started */
 	char retry_first[96];      /* the first of them, for the round's log line */
 	struct snoop_state *snoop; /* arp-snoop (snooper.h); NULL when off */
-	/* the record of installed entries (krecord.h, engine_record.h) */
+	/* the record of installed entries (krecord.h, engine_kread.h) */
 	struct krecord rec;
 	bool by_record;            /* the start-up read the record, not the kernel's whole FDB */
-	ev_timer rec_sweep_w;      /* the sweep of the previous run's entries, a step per iteration */
+	ev_timer rec_sweep_w;      /* the ports' dumps of a record start, then the sweep of the previous
+				    * run's entries, a step per iteration */
 	uint64_t rec_macs, rec_flood; /* what the sweep removed */
 	ev_tstamp rec_t0;
+	/* a resync past fdb-dump-limit asks for each entry (engine_kread.h) */
+	size_t probe_pos;          /* where the walk of the remote MACs is */
+	bool probe_broken;         /* the kernel cannot answer FDB GETs: dump instead */
+	void (*probe_done)(void *ctx, int err);
 	struct lat_track lat;      /* learn-to-install latency (latency.h) */
 	struct loop_stat ls;       /* the loop's busy time per iteration */
 	/* a dump for someone else (`show fdb`, audit): its entries go there, never to the tables */
@@ -131,6 +137,9 @@ void engine_converged(struct engine *e, const char *why);
 /* Dump the kernel FDB into tap (never into the tables), after flushing what was asked of the
  * kernel and waiting for it briefly. 0, or -1 with errno (no netlink: ENOTCONN). */
 int engine_dump_fdb(struct engine *e, void (*tap)(void *ctx, const struct nl_fdb *f), void *ctx);
+/* The remote MAC and flood entries evpnd has installed, when more than fdb-dump-limit (a whole
+ * dump of the kernel's FDB would hold the loop for minutes), else 0. */
+size_t engine_fdb_too_large(const struct engine *e);
 /* Fill st from e (pointers into e stay valid while e lives). */
 void engine_status(const struct engine *e, struct engine_status *st);
 /* Whether the remote EVPN route (nlri, a) is installed into the kernel: its VNI (type 2: label,

@@ -1,5 +1,5 @@
-/* The engine and its record of installed entries (engine_record.h). */
-#include "engine_record.h"
+/* The engine and its record of installed entries (engine_kread.h). */
+#include "engine_kread.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -26,15 +26,51 @@ void engine_record_open(struct engine *e)
 			(unsigned long long)e->rec.nprev, e->rec.nprev == 1 ? "y" : "ies");
 }
 
-/* Up to restart-dump-limit (100k) the whole dump is cheap (about 2 s at 100k MACs,
- * docs/kernel-costs.md) and also finds extern_learn entries someone else left on evpnd's devices;
- * above it one dump reply alone costs the kernel tens of milliseconds and the dump minutes. */
-bool engine_record_restart(const struct engine *e)
+bool engine_probe_resync(const struct engine *e)
 {
-	return e->rec.fd >= 0 && e->rec.nprev > e->cfg->restart_dump_limit;
+	return !e->probe_broken &&
+	       macs_remote_count(e->macs) + flood_count(&e->flood) > e->cfg->fdb_dump_limit;
 }
 
-int engine_record_dump_ports(struct engine *e, void (*done)(void *ctx, int err))
+static bool probe_next(void *ctx, struct nl_fdb *f)
+{
+	struct engine *e = ctx;
+	uint8_t mac[6];
+	int okey;
+
+	while (macs_remote_next(e->macs, &e->probe_pos, &okey, mac))
+		if (kreq_mac_key(&e->kq, okey, mac, f))
+			return true;
+	return false;
+}
+
+static void on_probe_done(void *ctx, int err)
+{
+	struct engine *e = ctx;
+
+	if (err == EINVAL || err == EOPNOTSUPP) {
+		/* a kernel without FDB GETs (before 4.20): dump from now on */
+		log_msg(LOG_WARNING, "kernel: FDB entries cannot be asked for one by one (%s): "
+			"resyncs dump the whole FDB", strerror(err));
+		e->probe_broken = true;
+	}
+	e->probe_done(e, err);
+}
+
+static void on_probe_ports_done(void *ctx, int err)
+{
+	struct engine *e = ctx;
+
+	if (!err) {
+		e->probe_pos = 0;
+		if (nl_fdb_probe_async(e->nl, probe_next, on_probe_done) == 0)
+			return;
+		err = errno;
+	}
+	e->probe_done(e, err);
+}
+
+int engine_probe_start(struct engine *e, void (*done)(void *ctx, int err))
 {
 	size_t n = vt_bridge_ports(&e->vt, NULL, 0);
 	int *ports = n ? malloc(n * sizeof *ports) : NULL;
@@ -43,13 +79,64 @@ int engine_record_dump_ports(struct engine *e, void (*done)(void *ctx, int err))
 	if (n && !ports)
 		return -1;
 	n = vt_bridge_ports(&e->vt, ports, n);
-	e->by_record = true;
-	log_msg(LOG_INFO, "kernel: reading the local MACs of %zu bridge port%s; the previous run's "
-		"%llu recorded entries stand until initial convergence (no full FDB dump)", n,
-		n == 1 ? "" : "s", (unsigned long long)e->rec.nprev);
-	rc = nl_dump_fdb_ports_async(e->nl, ports, n, done);
+	e->probe_done = done;
+	log_msg(LOG_INFO, "kernel: reading %zu bridge port%s and asking for each of %zu remote MAC "
+		"entries (no full FDB dump)", n, n == 1 ? "" : "s", macs_remote_count(e->macs));
+	rc = nl_dump_fdb_ports_async(e->nl, ports, n, on_probe_ports_done);
 	free(ports);
 	return rc;
+}
+
+/* Up to fdb-dump-limit (100k) the whole dump is cheap (about 2 s at 100k MACs,
+ * docs/kernel-costs.md) and also finds extern_learn entries someone else left on evpnd's devices;
+ * above it one dump reply alone costs the kernel tens of milliseconds and the dump minutes. */
+bool engine_record_restart(const struct engine *e)
+{
+	return e->rec.fd >= 0 && e->rec.nprev > e->cfg->fdb_dump_limit;
+}
+
+/* The ports' dumps start in the loop's first iteration, not inside the start-up's: at a million
+ * MACs the kernel walks its bridge table once inside the request (tens of milliseconds). */
+static void on_ports_start(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct engine *e = w->data;
+	size_t n = vt_bridge_ports(&e->vt, NULL, 0);
+	int *ports = n ? malloc(n * sizeof *ports) : NULL;
+	int rc = -1;
+	(void)loop;
+	(void)revents;
+
+	if (!n || ports) {
+		n = vt_bridge_ports(&e->vt, ports, n);
+		log_msg(LOG_INFO, "kernel: reading the local MACs of %zu bridge port%s; the previous "
+			"run's %llu recorded entries stand until initial convergence (no full FDB dump)",
+			n, n == 1 ? "" : "s", (unsigned long long)e->rec.nprev);
+		rc = nl_dump_fdb_ports_async(e->nl, ports, n, e->probe_done);
+	}
+	free(ports);
+	if (rc < 0)
+		e->probe_done(e, errno);
+}
+
+int engine_record_dump_ports(struct engine *e, void (*done)(void *ctx, int err))
+{
+	uint64_t live = e->rec.live_prev;
+
+	e->by_record = true;
+	/* the routes to come fill the tables up to the previous run's size: made room for now, their
+	 * growth would rehash a million entries in one iteration */
+	if (live && (macs_remote_reserve(e->macs, live) < 0 ||
+		     (e->bgp && bgp_reserve(e->bgp, FAM_EVPN, live + live / 64) < 0)))
+		log_msg(LOG_WARNING, "cannot make room for %llu remote MACs at once: out of memory",
+			(unsigned long long)live);
+	e->probe_done = done;
+	ev_timer_init(&e->rec_sweep_w, on_ports_start, 0., 0.);
+	e->rec_sweep_w.data = e;
+	if (!e->loop)
+		on_ports_start(NULL, &e->rec_sweep_w, 0);
+	else
+		ev_timer_start(e->loop, &e->rec_sweep_w);
+	return 0;
 }
 
 /* One step of the sweep: at most ENGINE_RECORD_SWEEP_STEP records, so a million of them never
@@ -153,6 +240,7 @@ void engine_record_tick(struct engine *e)
 	uint64_t live;
 	struct rewrite w = { e, NULL };
 
+	krec_set_live(&e->rec, macs_remote_count(e->macs));
 	if (e->rec.fd < 0 || !e->converged || e->rec.prev || e->dumping || e->resync ||
 	    e->refused_round || (e->nl && nl_pending(e->nl)))
 		return;

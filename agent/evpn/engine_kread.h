@@ -1,11 +1,16 @@
 /*
- * The engine and its record of installed entries (krecord.h): the restart that reads the record
- * instead of the kernel's whole FDB, the sweep of the previous run's entries no route wants after
- * initial convergence, and the rewrite that keeps the file near the size of the tables.
+ * How the engine reads the kernel when its FDB is too large to dump (past fdb-dump-limit: a dump's
+ * cost grows with the square of the table, docs/kernel-costs.md):
+ *   - a restart reads the record of installed entries (krecord.h) instead, and after initial
+ *     convergence sweeps the previous run's entries no route wants; the record is rewritten when
+ *     it holds twice what the tables do;
+ *   - a resync after lost events or refusals asks the kernel for each entry evpnd owns (a GET
+ *     each, nl_fdb_probe_async) instead of dumping it all.
+ * In both, the bridge ports' local MACs are read by filtered dumps, one per port.
  * Part of the engine (engine.c); no one else calls these.
  */
-#ifndef EVPND_EVPN_ENGINE_RECORD_H
-#define EVPND_EVPN_ENGINE_RECORD_H
+#ifndef EVPND_EVPN_ENGINE_KREAD_H
+#define EVPND_EVPN_ENGINE_KREAD_H
 
 #include <stdbool.h>
 
@@ -22,6 +27,12 @@ bool engine_record_restart(const struct engine *e);
 /* Read the local MACs of every bridge port (one filtered dump each), in the background, then
  * done(e, err) as for a full dump. 0, or -1 with errno. */
 int engine_record_dump_ports(struct engine *e, void (*done)(void *ctx, int err));
+/* Whether a resync asks for each owned entry instead of dumping (more than fdb-dump-limit). */
+bool engine_probe_resync(const struct engine *e);
+/* The resync's reading: the bridge ports' dumps, then a GET for every owned remote MAC (their
+ * answers through engine_fdb_dumped), then done(e, err); flood entries are re-requested at the
+ * end (a request for what is there is silent). 0, or -1 with errno. */
+int engine_probe_start(struct engine *e, void (*done)(void *ctx, int err));
 /* Initial convergence was reached: remove, a step per loop iteration, the previous run's
  * recorded entries the tables no longer hold. */
 void engine_record_sweep_start(struct engine *e);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,11 +14,19 @@
 #include "log.h"
 #include "wire.h"
 
-#define MAGIC "EVPNDFDB1 "
+#define MAGIC "EVPNDFDB2 "
 #define BOOT_ID_LEN 36
-#define HDR_LEN (sizeof(MAGIC) - 1 + BOOT_ID_LEN + 1)
+/* MAGIC, the boot id, " ", the live count (krec_set_live, 12 digits), "\n" */
+#define LIVE_AT (sizeof(MAGIC) - 1 + BOOT_ID_LEN + 1)
+#define LIVE_LEN 12
+#define HDR_LEN (LIVE_AT + LIVE_LEN + 1)
 #define BUF_FLUSH (64u * 1024)
-#define REC_MAX 22 /* type, okey, af, 16 address bytes */
+/* Records are 12-byte slots, so a start counts them by the file's size and finds a write cut short
+ * by a crash without reading them: a MAC or an IPv4 flood entry takes one, an IPv6 flood entry two
+ * (KREC6_HEAD with the address's first 7 bytes, KREC6_TAIL with the other 9). */
+#define SLOT 12
+#define REC_MAX (2 * SLOT)
+enum { KREC6_HEAD = 3, KREC6_TAIL = 4 };
 #define PREV_MAX (1u << 30) /* a record past 1 GiB is not ours: no record */
 
 /* This boot's id: a record written before a reboot describes a kernel that is gone. */
@@ -46,41 +55,59 @@ void krec_path(char *out, size_t outlen, const char *sock)
 
 size_t krec_decode(const uint8_t *p, size_t len, struct krec_key *k)
 {
-	struct rbuf r;
+	struct rbuf r, t;
 	uint32_t okey;
+	uint8_t type, tail;
 
-	rbuf_init(&r, p, len);
+	rbuf_init(&r, p, len < REC_MAX ? len : REC_MAX);
 	memset(k, 0, sizeof *k);
-	if (rbuf_u8(&r, &k->type) || rbuf_u32(&r, &okey))
+	if (rbuf_sub(&r, SLOT, &t) || rbuf_u8(&t, &type) || rbuf_u32(&t, &okey))
 		return 0;
 	k->okey = (int32_t)okey;
-	if (k->type == KREC_MAC) {
-		if (rbuf_bytes(&r, k->mac, 6))
+	switch (type) {
+	case KREC_MAC:
+		k->type = KREC_MAC;
+		return rbuf_bytes(&t, k->mac, 6) ? 0 : SLOT;
+	case KREC_FLOOD:
+		k->type = KREC_FLOOD;
+		if (rbuf_u8(&t, &k->dst.af) || k->dst.af != AF_INET || rbuf_bytes(&t, k->dst.a, 4))
 			return 0;
-	} else if (k->type == KREC_FLOOD) {
-		if (rbuf_u8(&r, &k->dst.af) || (k->dst.af != AF_INET && k->dst.af != AF_INET6) ||
-		    rbuf_bytes(&r, k->dst.a, k->dst.af == AF_INET ? 4 : 16))
+		return SLOT;
+	case KREC6_HEAD:
+		k->type = KREC_FLOOD;
+		k->dst.af = AF_INET6;
+		if (rbuf_bytes(&t, k->dst.a, 7) || rbuf_sub(&r, SLOT, &t) || rbuf_u8(&t, &tail) ||
+		    tail != KREC6_TAIL || rbuf_bytes(&t, k->dst.a + 7, 9))
 			return 0;
-	} else {
+		return 2 * SLOT;
+	default:
 		return 0;
 	}
-	return len - rbuf_left(&r);
 }
 
 static size_t encode(uint8_t *p, const struct krec_key *k)
 {
 	struct wbuf w;
 
+	memset(p, 0, REC_MAX);
 	wbuf_init(&w, p, REC_MAX);
+	if (k->type == KREC_FLOOD && k->dst.af == AF_INET6) {
+		wbuf_u8(&w, KREC6_HEAD);
+		wbuf_u32(&w, (uint32_t)k->okey);
+		wbuf_bytes(&w, k->dst.a, 7);
+		wbuf_u8(&w, KREC6_TAIL);
+		wbuf_bytes(&w, k->dst.a + 7, 9);
+		return w.err ? 0 : 2 * SLOT;
+	}
 	wbuf_u8(&w, k->type);
 	wbuf_u32(&w, (uint32_t)k->okey);
 	if (k->type == KREC_MAC) {
 		wbuf_bytes(&w, k->mac, 6);
 	} else {
-		wbuf_u8(&w, k->dst.af);
-		wbuf_bytes(&w, k->dst.a, k->dst.af == AF_INET ? 4 : 16);
+		wbuf_u8(&w, AF_INET);
+		wbuf_bytes(&w, k->dst.a, 4);
 	}
-	return w.err ? 0 : w.len;
+	return w.err ? 0 : SLOT;
 }
 
 static int write_all(int fd, const uint8_t *p, size_t n)
@@ -103,51 +130,43 @@ static int write_header(int fd)
 	char h[HDR_LEN + 1], id[BOOT_ID_LEN + 1];
 
 	boot_id(id);
-	snprintf(h, sizeof h, MAGIC "%s\n", id);
+	snprintf(h, sizeof h, MAGIC "%s %0*u\n", id, LIVE_LEN, 0u);
 	return write_all(fd, (const uint8_t *)h, HDR_LEN);
 }
 
-/* Read a file of this boot into r->prev (records only). False: not one of ours, or not this boot. */
+/* Map a file of this boot as r->prev (mapped, not read: at a million entries a read alone takes a
+ * start-up tens of milliseconds; the sweep touches its pages a step at a time). False: not one of
+ * ours, or not this boot. */
 static bool read_prev(struct krecord *r, int fd)
 {
 	char want[HDR_LEN + 1], id[BOOT_ID_LEN + 1];
+	uint8_t h[HDR_LEN];
 	struct stat st;
-	uint8_t *p;
-	size_t got = 0;
+	void *p;
 
-	if (fstat(fd, &st) < 0 || st.st_size < (off_t)HDR_LEN || st.st_size > (off_t)PREV_MAX)
+	if (fstat(fd, &st) < 0 || st.st_size < (off_t)HDR_LEN || st.st_size > (off_t)PREV_MAX ||
+	    pread(fd, h, HDR_LEN, 0) != (ssize_t)HDR_LEN)
 		return false;
-	p = malloc((size_t)st.st_size);
-	if (!p)
-		return false;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
 	boot_id(id);
-	snprintf(want, sizeof want, MAGIC "%s\n", id);
-	if (got < HDR_LEN || memcmp(p, want, HDR_LEN) || strchr(id, '?')) {
-		free(p);
+	snprintf(want, sizeof want, MAGIC "%s ", id);
+	if (memcmp(h, want, LIVE_AT) || strchr(id, '?') || h[HDR_LEN - 1] != '\n')
 		return false;
+	for (size_t i = LIVE_AT; i < LIVE_AT + LIVE_LEN; i++) {
+		if (h[i] < '0' || h[i] > '9')
+			return false;
+		r->live_prev = r->live_prev * 10 + (uint64_t)(h[i] - '0');
 	}
-	memmove(p, p + HDR_LEN, got - HDR_LEN);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return false;
+	r->live = r->live_prev;
+	/* whole slots only: a write cut short by a crash ends the file (an IPv6 entry cut after its
+	 * first slot is skipped when read) */
 	r->prev = p;
-	r->prevlen = got - HDR_LEN;
-	r->prevpos = 0;
-	/* count the whole records; a tail cut by a crash mid-write ends the file */
-	for (size_t at = 0, n; at < r->prevlen; at += n) {
-		struct krec_key k;
-		n = krec_decode(p + at, r->prevlen - at, &k);
-		if (!n) {
-			r->prevlen = at;
-			break;
-		}
-		r->nprev++;
-	}
+	r->prevmap = (size_t)st.st_size;
+	r->prevpos = HDR_LEN;
+	r->prevlen = HDR_LEN + ((size_t)st.st_size - HDR_LEN) / SLOT * SLOT;
+	r->nprev = ((size_t)st.st_size - HDR_LEN) / SLOT;
 	return true;
 }
 
@@ -178,7 +197,7 @@ int krec_open(struct krecord *r, const char *path)
 	if (read_prev(r, fd)) {
 		/* keep appending: until the sweep is done, the previous run's keys must stay written */
 		r->nrec = r->nprev;
-		if (ftruncate(fd, (off_t)(HDR_LEN + r->prevlen)) < 0 ||
+		if (ftruncate(fd, (off_t)r->prevlen) < 0 ||
 		    lseek(fd, 0, SEEK_END) < 0) {
 			int e = errno;
 			close(fd);
@@ -226,6 +245,8 @@ int krec_flush(struct krecord *r)
 
 void krec_add(struct krecord *r, const struct krec_key *k)
 {
+	size_t n;
+
 	if (r->fd < 0)
 		return;
 	if (r->cap - r->len < REC_MAX) {
@@ -238,30 +259,41 @@ void krec_add(struct krecord *r, const struct krec_key *k)
 		r->buf = b;
 		r->cap = cap;
 	}
-	r->len += encode(r->buf + r->len, k);
-	r->nrec++;
+	n = encode(r->buf + r->len, k);
+	r->len += n;
+	r->nrec += n / SLOT;
 	if (r->len >= BUF_FLUSH)
 		(void)krec_flush(r);
 }
 
+void krec_set_live(struct krecord *r, uint64_t n)
+{
+	char d[LIVE_LEN + 1];
+
+	if (r->fd < 0 || n == r->live || n > 999999999999ull)
+		return;
+	snprintf(d, sizeof d, "%0*llu", LIVE_LEN, (unsigned long long)n);
+	if (pwrite(r->fd, d, LIVE_LEN, LIVE_AT) == LIVE_LEN)
+		r->live = n;
+}
+
 bool krec_prev_next(struct krecord *r, struct krec_key *k)
 {
-	size_t n;
-
-	if (!r->prev || r->prevpos >= r->prevlen)
-		return false;
-	n = krec_decode(r->prev + r->prevpos, r->prevlen - r->prevpos, k);
-	if (!n)
-		return false;
-	r->prevpos += n;
-	return true;
+	while (r->prev && r->prevpos < r->prevlen) {
+		size_t n = krec_decode(r->prev + r->prevpos, r->prevlen - r->prevpos, k);
+		r->prevpos += n ? n : SLOT; /* a damaged slot is skipped, not the rest */
+		if (n)
+			return true;
+	}
+	return false;
 }
 
 void krec_prev_free(struct krecord *r)
 {
-	free(r->prev);
+	if (r->prev)
+		munmap((void *)(uintptr_t)r->prev, r->prevmap);
 	r->prev = NULL;
-	r->prevlen = r->prevpos = 0;
+	r->prevlen = r->prevpos = r->prevmap = 0;
 	r->nprev = 0;
 }
 

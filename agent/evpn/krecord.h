@@ -34,11 +34,13 @@ struct krecord {
 	char path[160];
 	uint8_t *buf;              /* keys not yet written */
 	size_t len, cap;
-	uint64_t nrec;             /* records in the file */
-	/* the previous run's records, read by krec_open and kept until krec_prev_free */
-	uint8_t *prev;
-	size_t prevlen, prevpos;
-	uint64_t nprev;
+	uint64_t nrec;             /* 12-byte slots in the file (an IPv6 flood entry takes two) */
+	/* the previous run's records, mapped by krec_open until krec_prev_free (prevmap bytes) */
+	const uint8_t *prev;
+	size_t prevlen, prevpos, prevmap;
+	uint64_t nprev;            /* the previous run's slots (its entries, IPv6 flood ones twice) */
+	uint64_t live_prev;        /* the remote MACs the previous run last said it held */
+	uint64_t live;             /* what the header says now (krec_set_live) */
 };
 
 /* The record's path for a control socket path: its ".sock" suffix (if any) replaced by ".fdb". */
@@ -54,7 +56,10 @@ void krec_add(struct krecord *r, const struct krec_key *k);
 /* Write the buffered keys. 0, or -1 with errno: the record is then removed and no longer kept
  * (a next start dumps the kernel's FDB instead of trusting an incomplete record). */
 int krec_flush(struct krecord *r);
-/* The previous run's next record: true and *k, or false at the end (a damaged tail ends it). */
+/* Say in the header how many remote MACs the tables hold (written only when it changed): the next
+ * start's estimate of its table's size, which the record (with its duplicates) overstates. */
+void krec_set_live(struct krecord *r, uint64_t n);
+/* The previous run's next record: true and *k, or false at the end (a damaged slot is skipped). */
 bool krec_prev_next(struct krecord *r, struct krec_key *k);
 /* Forget the previous run's records (after the sweep that needed them). */
 void krec_prev_free(struct krecord *r);
@@ -62,7 +67,8 @@ void krec_prev_free(struct krecord *r);
  * written to PATH.new and renamed over, so a crash leaves one whole file. 0, or -1 with errno (the
  * old file stays, still a superset). */
 int krec_rewrite(struct krecord *r, void (*walk)(void *ctx, struct krecord *r), void *ctx);
-/* Decode one record from p (len bytes) into *k: its length, or 0 when damaged or cut short. */
+/* Decode one record from p (len bytes) into *k: its length (12, or 24 for an IPv6 flood entry), or
+ * 0 when damaged or cut short. */
 size_t krec_decode(const uint8_t *p, size_t len, struct krec_key *k);
 
 #endif

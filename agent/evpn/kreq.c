@@ -117,6 +117,18 @@ void kreq_flood(struct kreq *k, enum nl_op op, int okey, uint16_t vtep)
 	queue_fdb(k, op, &f);
 }
 
+bool kreq_mac_key(const struct kreq *k, int okey, const uint8_t mac[6], struct nl_fdb *f)
+{
+	const struct vni *v;
+
+	memset(f, 0, sizeof *f);
+	if (!owned_dev(k, okey, f, &v) || !v)
+		return false;
+	memcpy(f->mac, mac, 6);
+	f->flags = NTF_SELF;
+	return true;
+}
+
 void kreq_flood_del_addr(struct kreq *k, int okey, const struct nl_addr *dst)
 {
 	const struct vni *v;

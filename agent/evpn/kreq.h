@@ -39,6 +39,9 @@ void kreq_mac_self_del(struct kreq *k, const struct vni *v, const uint8_t mac[6]
 void kreq_mac_self_del_again(struct kreq *k, const struct nl_fdb *f);
 /* A flood entry (append or delete) on the device of okey toward VTEP index vtep. */
 void kreq_flood(struct kreq *k, enum nl_op op, int okey, uint16_t vtep);
+/* The key the kernel knows a remote MAC by on okey's device (ifindex, MAC, source VNI on a shared
+ * device), for a GET (nl_fdb_probe_async). False when okey's VNI is gone. */
+bool kreq_mac_key(const struct kreq *k, int okey, const uint8_t mac[6], struct nl_fdb *f);
 /* Delete a flood entry known by its address (a previous run's, krecord.h). */
 void kreq_flood_del_addr(struct kreq *k, int okey, const struct nl_addr *dst);
 /* Delete the bridge's learned entry of mac on port (VLAN vlan on a VLAN-aware bridge). */

@@ -44,6 +44,16 @@ static void on_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
 	(void)revents;
 
 	loop_stat_add(ls, busy);
+	if (busy > LOOP_STAT_SLOW && busy <= LOOP_STAT_WARN) {
+		ls->slow_unlogged++;
+		if (now - ls->slow_at >= LOOP_STAT_SLOW_EVERY) {
+			log_msg(LOG_INFO, "event loop: an iteration took %.0f ms (%llu over %.0f ms since "
+				"the last such line)%s", busy * 1e3, (unsigned long long)ls->slow_unlogged,
+				LOOP_STAT_SLOW * 1e3, ls->n == 1 ? ": the start-up" : "");
+			ls->slow_at = now;
+			ls->slow_unlogged = 0;
+		}
+	}
 	if (busy > LOOP_STAT_WARN && now - ls->warned_at > 60) {
 		ls->warned_at = now;
 		log_msg(LOG_WARNING, "event loop busy for %.2f s in one iteration: keepalives, events "
@@ -56,6 +66,7 @@ void loop_stat_start(struct loop_stat *ls, struct ev_loop *loop)
 	ls->loop = loop;
 	ls->woke = mono();
 	ls->warned_at = -1e9;
+	ls->slow_at = -1e9;
 	ev_check_init(&ls->wake_w, on_wake);
 	ev_set_priority(&ls->wake_w, EV_MAXPRI);
 	ls->wake_w.data = ls;

@@ -1,7 +1,9 @@
 /*
  * How long the event loop is busy between two polls: the figure that says whether evpnd answers
  * keepalives, events and control requests on time. Every iteration's busy time goes into a
- * histogram; the longest is kept, and one over LOOP_STAT_WARN seconds is logged (once a minute).
+ * histogram; the longest is kept, one over LOOP_STAT_WARN seconds is logged as a warning (once a
+ * minute) and one over LOOP_STAT_SLOW at info level (at most every LOOP_STAT_SLOW_EVERY seconds,
+ * with how many there were since), so a figure in `show status` can be traced in the log.
  */
 #ifndef EVPND_EVPN_LOOP_STAT_H
 #define EVPND_EVPN_LOOP_STAT_H
@@ -13,6 +15,8 @@
 #define LOOP_STAT_BUCKETS 9
 extern const double loop_stat_bounds[LOOP_STAT_BUCKETS];
 #define LOOP_STAT_WARN 1.0
+#define LOOP_STAT_SLOW 0.05
+#define LOOP_STAT_SLOW_EVERY 10.0
 
 struct loop_stat {
 	struct ev_loop *loop;
@@ -24,6 +28,8 @@ struct loop_stat {
 	uint64_t n;
 	uint64_t bucket[LOOP_STAT_BUCKETS + 1]; /* not cumulative */
 	double warned_at;
+	double slow_at;           /* when a slow iteration was last logged */
+	uint64_t slow_unlogged;   /* slow iterations since */
 };
 
 /* Start measuring on loop; the time from now to the first poll counts as an iteration (the

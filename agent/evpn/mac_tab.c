@@ -48,12 +48,17 @@ struct mac_ent *mac_tab_get(const struct mac_tab *t, int ifindex, const uint8_t 
 	}
 }
 
-static int grow(struct mac_tab *t)
+/* The table's next size: a power of two grows by half, one and a half times one to the next power
+ * of two. */
+static size_t cap_next(size_t cap)
 {
-	struct mac_tab n = { .n = t->n };
+	return !cap ? MIN_CAP : (cap & (cap - 1)) ? cap / 3 * 4 : cap + cap / 2;
+}
 
-	/* a power of two grows by half, one and a half times one to the next power of two */
-	n.cap = !t->cap ? MIN_CAP : (t->cap & (t->cap - 1)) ? t->cap / 3 * 4 : t->cap + t->cap / 2;
+static int resize(struct mac_tab *t, size_t cap)
+{
+	struct mac_tab n = { .n = t->n, .cap = cap };
+
 	n.e = calloc(n.cap, sizeof *n.e);
 	if (!n.e)
 		return -1;
@@ -69,6 +74,20 @@ static int grow(struct mac_tab *t)
 	free(t->e);
 	*t = n;
 	return 0;
+}
+
+static int grow(struct mac_tab *t)
+{
+	return resize(t, cap_next(t->cap));
+}
+
+int mac_tab_reserve(struct mac_tab *t, size_t n)
+{
+	size_t cap = t->cap;
+
+	while (n * 4 > cap * 3)
+		cap = cap_next(cap);
+	return cap == t->cap ? 0 : resize(t, cap);
 }
 
 struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6], bool *created)
@@ -112,6 +131,14 @@ void mac_tab_del(struct mac_tab *t, struct mac_ent *e)
 	}
 	memset(&t->e[i], 0, sizeof t->e[i]);
 	t->n--;
+}
+
+const struct mac_ent *mac_tab_next(const struct mac_tab *t, size_t *pos)
+{
+	for (; *pos < t->cap; (*pos)++)
+		if (t->e[*pos].ifindex)
+			return &t->e[(*pos)++];
+	return NULL;
 }
 
 void mac_tab_walk(struct mac_tab *t, bool (*cb)(void *ctx, struct mac_ent *e), void *ctx)

@@ -58,8 +58,15 @@ struct mac_ent *mac_tab_get(const struct mac_tab *t, int ifindex, const uint8_t 
 /* The entry for (ifindex, mac), created zeroed but for its key when absent (*created set);
  * NULL when memory runs out. Pointers into the table are invalid after the next insert/delete. */
 struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6], bool *created);
+/* Grow at once to hold n entries below the load limit (no-op when it does): growing while entries
+ * arrive rehashes them all in one go. -1 when memory runs out. Pointers into it become invalid. */
+int mac_tab_reserve(struct mac_tab *t, size_t n);
 /* Remove an entry returned by get/put. */
 void mac_tab_del(struct mac_tab *t, struct mac_ent *e);
+/* The first entry at slot *pos or after (*pos then points past it), or NULL at the end: a walk the
+ * loop may pause between calls. Inserts and deletes meanwhile (a growth rehashes every entry) may
+ * make it skip or repeat entries: callers must not mind either. */
+const struct mac_ent *mac_tab_next(const struct mac_tab *t, size_t *pos);
 /* Call cb for every entry; cb returns true to delete the entry it was given. */
 void mac_tab_walk(struct mac_tab *t, bool (*cb)(void *ctx, struct mac_ent *e), void *ctx);
 

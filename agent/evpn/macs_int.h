@@ -38,6 +38,7 @@ struct macs {
 	 * the kernel built before the removal does not bring them back. With SEEN (set by every
 	 * event and request since the dump began) they make a dump's reply weaker than any news. */
 	bool dumping;
+	bool dump_remote;          /* it reads the remote entries (not only the bridge ports) */
 	struct mac_tab gone_remote;
 	struct mac_tab gone_local;
 	struct mob_tab mob;        /* moved or contested (VNI, MAC)s: mob_tab.h */

@@ -32,9 +32,11 @@ static bool unseen_cb(void *ctx, struct mac_ent *e)
 	return false;
 }
 
-void macs_dump_begin(struct macs *m)
+void macs_dump_begin(struct macs *m, bool remote)
 {
-	mac_tab_walk(&m->remote, unseen_cb, NULL);
+	m->dump_remote = remote;
+	if (remote)
+		mac_tab_walk(&m->remote, unseen_cb, NULL);
 	mac_tab_walk(&m->local, unseen_cb, NULL);
 	m->dumping = true;
 }
@@ -151,7 +153,8 @@ void macs_dump_end(struct macs *m)
 {
 	struct gone gn = { .m = m };
 
-	mac_tab_walk(&m->remote, missing_cb, m);
+	if (m->dump_remote)
+		mac_tab_walk(&m->remote, missing_cb, m);
 	/* as for an event: a remote claim the local MAC held back can go in now; after the walk,
 	 * once the MACs are out of the local table that the decision reads */
 	mac_tab_walk(&m->local, local_gone_cb, &gn);
@@ -272,6 +275,22 @@ void macs_remote_walk(struct macs *m, void (*cb)(void *ctx, int okey, const uint
 {
 	struct remote_walk w = { cb, ctx };
 	mac_tab_walk(&m->remote, remote_walk_cb, &w);
+}
+
+bool macs_remote_next(const struct macs *m, size_t *pos, int *okey, uint8_t mac[6])
+{
+	const struct mac_ent *e = mac_tab_next(&m->remote, pos);
+
+	if (!e)
+		return false;
+	*okey = e->ifindex;
+	memcpy(mac, e->mac, 6);
+	return true;
+}
+
+int macs_remote_reserve(struct macs *m, size_t n)
+{
+	return mac_tab_reserve(&m->remote, n);
 }
 
 size_t macs_remote_count(const struct macs *m)

@@ -13,8 +13,10 @@
 #include "nl.h"
 
 /* A dump is starting: every entry loses its SEEN mark. Until it ends, an entry that an event or
- * a request touches is settled: the dump's (older) report of it is ignored. */
-void macs_dump_begin(struct macs *m);
+ * a request touches is settled: the dump's (older) report of it is ignored. Without remote, the
+ * dump reads only the bridge ports (a start by record): remote entries are neither marked nor
+ * found missing at its end. */
+void macs_dump_begin(struct macs *m, bool remote);
 /* A dumped remote MAC entry (rc_classify RC_MAC) of v's VXLAN device. */
 void macs_dump_entry(struct macs *m, struct vni *v, const struct nl_fdb *f);
 /* A dumped bridge entry (anything but a VXLAN device's own): a local MAC, unless settled. */
@@ -38,6 +40,11 @@ bool macs_remote_has(const struct macs *m, int okey, const uint8_t mac[6]);
 /* Call cb for every remote MAC entry installed or adopted (the record's rewrite, krecord.h). */
 void macs_remote_walk(struct macs *m, void (*cb)(void *ctx, int okey, const uint8_t mac[6]),
 		      void *ctx);
+/* The next remote MAC entry from slot *pos on (a walk paused between calls: mac_tab_next, which
+ * may skip or repeat entries when the table changes meanwhile). False at the end. */
+bool macs_remote_next(const struct macs *m, size_t *pos, int *okey, uint8_t mac[6]);
+/* Make room for n remote MAC entries at once (a restart that knows how many to expect). */
+int macs_remote_reserve(struct macs *m, size_t n);
 /* Remote MAC entries installed or adopted. */
 size_t macs_remote_count(const struct macs *m);
 /* Initial convergence: remove adopted entries (MACs and ARP/ND entries) no route justified.

@@ -22,10 +22,10 @@ static const char *const usage_lines[][3] = {
 	{ "show", "vnis", "" },
 	{ "show", "status", "" },
 	{ "show", "macs", "[vni N] [MAC]" },
-	{ "show", "fdb", "[vni N]" },
+	{ "show", "fdb", "[vni N] [force]" },
 	{ "clear", "duplicate", "[vni N] [MAC]" },
 	{ "clear", "neighbor", "ADDRESS" },
-	{ "audit", "", "" },
+	{ "audit", "", "[force]" },
 	{ "reload", "", "" },
 	{ "add", "macadv",
 	  "MAC [IP] vni N [rd RD] [rt RT]... [nexthop IP] [etag N] [seq N] [sticky]" },
@@ -88,10 +88,12 @@ void cli_help(FILE *f)
 	      "                   connect again 0.1 s later\n"
 	      "  audit         compare evpnd's tables with a fresh dump of the kernel FDB (remote MACs,\n"
 	      "                flood entries, local MACs) and list the differences; exit status 3 when\n"
-	      "                there are any\n"
+	      "                there are any; past fdb-dump-limit entries it asks for \"force\"\n"
+	      "                (a whole dump then holds evpnd for minutes)\n"
 	      "  watch         print one JSON object per best-path change until evpnd closes\n"
 	      "  monitor       watch, one human-readable line per change\n"
-	      "  show fdb      the kernel FDB of the managed VXLAN devices and bridges (a fresh dump)\n"
+	      "  show fdb      the kernel FDB of the managed VXLAN devices and bridges (a fresh dump;\n"
+	      "                \"force\" past fdb-dump-limit entries, as audit)\n"
 	      "  metrics       the metrics in Prometheus text format\n"
 	      "  help COMMAND  (or COMMAND --help) the help of one command\n"
 	      "  reload        read evpnd.conf again and apply what changed (as SIGHUP); a file that\n"
@@ -387,6 +389,10 @@ static int show(struct json_object *req, int argc, char **argv, enum cli_view *v
 	if (argc >= 1 && strcmp(argv[0], "fdb") == 0) {
 		json_object_object_add(req, "cmd", json_object_new_string("show-fdb"));
 		*view = VIEW_FDB;
+		if (argc >= 2 && strcmp(argv[argc - 1], "force") == 0) {
+			json_object_object_add(req, "force", json_object_new_boolean(1));
+			argc--;
+		}
 		return filter_args(req, argc - 1, argv + 1, 0, usage);
 	}
 	*usage = true;
@@ -428,7 +434,10 @@ struct json_object *cli_request(int argc, char **argv, enum cli_view *view, bool
 	} else if (strcmp(argv[0], "audit") == 0) {
 		json_object_object_add(req, "cmd", json_object_new_string("audit"));
 		*view = VIEW_AUDIT;
-		if (argc > 1) {
+		if (argc == 2 && strcmp(argv[1], "force") == 0) {
+			json_object_object_add(req, "force", json_object_new_boolean(1));
+			r = 0;
+		} else if (argc > 1) {
 			*usage = true;
 			fail("unexpected \"%s\"", argv[1]);
 		} else {

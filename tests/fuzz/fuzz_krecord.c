@@ -2,8 +2,8 @@
  * The record of installed entries as the next start reads it (agent/evpn/krecord.c): the input is
  * what follows the file's header, written after this boot's header to a scratch file that
  * krec_open reads. Invariants: every record read back has a known type, a flood entry an IPv4 or
- * IPv6 address, the count matches what krec_prev_next yields, and a record added after the
- * damage is read back whole by the next open.
+ * IPv6 address, no more records than slots come back, and a record added after the damage is read
+ * back whole, last, by the next open.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +27,14 @@ static void header(FILE *f)
 		fclose(b);
 	}
 	id[strcspn(id, "\n")] = '\0';
-	fprintf(f, "EVPNDFDB1 %s\n", id);
+	fprintf(f, "EVPNDFDB2 %s 000000000000\n", id);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct krecord r;
 	struct krec_key k, last = { .type = KREC_MAC, .okey = -42, .mac = { 2, 9, 9, 9, 9, 9 } };
-	uint64_t n = 0, prev;
+	uint64_t n = 0, n2 = 0, prev;
 	FILE *f;
 
 	if (!path[0])
@@ -53,15 +53,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(k.dst.af == AF_INET || k.dst.af == AF_INET6);
 		n++;
 	}
-	FUZZ_CHECK(n == prev);
+	FUZZ_CHECK(n <= prev);
 	/* a damaged tail is cut at open: what is appended now must come back whole */
 	krec_add(&r, &last);
 	krec_close(&r);
 	FUZZ_CHECK(krec_open(&r, path) == 0);
 	FUZZ_CHECK(r.nprev == prev + 1);
 	while (krec_prev_next(&r, &k))
-		n--;
-	FUZZ_CHECK(n == (uint64_t)-1 && k.type == KREC_MAC && k.okey == -42 && k.mac[5] == 9);
+		n2++;
+	FUZZ_CHECK(n2 == n + 1 && k.type == KREC_MAC && k.okey == -42 && k.mac[5] == 9);
 	krec_close(&r);
 	unlink(path);
 	return 0;

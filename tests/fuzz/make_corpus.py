@@ -206,16 +206,20 @@ def netlink_dump():
 
 
 def krecord():
-    mac = lambda okey, m: struct.pack('>BI', 1, okey & 0xffffffff) + bytes(m)
-    v4 = lambda okey, a: struct.pack('>BIB', 2, okey & 0xffffffff, socket.AF_INET) + socket.inet_aton(a)
-    v6 = lambda okey, a: (struct.pack('>BIB', 2, okey & 0xffffffff, socket.AF_INET6) +
-                          socket.inet_pton(socket.AF_INET6, a))
+    slot = lambda b: b + bytes(12 - len(b))
+    mac = lambda okey, m: slot(struct.pack('>BI', 1, okey & 0xffffffff) + bytes(m))
+    v4 = lambda okey, a: slot(struct.pack('>BIB', 2, okey & 0xffffffff, socket.AF_INET) +
+                              socket.inet_aton(a))
+    def v6(okey, a):
+        b = socket.inet_pton(socket.AF_INET6, a)
+        return slot(struct.pack('>BI', 3, okey & 0xffffffff) + b[:7]) + slot(b'\x04' + b[7:])
     m1 = mac(7, [2, 0, 0, 0, 1, 1])
     put('krecord', m1, 'one-mac')
     put('krecord', v4(7, '10.0.0.2') + v6(-100, 'fd00::2'), 'flood')
     put('krecord', m1 + mac(-100, [2, 0xfa, 0, 1, 0, 1]) + v4(7, '10.0.0.3') + m1, 'mixed')
     put('krecord', m1 + m1[:5], 'cut-short')
-    put('krecord', b'\x03' + m1, 'bad-type')
+    put('krecord', b'\x09' + m1[1:] + m1, 'bad-type')
+    put('krecord', v6(5, 'fd00::9')[:12] + m1, 'v6-without-tail')
 
 
 if __name__ == '__main__':

@@ -5,12 +5,15 @@
 #   phase 1: B's buffer is tiny (its own 40000 install notifications overflow it): every MAC is
 #            still advertised by A and installed on B (self and master extern_learn), and deleting
 #            them all removes them all from B;
-#   phase 2: A restarted with a tiny buffer too (its learning burst overflows): the same.
+#   phase 2: A restarted with a tiny buffer too (its learning burst overflows), and B reloaded with
+#            fdb-dump-limit = 0, so its resyncs ask the kernel for each entry instead of dumping
+#            (the path of a table past 100,000): the same.
 # Each phase checks that the overflow really happened (the ENOBUFS log line) and prints how long the
 # convergence took. OVERFLOW_N overrides the 20000.
 # Then a kernel refusal: B's vx100 re-created with `maxaddress` and filled with foreign entries, so
 # installing a new MAC of A fails (ENOSPC): the refusal is logged once with the entry, counted in
-# `show vnis` (kernel_refusals), and the MAC is installed by a retry once the foreign entries go.
+# `show vnis` (kernel_refusals), and the MAC is installed by a retry once the foreign entries go
+# (B's retries ask for each entry too: the GET finds the MAC missing and the retry installs it).
 source "$(dirname "$0")/lib.sh"
 
 require ip bridge python3 awk
@@ -94,8 +97,15 @@ step "h$A restarted with netlink-buffer = $BUF too"
 lab stop "$A" || fail "h$A did not stop cleanly"
 sed -i "/^\[global\]/a netlink-buffer = $BUF" "$LAB_DIR/h$A.conf"
 lab start "$A" || fail "h$A did not start"
+sed -i "/^\[global\]/a fdb-dump-limit = 0" "$LAB_DIR/h$B.conf"
+lab_ctl "$B" reload >/dev/null || fail "h$B: reload with fdb-dump-limit = 0 refused"
 lab_wait_mesh 30
+probes() { grep -c "asking for each of .* remote MAC entries (no full FDB dump)" "$LAB_DIR/h$B.log" || true; }
+p0=$(probes)
 phase "phase 2 (A and B tiny)" "$A" "$B"
+((p0 < $(probes))) || fail "phase 2: h$B's resyncs dumped the whole FDB instead of asking for each entry"
+log "phase 2: h$B resynced $(($(probes) - p0)) time(s) by asking for each entry"
+p0=$(probes)
 
 step "a kernel refusal: h$B's vx100 re-created with maxaddress $LIMIT and filled"
 b() { ip netns exec "$(ns "h$B")" "$@"; }
@@ -131,6 +141,7 @@ for ((k = used; k < LIMIT; k++)); do
 	b bridge fdb del "02:ee:00:00:00:$(printf %02x "$k")" dev vx100 self
 done
 wait_for 40 fdb_remote "$B" $M "$(lab_ip "$A")" || fail "h$B: $M not installed after the cause went"
+((p0 < $(probes))) || fail "h$B's retries dumped the whole FDB instead of asking for each entry"
 log "h$B: $M installed $(($(now_ms) - t0)) ms after the cause went; kernel_refusals $ref0 -> $(lab_ctl "$B" show vnis --json | jpy "str(sum(x['kernel_refusals'] for x in d))")"
 
 lab_pass

@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # A restart that reads evpnd's record of what it installed instead of the kernel's whole FDB (the
-# path a restart above restart-dump-limit takes; set to 0 on h3 here so a small lab takes it):
+# path a restart above fdb-dump-limit takes; set to 0 on h3 here so a small lab takes it):
 #   - every install is in h3's record (h3.fdb beside h3.sock) before it reaches the kernel;
 #   - h3's evpnd is killed (SIGKILL); meanwhile h2 goes away, a MAC is learned on h3's VM port
 #     and an extern_learn entry is planted on h3's vx100 by hand;
 #   - restarted, h3 says it read the bridge ports only, advertises the MAC learned meanwhile
 #     (the ports' dump found it), and after initial convergence removes h2's MAC and flood entry
 #     (recorded, no longer wanted) and nothing else: h1's entries are never deleted or re-added,
-#     the planted entry (not evpnd's: not in the record) stays, and `evpnctl audit` reports it.
+#     the planted entry (not evpnd's: not in the record) stays, and `evpnctl audit force` reports
+#     it (past fdb-dump-limit a plain audit is refused: the dump would hold evpnd for minutes).
 source "$(dirname "$0")/lib.sh"
 
 require ip bridge ping python3
 require_evpnd
 t_init
 
-step "a converged 3-hypervisor lab; h3 with restart-dump-limit = 0"
-lab_up -n 3 --extra-global-on 3 'restart-dump-limit = 0'
+step "a converged 3-hypervisor lab; h3 with fdb-dump-limit = 0"
+lab_up -n 3 --extra-global-on 3 'fdb-dump-limit = 0'
 lab_wait_mesh 30
 for j in 1 2; do
 	wait_for 15 fdb_remote 3 "$(lab_mac "$j")" "$(lab_ip "$j")" || fail "h3: h$j's VM MAC not installed"
@@ -60,8 +61,16 @@ grep -qE "^Deleted $(lab_mac 2) " "$M" || fail "the monitor did not see h2's MAC
 if grep -E "^(Deleted )?($(lab_mac 1) |00:00:00:00:00:00 dev vx100 dst $(lab_ip 1) )" "$M"; then
 	fail "h3's correct entries for h1 were touched across the restart (bridge monitor above)"
 fi
-audit=$(lab_ctl 3 audit 2>&1) && fail "audit found no drift with $FOREIGN planted: $audit"
+# past fdb-dump-limit (0 here) a whole dump is refused unless asked for with force
+refusal=$(lab_ctl 3 audit 2>&1) && fail "audit dumped past fdb-dump-limit without force: $refusal"
+grep -q "fdb-dump-limit 0) it would hold evpnd for minutes" <<<"$refusal" ||
+	fail "audit's refusal does not say why: $refusal"
+lab_ctl 3 show fdb >/dev/null 2>&1 && fail "show fdb dumped past fdb-dump-limit without force"
+rc=0
+audit=$(lab_ctl 3 audit force 2>&1) || rc=$?
+[ "$rc" = 3 ] || fail "audit force: exit status $rc, not 3 (drift): $audit"
 grep -q "$FOREIGN" <<<"$audit" || fail "audit did not name $FOREIGN: $audit"
+lab_ctl 3 show fdb force | grep -q "$FOREIGN" || fail "show fdb force does not list $FOREIGN"
 vm_ping 3 1 1 1 || fail "h3's VM cannot ping h1's VM after the restart"
 log "h3's monitor: $(grep -c . "$M") events, none for h1's entries; audit names $FOREIGN"
 lab_pass

@@ -92,7 +92,7 @@ static void test_next_run_reads_back(void **state)
 	krec_close(&r);
 
 	assert_int_equal(krec_open(&r, path), 0);
-	assert_int_equal(r.nprev, 4);
+	assert_int_equal(r.nprev, 5); /* slots: the IPv6 flood entry takes two */
 	for (int i = 0; i < 4; i++) {
 		assert_true(krec_prev_next(&r, &k));
 		assert_key(&k, &in[i]);
@@ -102,7 +102,7 @@ static void test_next_run_reads_back(void **state)
 	krec_add(&r, &in[0]);
 	krec_close(&r);
 	assert_int_equal(krec_open(&r, path), 0);
-	assert_int_equal(r.nprev, 5);
+	assert_int_equal(r.nprev, 6);
 	krec_close(&r);
 }
 
@@ -181,11 +181,11 @@ static void test_rewrite(void **state)
 		krec_add(&r, &a);
 	assert_int_equal(r.nrec, 100);
 	assert_int_equal(krec_rewrite(&r, walk_two, keep), 0);
-	assert_int_equal(r.nrec, 2);
+	assert_int_equal(r.nrec, 3); /* a MAC's slot and an IPv6 flood entry's two */
 	krec_add(&r, &a); /* the new file goes on being appended to */
 	krec_close(&r);
 	assert_int_equal(krec_open(&r, path), 0);
-	assert_int_equal(r.nprev, 3);
+	assert_int_equal(r.nprev, 4);
 	assert_true(krec_prev_next(&r, &k));
 	assert_key(&k, &keep[0]);
 	assert_true(krec_prev_next(&r, &k));
@@ -212,16 +212,29 @@ static void test_no_record(void **state)
 
 static void test_decode_bounds(void **state)
 {
-	const uint8_t mac[] = { KREC_MAC, 0, 0, 0, 7, 2, 0, 0, 0, 1, 1 };
-	const uint8_t bad_af[] = { KREC_FLOOD, 0, 0, 0, 7, 99, 10, 0, 0, 1 };
+	const uint8_t mac[12] = { KREC_MAC, 0, 0, 0, 7, 2, 0, 0, 0, 1, 1, 0 };
+	const uint8_t bad_af[12] = { KREC_FLOOD, 0, 0, 0, 7, 99, 10, 0, 0, 1, 0, 0 };
+	const uint8_t v6[24] = { 3, 0xff, 0xff, 0xff, 0x9c, 0xfd, 0, 0, 0, 0, 0, 0,
+				 4, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0 };
+	uint8_t v6bad[24];
 	struct krec_key k;
 	(void)state;
 
-	assert_int_equal(krec_decode(mac, sizeof mac, &k), sizeof mac);
+	assert_int_equal(krec_decode(mac, sizeof mac, &k), 12);
 	assert_int_equal(k.okey, 7);
 	for (size_t n = 0; n < sizeof mac; n++)
 		assert_int_equal(krec_decode(mac, n, &k), 0);
 	assert_int_equal(krec_decode(bad_af, sizeof bad_af, &k), 0);
+	assert_int_equal(krec_decode(v6, sizeof v6, &k), 24);
+	assert_int_equal(k.okey, -100);
+	assert_int_equal(k.dst.af, AF_INET6);
+	assert_int_equal(k.dst.a[0], 0xfd);
+	assert_int_equal(k.dst.a[15], 2);
+	for (size_t n = 0; n < sizeof v6; n++)
+		assert_int_equal(krec_decode(v6, n, &k), 0);
+	memcpy(v6bad, v6, sizeof v6bad);
+	v6bad[12] = KREC_MAC; /* a head whose tail slot is something else */
+	assert_int_equal(krec_decode(v6bad, sizeof v6bad, &k), 0);
 }
 
 /* The sweep's verdict on a previous run's entry (reconcile.h). */
