@@ -1,4 +1,4 @@
-/* The engine and its record of installed entries (engine_kread.h). */
+/* Reading the kernel past fdb-dump-limit (engine_kread.h): the record, the ports, the probes. */
 #include "engine_kread.h"
 
 #include <errno.h>
@@ -24,6 +24,21 @@ void engine_record_open(struct engine *e)
 	if (e->rec.nprev)
 		log_msg(LOG_INFO, "kernel record %s: %llu entr%s from the previous run", path,
 			(unsigned long long)e->rec.nprev, e->rec.nprev == 1 ? "y" : "ies");
+}
+
+/* Dump every bridge port's entries (the local MACs), then done; *n says how many ports. */
+static int dump_ports(struct engine *e, size_t *n, void (*done)(void *ctx, int err))
+{
+	size_t k = vt_bridge_ports(&e->vt, NULL, 0);
+	int *ports = k ? malloc(k * sizeof *ports) : NULL;
+	int rc;
+
+	if (k && !ports)
+		return -1;
+	*n = vt_bridge_ports(&e->vt, ports, k);
+	rc = nl_dump_fdb_ports_async(e->nl, ports, *n, done);
+	free(ports);
+	return rc;
 }
 
 bool engine_probe_resync(const struct engine *e)
@@ -72,19 +87,14 @@ static void on_probe_ports_done(void *ctx, int err)
 
 int engine_probe_start(struct engine *e, void (*done)(void *ctx, int err))
 {
-	size_t n = vt_bridge_ports(&e->vt, NULL, 0);
-	int *ports = n ? malloc(n * sizeof *ports) : NULL;
-	int rc;
+	size_t n;
 
-	if (n && !ports)
-		return -1;
-	n = vt_bridge_ports(&e->vt, ports, n);
 	e->probe_done = done;
+	if (dump_ports(e, &n, on_probe_ports_done) < 0)
+		return -1;
 	log_msg(LOG_INFO, "kernel: reading %zu bridge port%s and asking for each of %zu remote MAC "
 		"entries (no full FDB dump)", n, n == 1 ? "" : "s", macs_remote_count(e->macs));
-	rc = nl_dump_fdb_ports_async(e->nl, ports, n, on_probe_ports_done);
-	free(ports);
-	return rc;
+	return 0;
 }
 
 /* Up to fdb-dump-limit (100k) the whole dump is cheap (about 2 s at 100k MACs,
@@ -100,22 +110,17 @@ bool engine_record_restart(const struct engine *e)
 static void on_ports_start(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct engine *e = w->data;
-	size_t n = vt_bridge_ports(&e->vt, NULL, 0);
-	int *ports = n ? malloc(n * sizeof *ports) : NULL;
-	int rc = -1;
+	size_t n;
 	(void)loop;
 	(void)revents;
 
-	if (!n || ports) {
-		n = vt_bridge_ports(&e->vt, ports, n);
-		log_msg(LOG_INFO, "kernel: reading the local MACs of %zu bridge port%s; the previous "
-			"run's %llu recorded entries stand until initial convergence (no full FDB dump)",
-			n, n == 1 ? "" : "s", (unsigned long long)e->rec.nprev);
-		rc = nl_dump_fdb_ports_async(e->nl, ports, n, e->probe_done);
-	}
-	free(ports);
-	if (rc < 0)
+	if (dump_ports(e, &n, e->probe_done) < 0) {
 		e->probe_done(e, errno);
+		return;
+	}
+	log_msg(LOG_INFO, "kernel: reading the local MACs of %zu bridge port%s; the previous run's "
+		"%llu recorded entries stand until initial convergence (no full FDB dump)", n,
+		n == 1 ? "" : "s", (unsigned long long)e->rec.nprev);
 }
 
 int engine_record_dump_ports(struct engine *e, void (*done)(void *ctx, int err))
