@@ -202,7 +202,16 @@ void engine_record_sweep_start(struct engine *e)
 struct rewrite {
 	struct engine *e;
 	struct krecord *r;
+	bool paced;                /* krec_rewrite_begin's new file, not krec_rewrite's walk */
 };
+
+static void rewrite_put(const struct rewrite *w, const struct krec_key *k)
+{
+	if (w->paced)
+		krec_rewrite_add(w->r, k);
+	else
+		krec_add(w->r, k);
+}
 
 static void rewrite_mac(void *ctx, int okey, const uint8_t mac[6])
 {
@@ -213,7 +222,7 @@ static void rewrite_mac(void *ctx, int okey, const uint8_t mac[6])
 	k.type = KREC_MAC;
 	k.okey = okey;
 	memcpy(k.mac, mac, 6);
-	krec_add(w->r, &k);
+	rewrite_put(w, &k);
 }
 
 static void rewrite_flood(void *ctx, int okey, uint16_t vtep)
@@ -228,7 +237,7 @@ static void rewrite_flood(void *ctx, int okey, uint16_t vtep)
 	k.type = KREC_FLOOD;
 	k.okey = okey;
 	k.dst = *a;
-	krec_add(w->r, &k);
+	rewrite_put(w, &k);
 }
 
 static void rewrite_walk(void *ctx, struct krecord *r)
@@ -240,20 +249,64 @@ static void rewrite_walk(void *ctx, struct krecord *r)
 	flood_walk(&w->e->flood, rewrite_flood, w);
 }
 
+/* Said once, and not tried again for ENGINE_RECORD_RETRY seconds (a full /run stays full a while). */
+static void rewrite_failed(struct engine *e)
+{
+	log_msg(LOG_WARNING, "kernel record %s: rewrite failed: %s; the record goes on growing (next "
+		"try in %.0f s)", e->rec.path, strerror(errno), ENGINE_RECORD_RETRY);
+	e->rw_retry_at = e->loop ? ev_now(e->loop) + ENGINE_RECORD_RETRY : 0;
+}
+
+/* One step of a paced rewrite: ENGINE_RECORD_REWRITE_STEP remote MACs into the new file, then the
+ * flood entries and the rename. A table that grew meanwhile is walked again (a growth moves every
+ * entry, and a skipped one would be missing from the new file). */
+static void rewrite_step(struct engine *e)
+{
+	struct rewrite w = { e, &e->rec, true };
+	uint8_t mac[6];
+	int okey;
+
+	if (macs_remote_slots(e->macs) != e->rw_slots) {
+		e->rw_slots = macs_remote_slots(e->macs);
+		e->rw_pos = 0;
+	}
+	for (size_t i = 0; i < ENGINE_RECORD_REWRITE_STEP; i++) {
+		if (!macs_remote_next(e->macs, &e->rw_pos, &okey, mac)) {
+			flood_walk(&e->flood, rewrite_flood, &w);
+			if (krec_rewriting(&e->rec) && krec_rewrite_end(&e->rec) < 0)
+				rewrite_failed(e);
+			return;
+		}
+		rewrite_mac(&w, okey, mac);
+	}
+}
+
 void engine_record_tick(struct engine *e)
 {
 	uint64_t live;
-	struct rewrite w = { e, NULL };
+	struct rewrite w = { e, NULL, false };
 
 	krec_set_live(&e->rec, macs_remote_count(e->macs));
+	if (krec_rewriting(&e->rec)) {
+		rewrite_step(e);
+		return;
+	}
 	if (e->rec.fd < 0 || !e->converged || e->rec.prev || e->dumping || e->resync ||
-	    e->refused_round || (e->nl && nl_pending(e->nl)))
+	    e->refused_round || (e->nl && nl_pending(e->nl)) ||
+	    (e->loop && ev_now(e->loop) < e->rw_retry_at))
 		return;
 	live = macs_remote_count(e->macs) + flood_count(&e->flood);
 	if (e->rec.nrec <= 2 * live + 65536)
 		return;
-	if (krec_rewrite(&e->rec, rewrite_walk, &w) < 0)
-		log_msg(LOG_WARNING, "kernel record %s: rewrite failed: %s", e->rec.path, strerror(errno));
+	if (krec_rewrite_begin(&e->rec) == 0) {
+		e->rw_pos = 0;
+		e->rw_slots = macs_remote_slots(e->macs);
+		rewrite_step(e);
+		return;
+	}
+	/* the directory is not ours to write (privileges dropped): in place, at once */
+	if ((errno != EACCES && errno != EPERM) || krec_rewrite(&e->rec, rewrite_walk, &w) < 0)
+		rewrite_failed(e);
 }
 
 void engine_record_close(struct engine *e)

@@ -18,6 +18,10 @@ struct engine;
 
 /* Records of the previous run checked per loop iteration by the sweep. */
 #define ENGINE_RECORD_SWEEP_STEP 16384
+/* Remote MACs written per loop iteration by a rewrite of the record. */
+#define ENGINE_RECORD_REWRITE_STEP 65536
+/* Seconds before a failed rewrite is tried again. */
+#define ENGINE_RECORD_RETRY 60.0
 
 /* Open the record beside the control socket; without one (logged), installs are not recorded
  * and every start dumps the kernel's FDB. */
@@ -36,8 +40,9 @@ int engine_probe_start(struct engine *e, void (*done)(void *ctx, int err));
 /* Initial convergence was reached: remove, a step per loop iteration, the previous run's
  * recorded entries the tables no longer hold. */
 void engine_record_sweep_start(struct engine *e);
-/* Once per loop iteration: rewrite the record when it holds twice what the tables do and nothing
- * is in flight or pending (a key dropped while its delete may still fail would be lost). */
+/* Once per loop iteration: rewrite the record, a step per iteration, when it holds twice what the
+ * tables do (started when nothing is in flight or pending: a key dropped while its delete may
+ * still fail would be lost; deletes asked meanwhile go to the new file too). */
 void engine_record_tick(struct engine *e);
 /* Write what is buffered, stop the sweep and close (the file stays for the next run). */
 void engine_record_close(struct engine *e);

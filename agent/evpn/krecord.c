@@ -176,6 +176,7 @@ int krec_open(struct krecord *r, const char *path)
 
 	memset(r, 0, sizeof *r);
 	r->fd = -1;
+	r->rw_fd = -1;
 	if (snprintf(r->path, sizeof r->path, "%s", path) >= (int)sizeof r->path) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -219,6 +220,7 @@ int krec_open(struct krecord *r, const char *path)
 /* A write failed: an incomplete record must not be trusted by the next start. */
 static void fail(struct krecord *r, int err)
 {
+	krec_rewrite_abort(r); /* renamed over the path, it would bring back what is incomplete */
 	log_msg(LOG_ERR, "kernel record %s: %s; not kept (a restart will dump the kernel's FDB)",
 		r->path, strerror(err));
 	(void)ftruncate(r->fd, 0); /* no header: not trusted, even where it cannot be removed */
@@ -243,27 +245,138 @@ int krec_flush(struct krecord *r)
 	return 0;
 }
 
+/* Room for one more record in a buffer; false when memory runs out. */
+static bool room(uint8_t **buf, size_t len, size_t *cap)
+{
+	if (*cap - len >= REC_MAX)
+		return true;
+	size_t ncap = *cap ? *cap * 2 : BUF_FLUSH + REC_MAX;
+	uint8_t *b = realloc(*buf, ncap);
+	if (!b)
+		return false;
+	*buf = b;
+	*cap = ncap;
+	return true;
+}
+
+void krec_rewrite_abort(struct krecord *r)
+{
+	char tmp[sizeof r->path + 4];
+
+	if (r->rw_fd < 0)
+		return;
+	close(r->rw_fd);
+	r->rw_fd = -1;
+	snprintf(tmp, sizeof tmp, "%s.new", r->path);
+	(void)unlink(tmp);
+	free(r->rw_buf);
+	r->rw_buf = NULL;
+	r->rw_len = r->rw_cap = 0;
+}
+
+static void rw_put(struct krecord *r, const uint8_t *rec, size_t n)
+{
+	if (!room(&r->rw_buf, r->rw_len, &r->rw_cap)) {
+		krec_rewrite_abort(r); /* the old file stays: still a superset */
+		return;
+	}
+	memcpy(r->rw_buf + r->rw_len, rec, n);
+	r->rw_len += n;
+	r->rw_nrec += n / SLOT;
+	if (r->rw_len >= BUF_FLUSH) {
+		if (write_all(r->rw_fd, r->rw_buf, r->rw_len) < 0)
+			krec_rewrite_abort(r);
+		else
+			r->rw_len = 0;
+	}
+}
+
 void krec_add(struct krecord *r, const struct krec_key *k)
 {
 	size_t n;
 
 	if (r->fd < 0)
 		return;
-	if (r->cap - r->len < REC_MAX) {
-		size_t cap = r->cap ? r->cap * 2 : BUF_FLUSH + REC_MAX;
-		uint8_t *b = realloc(r->buf, cap);
-		if (!b) {
-			fail(r, ENOMEM);
-			return;
-		}
-		r->buf = b;
-		r->cap = cap;
+	if (!room(&r->buf, r->len, &r->cap)) {
+		fail(r, ENOMEM);
+		return;
 	}
 	n = encode(r->buf + r->len, k);
+	if (r->rw_fd >= 0)
+		rw_put(r, r->buf + r->len, n); /* the file being written must have it too */
 	r->len += n;
 	r->nrec += n / SLOT;
 	if (r->len >= BUF_FLUSH)
 		(void)krec_flush(r);
+}
+
+int krec_rewrite_begin(struct krecord *r)
+{
+	char tmp[sizeof r->path + 4];
+	int fd;
+
+	if (r->fd < 0 || r->rw_fd >= 0) {
+		errno = r->fd < 0 ? EBADF : EBUSY;
+		return -1;
+	}
+	snprintf(tmp, sizeof tmp, "%s.new", r->path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	if (write_header(fd) < 0) {
+		int e = errno;
+		close(fd);
+		(void)unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	r->rw_fd = fd;
+	r->rw_nrec = 0;
+	return 0;
+}
+
+void krec_rewrite_add(struct krecord *r, const struct krec_key *k)
+{
+	uint8_t rec[REC_MAX];
+	size_t n;
+
+	if (r->rw_fd < 0)
+		return;
+	n = encode(rec, k);
+	rw_put(r, rec, n);
+}
+
+int krec_rewrite_end(struct krecord *r)
+{
+	char tmp[sizeof r->path + 4];
+
+	if (r->rw_fd < 0) {
+		errno = ECANCELED;
+		return -1;
+	}
+	snprintf(tmp, sizeof tmp, "%s.new", r->path);
+	if ((r->rw_len && write_all(r->rw_fd, r->rw_buf, r->rw_len) < 0) || krec_flush(r) < 0 ||
+	    rename(tmp, r->path) < 0) {
+		int e = errno;
+		krec_rewrite_abort(r);
+		errno = e;
+		return -1;
+	}
+	/* the old file's unwritten keys are in the new one too: it was written alongside */
+	close(r->fd);
+	r->fd = r->rw_fd;
+	r->nrec = r->rw_nrec;
+	r->live = 0; /* the new header says 0 until krec_set_live writes the count */
+	r->rw_fd = -1;
+	free(r->rw_buf);
+	r->rw_buf = NULL;
+	r->rw_len = r->rw_cap = 0;
+	return 0;
+}
+
+bool krec_rewriting(const struct krecord *r)
+{
+	return r->rw_fd >= 0;
 }
 
 void krec_set_live(struct krecord *r, uint64_t n)
@@ -307,6 +420,7 @@ static int rewrite_in_place(struct krecord *r, void (*walk)(void *ctx, struct kr
 		return -1;
 	}
 	r->nrec = 0;
+	r->live = 0;
 	walk(ctx, r);
 	return krec_flush(r);
 }
@@ -351,6 +465,7 @@ int krec_rewrite(struct krecord *r, void (*walk)(void *ctx, struct krecord *r), 
 		return -1;
 	}
 	close(old);
+	r->live = 0; /* the new header says 0 until krec_set_live writes the count */
 	return 0;
 bad:
 	e = errno;
@@ -362,6 +477,7 @@ bad:
 
 void krec_close(struct krecord *r)
 {
+	krec_rewrite_abort(r);
 	if (r->fd >= 0) {
 		(void)krec_flush(r);
 		if (r->fd >= 0)

@@ -41,6 +41,11 @@ struct krecord {
 	uint64_t nprev;            /* the previous run's slots (its entries, IPv6 flood ones twice) */
 	uint64_t live_prev;        /* the remote MACs the previous run last said it held */
 	uint64_t live;             /* what the header says now (krec_set_live) */
+	/* a paced rewrite (krec_rewrite_begin): PATH.new being written beside the file */
+	int rw_fd;                 /* -1: none */
+	uint8_t *rw_buf;
+	size_t rw_len, rw_cap;
+	uint64_t rw_nrec;
 };
 
 /* The record's path for a control socket path: its ".sock" suffix (if any) replaced by ".fdb". */
@@ -67,6 +72,19 @@ void krec_prev_free(struct krecord *r);
  * written to PATH.new and renamed over, so a crash leaves one whole file. 0, or -1 with errno (the
  * old file stays, still a superset). */
 int krec_rewrite(struct krecord *r, void (*walk)(void *ctx, struct krecord *r), void *ctx);
+/* A rewrite paced over loop iterations: PATH.new is opened, and from now on every krec_add goes to
+ * it as well as to the file, so whatever krec_rewrite_add does not give it is there anyway. -1 with
+ * errno (EACCES: the directory is not ours to write; krec_rewrite rewrites in place then). */
+int krec_rewrite_begin(struct krecord *r);
+/* A key of the tables for the new file only (also a key being deleted meanwhile: until its delete
+ * is done it may be in the kernel, and the new file must stay a superset). */
+void krec_rewrite_add(struct krecord *r, const struct krec_key *k);
+/* Rename the new file over the old one and go on with it. -1 with errno: the old one stays. */
+int krec_rewrite_end(struct krecord *r);
+/* Drop the new file (the old one stays, still a superset). */
+void krec_rewrite_abort(struct krecord *r);
+/* Whether a paced rewrite is running. */
+bool krec_rewriting(const struct krecord *r);
 /* Decode one record from p (len bytes) into *k: its length (12, or 24 for an IPv6 flood entry), or
  * 0 when damaged or cut short. */
 size_t krec_decode(const uint8_t *p, size_t len, struct krec_key *k);

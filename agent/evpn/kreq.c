@@ -9,19 +9,23 @@
 #include "vni.h"
 #include "vteps.h"
 
-/* An install is written to the record before it can reach the kernel (nl_hooks.sending flushes). */
+/* An install is written to the record before it can reach the kernel (nl_hooks.sending flushes);
+ * a delete goes only to a record being rewritten, which must hold it until the delete is done. */
 static void record(struct kreq *k, enum nl_op op, int okey, const struct nl_fdb *f, bool flood)
 {
 	struct krec_key r;
 
-	if (!k->rec || op == NL_FDB_DEL)
+	if (!k->rec)
 		return;
 	memset(&r, 0, sizeof r);
 	r.type = flood ? KREC_FLOOD : KREC_MAC;
 	r.okey = okey;
 	memcpy(r.mac, f->mac, 6);
 	r.dst = f->dst;
-	krec_add(k->rec, &r);
+	if (op == NL_FDB_DEL)
+		krec_rewrite_add(k->rec, &r);
+	else
+		krec_add(k->rec, &r);
 }
 
 static void queue_fdb(struct kreq *k, enum nl_op op, const struct nl_fdb *f)

@@ -293,6 +293,11 @@ int macs_remote_reserve(struct macs *m, size_t n)
 	return mac_tab_reserve(&m->remote, n);
 }
 
+size_t macs_remote_slots(const struct macs *m)
+{
+	return m->remote.cap;
+}
+
 size_t macs_remote_count(const struct macs *m)
 {
 	return m->remote.n;

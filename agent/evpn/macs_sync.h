@@ -45,6 +45,8 @@ void macs_remote_walk(struct macs *m, void (*cb)(void *ctx, int okey, const uint
 bool macs_remote_next(const struct macs *m, size_t *pos, int *okey, uint8_t mac[6]);
 /* Make room for n remote MAC entries at once (a restart that knows how many to expect). */
 int macs_remote_reserve(struct macs *m, size_t n);
+/* The remote table's slots: a paused walk (macs_remote_next) starts again when they change. */
+size_t macs_remote_slots(const struct macs *m);
 /* Remote MAC entries installed or adopted. */
 size_t macs_remote_count(const struct macs *m);
 /* Initial convergence: remove adopted entries (MACs and ARP/ND entries) no route justified.

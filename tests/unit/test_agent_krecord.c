@@ -195,6 +195,55 @@ static void test_rewrite(void **state)
 	krec_close(&r);
 }
 
+/* A rewrite paced over loop iterations: what is installed meanwhile goes to both files, the
+ * tables' keys to the new one only; an abort leaves the old file as it was. */
+static void test_rewrite_paced(void **state)
+{
+	struct krec_key old = mac_key(7, 1), table = mac_key(9, 9), during = mac_key(5, 5),
+			deleted = flood_key(3, 3, false), k;
+	struct krecord r;
+	(void)state;
+
+	unlink(path);
+	assert_int_equal(krec_open(&r, path), 0);
+	for (int i = 0; i < 50; i++)
+		krec_add(&r, &old);
+	assert_int_equal(krec_rewrite_begin(&r), 0);
+	assert_true(krec_rewriting(&r));
+	assert_int_equal(krec_rewrite_begin(&r), -1); /* one at a time */
+	krec_rewrite_add(&r, &table);
+	krec_add(&r, &during);            /* installed meanwhile: both files */
+	krec_rewrite_add(&r, &deleted);   /* being deleted meanwhile: the new file keeps it */
+	assert_int_equal(r.nrec, 51);
+	assert_int_equal(krec_rewrite_end(&r), 0);
+	assert_false(krec_rewriting(&r));
+	assert_int_equal(r.nrec, 3);
+	krec_add(&r, &old);
+	krec_close(&r);
+	assert_int_equal(krec_open(&r, path), 0);
+	assert_int_equal(r.nprev, 4);
+	assert_true(krec_prev_next(&r, &k));
+	assert_key(&k, &table);
+	assert_true(krec_prev_next(&r, &k));
+	assert_key(&k, &during);
+	assert_true(krec_prev_next(&r, &k));
+	assert_key(&k, &deleted);
+	assert_true(krec_prev_next(&r, &k));
+	assert_key(&k, &old);
+	krec_prev_free(&r);
+
+	/* aborted: the old file, with what was added meanwhile, stays */
+	assert_int_equal(krec_rewrite_begin(&r), 0);
+	krec_rewrite_add(&r, &table);
+	krec_add(&r, &during);
+	krec_rewrite_abort(&r);
+	assert_false(krec_rewriting(&r));
+	krec_close(&r);
+	assert_int_equal(krec_open(&r, path), 0);
+	assert_int_equal(r.nprev, 5);
+	krec_close(&r);
+}
+
 /* Nowhere to write: no record is kept, and nothing else breaks. */
 static void test_no_record(void **state)
 {
@@ -255,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_cut_tail),
 		cmocka_unit_test(test_other_boot),
 		cmocka_unit_test(test_rewrite),
+		cmocka_unit_test(test_rewrite_paced),
 		cmocka_unit_test(test_no_record),
 		cmocka_unit_test(test_decode_bounds),
 		cmocka_unit_test(test_recorded_verdict),
