@@ -178,7 +178,7 @@ static void on_sweep(struct ev_loop *loop, ev_timer *w, int revents)
 		return;
 	}
 	log_msg(LOG_INFO, "initial convergence: %llu MAC entr%s and %llu flood entr%s of the "
-		"previous run's record no longer wanted: removed (%.2f s)",
+		"previous run's record no longer wanted: removed where still there (%.2f s)",
 		(unsigned long long)e->rec_macs, e->rec_macs == 1 ? "y" : "ies",
 		(unsigned long long)e->rec_flood, e->rec_flood == 1 ? "y" : "ies",
 		ev_time() - e->rec_t0);
