@@ -410,69 +410,24 @@ void krec_prev_free(struct krecord *r)
 	r->nprev = 0;
 }
 
-/* Where the directory is not ours to write (privileges dropped to `user`, /run/evpnd root's), the
- * file is rewritten where it is: a crash in those milliseconds leaves it short of some entries, whose
- * leftovers a restart then does not sweep (`evpnctl audit` reports them). */
-static int rewrite_in_place(struct krecord *r, void (*walk)(void *ctx, struct krecord *r), void *ctx)
+/* Where the directory is not ours to write (privileges dropped to `user`, /run/evpnd root's), no
+ * new file can be made beside the record, so it is rewritten where it is: a crash in those
+ * milliseconds leaves it short of some entries, whose leftovers a restart then does not sweep
+ * (`evpnctl audit` reports them). */
+int krec_rewrite(struct krecord *r, void (*walk)(void *ctx, struct krecord *r), void *ctx)
 {
+	if (r->fd < 0)
+		return 0;
+	if (krec_flush(r) < 0)
+		return -1;
 	if (ftruncate(r->fd, 0) < 0 || lseek(r->fd, 0, SEEK_SET) < 0 || write_header(r->fd) < 0) {
 		fail(r, errno);
 		return -1;
 	}
 	r->nrec = 0;
-	r->live = 0;
+	r->live = 0; /* the new header says 0 until krec_set_live writes the count */
 	walk(ctx, r);
 	return krec_flush(r);
-}
-
-int krec_rewrite(struct krecord *r, void (*walk)(void *ctx, struct krecord *r), void *ctx)
-{
-	char tmp[sizeof r->path + 4];
-	int old = r->fd, fd, e;
-	uint64_t nrec = r->nrec;
-
-	if (old < 0)
-		return 0;
-	if (krec_flush(r) < 0)
-		return -1;
-	snprintf(tmp, sizeof tmp, "%s.new", r->path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 && (errno == EACCES || errno == EPERM))
-		return rewrite_in_place(r, walk, ctx);
-	if (fd < 0)
-		return -1;
-	if (write_header(fd) < 0)
-		goto bad;
-	r->fd = fd;
-	r->nrec = 0;
-	walk(ctx, r);
-	if (r->fd >= 0)
-		(void)krec_flush(r);
-	if (r->fd < 0) { /* a write failed: fail() closed the new file and removed the record */
-		e = errno;
-		close(old);
-		(void)unlink(tmp);
-		errno = e;
-		return -1;
-	}
-	if (rename(tmp, r->path) < 0) {
-		e = errno;
-		close(r->fd);
-		r->fd = old; /* the old file is still whole, and still a superset */
-		r->nrec = nrec;
-		(void)unlink(tmp);
-		errno = e;
-		return -1;
-	}
-	close(old);
-	r->live = 0; /* the new header says 0 until krec_set_live writes the count */
-	return 0;
-bad:
-	e = errno;
-	close(fd);
-	(void)unlink(tmp);
-	errno = e;
-	return -1;
 }
 
 void krec_close(struct krecord *r)

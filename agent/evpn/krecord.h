@@ -68,9 +68,9 @@ void krec_set_live(struct krecord *r, uint64_t n);
 bool krec_prev_next(struct krecord *r, struct krec_key *k);
 /* Forget the previous run's records (after the sweep that needed them). */
 void krec_prev_free(struct krecord *r);
-/* Replace the file by the keys walk gives (walk calls krec_add for each, into the new file):
- * written to PATH.new and renamed over, so a crash leaves one whole file. 0, or -1 with errno (the
- * old file stays, still a superset). */
+/* Replace the file, where it is, by the keys walk gives (walk calls krec_add for each): for when
+ * no new file can be made beside it (krec_rewrite_begin said EACCES). 0, or -1 with errno (no
+ * record is kept then). */
 int krec_rewrite(struct krecord *r, void (*walk)(void *ctx, struct krecord *r), void *ctx);
 /* A rewrite paced over loop iterations: PATH.new is opened, and from now on every krec_add goes to
  * it as well as to the file, so whatever krec_rewrite_add does not give it is there anyway. -1 with
