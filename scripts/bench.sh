@@ -319,13 +319,13 @@ EOF
 	read -r _ R[${k}_rs_slow_$N] R[${k}_rs_loop_$N] <<<"$st"
 	# the sweep of the previous run's leftovers runs after convergence: let it end before counting
 	for ((t = 0; t < 100; t++)); do
-		tail -n +"$((l0 + 1))" "$ED/h2.log" | grep -qE "previous run's record no longer wanted|initial convergence: [0-9]+ stale" && break
+		grep -qE "previous run's record no longer wanted|initial convergence: [0-9]+ stale" < <(tail -n +"$((l0 + 1))" "$ED/h2.log") && break
 		sleep 0.1
 	done
 	sleep 0.5
 	kill "${BG_PIDS[-1]}" 2>/dev/null || true
 	R[${k}_rs_touched_$N]=$(grep -c " 02:dd:" "$W/restart.mon" || true)
-	R[${k}_rs_how_$N]=$(tail -n +"$((l0 + 1))" "$ED/h2.log" | grep -q "no full FDB dump" && echo "by its record" || echo "by a full FDB dump")
+	R[${k}_rs_how_$N]=$(grep -q "no full FDB dump" < <(tail -n +"$((l0 + 1))" "$ED/h2.log") && echo "by its record" || echo "by a full FDB dump")
 	say "$k N=$N: restart: control socket ${R[${k}_rs_up_$N]} s, converged ${R[${k}_rs_conv_$N]} s, slowest status answer ${R[${k}_rs_slow_$N]} s, longest loop iteration ${R[${k}_rs_loop_$N]} s, kernel read ${R[${k}_rs_how_$N]}, FDB events for the $N MACs: ${R[${k}_rs_touched_$N]}"
 }
 

@@ -229,7 +229,7 @@ spawn_capture() {
 capturing() { [ "$(grep -c 'listening on' "$1")" -gt "$2" ]; }
 
 # link_up NS DEV: DEV in ns(NS) has its carrier (LOWER_UP): frames sent now leave.
-link_up() { ip -n "$(ns "$1")" link show "$2" | grep -q 'LOWER_UP'; }
+link_up() { grep -q 'LOWER_UP' <<<"$(ip -n "$(ns "$1")" link show "$2")"; }
 
 # not CMD...: invert CMD's status (for wait_for).
 not() { ! "$@"; }
