@@ -730,6 +730,7 @@ void rib_free(struct rib *rib)
 	free(rib->aspath_buf);
 	free(rib->cluster_buf);
 	free(rib->items);
+	free(rib->items_alt);
 	free(rib->uw);
 	free(rib);
 }

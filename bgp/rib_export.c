@@ -152,6 +152,7 @@ static int memo_grow(struct exp_memo *m)
 	free(m->v);
 	m->v = v;
 	m->cap = ncap;
+	m->last = NULL;
 	return 0;
 }
 
@@ -178,13 +179,18 @@ const struct attrs *rib_export_attrs(struct rib *rib, const struct attrs *a, int
 		if (p->next_hop_self) /* the rare reflector that must be in the path */
 			k.nh = p->nexthop_self;
 	}
+	/* consecutive routes mostly share source and peer class: the last answer first */
+	if (m->last && memcmp(&m->last->k, &k, sizeof k) == 0)
+		return m->last->out;
 	uint32_t h = memo_hash(&k);
 	if ((m->n + 1) * 2 > m->cap && memo_grow(m) < 0)
 		return NULL;
 	size_t i;
 	for (i = h & (m->cap - 1); m->v[i].out; i = (i + 1) & (m->cap - 1))
-		if (m->v[i].hash == h && memcmp(&m->v[i].k, &k, sizeof k) == 0)
+		if (m->v[i].hash == h && memcmp(&m->v[i].k, &k, sizeof k) == 0) {
+			m->last = &m->v[i];
 			return m->v[i].out;
+		}
 	struct attrs *out = build(rib, &k);
 	if (!out) {
 		bgp_log(LOG_ERR, "rib: cannot build an export attribute set");
@@ -194,12 +200,14 @@ const struct attrs *rib_export_attrs(struct rib *rib, const struct attrs *a, int
 	m->v[i].hash = h;
 	m->v[i].out = out;
 	m->n++;
+	m->last = &m->v[i];
 	return out;
 }
 
 void rib_export_memo_clear(struct rib *rib)
 {
 	struct exp_memo *m = &rib->memo;
+	m->last = NULL;
 	if (!m->n)
 		return;
 	for (size_t i = 0; i < m->cap; i++)

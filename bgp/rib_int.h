@@ -145,6 +145,7 @@ struct exp_memo_ent {
 struct exp_memo {
 	struct exp_memo_ent *v;
 	size_t cap, n;
+	struct exp_memo_ent *last;  /* the last one found or made (reset by a growth and a clear) */
 };
 
 /* An item to pack for one peer. */
@@ -154,7 +155,6 @@ struct out_item {
 	const uint8_t *nlri;
 	uint16_t len;
 	uint8_t fam;
-	uint32_t seq;               /* keeps packing order stable after sorting */
 };
 
 struct rib {
@@ -174,6 +174,8 @@ struct rib {
 	size_t cluster_cap;
 	struct out_item *items;     /* scratch for one peer's flush */
 	size_t nitems, items_cap;
+	struct out_item *items_alt; /* the same size: where the queue is grouped (rib_out.c) */
+	size_t alt_cap;
 	struct update_writer *uw;
 	bool hold_eor;              /* rib_hold_eor: tables go out, End-of-RIB waits */
 };

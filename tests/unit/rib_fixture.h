@@ -135,6 +135,7 @@ struct sink {
 	bool ebgp;
 	int eor_fam;
 	bool after_eor;          /* an announcement arrived after End-of-RIB */
+	bool unreach_after_reach; /* a withdraw came after an announcement */
 	/* the attributes of the last announcement */
 	uint16_t flags;
 	uint32_t lp, med, orig, nh4, first_as;
@@ -218,6 +219,8 @@ static void sink_send(void *ctx, const uint8_t *msg, size_t len)
 			k++;
 		}
 		s->unreach_nlri[upd.unreach_fam] += k;
+		if (s->reach_msgs)
+			s->unreach_after_reach = true;
 		s->unreach_msgs++;
 		n += k;
 	}

@@ -692,6 +692,52 @@ static void test_flush_packing(void **state)
 	attrs_unref(x);
 }
 
+/* A flush whose changes interleave two attribute sets and withdraws: one UPDATE per set, the
+ * withdraws first, nothing lost or sent twice (the queue is grouped by runs, not sorted). */
+static void test_flush_grouping(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, p;
+	struct sink s;
+	uint8_t seen[200] = { 0 };
+	(void)state;
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&p, SRC_IBGP, 0x0a000002, "10.0.0.2", &s);
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &p), 0);
+	rib_peer_up(rib, &p);
+	rib_flush(rib);
+	struct aset dy = { .has_med = true, .med = 7 };
+	struct attrs *x = mk_plain(), *y = mk(&dy);
+	for (unsigned i = 100; i < 140; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	rib_flush(rib);
+	sink_reset(&s);
+	s.seen = seen;
+	s.nseen = sizeof seen;
+
+	for (unsigned i = 0; i < 40; i++) {
+		struct nlri n = macip(i, 10), w = macip(100 + i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, i % 2 ? y : x), 0);
+		if (i % 4 == 0)
+			assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, w.b, w.len), 0);
+	}
+	rib_flush(rib);
+	assert_int_equal(s.reach_msgs, 2);
+	assert_int_equal(s.unreach_msgs, 1);
+	assert_false(s.unreach_after_reach);
+	assert_int_equal(s.reach_nlri[FAM_EVPN], 40);
+	assert_int_equal(s.unreach_nlri[FAM_EVPN], 10);
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(seen[i], 1);
+	assert_int_equal(p.advertised[FAM_EVPN], 40 + 30);
+	rib_free(rib);
+	attrs_unref(x);
+	attrs_unref(y);
+}
+
 static void test_new_peer_full_table(void **state)
 {
 	struct rib *rib = new_rib(NULL);
@@ -1020,6 +1066,7 @@ int main(void)
 		cmocka_unit_test(test_export_ebgp_learned),
 		cmocka_unit_test(test_export_ebgp_fabric),
 		cmocka_unit_test(test_flush_packing),
+		cmocka_unit_test(test_flush_grouping),
 		cmocka_unit_test(test_new_peer_full_table),
 		cmocka_unit_test(test_walk_paced),
 		cmocka_unit_test(test_opaque_one_per_message),
