@@ -85,6 +85,26 @@ static void walks_rewind(struct rib *rib, int fam, size_t lo)
 	}
 }
 
+/* A growth of fam's table ended (rib_table_migrate returned old_cap): the old array's positions
+ * are gone, the new one's moved down. A walk still in the old array goes to the start of the new
+ * one, where everything it had not seen now is. */
+static void walks_migrated(struct rib *rib, int fam, size_t old_cap)
+{
+	if (!old_cap)
+		return;
+	for (size_t s = 0; s < rib->slot_hi; s++) {
+		struct rib_slot *sl = &rib->slots[s];
+		if (sl->p && sl->passing && sl->walk_tables && sl->walk_fam == fam)
+			sl->walk_idx = sl->walk_idx < old_cap ? 0 : sl->walk_idx - old_cap;
+	}
+}
+
+/* A step of fam's growth under way, if any (budget old slots). */
+static void table_migrate(struct rib *rib, int fam, size_t budget)
+{
+	walks_migrated(rib, fam, rib_table_migrate(&rib->t[fam], budget));
+}
+
 /* A slot's output state for a peer that is not up (or comes up): nothing owed. */
 static void out_reset(struct rib_slot *sl, uint32_t seq)
 {
@@ -136,18 +156,22 @@ void rib_entry_reap(struct rib *rib, struct rib_entry *e)
 
 void rib_entry_free(struct rib *rib, struct rib_entry *e)
 {
-	size_t lo = rib_table_remove(&rib->t[e->fam], e);
+	int fam = e->fam;
+	size_t lo = rib_table_remove(&rib->t[fam], e);
 	if (lo != SIZE_MAX)
-		walks_rewind(rib, e->fam, lo);
+		walks_rewind(rib, fam, lo);
 	if (e->out_words > 1)
 		free(e->out.ext);
 	free(e);
+	table_migrate(rib, fam, RIB_MIGRATE_STEP);
 }
 
 int rib_reserve(struct rib *rib, int fam, size_t n)
 {
-	size_t cap = rib->t[fam].cap;
+	size_t cap;
 
+	table_migrate(rib, fam, SIZE_MAX);
+	cap = rib->t[fam].cap;
 	if (rib_table_reserve(&rib->t[fam], n) < 0)
 		return -1;
 	if (rib->t[fam].cap != cap)
@@ -159,10 +183,14 @@ static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const u
 				   size_t len)
 {
 	struct rib_table *t = &rib->t[fam];
+	table_migrate(rib, fam, RIB_MIGRATE_STEP);
 	if ((t->n + 1) * 4 > t->cap * 3) {
-		if (rib_table_grow(t) < 0)
+		table_migrate(rib, fam, SIZE_MAX); /* the last growth's end (not reached in practice) */
+		int r = rib_table_grow(t);
+		if (r < 0)
 			return NULL;
-		walks_rewind(rib, fam, 0); /* every entry may have moved */
+		if (r == 1)
+			walks_rewind(rib, fam, 0); /* done at once: every entry may have moved */
 	}
 	struct rib_entry *e = malloc(ENTRY_SIZE(len));
 	if (!e)
@@ -481,8 +509,8 @@ static void forget_sent(struct rib *rib, struct rib_peer *p)
 	if (any) {
 		for (int f = 0; f < FAM_COUNT; f++) {
 			struct rib_table *t = &rib->t[f];
-			for (size_t i = 0; i < t->cap; i++) {
-				struct rib_entry *e = t->slots[i];
+			for (size_t i = 0, span = rib_table_span(t); i < span; i++) {
+				struct rib_entry *e = rib_table_at(t, i);
 				if (!e || !rib_bit_test(e, p->slot))
 					continue;
 				rib_bit_clear(e, p->slot);
@@ -597,8 +625,8 @@ void rib_walk(struct rib *rib, int fam, void (*cb)(void *ctx, const struct rib_r
 	if (fam < 0 || fam >= FAM_COUNT)
 		return;
 	struct rib_table *t = &rib->t[fam];
-	for (size_t i = 0; i < t->cap; i++) {
-		struct rib_entry *e = t->slots[i];
+	for (size_t i = 0, span = rib_table_span(t); i < span; i++) {
+		struct rib_entry *e = rib_table_at(t, i);
 		if (!e)
 			continue;
 		for (struct rib_path *p = e->paths; p; p = p->next) {
@@ -617,8 +645,8 @@ bool rib_walk_next(struct rib *rib, int fam, size_t *pos, size_t max,
 	if (fam < 0 || fam >= FAM_COUNT)
 		return true;
 	struct rib_table *t = &rib->t[fam];
-	for (; *pos < t->cap && n < max; (*pos)++) {
-		struct rib_entry *e = t->slots[*pos];
+	for (; *pos < rib_table_span(t) && n < max; (*pos)++) {
+		struct rib_entry *e = rib_table_at(t, *pos);
 		if (!e || !e->paths)
 			continue;
 		n++;
@@ -628,7 +656,7 @@ bool rib_walk_next(struct rib *rib, int fam, size_t *pos, size_t max,
 			cb(ctx, &r);
 		}
 	}
-	return *pos >= t->cap;
+	return *pos >= rib_table_span(t);
 }
 
 size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
@@ -705,8 +733,8 @@ void rib_free(struct rib *rib)
 		return;
 	for (int f = 0; f < FAM_COUNT; f++) {
 		struct rib_table *t = &rib->t[f];
-		for (size_t i = 0; t->slots && i < t->cap; i++) {
-			struct rib_entry *e = t->slots[i];
+		for (size_t i = 0, span = t->slots ? rib_table_span(t) : 0; i < span; i++) {
+			struct rib_entry *e = rib_table_at(t, i);
 			if (!e)
 				continue;
 			for (struct rib_path *p = e->paths, *n; p; p = n) {
@@ -718,8 +746,7 @@ void rib_free(struct rib *rib)
 				free(e->out.ext);
 			free(e);
 		}
-		free(t->slots);
-		free(t->hashes);
+		rib_table_free(t);
 	}
 	for (size_t s = 0; s < rib->nslots; s++)
 		if (rib->slots[s].p)

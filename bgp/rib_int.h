@@ -82,8 +82,14 @@ struct rib_table {
 	 * following every pointer (a million cache misses, a tenth of a second or more) */
 	uint32_t *hashes;
 	size_t cap;                 /* 64, 96, 128, 192, ... (2^k or 1.5 * 2^k) */
-	size_t n;                   /* entries, with or without paths */
+	size_t n;                   /* entries, with or without paths, in both arrays */
 	size_t routes;              /* entries with at least one path */
+	/* While a growth is under way, the previous arrays, emptied a few clusters per insert or
+	 * removal from slot mig_at on (mig_done of them so far); NULL otherwise. Positions (walks)
+	 * number the old array's slots first, then the new one's: rib_table_at, rib_table_span. */
+	struct rib_entry **old_slots;
+	uint32_t *old_hashes;
+	size_t old_cap, mig_at, mig_done;
 };
 
 /* Per-slot state the RIB keeps beside the caller's struct rib_peer. */
@@ -187,17 +193,32 @@ enum exp_mode { EXP_NONE = 0, EXP_EBGP, EXP_IBGP, EXP_REFLECT };
 uint32_t rib_key_hash(const uint8_t *k, size_t n);
 /* An empty table; -1 on allocation failure. */
 int rib_table_init(struct rib_table *t);
-/* Grow x1.5 or x4/3 (every entry may move); -1 on allocation failure. */
+/* Old slots moved per insert or removal while a growth is under way: a growth by 4/3 leaves room
+ * for old_cap / 4 inserts before the next one, so 8 empties the old array twice as fast as it must. */
+#define RIB_MIGRATE_STEP 8
+/* Grow x1.5 or x4/3, no migration being under way: 1 when done at once (a small table: every
+ * entry moved), 0 when a migration started (positions unchanged: the old array's slots are the
+ * first ones), -1 on allocation failure. */
 int rib_table_grow(struct rib_table *t);
-/* Grow at once to hold n entries below the load limit (no-op when it does); -1 on allocation
- * failure. Every entry may move. */
+/* Move at least budget of the old array's slots over (then to the end of the cluster under way).
+ * Returns the old array's size when this emptied and freed it (positions past it move down by
+ * it, positions below it are gone), else 0. */
+size_t rib_table_migrate(struct rib_table *t, size_t budget);
+/* Grow at once to hold n entries below the load limit (no-op when it does), no migration being
+ * under way; -1 on allocation failure. Every entry may move. */
 int rib_table_reserve(struct rib_table *t, size_t n);
+/* The entry at position pos (< rib_table_span), or NULL. */
+struct rib_entry *rib_table_at(const struct rib_table *t, size_t pos);
+/* Positions in the table: slots of both arrays while a growth is under way. */
+size_t rib_table_span(const struct rib_table *t);
+/* Free the arrays (not the entries). */
+void rib_table_free(struct rib_table *t);
 /* The entry of fam with hash h and key[0..klen), or NULL. */
 struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
 				 const uint8_t *key, size_t klen);
 /* Insert e (not present; the caller grew the table). */
 void rib_table_insert(struct rib_table *t, struct rib_entry *e);
-/* Remove e; returns the lowest slot an entry moved into (SIZE_MAX: none), for walks. */
+/* Remove e; returns the lowest position an entry moved into (SIZE_MAX: none), for walks. */
 size_t rib_table_remove(struct rib_table *t, struct rib_entry *e);
 
 /* rib.c */

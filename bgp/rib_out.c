@@ -272,15 +272,15 @@ static void pass_step(struct rib *rib, struct rib_slot *sl, size_t *est)
 	}
 	while (sl->walk_tables && sl->pass_left && n < STEP) {
 		const struct rib_table *t = &rib->t[sl->walk_fam];
-		while (sl->walk_idx < t->cap && n < STEP) {
-			struct rib_entry *e = t->slots[sl->walk_idx++];
+		while (sl->walk_idx < rib_table_span(t) && n < STEP) {
+			struct rib_entry *e = rib_table_at(t, sl->walk_idx++);
 			if (!e || e->paths)
 				continue; /* routes with a path: the sources' part had them */
 			n++;
 			if (pass_wants(sl, e))
 				consider(rib, p, e);
 		}
-		if (sl->walk_idx >= t->cap) {
+		if (sl->walk_idx >= rib_table_span(t)) {
 			sl->pass_left &= ~FAM_BIT(sl->walk_fam);
 			sl->walk_idx = 0;
 			if (sl->pass_left)

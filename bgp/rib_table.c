@@ -1,7 +1,10 @@
 /* The RIB's per-family open-addressing tables of routes (rib_int.h): linear probing, backward-shift
- * deletion, home slot by multiplication so the capacity can be 2^k or 1.5 * 2^k. */
+ * deletion, home slot by multiplication so the capacity can be 2^k or 1.5 * 2^k. A growth moves
+ * the entries over a few clusters per insert or removal instead of all at once (at a million routes
+ * a rehash held the loop for a tenth of a second and more). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "family.h"
 #include "rib_int.h"
@@ -35,9 +38,9 @@ static size_t home_of(uint32_t h, size_t cap)
 	return (size_t)((uint64_t)h * cap >> 32);
 }
 
-static size_t slot_next(const struct rib_table *t, size_t i)
+static size_t slot_next(size_t cap, size_t i)
 {
-	return i + 1 == t->cap ? 0 : i + 1;
+	return i + 1 == cap ? 0 : i + 1;
 }
 
 /* The table's next size: a power of two grows by half, one and a half times one to the next power
@@ -47,34 +50,91 @@ static size_t cap_next(size_t cap)
 	return (cap & (cap - 1)) ? cap / 3 * 4 : cap + cap / 2;
 }
 
+/* Place entry x with hash h (not present) in the arrays sl/hs of cap slots. */
+static void place(struct rib_entry **sl, uint32_t *hs, size_t cap, struct rib_entry *x, uint32_t h)
+{
+	size_t j = home_of(h, cap);
+	while (sl[j])
+		j = slot_next(cap, j);
+	sl[j] = x;
+	hs[j] = h;
+}
+
+/* At once: every entry into new arrays of cap slots (no migration under way). */
 static int resize(struct rib_table *t, size_t cap)
 {
-	struct rib_table n = { .cap = cap, .n = t->n, .routes = t->routes };
-	n.slots = calloc(n.cap, sizeof *n.slots);
-	n.hashes = calloc(n.cap, sizeof *n.hashes);
-	if (!n.slots || !n.hashes) {
-		free(n.slots);
-		free(n.hashes);
+	struct rib_entry **sl = calloc(cap, sizeof *sl);
+	uint32_t *hs = calloc(cap, sizeof *hs);
+	if (!sl || !hs) {
+		free(sl);
+		free(hs);
 		return -1;
 	}
-	for (size_t i = 0; i < t->cap; i++) {
-		if (!t->slots[i])
-			continue;
-		size_t j = home_of(t->hashes[i], n.cap);
-		while (n.slots[j])
-			j = slot_next(&n, j);
-		n.slots[j] = t->slots[i];
-		n.hashes[j] = t->hashes[i];
-	}
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i])
+			place(sl, hs, cap, t->slots[i], t->hashes[i]);
 	free(t->slots);
 	free(t->hashes);
-	*t = n;
+	t->slots = sl;
+	t->hashes = hs;
+	t->cap = cap;
 	return 0;
+}
+
+size_t rib_table_migrate(struct rib_table *t, size_t budget)
+{
+	while (t->old_slots && t->mig_done < t->old_cap) {
+		size_t i = t->mig_at;
+		if (budget == 0 && !t->old_slots[i])
+			return 0; /* a cluster boundary: the slots left hold whole clusters */
+		if (t->old_slots[i]) {
+			place(t->slots, t->hashes, t->cap, t->old_slots[i], t->old_hashes[i]);
+			t->old_slots[i] = NULL;
+		}
+		t->mig_at = slot_next(t->old_cap, i);
+		t->mig_done++;
+		if (budget)
+			budget--;
+	}
+	if (!t->old_slots)
+		return 0;
+	size_t was = t->old_cap;
+	free(t->old_slots);
+	free(t->old_hashes);
+	t->old_slots = NULL;
+	t->old_hashes = NULL;
+	t->old_cap = 0;
+	return was;
 }
 
 int rib_table_grow(struct rib_table *t)
 {
-	return resize(t, cap_next(t->cap));
+	size_t cap = cap_next(t->cap);
+
+	if (t->old_slots)
+		return -1; /* the caller ends a migration first */
+	if (t->cap < TABLE_MIN * 16)
+		return resize(t, cap) < 0 ? -1 : 1; /* small: at once is cheaper */
+	struct rib_entry **sl = calloc(cap, sizeof *sl);
+	uint32_t *hs = calloc(cap, sizeof *hs);
+	if (!sl || !hs) {
+		free(sl);
+		free(hs);
+		return -1;
+	}
+	/* start just after an empty slot (load is at most 3/4), so no cluster is split there */
+	size_t s = 0;
+	while (t->slots[s])
+		s++;
+	t->old_slots = t->slots;
+	t->old_hashes = t->hashes;
+	t->old_cap = t->cap;
+	t->mig_at = slot_next(t->cap, s);
+	t->mig_done = 0;
+	t->slots = sl;
+	t->hashes = hs;
+	t->cap = cap;
+	return 0;
 }
 
 int rib_table_reserve(struct rib_table *t, size_t n)
@@ -86,15 +146,15 @@ int rib_table_reserve(struct rib_table *t, size_t n)
 	return cap == t->cap ? 0 : resize(t, cap);
 }
 
-struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
-				    const uint8_t *key, size_t klen)
+static struct rib_entry *find_in(struct rib_entry *const *sl, const uint32_t *hs, size_t cap,
+				 int fam, uint32_t h, const uint8_t *key, size_t klen)
 {
 	uint8_t ek[NLRI_KEY_MAX];
-	for (size_t i = home_of(h, t->cap);; i = slot_next(t, i)) {
-		struct rib_entry *e = t->slots[i];
+	for (size_t i = home_of(h, cap);; i = slot_next(cap, i)) {
+		struct rib_entry *e = sl[i];
 		if (!e)
 			return NULL;
-		if (t->hashes[i] != h)
+		if (hs[i] != h)
 			continue;
 		size_t elen = family_table[fam].key(e->nlri, e->len, ek);
 		if (elen == klen && memcmp(ek, key, klen) == 0)
@@ -102,39 +162,80 @@ struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
 	}
 }
 
+struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
+				    const uint8_t *key, size_t klen)
+{
+	struct rib_entry *e = find_in(t->slots, t->hashes, t->cap, fam, h, key, klen);
+	if (e || !t->old_slots)
+		return e;
+	return find_in(t->old_slots, t->old_hashes, t->old_cap, fam, h, key, klen);
+}
+
 void rib_table_insert(struct rib_table *t, struct rib_entry *e)
 {
 	size_t i = home_of(e->hash, t->cap);
 	while (t->slots[i])
-		i = slot_next(t, i);
+		i = slot_next(t->cap, i);
 	t->slots[i] = e;
 	t->hashes[i] = e->hash;
 	t->n++;
 }
 
-/* Backward-shift deletion keeps probe chains unbroken without tombstones. Returns the lowest slot
- * an entry moved into (SIZE_MAX: none moved), for the walks that must not skip it. */
-size_t rib_table_remove(struct rib_table *t, struct rib_entry *e)
+/* Backward-shift deletion keeps probe chains unbroken without tombstones; it stays inside the
+ * entry's cluster, so a migration's unmoved clusters stay whole. Returns the lowest slot an entry
+ * moved into (SIZE_MAX: none moved), for the walks that must not skip it; -1 when e is not there. */
+static ssize_t remove_in(struct rib_entry **sl, uint32_t *hs, size_t cap, struct rib_entry *e,
+			 size_t *lo)
 {
-	size_t i = home_of(e->hash, t->cap), lo = SIZE_MAX;
-	while (t->slots[i] != e) {
-		if (!t->slots[i])
-			return lo; /* not in the table: nothing to do */
-		i = slot_next(t, i);
+	size_t i = home_of(e->hash, cap);
+	while (sl[i] != e) {
+		if (!sl[i])
+			return -1;
+		i = slot_next(cap, i);
 	}
-	for (size_t j = slot_next(t, i); t->slots[j]; j = slot_next(t, j)) {
-		size_t home = home_of(t->hashes[j], t->cap);
+	for (size_t j = slot_next(cap, i); sl[j]; j = slot_next(cap, j)) {
+		size_t home = home_of(hs[j], cap);
 		/* move j back into the hole at i unless its home lies in (i, j] */
 		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
 		if (!stays) {
-			t->slots[i] = t->slots[j];
-			t->hashes[i] = t->hashes[j];
-			if (i < lo)
-				lo = i;
+			sl[i] = sl[j];
+			hs[i] = hs[j];
+			if (i < *lo)
+				*lo = i;
 			i = j;
 		}
 	}
-	t->slots[i] = NULL;
-	t->n--;
+	sl[i] = NULL;
+	return 0;
+}
+
+size_t rib_table_remove(struct rib_table *t, struct rib_entry *e)
+{
+	size_t lo = SIZE_MAX;
+	if (remove_in(t->slots, t->hashes, t->cap, e, &lo) == 0) {
+		t->n--;
+		return lo == SIZE_MAX ? lo : lo + t->old_cap; /* positions: the old array's first */
+	}
+	if (t->old_slots && remove_in(t->old_slots, t->old_hashes, t->old_cap, e, &lo) == 0)
+		t->n--;
 	return lo;
+}
+
+struct rib_entry *rib_table_at(const struct rib_table *t, size_t pos)
+{
+	return pos < t->old_cap ? t->old_slots[pos] : t->slots[pos - t->old_cap];
+}
+
+size_t rib_table_span(const struct rib_table *t)
+{
+	return t->old_cap + t->cap;
+}
+
+void rib_table_free(struct rib_table *t)
+{
+	free(t->slots);
+	free(t->hashes);
+	free(t->old_slots);
+	free(t->old_hashes);
+	memset(t, 0, sizeof *t);
 }

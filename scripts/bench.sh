@@ -24,6 +24,9 @@
 #   floor        the kernel floor for the same N FRR-style entries (self+master extern_learn):
 #                `bridge -batch`, and tests/bench/nl_floor.c (evpnd's pipelined writer); the
 #                ratio is bulk rate / pipelined floor rate
+#   loop turns   B's evpnd iterations over 50 ms during bulk-learn, bulk-sync (the fresh process's
+#                whole life, start-up included) and bulk-delete (`show status` loop.over_50ms;
+#                target 0: keepalives, events and control requests never wait longer)
 #   rss          B's evpnd VmRSS per remote MAC (a fresh process after bulk-sync vs at start; the
 #                growth during bulk-learn too); with --vs-frr B's bgpd (and zebra) per route
 # Completion on B is seen by tests/bench/fdb_watch.c (the kernel's neighbour events, counted per
@@ -231,8 +234,19 @@ ip netns del "$F"
 # ---- the scenarios, for one speaker kind (evpnd or frr) ----
 # Hooks set per kind: b_stop, b_start (B's speaker), b_rss (B's VmRSS in kB: evpnd, or "bgpd zebra"),
 # b_count (B's remote MAC count as the speaker itself reports it: a cross-check only).
+# slow_delta "COUNT0 MAX0" "COUNT1 MAX1": loop iterations over 50 ms between two b_slow readings,
+# with the process's longest when it grew meanwhile ("-" without b_slow: FRR)
+slow_delta() {
+	local c0 m0 c1 m1
+	read -r c0 m0 <<<"$1"
+	read -r c1 m1 <<<"$2"
+	num "$c0" && num "$c1" || { echo -; return; }
+	awk -v c0="$c0" -v m0="$m0" -v c1="$c1" -v m1="$m1" \
+		'BEGIN { printf "%d", c1 - c0; if (m1 > m0) printf " (longest %.3f s)", m1 }'
+}
+
 run_scenarios() {
-	local k=$1 A=$2 B=$3 N to s r1 rpre rpost c
+	local k=$1 A=$2 B=$3 N to s r1 rpre rpost c slow0
 	for N in $sizes; do
 		to=$((60 + N / 1000))
 		macs "$N" dd | awk '{ print "fdb add " $1 " dev vm1 master static" }' >"$W/a.add"
@@ -241,12 +255,14 @@ run_scenarios() {
 
 		say "$k N=$N: bulk learn on A, until installed on B"
 		rpre=$(b_rss)
+		slow0=$(b_slow)
 		s=$(timed "$B" add "$N" dd "$to" ip netns exec "$A" bridge -batch "$W/a.add")
 		R[${k}_learn_$N]=$s
+		R[${k}_learn_slow_$N]=$(slow_delta "$slow0" "$(b_slow)")
 		R[${k}_learn_cmd_$N]=$(cat "$W/cmd.seconds")
 		rpost=$(b_rss)
 		c=$(b_count)
-		say "$k N=$N: learn $s s (A's bridge -batch itself ${R[${k}_learn_cmd_$N]} s); speaker's own count $c; RSS $rpre -> $rpost kB"
+		say "$k N=$N: learn $s s (A's bridge -batch itself ${R[${k}_learn_cmd_$N]} s); speaker's own count $c; RSS $rpre -> $rpost kB; loop turns > 50 ms: ${R[${k}_learn_slow_$N]}"
 		R[${k}_rss_learn_$N]=$(per_mac "${rpre%% *}" "${rpost%% *}" "$N")
 
 		say "$k N=$N: bulk sync: B's speaker stopped, its entries removed, started"
@@ -257,6 +273,7 @@ run_scenarios() {
 		s=$(timed "$B" add "$N" dd "$to" b_start)
 		R[${k}_sync_$N]=$s
 		R[${k}_sync_first_$N]=$(cat "$W/first.seconds")
+		R[${k}_sync_slow_$N]=$(slow_delta "0 0" "$(b_slow)") # a fresh process: its whole life
 		sleep 1 # let the fresh process settle before its RSS is read
 		r1=$(b_rss)
 		R[${k}_rss_sync_$N]=$(per_mac "${RSS_BASE%% *}" "${r1%% *}" "$N")
@@ -265,7 +282,7 @@ run_scenarios() {
 		fi
 		c=$(kcount "$B" "$N")
 		R[${k}_kcount_$N]=$c
-		say "$k N=$N: sync $s s (first entry at ${R[${k}_sync_first_$N]} s); RSS fresh $RSS_BASE -> $r1 kB; kernel dump: $c of $N on B; speaker's count $(b_count)"
+		say "$k N=$N: sync $s s (first entry at ${R[${k}_sync_first_$N]} s); RSS fresh $RSS_BASE -> $r1 kB; kernel dump: $c of $N on B; speaker's count $(b_count); loop turns > 50 ms: ${R[${k}_sync_slow_$N]}"
 		[ "$c" = "$N" ] || note "$k N=$N: kernel dump after sync shows $c of $N entries on B"
 
 		if declare -F b_kill >/dev/null; then
@@ -274,10 +291,12 @@ run_scenarios() {
 		fi
 
 		say "$k N=$N: bulk delete on A, until gone from B"
+		slow0=$(b_slow)
 		s=$(timed "$B" del "$N" dd "$to" ip netns exec "$A" bridge -batch "$W/a.del")
 		R[${k}_del_$N]=$s
+		R[${k}_del_slow_$N]=$(slow_delta "$slow0" "$(b_slow)")
 		R[${k}_del_cmd_$N]=$(cat "$W/cmd.seconds")
-		say "$k N=$N: delete $s s"
+		say "$k N=$N: delete $s s; loop turns > 50 ms: ${R[${k}_del_slow_$N]}"
 	done
 	single_mac "$k" "$A" "$B"
 	mac_move "$k" "$A" "$B"
@@ -438,6 +457,11 @@ if [ "$run_evpnd" = 1 ]; then
 	b_stop() { "$LAB" stop -q --prefix "$P" 2 || note "evpnd B did not stop cleanly"; }
 	b_start() { "$LAB" start -q --prefix "$P" 2; }
 	b_kill() { "$LAB" stop -q --kill --prefix "$P" 2 || true; }
+	# B's loop iterations over 50 ms so far, and its longest (`show status`)
+	b_slow() {
+		"$EVPNCTL" -s "$ED/h2.sock" --json show status 2>/dev/null |
+			jq -r '"\(.loop.over_50ms) \(.loop.max_seconds)"' 2>/dev/null || echo '- -'
+	}
 	b_count() {
 		"$EVPNCTL" -s "$ED/h2.sock" show vnis --json 2>/dev/null | jq -r '.[] | select(.vni == 100) | .remote_macs' 2>/dev/null || echo '?'
 	}
@@ -513,6 +537,7 @@ if [ "$vs_frr" = 1 ]; then
 	done
 	[ "$t" -lt 600 ] || { echo "bench: FRR lab did not converge in 60 s (logs in $FDIR)" >&2; tail -5 "$FB/bgpd.log" >&2; exit 1; }
 	b_rss() { echo "$(rss_kb "$(cat "$FB/bgpd.pid")") $(rss_kb "$(cat "$FB/zebra.pid")")"; }
+	b_slow() { echo '- -'; }
 	b_stop() { frr_stop "$FB"; }
 	b_start() { frr_start 2 "$FB"; }
 	b_count() {
@@ -559,6 +584,10 @@ for N in $sizes; do
 		e=$(g evpnd_rss_sync_$N)
 		row "rss B fresh after sync [B/MAC]" "$N" "$e" "" "" "" "$(g frr_rss_sync_$N)" "$(div "$e" "$(g frr_rss_sync_$N)")" "< 300" "$(yn lt "$e" 300)" "evpnd VmRSS; FRR: bgpd (zebra $(g frr_zrss_sync_$N) B/MAC more)"
 		row "rss B growth in learn [B/MAC]" "$N" "$(g evpnd_rss_learn_$N)" "" "" "" "$(g frr_rss_learn_$N)" "" "" "" "same process before/after bulk-learn (FRR: bgpd)"
+		for sc in learn sync del; do
+			e=$(g evpnd_${sc}_slow_$N)
+			row "$sc: loop turns > 50 ms" "$N" "${e%% *}" "" "" "" "" "" "= 0" "$(yn test "${e%% *}" = 0)" "B's evpnd (show status loop.over_50ms)$([ "$sc" = sync ] && echo ", the fresh process's whole life")${e#"${e%% *}"}"
+		done
 		row "kernel get check" "$N" "$(g evpnd_kcount_$N)" "" "" "" "$(g frr_kcount_$N)" "" "= $N" "$(yn test "$(g evpnd_kcount_$N)" = "$N")" "entries on B's vx100 after sync (a get each)"
 		row "restart: control answers [s]" "$N" "$(g evpnd_rs_up_$N)" "" "" "" "" "" "" "" "SIGKILL of B's evpnd holding N, start -> control socket answers"
 		row "restart: converged [s]" "$N" "$(g evpnd_rs_conv_$N)" "" "" "" "" "" "" "" "start -> initial convergence (kernel read $(g evpnd_rs_how_$N)); slowest status answer $(g evpnd_rs_slow_$N) s"

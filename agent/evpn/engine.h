@@ -75,11 +75,13 @@ struct engine {
 	ev_timer rec_sweep_w;      /* the ports' dumps of a record start, then the sweep of the previous
 				    * run's entries, a step per iteration */
 	uint64_t rec_macs, rec_flood; /* what the sweep removed */
-	size_t rw_pos, rw_slots;   /* a paced rewrite of the record: where its walk is, of how many */
+	size_t rw_pos;             /* a paced rewrite of the record: where its walk is ... */
+	unsigned rw_layout;        /* ... in which layout of the remote table */
 	ev_tstamp rw_retry_at;     /* a failed rewrite waits until then */
 	ev_tstamp rec_t0;
 	/* a resync past fdb-dump-limit asks for each entry (engine_kread.h) */
-	size_t probe_pos;          /* where the walk of the remote MACs is */
+	size_t probe_pos;          /* where the walk of the remote MACs is ... */
+	unsigned probe_layout;     /* ... in which layout (a growth moves entries: start again) */
 	bool probe_broken;         /* the kernel cannot answer FDB GETs: dump instead */
 	void (*probe_done)(void *ctx, int err);
 	struct lat_track lat;      /* learn-to-install latency (latency.h) */

@@ -53,6 +53,11 @@ static bool probe_next(void *ctx, struct nl_fdb *f)
 	uint8_t mac[6];
 	int okey;
 
+	if (macs_remote_layout(e->macs) != e->probe_layout) {
+		/* entries moved: asking again for some is cheaper than missing one */
+		e->probe_layout = macs_remote_layout(e->macs);
+		e->probe_pos = 0;
+	}
 	while (macs_remote_next(e->macs, &e->probe_pos, &okey, mac))
 		if (kreq_mac_key(&e->kq, okey, mac, f))
 			return true;
@@ -78,6 +83,7 @@ static void on_probe_ports_done(void *ctx, int err)
 
 	if (!err) {
 		e->probe_pos = 0;
+		e->probe_layout = macs_remote_layout(e->macs);
 		if (nl_fdb_probe_async(e->nl, probe_next, on_probe_done) == 0)
 			return;
 		err = errno;
@@ -266,8 +272,8 @@ static void rewrite_step(struct engine *e)
 	uint8_t mac[6];
 	int okey;
 
-	if (macs_remote_slots(e->macs) != e->rw_slots) {
-		e->rw_slots = macs_remote_slots(e->macs);
+	if (macs_remote_layout(e->macs) != e->rw_layout) {
+		e->rw_layout = macs_remote_layout(e->macs);
 		e->rw_pos = 0;
 	}
 	for (size_t i = 0; i < ENGINE_RECORD_REWRITE_STEP; i++) {
@@ -300,7 +306,7 @@ void engine_record_tick(struct engine *e)
 		return;
 	if (krec_rewrite_begin(&e->rec) == 0) {
 		e->rw_pos = 0;
-		e->rw_slots = macs_remote_slots(e->macs);
+		e->rw_layout = macs_remote_layout(e->macs);
 		rewrite_step(e);
 		return;
 	}

@@ -46,7 +46,12 @@ enum {
 struct mac_tab {
 	struct mac_ent *e;
 	size_t cap;         /* 0, 64, 96, 128, 192, ... (2^k or 1.5 * 2^k) */
-	size_t n;
+	size_t n;           /* entries, in both arrays */
+	/* while a growth is under way: the previous array, emptied a few clusters per insert or
+	 * delete from slot mig_at on (mig_done of its slots so far); NULL otherwise */
+	struct mac_ent *old;
+	size_t old_cap, mig_at, mig_done;
+	unsigned layout;    /* changes whenever entries may have moved between positions */
 };
 
 /* An empty table (no allocation until the first insert). */
@@ -58,15 +63,19 @@ struct mac_ent *mac_tab_get(const struct mac_tab *t, int ifindex, const uint8_t 
 /* The entry for (ifindex, mac), created zeroed but for its key when absent (*created set);
  * NULL when memory runs out. Pointers into the table are invalid after the next insert/delete. */
 struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6], bool *created);
-/* Grow at once to hold n entries below the load limit (no-op when it does): growing while entries
- * arrive rehashes them all in one go. -1 when memory runs out. Pointers into it become invalid. */
+/* Grow at once to hold n entries below the load limit (no-op when it does): the growths inserts
+ * would otherwise start, each moving the entries over a few at a time. -1 when memory runs out.
+ * Pointers into it become invalid. */
 int mac_tab_reserve(struct mac_tab *t, size_t n);
 /* Remove an entry returned by get/put. */
 void mac_tab_del(struct mac_tab *t, struct mac_ent *e);
-/* The first entry at slot *pos or after (*pos then points past it), or NULL at the end: a walk the
- * loop may pause between calls. Inserts and deletes meanwhile (a growth rehashes every entry) may
- * make it skip or repeat entries: callers must not mind either. */
+/* The first entry at position *pos or after (*pos then points past it), or NULL at the end: a walk
+ * the loop may pause between calls. Deletes meanwhile may make it skip an entry (a backward shift
+ * into a visited slot), inserts repeat one; a changed mac_tab_layout() means entries moved: start
+ * again from 0 where a skip matters. */
 const struct mac_ent *mac_tab_next(const struct mac_tab *t, size_t *pos);
+/* A number that changes whenever a growth starts or ends (positions for mac_tab_next moved). */
+unsigned mac_tab_layout(const struct mac_tab *t);
 /* Call cb for every entry; cb returns true to delete the entry it was given. */
 void mac_tab_walk(struct mac_tab *t, bool (*cb)(void *ctx, struct mac_ent *e), void *ctx);
 

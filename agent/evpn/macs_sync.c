@@ -293,9 +293,9 @@ int macs_remote_reserve(struct macs *m, size_t n)
 	return mac_tab_reserve(&m->remote, n);
 }
 
-size_t macs_remote_slots(const struct macs *m)
+unsigned macs_remote_layout(const struct macs *m)
 {
-	return m->remote.cap;
+	return mac_tab_layout(&m->remote);
 }
 
 size_t macs_remote_count(const struct macs *m)

@@ -40,13 +40,14 @@ bool macs_remote_has(const struct macs *m, int okey, const uint8_t mac[6]);
 /* Call cb for every remote MAC entry installed or adopted (the record's rewrite, krecord.h). */
 void macs_remote_walk(struct macs *m, void (*cb)(void *ctx, int okey, const uint8_t mac[6]),
 		      void *ctx);
-/* The next remote MAC entry from slot *pos on (a walk paused between calls: mac_tab_next, which
+/* The next remote MAC entry from position *pos on (a walk paused between calls: mac_tab_next, which
  * may skip or repeat entries when the table changes meanwhile). False at the end. */
 bool macs_remote_next(const struct macs *m, size_t *pos, int *okey, uint8_t mac[6]);
 /* Make room for n remote MAC entries at once (a restart that knows how many to expect). */
 int macs_remote_reserve(struct macs *m, size_t n);
-/* The remote table's slots: a paused walk (macs_remote_next) starts again when they change. */
-size_t macs_remote_slots(const struct macs *m);
+/* The remote table's layout: a paused walk (macs_remote_next) starts again when it changes (a
+ * growth moves entries). */
+unsigned macs_remote_layout(const struct macs *m);
 /* Remote MAC entries installed or adopted. */
 size_t macs_remote_count(const struct macs *m);
 /* Initial convergence: remove adopted entries (MACs and ARP/ND entries) no route justified.

@@ -114,6 +114,89 @@ static void test_walk_delete(void **state)
 }
 
 
+/* A growth moves the old array's entries a few per insert or delete: meanwhile every entry is
+ * found in one array or the other, deletes from either keep the rest reachable, a walk that no
+ * layout change interrupts sees each entry, and the old array ends up freed. */
+static void test_grow_incremental(void **state)
+{
+	struct mac_tab t;
+	uint8_t mac[6];
+	bool created, seen_old = false, deleted_old = false;
+	unsigned checks = 0;
+	const uint32_t N = 60000;
+	static uint8_t gone[60000], seen[60000];
+	(void)state;
+
+	memset(gone, 0, sizeof gone);
+	mac_tab_init(&t);
+	for (uint32_t i = 0; i < N; i++) {
+		mac_of(i * 2654435761u, mac);
+		struct mac_ent *e = mac_tab_put(&t, 4, mac, &created);
+		assert_non_null(e);
+		assert_true(created);
+		e->aux = i;
+		if (!t.old)
+			continue;
+		seen_old = true;
+		/* during a migration: delete an entry still in the old array, now and then */
+		if (i % 97 == 0) {
+			for (uint32_t j = i; j-- > 0;) {
+				if (gone[j])
+					continue;
+				mac_of(j * 2654435761u, mac);
+				struct mac_ent *o = mac_tab_get(&t, 4, mac);
+				assert_non_null(o);
+				assert_int_equal(o->aux, j);
+				if (o >= t.old && o < t.old + t.old_cap) {
+					mac_tab_del(&t, o);
+					gone[j] = 1;
+					deleted_old = true;
+					break;
+				}
+				if (i - j > 50)
+					break;
+			}
+		}
+		/* halfway through a migration: everything so far is found, and a walk sees it all */
+		if (t.mig_done > t.old_cap / 2 && t.mig_done < t.old_cap / 2 + 16) {
+			size_t pos = 0, live = 0;
+			const struct mac_ent *w;
+			unsigned layout = mac_tab_layout(&t);
+			checks++;
+			memset(seen, 0, sizeof seen);
+			for (uint32_t j = 0; j <= i; j++) {
+				mac_of(j * 2654435761u, mac);
+				assert_true((mac_tab_get(&t, 4, mac) != NULL) == !gone[j]);
+				live += !gone[j];
+			}
+			assert_int_equal(t.n, live);
+			while ((w = mac_tab_next(&t, &pos)) != NULL)
+				seen[w->aux]++;
+			assert_int_equal(mac_tab_layout(&t), layout);
+			for (uint32_t j = 0; j <= i; j++)
+				assert_int_equal(seen[j], !gone[j]);
+		}
+	}
+	assert_true(seen_old);
+	assert_true(deleted_old);
+	assert_true(checks > 0);
+	/* inserts go on until the last migration ends */
+	for (uint32_t i = N; t.old; i++) {
+		mac_of(i * 2654435761u, mac);
+		assert_non_null(mac_tab_put(&t, 4, mac, &created));
+		assert_true(i < 2 * N);
+	}
+	for (uint32_t j = 0; j < N; j++) {
+		mac_of(j * 2654435761u, mac);
+		struct mac_ent *e = mac_tab_get(&t, 4, mac);
+		assert_true((e != NULL) == !gone[j]);
+		if (e)
+			assert_int_equal(e->aux, j);
+	}
+	assert_true(t.n * 4 <= t.cap * 3);
+	mac_tab_free(&t);
+}
+
 static void test_vtep_intern(void **state)
 {
 	struct vteps vt;
@@ -190,6 +273,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_put_get_del),
 		cmocka_unit_test(test_walk_delete),
+		cmocka_unit_test(test_grow_incremental),
 		cmocka_unit_test(test_vtep_intern),
 		cmocka_unit_test(test_flood_set),
 		cmocka_unit_test(test_rd_hash),

@@ -794,6 +794,78 @@ static void test_new_peer_full_table(void **state)
 	attrs_unref(y);
 }
 
+/* A peer behind on withdraws (the pass's table part finds them by its bit) while the table grows:
+ * a growth moves the entries a few per insert, so the pass walks both arrays, and every withdraw
+ * still reaches the peer exactly once. New routes start after `wait` flushes, `chunk` a flush, so
+ * that over the runs the growth ends at every point of the pass. */
+static void walk_during_growth(unsigned wait, unsigned chunk)
+{
+	enum { N = 6000, MORE = 3000 };
+	static uint8_t seen[N + MORE];
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, p;
+	struct sink s;
+	struct attrs *x = mk_plain();
+	unsigned rounds = 0, added = N, withdrawn = 0;
+
+	memset(seen, 0, sizeof seen);
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&p, SRC_IBGP, 0x0a000002, "10.0.0.2", &s);
+	p.backlog = sink_backlog;
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &p), 0);
+	rib_peer_up(rib, &p);
+	for (unsigned i = 0; i < N; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	for (s.bytes = 0; rib_pending(rib); s.bytes = 0) /* the socket drains between flushes */
+		rib_flush(rib);
+	assert_int_equal(p.advertised[FAM_EVPN], N);
+	sink_reset(&s);
+	s.seen = seen;
+	s.nseen = N + MORE;
+
+	/* the peer's socket is full: what follows waits for passes */
+	s.bytes = RIB_OUT_HIGH;
+	for (unsigned i = 0; i < N; i += 5) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, n.b, n.len), 0);
+		withdrawn++;
+	}
+	rib_flush(rib);
+	s.bytes = 0;
+	while (rib_pending(rib) || added < N + MORE) {
+		for (unsigned k = 0; rounds >= wait && k < chunk && added < N + MORE; k++, added++) {
+			struct nlri n = macip(added, 10);
+			assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+		}
+		rib_flush(rib);
+		s.bytes = 0;
+		assert_true(++rounds < 5000);
+	}
+	assert_int_equal(s.unreach_nlri[FAM_EVPN], withdrawn);
+	for (unsigned i = N; i < N + MORE; i++)
+		assert_true(seen[i] > 0);
+	assert_int_equal(p.advertised[FAM_EVPN], N - withdrawn + MORE);
+	assert_int_equal(rib_count(rib, FAM_EVPN), N - withdrawn + MORE);
+	for (unsigned i = 0; i < N + MORE; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_lookup(rib, FAM_EVPN, n.b, n.len, NULL, NULL),
+				 i < N && i % 5 == 0 ? 0 : 1);
+	}
+	rib_free(rib);
+	attrs_unref(x);
+}
+
+static void test_walk_during_growth(void **state)
+{
+	(void)state;
+	for (unsigned wait = 0; wait < 24; wait += 4)
+		for (unsigned chunk = 20; chunk <= 80; chunk *= 4)
+			walk_during_growth(wait, chunk);
+}
+
 /* A table walk toward a peer whose socket does not keep up: sent a step at a time while its
  * backlog is under RIB_OUT_HIGH, resumed when it drains, and still complete when routes are
  * deleted (entries shift back in the table) and added (the table grows) in the middle of it. */
@@ -1069,6 +1141,7 @@ int main(void)
 		cmocka_unit_test(test_flush_grouping),
 		cmocka_unit_test(test_new_peer_full_table),
 		cmocka_unit_test(test_walk_paced),
+		cmocka_unit_test(test_walk_during_growth),
 		cmocka_unit_test(test_opaque_one_per_message),
 		cmocka_unit_test(test_graceful_restart_stale),
 		cmocka_unit_test(test_memory_sharing),
