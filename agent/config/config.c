@@ -9,11 +9,15 @@
 #include "config_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Record "FILE:LINE: message" unless an earlier error is already recorded. */
 void cfg_fail(struct loader *ld, int line, const char *fmt, ...)
@@ -69,10 +73,26 @@ static void open_neighbor(struct loader *ld, const char *arg)
 		cfg_fail(ld, ld->line, "%s \"%s\" is not an IP address", ld->label, arg);
 		return;
 	}
+	/* an IPv4-mapped IPv6 address is the IPv4 neighbor: sessions would match either to it */
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	bool mapped = a.af == AF_INET6 && !memcmp(a.a, v4mapped, sizeof v4mapped);
+	if (mapped) {
+		uint8_t v4[4];
+		memcpy(v4, a.a + 12, 4);
+		memset(&a, 0, sizeof a);
+		a.af = AF_INET;
+		memcpy(a.a, v4, 4);
+	}
 	for (unsigned i = 0; i < cfg->nnbr; i++)
 		if (!ipaddr_cmp(&cfg->nbr[i].n.addr, &a)) {
-			cfg_fail(ld, ld->line, "%s duplicate section (first on line %d)", ld->label,
-			     cfg->nbr[i].line);
+			char b[IPADDR_STRLEN];
+			if (mapped)
+				cfg_fail(ld, ld->line, "%s duplicate section: the same neighbor as "
+					 "[neighbor %s] (line %d)", ld->label, ipaddr_str(&a, b),
+					 cfg->nbr[i].line);
+			else
+				cfg_fail(ld, ld->line, "%s duplicate section (first on line %d)",
+					 ld->label, cfg->nbr[i].line);
 			return;
 		}
 	if (grow((void **)&cfg->nbr, &ld->nbr_cap, cfg->nnbr, sizeof *cfg->nbr)) {
@@ -210,24 +230,45 @@ static int on_pair(void *user, const char *section, const char *name, const char
 	return 0;
 }
 
-/* inih's line source: whole lines only, counted, with section headers handled here first. */
+/* inih's line source: whole lines only, counted, with section headers handled here first. A line
+ * is read into a buffer of inih's line size and no further: one that does not fit ends the read (a
+ * file of one endless line, /dev/zero, costs that buffer and stops). */
 static char *read_line(char *str, int num, void *stream)
 {
 	struct loader *ld = stream;
-	ssize_t n = getline(&ld->buf, &ld->cap, ld->f);
+	size_t n = 0, max = num > 2 ? (size_t)num - 1 : 1;
+	bool nul = false;
 	const char *p;
+	int c;
 
-	if (n < 0)
+	if (ld->stop)
 		return NULL;
-	ld->line++;
-	if ((size_t)n != strlen(ld->buf)) {
-		cfg_fail(ld, ld->line, "NUL byte in line");
-		snprintf(str, (size_t)num, "\n");
-		return str;
+	if (ld->cap < max + 1) {
+		char *b = realloc(ld->buf, max + 1);
+		if (!b) {
+			cfg_fail(ld, ld->line + 1, "out of memory");
+			return NULL;
+		}
+		ld->buf = b;
+		ld->cap = max + 1;
 	}
-	if (n > num - 1) {
-		/* inih would read the rest as a line of its own */
-		cfg_fail(ld, ld->line, "line longer than %d characters", num - 2);
+	while (n < max && (c = getc(ld->f)) != EOF) {
+		nul |= c == '\0';
+		ld->buf[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (n == 0)
+		return NULL;
+	ld->buf[n] = '\0';
+	ld->line++;
+	if (n == max && ld->buf[n - 1] != '\n' && getc(ld->f) != EOF) {
+		cfg_fail(ld, ld->line, "line longer than %zu characters", max - 1);
+		ld->stop = true;
+		return NULL;
+	}
+	if (nul) {
+		cfg_fail(ld, ld->line, "NUL byte in line");
 		snprintf(str, (size_t)num, "\n");
 		return str;
 	}
@@ -237,7 +278,7 @@ static char *read_line(char *str, int num, void *stream)
 	p += strspn(p, " \t");
 	if (*p == '[')
 		open_section(ld, p);
-	memcpy(str, ld->buf, (size_t)n + 1);
+	memcpy(str, ld->buf, n + 1);
 	return str;
 }
 
@@ -295,6 +336,41 @@ static void set_defaults(struct config *cfg, const char *path)
 	cfg->dad_window = 180;
 }
 
+/* The file, opened for reading if it is a regular file: a FIFO would hold the start (or a reload)
+ * until someone writes to it, a directory or a device is no configuration. NULL with err set. */
+static FILE *open_regular(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (%s)", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+			 S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
+			 S_ISSOCK(st.st_mode) ? "a socket" : "not a file");
+		close(fd);
+		return NULL;
+	}
+	/* a regular file never blocks; O_NONBLOCK was for the open of a FIFO */
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = fdopen(fd, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 {
 	struct loader ld;
@@ -307,11 +383,9 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	ld.errlen = errlen;
 	if (errlen)
 		err[0] = '\0';
-	ld.f = fopen(path, "re");
-	if (!ld.f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	ld.f = open_regular(path, err, errlen);
+	if (!ld.f)
 		return -1;
-	}
 	/* An indented line would otherwise continue the previous value (even "[section]"). */
 	ini_allow_multiline = false;
 	ret = ini_parse_stream(read_line, &ld, on_pair, &ld);

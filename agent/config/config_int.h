@@ -22,8 +22,9 @@ struct keydef {
 struct loader {
 	struct config *cfg;
 	FILE *f;
-	char *buf;
+	char *buf;                  /* one line, inih's line size at most */
 	size_t cap;
+	bool stop;                  /* a line did not fit: the rest is not read */
 	int line;
 	/* the first error */
 	char *err;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -88,11 +90,61 @@ static void test_errors(void **state)
 		 "[neighbor 10.0.0.2] password: duplicate key (first set on line 7)");
 }
 
+/* Hostile files: an endless line, a FIFO, a directory, a device; and an IPv4-mapped neighbor that
+ * is another's duplicate. Each is refused with a clear error and without reading on. */
+static void test_hostile_files(void **state)
+{
+	struct config cfg;
+	char err[512], other[400];
+	(void)state;
+
+	/* evpnd treats ::ffff:a.b.c.d as a.b.c.d: both sections would be one neighbor */
+	load_err(HEAD "[neighbor ::ffff:10.0.0.2]\nremote-as = 64512\n", 7,
+		 "[neighbor ::ffff:10.0.0.2] duplicate section: the same neighbor as [neighbor 10.0.0.2] (line 5)");
+	load_err("[global]\nasn = 64512\nrouter-id = 10.0.0.1\n[neighbor ::ffff:10.0.0.9]\n"
+		 "remote-as = 1\n[neighbor 10.0.0.9]\n", 6,
+		 "[neighbor 10.0.0.9] duplicate section (first on line 4)");
+	write_conf("[global]\nasn = 64512\nrouter-id = 10.0.0.1\n[neighbor ::ffff:10.0.0.9]\nremote-as = 1\n");
+	if (config_load(path, &cfg, err, sizeof err))
+		fail_msg("unexpected error: %s", err);
+	assert_int_equal(cfg.nbr[0].n.addr.af, AF_INET);
+	config_free(&cfg);
+
+	/* one line of 16 MB: refused at its line, after reading no more than a line's worth */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[global]\nasn = 64512\nrouter-id = 10.0.0.1\n# ", f);
+	static char chunk[65536];
+	memset(chunk, 'x', sizeof chunk);
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(fwrite(chunk, 1, sizeof chunk, f), sizeof chunk);
+	fputs("\n[neighbor 10.0.0.2]\nremote-as = 64512\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(config_load(path, &cfg, err, sizeof err), -1);
+	snprintf(other, sizeof other, "%s:4: line longer than 198 characters", path);
+	assert_string_equal(err, other);
+
+	/* not regular files: refused before a byte is read (a FIFO would hold the start forever) */
+	assert_int_equal(config_load("/dev/zero", &cfg, err, sizeof err), -1);
+	assert_string_equal(err, "/dev/zero: not a regular file (a device)");
+	assert_int_equal(config_load(dir, &cfg, err, sizeof err), -1);
+	snprintf(other, sizeof other, "%s: not a regular file (a directory)", dir);
+	assert_string_equal(err, other);
+	char fifo[200];
+	snprintf(fifo, sizeof fifo, "%s/fifo.conf", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(config_load(fifo, &cfg, err, sizeof err), -1);
+	snprintf(other, sizeof other, "%s: not a regular file (a FIFO)", fifo);
+	assert_string_equal(err, other);
+	unlink(fifo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_hostile_files),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

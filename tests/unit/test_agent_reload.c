@@ -16,6 +16,8 @@
 #include "bgp.h"
 #include "config.h"
 #include "daemon.h"
+#include <sys/stat.h>
+
 #include "reload.h"
 
 #include "conf_fixture.h"
@@ -113,6 +115,41 @@ static void test_bad_file_keeps_running_config(void **state)
 	stop(&d);
 }
 
+/* A reload of a file gone hostile (an endless line, a FIFO in its place, a duplicate written as
+ * an IPv4-mapped address) is refused and the running neighbors stay. */
+static void test_hostile_file_reload(void **state)
+{
+	struct daemon d;
+	struct nbr_list l;
+	char msg[1024], want[256];
+	(void)state;
+
+	start(&d, GLOBAL NBR("10.0.0.2"));
+	write_conf(GLOBAL NBR("10.0.0.2") NBR("::ffff:10.0.0.2"));
+	assert_int_equal(reload_config(&d, msg, sizeof msg), -1);
+	assert_non_null(strstr(msg, "duplicate section: the same neighbor as [neighbor 10.0.0.2]"));
+	assert_string_equal(neighbors(&d, &l), "10.0.0.2");
+
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(GLOBAL "# ", f);
+	for (int i = 0; i < 1 << 20; i++)
+		fputc('y', f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(reload_config(&d, msg, sizeof msg), -1);
+	snprintf(want, sizeof want, "%s:5: line longer than 198 characters", path);
+	assert_non_null(strstr(msg, want));
+	assert_string_equal(neighbors(&d, &l), "10.0.0.2");
+
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(reload_config(&d, msg, sizeof msg), -1);
+	assert_non_null(strstr(msg, "not a regular file (a FIFO)"));
+	assert_string_equal(neighbors(&d, &l), "10.0.0.2");
+	unlink(path);
+	stop(&d);
+}
+
 static void test_restart_only_keys_refused(void **state)
 {
 	struct daemon d;
@@ -167,6 +204,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_neighbors_added_removed_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file_keeps_running_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_file_reload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_only_keys_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_and_control_group_keys, setup, teardown),
 	};
