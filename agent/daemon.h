@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The daemon's state, shared by main.c and reload.c: config, loop, speaker, engine, sockets. */
 #ifndef EVPND_AGENT_DAEMON_H
 #define EVPND_AGENT_DAEMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* evpnd: arguments, configuration, the libev loop and signals around the BGP speaker. */
 #include <errno.h>
 #include <ev.h>

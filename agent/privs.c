@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Dropping privileges after start-up (privs.h) with prctl(2), capset(2) and setresuid(2). */
 #define _GNU_SOURCE /* setresuid, setresgid */
 #include "privs.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Privileges: once every socket that needs more is open (netlink, the BGP listener, the packet
  * socket of arp-snoop, the control socket), evpnd keeps CAP_NET_ADMIN alone (FDB and neighbour

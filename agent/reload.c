@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reload (reload.h): load the file into a new struct config, refuse what needs a restart, apply
  * the neighbor differences to the speaker, put the new configuration in place (the engine and the

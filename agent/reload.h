@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reload (SIGHUP, `evpnctl reload`): the configuration file is read again and what changed is
  * applied without touching what did not. A file that does not load, or that changes a setting

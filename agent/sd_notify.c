@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The sd_notify(3) protocol: one datagram to the AF_UNIX socket named by $NOTIFY_SOCKET, a path or,
  * with a leading '@', an abstract name. Written out because it is thirty lines and libsystemd would
  * be a dependency for nothing else. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Readiness and status for systemd's Type=notify services: the sd_notify(3) datagram protocol,
  * without linking libsystemd. */
 #ifndef EVPND_AGENT_SD_NOTIFY_H

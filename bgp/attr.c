@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Path attribute parsing: RFC 4271 section 5 and 6.3, with the revised error handling of RFC 7606
  * (treat-as-withdraw, attribute discard, session reset only when NLRI cannot be located), RFC 4760

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Path attributes: the decoded set, its RFC 7606 error classes, encoding, and interning. */
 #ifndef EVPND_BGP_ATTR_H
 #define EVPND_BGP_ATTR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Path attribute encoding in GoBGP's byte layout, and AS_PATH helpers (4-octet segments). */
 #include <stdarg.h>
 #include <stdio.h>

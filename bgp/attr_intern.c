@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Interned attribute sets: hash-consed so the many routes sharing next hop, communities and PMSI
  * share one copy (design.md, per-route memory). One allocation per set: the struct followed by its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The speaker facade (bgp.h): neighbors, local routes, and the once-per-loop RIB flush. */
 #include "peer.h"
 

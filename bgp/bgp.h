@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The BGP speaker as the agent sees it: configure, start, originate local routes, inspect. */
 #ifndef EVPND_BGP_BGP_H
 #define EVPND_BGP_BGP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Operator actions on sessions (bgp_admin.h), on the peer internals of peer.h. */
 #include "bgp_admin.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Operator actions on the speaker's sessions (evpnctl clear neighbor), beside the bgp.h facade. */
 #ifndef EVPND_BGP_BGP_ADMIN_H
 #define EVPND_BGP_BGP_ADMIN_H

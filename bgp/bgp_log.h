@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Logging from the BGP core goes to one sink that the agent installs (agent/log.c writes it). */
 #ifndef EVPND_BGP_BGP_LOG_H
 #define EVPND_BGP_BGP_LOG_H

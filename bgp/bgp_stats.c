@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Counters of the BGP speaker for metrics (see bgp_stats.h). */
 #include "bgp_stats.h"
 

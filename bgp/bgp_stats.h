@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Counters of the BGP speaker for metrics (agent/metrics.c): per neighbor, read-only snapshots. */
 #ifndef EVPND_BGP_BGP_STATS_H
 #define EVPND_BGP_BGP_STATS_H

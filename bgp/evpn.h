@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* EVPN NLRI (RFC 7432 section 7, RFC 8365) as a value type, with its wire codec. */
 #ifndef EVPND_BGP_EVPN_H
 #define EVPND_BGP_EVPN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * EVPN NLRI codec.
  *   RFC 7432 section 7    route types 1-4

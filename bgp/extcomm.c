@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Extended communities (RFC 4360, RFC 5668, RFC 7432 section 7, RFC 8365): constructors and text. */
 #include <stdio.h>
 #include <string.h>

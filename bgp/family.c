@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The address-family table: adding a family is one row here plus its functions (as BIRD's
  * bgp_af_table). Framing (next), validation (check) and route keys (key) live here; display lives

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The address-family table: one row per AFI/SAFI, holding every family-specific operation. */
 #ifndef EVPND_BGP_FAMILY_H
 #define EVPND_BGP_FAMILY_H

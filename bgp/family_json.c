@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Text and JSON views of family NLRIs. The JSON field names are the control protocol's route object
  * (docs/control-protocol.md); the caller adds nexthop, source, best and age.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Display of family NLRIs (text and JSON): the print/to_json rows of the family table. */
 #ifndef EVPND_BGP_FAMILY_JSON_H
 #define EVPND_BGP_FAMILY_JSON_H

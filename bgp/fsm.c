@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The RFC 4271 section 8 state machine, decided without side effects (see fsm.h). */
 #include "fsm.h"
 

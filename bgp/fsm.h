@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The RFC 4271 section 8 finite state machine as a pure function: state x event -> state + actions.
  * peer.c performs the actions (sockets, timers, messages); this file decides them, and is tested alone. */
 #ifndef EVPND_BGP_FSM_H

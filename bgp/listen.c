@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The listening socket: accept, match the source to a configured neighbor, refuse the rest. */
 #define _GNU_SOURCE /* accept4 */
 #include "peer.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The BGP core's log sink (see log.h). */
 #include "bgp_log.h"
 

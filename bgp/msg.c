@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* BGP framing and the small messages: OPEN (RFC 4271, RFC 5492 capabilities), NOTIFICATION,
  * KEEPALIVE, ROUTE-REFRESH (RFC 2918, RFC 7313). */
 #include "msg.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* BGP message framing and the small messages: OPEN, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH. */
 #ifndef EVPND_BGP_MSG_H
 #define EVPND_BGP_MSG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Names of BGP message types and NOTIFICATION codes (RFC 4271, RFC 4486, RFC 5492, RFC 6608,
  * RFC 7313, RFC 8538, RFC 9687), for logs and `show neighbors`. */
 #include "msg.h"

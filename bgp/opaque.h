@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GoBGP's opaque key-value NLRI: 2-byte key length, key, value to the end of the NLRI field. */
 #ifndef EVPND_BGP_OPAQUE_H
 #define EVPND_BGP_OPAQUE_H

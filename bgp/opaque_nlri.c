@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * GoBGP's opaque key-value NLRI (its reading of draft-lapukhov-bgp-opaque-signaling):
  *   2 B key length, key, value with no length of its own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The FSM driver: runs fsm_step's actions on a peer and its connections, timers and restarts. */
 #include "peer.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The speaker's private structures, shared by bgp.c, listen.c, peer.c, peer_io.c and peer_msg.c only.
  * A peer (one configured neighbor) owns up to two connections, the one it initiated and the one the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Connection sockets: non-blocking connect, framing of the input stream, the output buffer. */
 #include "peer.h"
 

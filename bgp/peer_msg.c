@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Received BGP messages (OPEN checks, UPDATE import, NOTIFICATION, ROUTE-REFRESH) and our own. */
 #include "peer.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pure per-neighbor checks: reflection loops (RFC 4456), max-routes, the remote-error log limit. */
 #include "peer_policy.h"
 

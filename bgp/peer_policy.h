@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Pure per-neighbor checks used on import, kept apart from the sockets so they are unit-tested:
  * the RFC 4456 reflection loop check, max-routes accounting, and the log rate limit for remote

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The RIB's tables: routes by key, paths per source, best path upkeep and peer bookkeeping. */
 #include "rib.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The RIB: per-peer Adj-RIB-In (paths tagged with their source), the Loc-RIB per family with best
  * path selection, and Adj-RIB-Out as one bit per (route, peer) plus a queue of changed routes that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Best path selection: RFC 7432 section 15 (MAC mobility) ahead of RFC 4271 section 9.1.2.2. */
 #include "rib.h"
 

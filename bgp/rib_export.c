@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Export policy: who gets a route's best path, and with which attributes (RFC 4271, RFC 4456). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The RIB's private structures, shared by rib.c, rib_decide.c, rib_export.c and rib_out.c only. */
 #ifndef EVPND_BGP_RIB_INT_H
 #define EVPND_BGP_RIB_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Adj-RIB-Out: turn changed routes into per-peer announcements and withdraws, packed into UPDATEs. */
 #define _GNU_SOURCE /* qsort_r */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The RIB's per-family open-addressing tables of routes (rib_int.h): linear probing, backward-shift
  * deletion, home slot by multiplication so the capacity can be 2^k or 1.5 * 2^k. A growth moves
  * the entries over a few clusters per insert or removal instead of all at once (at a million routes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Session security on sockets: TCP MD5 signatures (RFC 2385) and GTSM (RFC 5082). */
 #include "peer.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Addresses, MACs, route distinguishers and small config parsers (see types.h). */
 #include "types.h"
 

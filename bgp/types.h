@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small value types shared by every BGP module: addresses, MACs, route distinguishers. */
 #ifndef EVPND_BGP_TYPES_H
 #define EVPND_BGP_TYPES_H

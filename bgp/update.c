@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * UPDATE messages (RFC 4271 section 4.3, RFC 4760 multiprotocol, RFC 7606 error handling,
  * RFC 4724 End-of-RIB) and the writer that packs many NLRIs sharing one attribute set.

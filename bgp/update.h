@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* UPDATE messages: parsing into attributes and per-family NLRI fields, and packing many NLRIs. */
 #ifndef EVPND_BGP_UPDATE_H
 #define EVPND_BGP_UPDATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded reader and writer for wire bytes (see wire.h). */
 #include "wire.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The bounded reader and writer for wire bytes: every parser of untrusted bytes in evpnd (BGP
  * messages in bgp/, snooped frames in netlink/snoop.c) reads through struct rbuf, and every encoder

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The pipelined FDB writer: requests wait in a ring, go out NL_BATCH_MAX per sendmsg with at most
  * NL_WINDOW unacknowledged, and every ack is matched to its request by sequence number (= ring
  * position), so a refusal is reported once, with the entry. */

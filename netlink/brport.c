@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AF_BRIDGE RTM_NEWLINK/RTM_DELLINK -> a bridge port's VLAN-to-VNI tunnel map.
  *
  * The bridge reports a port's VLAN information (IFLA_AF_SPEC) in its own notifications (filter

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Dumps (nl.h): synchronous ones for links and neighbours, the FDB's in the background (whole, or
  * chosen bridge ports), and probes of chosen FDB entries (a GET each). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AF_BRIDGE neighbour messages <-> struct nl_fdb.
  *
  * The encodings evpnd uses (FRR 8.4's, see docs/wire.md), all family AF_BRIDGE:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RTM_NEWLINK/RTM_DELLINK -> struct nl_link: bridges, VXLAN devices and their ports. Every
  * attribute read is first validated for its exact size; a message that lies is ignored whole. */
 #include <arpa/inet.h>

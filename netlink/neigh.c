@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AF_INET/AF_INET6 neighbour messages <-> struct nl_neigh, and a bridge port's neigh_suppress.
  *
  * The encodings evpnd uses (FRR 8.4's zebra for remote MAC+IP routes):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The rtnetlink sockets: the event stream (links and neighbours, on an ev_io watcher), the request
  * socket of the FDB writer (batch.c), and the dumps' socket (dump.c) so that dump replies never
  * interleave with acks. */

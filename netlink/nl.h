@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The kernel side of evpnd over rtnetlink: link discovery (bridges, VXLAN devices), the bridge FDB
  * event stream, and a pipelined, batched writer for FDB entries. Knows nothing of BGP: it speaks

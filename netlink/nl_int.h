@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals shared by the netlink/ sources (and the parsing tests): the handle, the request
  * ring, and the pure parse/encode functions between rtnetlink messages and nl.h value types. */
 #ifndef EVPND_NETLINK_NL_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ARP / NS / NA snooping (snoop.h). The socket is created with protocol 0 (no frames yet), gets its
  * filter, and only then is bound to ETH_P_ALL on every device, so no unfiltered frame is ever

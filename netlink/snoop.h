@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ARP and IPv6 neighbour discovery snooping on bridge ports: one AF_PACKET socket for every frame
  * received on every device of the namespace, with a classic BPF filter so the kernel hands over only

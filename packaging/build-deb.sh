@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Build the evpnd Debian package from this tree with dpkg-buildpackage (debhelper), in a scratch copy
 # whose top holds packaging/debian as debian/, so the tree itself gets no build artefacts.
 # Usage: packaging/build-deb.sh [OUTDIR]   (default: build-deb/; needs debhelper and the build-deps)

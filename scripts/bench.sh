@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # evpnd benchmark (not a test): two hypervisors A (h1) and B (h2) from scripts/lab.sh; MACs learned
 # on A's bridge, measured until installed in B's VXLAN FDB. Prints a table and writes CSV.
 #

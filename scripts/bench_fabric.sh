@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # scripts/bench.sh --fabric (sourced by bench.sh, which sets ROOT, LAB, W, P, LABS, BG_PIDS, say,
 # now, sub, rss_kb, EVPNCTL and the EXIT trap that tears every lab down): N hypervisors and one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # evpnd in two minutes: three KVM-like hypervisors in network namespaces (scripts/lab.sh), each with
 # a bridge, a VXLAN device created with `nolearning` and a VM, and evpnd in a full iBGP mesh. evpnd
 # learns each VM's MAC from its bridge and installs it on the other hypervisors' VXLAN devices, so

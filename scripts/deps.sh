@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Install the Debian packages evpnd needs to build, test and demo, only those that are missing.
 # Usage: scripts/deps.sh [build|test|demo|fuzz]   (default: test, the superset of build and demo;
 # fuzz: the build set plus clang and libFuzzer for scripts/fuzz.sh)

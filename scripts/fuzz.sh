@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Build the libFuzzer harnesses (tests/fuzz, clang with ASan+UBSan, in build-fuzz) and run each for
 # SECONDS (default 60) on a scratch copy of its seed corpus plus its regression inputs. Fails when
 # any harness finds a crash, a leak or a broken invariant; the input is left in build-fuzz/findings/

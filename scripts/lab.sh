@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A lab of N KVM-like hypervisors in network namespaces, each running evpnd.
 #
 # Usage:

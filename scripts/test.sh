@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Install what is missing, build, and run every test with ctest: once plainly, once under ASan+UBSan.
 # Usage: scripts/test.sh [--plain-only|--asan-only] [extra ctest args, e.g. -R rib]
 # Then every fuzz harness runs 60 s (EVPND_FUZZ_SECONDS=N to change, EVPND_NO_FUZZ=1 to skip).

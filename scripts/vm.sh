@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Run a command as root inside a KVM virtual machine booted with Debian 12's own kernel, for kernel
 # features this machine's kernel lacks (VLAN-aware bridges, 8021q). The VM's root filesystem is this
 # machine's root, shared read-only over virtio 9p under a tmpfs overlay: every host tool and build is

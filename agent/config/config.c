@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The INI configuration (see config.h): reading the file; the keys are in config_keys.c.
  *

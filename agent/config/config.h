@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The INI configuration (inih) as a value, with errors that name the file and line. */
 #ifndef EVPND_CONFIG_CONFIG_H
 #define EVPND_CONFIG_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the config loader (config.c) and its key tables (config_keys.c) share. */
 #ifndef EVPND_CONFIG_CONFIG_INT_H
 #define EVPND_CONFIG_CONFIG_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The configuration's schema: every key of [global], [neighbor ADDR] and [vni N], how its value is
  * parsed and checked, and where it goes in struct config. config.c reads the file. */
 #include "config_int.h"

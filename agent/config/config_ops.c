@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* [global] keys for operations: log, log-level, metrics-listen, metrics-allow-remote. */
 #include <arpa/inet.h>
 #include <stdio.h>

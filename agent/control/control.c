@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The control socket's transport: a UNIX stream listener, one non-blocking client per connection
  * with its own input buffer (one request line of at most CTL_REQ_MAX bytes) and output buffer, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The control socket: a UNIX stream socket (mode 0600; 0660 with [global] control-group, whose
  * members and root alone are served: SO_PEERCRED) speaking line-delimited JSON.

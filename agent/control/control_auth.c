@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Who may use the control socket (control_int.h): its peer's credentials as the kernel gives them
  * (SO_PEERCRED, SO_PEERGROUPS), never anything the client says. */
 #define _GNU_SOURCE /* struct ucred */

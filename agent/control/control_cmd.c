@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The control protocol's commands (docs/control-protocol.md): one handler per "cmd". */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the control socket's transport (control.c) and its commands (control_cmd.c) share. */
 #ifndef EVPND_CONTROL_CONTROL_INT_H
 #define EVPND_CONTROL_CONTROL_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Control commands for operations: "metrics" (Prometheus text), "show-fdb" (the kernel's FDB of
  * the managed devices) and "audit" (that FDB against evpnd's tables), both from a dump that the
  * live tables never see (engine_dump_fdb). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `show macs` (macs_show.h): the MAC owner's rows (macs_rows) as JSON, sorted. */
 #include <json-c/json.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `show macs` and `show vnis`: the engine's MACs and VNIs as JSON. */
 #ifndef EVPND_CONTROL_MACS_SHOW_H
 #define EVPND_CONTROL_MACS_SHOW_H

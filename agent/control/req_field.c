@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Request field getters: every ill-typed or missing field gets a message naming it. */
 #include <json-c/json.h>
 #include <stdio.h>

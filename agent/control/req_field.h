@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Typed access to the fields of a control request (a json-c object), with one-line error texts. */
 #ifndef EVPND_CONTROL_REQ_FIELD_H
 #define EVPND_CONTROL_REQ_FIELD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Route objects: the family's own fields (family_table[f].to_json) plus the common ones. */
 #include <json-c/json.h>
 #include <string.h>

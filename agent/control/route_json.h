@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Routes as the control protocol's JSON route objects (docs/control-protocol.md). */
 #ifndef EVPND_CONTROL_ROUTE_JSON_H
 #define EVPND_CONTROL_ROUTE_JSON_H

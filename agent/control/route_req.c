@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Control requests for local routes (route_req.h): typed fields, checked, with one-line errors. */
 #include "route_req.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Control requests for local routes: add-/del-macadv, add-/del-multicast, add-/del-key fields. */
 #ifndef EVPND_CONTROL_ROUTE_REQ_H
 #define EVPND_CONTROL_ROUTE_REQ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `show vnis` (macs_show.h): the VNI table as JSON objects, ordered by VNI. */
 #include <json-c/json.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Local routes into the RIB (advertise.h). */
 #include "advertise.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Local routes into the RIB: what the engine decided to advertise, as EVPN routes of a VNI (RD,
  * route targets and next hop from originate.h). Decides nothing. Without a speaker (unit tests)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `evpnctl audit` (audit.h): a fresh FDB dump filed into a snapshot shaped like the owners' tables,
  * then one walk of each table looking the entry up on the other side. O(entries) per audit; the

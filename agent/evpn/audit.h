@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `evpnctl audit`: evpnd's view of the kernel FDB against a fresh dump of it. The dump goes into a
  * snapshot keyed as the owners' tables are (remote and flood entries by okey, local MACs by lkey),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The engine (engine.h): netlink hooks and the speaker's best-path hook come in here and are handed
  * down to the MAC owner and the flood list; the life cycle around them: open netlink, dump links

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The EVPN engine: the one entry point between the kernel (netlink/nl.h) and the BGP speaker
  * (bgp/bgp.h). Events come in here and go down, one way each direction:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading the kernel past fdb-dump-limit (engine_kread.h): the record, the ports, the probes. */
 #include "engine_kread.h"
 

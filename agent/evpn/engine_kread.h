@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * How the engine reads the kernel when its FDB is too large to dump (past fdb-dump-limit: a dump's
  * cost grows with the square of the table, docs/kernel-costs.md):

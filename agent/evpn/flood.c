@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Type-3 routes and their flood entries (flood.h). */
 #include "flood.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Type-3 (inclusive multicast) routes -> head-end replication: one flood entry (VNI, VTEP) on the
  * VNI's VXLAN device per remote VTEP, reference-counted by the routes that want it. The owner of

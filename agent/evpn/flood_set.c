@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The flood set (flood_set.h). */
 #include "flood_set.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A set of flood entries (VXLAN device key, VTEP index) with a reference count each: the list of
  * head-end replication destinations of flood.c, and the kernel snapshot of an audit. Small (VNIs x

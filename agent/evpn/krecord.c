@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The record of installed entries (krecord.h). */
 #include "krecord.h"
 

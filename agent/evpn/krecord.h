@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The record of the remote MACs and flood entries evpnd asked the kernel to install, kept in a
  * file beside the control socket (/run/evpnd/evpnd.fdb for /run/evpnd/evpnd.sock). Each request's

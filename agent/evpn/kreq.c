@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel requests (kreq.h). */
 #include "kreq.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kernel requests: what the engine decided, as netlink FDB and neighbour requests on the right
  * device. This file decides nothing; it knows the encodings (FRR 8.4's, netlink/fdb.c): a remote MAC

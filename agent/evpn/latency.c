@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Learn-to-install latency histogram and its pending samples (see latency.h). */
 #include "latency.h"
 

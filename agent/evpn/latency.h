@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Learn-to-install latency: from the moment the RIB selects a remote MAC route as best (the
  * best_changed hook) to the kernel's acknowledgement of the FDB request it caused (nl_hooks.acked).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The loop's busy time per iteration (loop_stat.h). */
 #include "loop_stat.h"
 

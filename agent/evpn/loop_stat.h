@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * How long the event loop is busy between two polls: the figure that says whether evpnd answers
  * keepalives, events and control requests on time. Every iteration's busy time goes into a

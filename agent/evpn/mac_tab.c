@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* (ifindex, MAC) -> small entry: linear probing with backward-shift deletion (no tombstones, so a
  * table that churns through millions of MACs never degrades). Load factor at most 3/4; the
  * capacity goes 64, 96, 128, 192, ... (x1.5, x4/3) and a hash maps to its home slot by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A hash table of small fixed-size entries keyed by (ifindex, MAC), open addressing with linear
  * probing: one flat array, no per-entry allocation (the 1M-MAC path). Used for the FDB entries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MAC owner (macs.h): local learning, remote type-2 routes, and the RFC 7432 section 15
  * decision between them for one (VNI, MAC) at a time. Every event loads what is known of the MAC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MAC owner: the only code that reads and decides across everything evpnd knows of one
  * (VNI, MAC): its presence on a local bridge port (learned or static), the remote routes that claim

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the MAC owner's files (macs.c, macs_ip.c, macs_sync.c, macs_state.c) share; no one else. */
 #ifndef EVPND_EVPN_MACS_INT_H
 #define EVPND_EVPN_MACS_INT_H

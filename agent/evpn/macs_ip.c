@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MAC owner's MAC+IP bindings (RFC 7432 section 10, ARP/ND suppression). The kernel's bridge
  * (br_arp_nd_proxy.c) answers an ARP request or neighbour solicitation itself, and does not flood it

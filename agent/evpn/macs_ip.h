@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MAC owner's MAC+IP bindings (RFC 7432 section 10): ARP/ND suppression entries from remote
  * MAC+IP routes, local MAC+IP routes from the bridge's neighbours and from arp-snoop. Part of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MAC owner's state (macs_state.h): its life cycle, its clock, and its read-only answers:
  * entries, sequences, duplicate state, counts and the rows of `show macs`. One walk of the local table and one of the installed table (O(MACs), fine for

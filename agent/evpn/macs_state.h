@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MAC owner's state (macs.h tells what the owner is): its life cycle, its clock, and the
  * read-only answers everyone may ask of it (entries, sequences, duplicate state, counts, the rows

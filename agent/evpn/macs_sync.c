@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MAC owner and the kernel's copy of its state: reconcile dumps (the verdicts are reconcile.h's,
  * pure), entries deleted behind evpnd's back (put back at the end of the loop iteration), and the

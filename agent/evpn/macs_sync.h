@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The MAC owner and the kernel's copy of its state: reconcile dumps, entries deleted behind evpnd's
  * back, and the sweep at initial convergence. Part of the owner (macs.h).

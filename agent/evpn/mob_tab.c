@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The mobility side table (mob_tab.h): open addressing on (VNI, MAC), every entry of a key in its probe run. */
 #include "mob_tab.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The mobility side table: the per (VNI, MAC) state beyond the common case, in 24-byte slots with
  * open addressing and linear probing on (VNI, MAC), where all entries of one key sit in that key's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* MAC mobility and duplicate detection: the pure decisions of mobility.h (RFC 7432 section 15). */
 #include "mobility.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * MAC mobility (RFC 7432 section 15) and duplicate address detection: the pure decisions between a
  * local MAC and the remote routes that claim it. No state of their own: the MAC owner (macs.c)

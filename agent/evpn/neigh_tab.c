@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* (ifindex, IP) -> neighbour entries: linear probing, deletion by backward shift (no tombstones) */
 #include <stdlib.h>
 #include <string.h>

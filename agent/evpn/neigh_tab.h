@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A hash table of IP neighbours keyed by (ifindex, IP), open addressing with linear probing in one
  * flat array (no per-entry allocation): the remote MAC+IP entries evpnd installed on a bridge (so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Local EVPN routes (originate.h), for the engine's own advertisements and the control socket's.
  * Defaults follow RFC 7432 section 7.9 (auto RD router-id:VNI) and RFC 8365 section 5.1.2.1 (auto

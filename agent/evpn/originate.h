@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Local EVPN routes: a request's fields (struct orig_req: from the engine's local MACs, or from a
  * control request, control/route_req.h) become an EVPN NLRI plus an attribute template for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reconcile verdicts (reconcile.h), pure. */
 #include "reconcile.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reconciliation with the kernel, the pure part: start-up and ENOBUFS go through one path. Before a
  * dump every owned entry loses its SEEN mark; each dumped entry of evpnd's kinds is compared with

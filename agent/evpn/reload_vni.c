@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Reload, the VNI side (reload_vni.h): new RDs and route targets for the VNIs whose [vni N] section
  * changed, applied to their routes without disturbing entries that stay as they are.

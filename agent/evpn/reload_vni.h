@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reload, the VNI side: a VNI's RD and route targets changed in the file (agent/reload.h runs it). */
 #ifndef EVPND_EVPN_RELOAD_VNI_H
 #define EVPND_EVPN_RELOAD_VNI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Import and export route-target sets (rt_filter.h). The sets depend on the configuration alone, so
  * struct vni caches them when the VNI appears; matching is a scan of a few 8-byte values.

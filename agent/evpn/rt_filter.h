@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Route targets per VNI (RFC 7432 section 7.10, RFC 8365 section 5.1.2.1): each VNI has an import
  * set and an export set. A remote route is installed into the VNI its label names only when one of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* arp-snoop's socket and ageing timer (snooper.h); the bindings' trust is decided by macs_ip.c. */
 #include "snooper.h"
 

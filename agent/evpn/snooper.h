@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * arp-snoop (netlink/snoop.h) in the engine: the packet socket's bindings go to the MAC owner
  * (macs_snooped), which decides whether they count; an ageing timer forgets the stale ones.

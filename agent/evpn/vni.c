@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The VNI table (vni.h). A VNI's state is recomputed from its links after every event that touches
  * them, and each transition is reported once: ATTACH/DETACH gate remote installs, ACTIVATE/

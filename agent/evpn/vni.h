@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The VNI table, built from link events. Two models of the kernel side:
  *  - bridge per VNI: every VXLAN device with a VNI, enslaved to a bridge, forms a VNI;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* VTEP interning (vteps.h): FNV-1a over the address, linear probing on a slot array twice the size. */
 #include "vteps.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * VTEP addresses interned to a 16-bit index, so an installed remote MAC names its VTEP in two bytes
  * (the 20-byte slot of mac_tab.h). Append-only: an index stays valid for the daemon's life. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * evpnctl: the operator's CLI for evpnd. Translates command words into one control request
  * (line-delimited JSON over the UNIX socket, see docs/control-protocol.md), prints the reply as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* evpnctl's parts: command line -> request (evpnctl_req.c), reply -> text (evpnctl_print.c). */
 #ifndef EVPND_EVPNCTL_EVPNCTL_H
 #define EVPND_EVPNCTL_EVPNCTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* evpnctl: per-command help, `monitor`'s one line per event, and `show fdb`'s table. */
 #include <json-c/json.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* evpnctl's text views: neighbors and routes as aligned tables (GoBGP-like), built from the JSON. */
 #include <inttypes.h>
 #include <json-c/json.h>

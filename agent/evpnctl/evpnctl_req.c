@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * evpnctl's command words -> one control request. Values are checked here as well as in the daemon
  * so a typo gets its message before any connection is made.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The daemon's log: one line per message on stderr,
  * "2026-11-25T20:30:01.123Z evpnd[pid]: LEVEL message" with LEVEL err, warning, notice, info or debug;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The metrics exposition (see metrics.h; README lists every family). */
 #include "metrics.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The daemon's metrics in Prometheus text format, for `evpnctl metrics` and the HTTP listener. */
 #ifndef EVPND_METRICS_METRICS_H
 #define EVPND_METRICS_METRICS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The metrics listener (see metrics_http.h). */
 #include "metrics_http.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The optional metrics listener ([global] metrics-listen): GET /metrics answered with the
  * exposition of metrics.h, served by libmicrohttpd in its external epoll mode, driven by the daemon's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A builder of Prometheus text exposition (format 0.0.4): one growing buffer, families announced
  * with HELP and TYPE, label values escaped, histograms written cumulatively with +Inf = count.

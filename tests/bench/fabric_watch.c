@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Watch the VXLAN FDB (vx100) of every hypervisor of a scripts/lab.sh fabric at once, through the
  * kernel's own event streams (one netlink socket per namespace, one process, no polling), and say
  * when the fabric has converged: the same clock for every namespace, and no CPU spent on FDB dumps

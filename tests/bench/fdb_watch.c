@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Watch the VXLAN FDB of the current network namespace through the kernel's own event stream and
  * say when the bench's MACs are all there (or all gone): the same kernel-side clock for evpnd and
  * FRR, without dumping (an FDB dump of 1M entries takes tens of seconds). Not a test:

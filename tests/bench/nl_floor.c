@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel floor for remote-MAC installs: N FRR-style REPLACEs (NTF_SELF|NTF_MASTER|
  * NTF_EXT_LEARNED, NUD_REACHABLE, dst, master) through evpnd's own pipelined writer into a VXLAN
  * device, then the same N deletes. Runs in a private network namespace it creates (unshare), so

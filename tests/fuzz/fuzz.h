@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The libFuzzer entry point every tests/fuzz/fuzz_<target>.c defines; replay.c drives it without
  * libFuzzer so the regression inputs run in the normal (gcc) build. */
 #ifndef EVPND_FUZZ_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * BGP messages as a peer sends them: the input is the byte stream of one session, framed with
  * msg_check_header exactly as peer_io.c does, each message handled as peer_msg.c handles it: OPEN

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The INI configuration: the input is a whole config file, loaded with config_load as evpnd loads
  * its -c file (config_load reads a path, so the input lives in a memfd reached by /proc/self/fd).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Control-socket requests: the input is what one client writes to the socket before it shuts down
  * its side. A real control socket (control_open) serves a daemon with a real speaker (routes added

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The record of installed entries as the next start reads it (agent/evpn/krecord.c): the input is
  * what follows the file's header, written after this boot's header to a scratch file that

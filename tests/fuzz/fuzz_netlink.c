@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Netlink messages as the kernel sends them: the input is one received datagram, handed to
  * nl_dispatch exactly as the event socket's reader does, so every link (and AF_BRIDGE port VLAN

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Frames as the snooping socket reads them (ARP, IPv6 NS/NA, with or without a VLAN tag): the input
  * is one frame handed to snoop_parse. Invariants: a binding has a unicast MAC, an IPv4 or IPv6

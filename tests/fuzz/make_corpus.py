@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the seed corpora of tests/fuzz/corpus/<target>/ (run from anywhere; as root for netlink).
 
 bgp_msg: every message of the GoBGP 3.10 capture (tests/data/gobgp-3.10-capture.tsv), one file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * main() for a harness built without libFuzzer (gcc, the normal build): runs every file named on the
  * command line, and every file in every directory named, through LLVMFuzzerTestOneInput once. The

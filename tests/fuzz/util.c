@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every harness shares. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A minimal BGP speaker for the integration tests: sends hand-built messages an ordinary peer will
 not (routes carrying our own ORIGINATOR_ID or CLUSTER_LIST, malformed attributes) to an evpnd.
 

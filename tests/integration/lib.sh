@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Shared helpers for the integration tests: network namespaces, gobgpd and evpnd as real peers,
 # polling, JSON assertions, and a cleanup that always runs. Source it; it sets `set -euo pipefail`.

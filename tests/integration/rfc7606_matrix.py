@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """RFC 7606 matrix for evpnd: malformed UPDATEs sent by a raw speaker (bgpspeak.py), one case per row.
 
 Each row names the outcome evpnd owes and the text that says so:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The VLAN-aware model, beside the bridge-per-VNI one (run inside scripts/vm.sh by
 # test_kernel_svd.sh: it needs a kernel with CONFIG_BRIDGE_VLAN_FILTERING).
 # h1 and h2: br100 VLAN-aware, ONE external vnifilter VXLAN device vx100 with VLAN 100 <-> VNI 100

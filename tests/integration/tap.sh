@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the loopback-only tests that count their checks (test_cli.sh, test_control.sh):
 # tap_init NAME makes the temp dir $T and a trap that kills the PIDs in $PIDS (only those) and
 # removes $T on exit; ok/bad print one line per check and bad counts failures in $fails.

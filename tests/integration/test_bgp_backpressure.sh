@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A neighbor that reads nothing must cost evpnd a bounded amount of memory and only its own session.
 # evpnd E (ns e) originates 20,000 opaque keys of 1 KiB (a 22 MB table); test speakers in ns p:
 #   - Q reads everything: it gets the whole table and End-of-RIB, and keeps its session throughout;

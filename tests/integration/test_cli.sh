@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # evpnd's command line: --check-config, --help, --version, bad options, and one start/stop cycle
 # on loopback with a control-socket query through evpnctl. Needs EVPND and EVPNCTL (set by ctest).
 # "A && ok ... || bad ..." is safe here: ok only echoes and never fails.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # The control socket and evpnctl against a running evpnd (no BGP peers, loopback only): every
 # command, text and JSON output, error messages and exit codes, the watch stream, and hostile
 # clients (garbage, over-long lines, half-closes, a watcher that never reads), after which the

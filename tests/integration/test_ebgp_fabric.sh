@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # EVPN over an eBGP fabric (RFC 7938; scripts/lab.sh --ebgp): one AS per hypervisor, each peering
 # only with its top-of-rack switch (AS 65100), with the default route-target = auto.
 #   FRR 8.4's bgpd as the ToR, h1 AS 65001, h2 AS 65002, h3 AS 65001 (sharing h1's):

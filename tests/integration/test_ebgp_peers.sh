@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # EVPN over eBGP with real peers other than a switch:
 #   - a mixed fabric: h1 and h2 run evpnd (ASes 65001, 65002), h3 runs FRR 8.4 (zebra + bgpd,
 #     advertise-all-vni) in AS 65003, all under an evpnd top-of-rack switch in AS 65100 with the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The scale lab in small: 8 hypervisors (scripts/lab.sh --reflector) peering only with a dedicated
 # evpnd route reflector (no VNI, cluster-id, every hypervisor a client), 20 "VM MACs" each learned
 # on the bridge (dynamic entries, as the bridge learns them) plus one real VM each.

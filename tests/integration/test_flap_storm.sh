@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Flap storm: FLAP_N (default 200) session resets in a row between two evpnd (scripts/lab.sh,
 # FLAP_MACS static MACs on each hypervisor, hold time 3 s), each one waited for (h1 counts one more
 # flap and is established again) before the next:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Interop with FRR 8.4 (Debian's frr: zebra + bgpd, advertise-all-vni) as one hypervisor's VTEP:
 # h1 and h2 run evpnd, h3 runs FRR (scripts/lab.sh --skip 3, lib.sh's lab_frr_h3), iBGP full mesh.
 #   - VMs ping across in both directions; every route agrees between FRR (`show bgp l2vpn evpn

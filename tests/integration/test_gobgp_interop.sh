@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # evpnd against a real GoBGP 3.10 peer (iBGP, AS 64512) in two network namespaces:
 #   ns g: gobgpd 10.77.0.1  <-- veth -->  ns e: evpnd 10.77.0.2
 # Session up on both sides; EVPN type 2 (MAC only, MAC+IP) and type 3 (with PMSI) routes both ways

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Two evpnd route-reflector clients of a GoBGP 3.10 route reflector, in three network namespaces:
 #   ns a: evpnd A 10.77.0.1 <--> ns r: gobgpd RR 10.77.0.2 | 10.77.1.2 <--> ns b: evpnd B 10.77.1.3
 # GoBGP 3.10's CLI cannot originate opaque key-values, so the opaque family is tested A -> RR -> B:

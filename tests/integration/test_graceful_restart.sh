@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Graceful restart (RFC 4724), evpnd on both sides: a VM-to-VM ping at 100 packets/s runs while
 # evpnd is killed with SIGKILL and restarted, first on h1, then on h2, then stopped with SIGTERM
 # and restarted on h1: not one packet may be lost (the kernel FDB stays as it is, the neighbor

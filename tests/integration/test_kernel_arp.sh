@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # ARP suppression (arp-suppress = yes on h1 only, scripts/lab.sh): remote MAC+IP routes become
 # NUD_NOARP extern_learn neighbours on the bridge and the VXLAN port gets neigh_suppress, so the
 # bridge answers ARP for remote VMs and no ARP request crosses the underlay from h1; h2 (off) floods

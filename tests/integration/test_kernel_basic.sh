@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Two hypervisors (namespaces h1, h2), each a bridge br100 with a VXLAN device vx100 (nolearning)
 # and a VM port, evpnd on each in an iBGP session. Checks the whole loop once: the type-3 routes
 # give flood entries; a static MAC added to h1's bridge is an extern_learn entry pointing at h1's

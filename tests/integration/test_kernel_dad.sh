@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Duplicate address detection in a 3-hypervisor lab (scripts/lab.sh) with dad-max-moves = 3 in a
 # 60 s window: h1's VM moves to h2, back to h1 and to h2 again (as test_kernel_mobility.sh moves
 # it: a second veth on h2 in the VM's namespace, the address moved between them, a frame sent).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A hypervisor whose BGP speaker is gobgpd (routes added by hand, as operators do with GoBGP) among
 # two evpnd hypervisors (scripts/lab.sh --skip 3): gobgpd's type-2 routes become extern_learn
 # entries toward its VTEP on both evpnd hypervisors, its type-3 route with PMSI a flood entry;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Three hypervisors (scripts/lab.sh), a full iBGP mesh of evpnd, VXLAN devices with `nolearning` and
 # learning off on their bridge ports: evpnd alone makes VMs reach each other.
 #   - every evpnd installs a flood entry (00:00:00:00:00:00 dst VTEP) for each other VTEP;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # MAC mobility (RFC 7432 section 15) in a 3-hypervisor lab (scripts/lab.sh):
 #   - live move: h1's VM gets a new veth on h2 (same MAC, same namespace) and sends a frame from it;
 #     every hypervisor's FDB follows h2's VTEP within 100 ms of the frame (the measured time is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # MAC mobility (RFC 7432 section 15) between evpnd and gobgpd (scripts/lab.sh --skip 3: h1 and h2
 # run evpnd, h3's BGP speaker is gobgpd, routes added with its CLI as operators do):
 #   (a) a MAC advertised by gobgpd (no mobility community) shows up behind h1 (a frame from h1's VM

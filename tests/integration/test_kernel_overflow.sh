@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Lost netlink events (ENOBUFS) lose nothing: two hypervisors (scripts/lab.sh), 20000 static MACs
 # added to A's bridge port in one `bridge -batch`, with `netlink-buffer` so small that the burst
 # overflows the event socket:

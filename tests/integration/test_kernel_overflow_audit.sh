@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # ENOBUFS then `evpnctl audit`: two hypervisors (scripts/lab.sh), both with `netlink-buffer` so
 # small that their event sockets overflow; OVERFLOW_AUDIT_N (default 100000) static MACs added to
 # h1's VM port in one `bridge -batch` and deleted in another: 2N FDB events on h1 (each one a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A hypervisor's evpnd dies (SIGKILL) and comes back, in a 3-hypervisor lab (scripts/lab.sh) with
 # graceful restart off (test_graceful_restart.sh covers it on, the default):
 #   - when the session drops (TCP closed by the kernel, or at the latest the hold time, 9 s) the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Route targets decide what a hypervisor installs (RFC 7432 section 7.10), in a 3-hypervisor lab
 # (scripts/lab.sh) where every evpnd exports the automatic 64512:100 for VNI 100:
 #   - h2 restarted with [vni 100] import-rt = 64512:999 only: h1's VM MAC stays in h2's RIB

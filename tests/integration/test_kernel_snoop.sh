@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # arp-snoop: the lab's bridges have no IP address, so the kernel's neighbour table learns nothing;
 # h1 (arp-snoop = yes, arp-suppress off) learns its VMs' IP-to-MAC bindings from their ARP and
 # NS/NA frames on its bridge ports and advertises them as MAC+IP routes; h2 (arp-suppress = yes)

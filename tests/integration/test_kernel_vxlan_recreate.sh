@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A VXLAN device deleted and re-created at runtime (two hypervisors, scripts/lab.sh):
 #   - deleted on h2: h2's routes for VNI 100 (its VM's MAC, its flood-list route) are withdrawn, and
 #     h1 removes the matching FDB entries;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Metrics (issue 7): a 2-hypervisor lab, h1 with [global] metrics-listen on loopback, h2 without.
 #   - GET /metrics inside h1's namespace (python3 urllib; libmicrohttpd serves it): valid
 #     Prometheus text (HELP/TYPE before samples, histogram buckets cumulative, +Inf = _count);

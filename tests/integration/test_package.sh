@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The Debian package: packaging/build-deb.sh builds it from a scratch copy of the tree; its contents,
 # modes, conffiles and shlibs-computed Depends are checked; lintian must report no error or warning
 # that packaging/debian/evpnd.lintian-overrides does not explain; the manual pages render without

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Privileges in a 2-hypervisor lab (scripts/lab.sh): h1's evpnd runs with `user = nobody` and
 # `control-group = nogroup`, h2's as root. Once started, each keeps CAP_NET_ADMIN and (listening on
 # 179) CAP_NET_BIND_SERVICE only, in every set (effective, permitted, bounding; nothing inheritable

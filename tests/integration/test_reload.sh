@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Reload (SIGHUP and `evpnctl reload`) in a 3-hypervisor lab (scripts/lab.sh), evpnd never exiting:
 #   - a neighbor removed from h1's file: Cease/Peer De-configured to it, its routes and FDB entries
 #     gone from h1, the h1-h2 session untouched (same flap count, uptime still growing);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A restart that reads evpnd's record of what it installed instead of the kernel's whole FDB (the
 # path a restart above fdb-dump-limit takes; set to 0 on h3 here so a small lab takes it):
 #   - every install is in h3's record (h3.fdb beside h3.sock) before it reaches the kernel;

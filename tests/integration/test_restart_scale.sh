@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A restart at scale: h2 holds 300,000 remote MACs learned on h1 when its evpnd is killed with
 # SIGKILL and started again, while h2's VM pings h1's VM every 20 ms. The kernel needs tens of
 # seconds of CPU to dump an FDB that size (docs/kernel-costs.md), so evpnd must:

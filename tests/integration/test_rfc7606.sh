@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # RFC 7606 matrix: a raw speaker (bgpspeak.py, driven by rfc7606_matrix.py) peers with one evpnd over
 # iBGP and over eBGP and sends every row of the matrix (each path attribute with a bad length, bad
 # flags, truncated and duplicated; EVPN types 1-5 and opaque NLRI with bad lengths and fields; the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Route reflection (RFC 4456) with evpnd in every role, in network namespaces around a hub:
 #   ns a: evpnd A 10.77.1.1 --+                              +-- ns g: gobgpd G 10.77.3.1
 #   ns b: evpnd B 10.77.2.1 --+-- ns r: the reflector R -----+-- ns p: test speaker P 10.77.4.1

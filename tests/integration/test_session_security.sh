@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Session security with real peers, in network namespaces around evpnd E (ns e):
 #   ns g: gobgpd G 10.77.0.1   ns f: FRR bgpd F 10.77.1.1 (no zebra)   ns p: test speakers P, Q
 #   ns x: gobgpd X 10.77.3.2, one router (ns r) further away

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Send one Ethernet frame with a given source MAC from eth0 of the namespace it runs in (a VM's):
 the VM's bridge learns that MAC on its port, as from a live-migrated VM's first frame.
 

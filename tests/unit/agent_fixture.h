@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the agent's unit tests (include after cmocka.h): kernel links and remote routes as
  * netlink and the speaker report them, fed to the engine; and the MAC owner's tables, read. */
 #ifndef EVPND_AGENT_FIXTURE_H

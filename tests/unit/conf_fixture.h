@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A config file in a fresh temporary directory for the config and reload tests: the group
  * fixtures create and remove it, write_conf replaces its text. */
 #ifndef EVPND_CONF_FIXTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixtures for test_rib.c: real EVPN NLRIs, interned attribute sets, a fake peer that parses
  * every message it is sent back with update_parse, and a recorder for the best-path callback. */
 #ifndef EVPND_RIB_FIXTURE_H

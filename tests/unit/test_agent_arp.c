@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* macs_ip.c: remote MAC+IP routes -> the neighbour entries evpnd wants on the bridge (and only
  * with arp-suppress on for the VNI), an IP moving between MACs, withdrawals that remove only their
  * own entry, entries deleted behind evpnd's back put back, and a previous run's entries adopted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* audit.c: the pure comparison of evpnd's tables with a kernel snapshot (each kind of drift, both
  * ways, VTEPs interned separately on each side), and the filing of dumped entries into the
  * snapshot for both kernel models (bridge per VNI; VLAN-aware bridge with one external VXLAN

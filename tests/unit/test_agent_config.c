@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* agent/config.c: values, defaults and "FILE:LINE: message" errors from real files. */
 #include <setjmp.h>
 #include <stdarg.h>

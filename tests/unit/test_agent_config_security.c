@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* agent/config/config_keys.c: the session-security keys of [neighbor] (password, ttl-security,
  * max-routes, max-routes-restart) and their "FILE:LINE: message" errors, from real files. */
 #include <setjmp.h>

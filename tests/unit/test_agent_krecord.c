@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* krecord.c: the record of installed entries a restart reads instead of the kernel's whole FDB. */
 #include <setjmp.h>
 #include <stdarg.h>

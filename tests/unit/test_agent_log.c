@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* agent/log/log.c: the line format on stderr, levels, -d, one line per message, the bgp/ sink. */
 #include <setjmp.h>
 #include <stdarg.h>

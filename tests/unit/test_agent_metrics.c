@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* agent/prom.c and agent/metrics_lat.c: the exposition format (HELP/TYPE, label escaping,
  * cumulative histogram buckets with +Inf = count) and the learn-to-install latency samples;
  * agent/log.c's level words and targets. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mobility.c and the MAC owner's mobility (macs.c): the (VNI, MAC) side table, the
  * RFC 7432 section 15 decision, and what a move does to the installed entries and our sequence. */
 #include <setjmp.h>

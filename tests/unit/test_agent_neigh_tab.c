@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* agent/neigh_tab.c: (ifindex, IP) keys of both families, growth past many entries, and deletion
  * by backward shift keeping every other entry reachable. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* originate.c: the NLRI and attributes built for control requests, decoded back. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reconcile.c with macs_sync.c, flood.c and vni.c: the desired-vs-kernel comparison, start-up adoption of
  * evpnd's own entries, the sweep at convergence, ENOBUFS re-dumps and withdrawals. No netlink:
  * requests are counted (kq.queued) and the owned tables inspected. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* agent/reload.c: what a reload accepts, refuses and applies to the speaker's neighbors, on a real
  * speaker (not started: no sockets) and real files; and the user / control-group keys. */
 #include <setjmp.h>

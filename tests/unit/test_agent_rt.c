@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_filter.c and its users: per-VNI import and export route-target sets from the configuration,
  * the import decision of remote routes (macs.c), "installed" in route objects, the sets in
  * `show vnis`, and the default-gateway / router's-MAC communities in route JSON. */

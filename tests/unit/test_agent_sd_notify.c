@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* agent/sd_notify.c: the datagram reaches a path socket and an abstract one, nothing happens without
  * $NOTIFY_SOCKET, and bad addresses are errors rather than writes somewhere else. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* mac_tab.c, vteps.c and flood_set.c: the (ifindex, MAC) table, VTEP interning and the flood set;
  * and the RD hash that names a route's claim on a MAC (macs.c). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Path attributes: GoBGP's blocks from the capture, round trips, RFC 7606 error classes, truncation,
  * interning, extended communities and AS_PATH helpers. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Every frame of the GoBGP 3.10 capture (tests/data/gobgp-3.10-capture.tsv): headers, the small
  * messages, every UPDATE parsed and its NLRI checked against docs/wire.md, every UPDATE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* EVPN NLRI codec: round trips, wire vectors (docs/wire.md, the GoBGP capture), malformed input. */
 #include <setjmp.h>
 #include <stdarg.h>

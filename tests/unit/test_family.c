@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The family table: lookups, family lists, and the text/JSON views of routes from the capture. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The RFC 4271 FSM as a table: every (state, event) pair, the happy paths, collision resolution. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bgp/log.c: messages reach the installed sink with their priority; no sink discards them. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Framing, OPEN, NOTIFICATION, KEEPALIVE and ROUTE-REFRESH against GoBGP 3.10's bytes. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netlink/ against the real kernel, in a private network namespace made by this process (the
  * `ip` and `bridge` children inherit it; it vanishes with the process). Skipped without the right. */
 #define _GNU_SOURCE /* unshare, CLONE_NEWNET */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netlink/brport.c: a bridge port's VLAN tunnel map from AF_BRIDGE link messages, built here the
  * way the bridge lays them out (br_fill_vlan_tunnel_info: single entries, and ranges of
  * consecutive VLANs on consecutive VNIs as a RANGE_BEGIN + RANGE_END pair). This kernel has no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netlink/neigh.c: IP neighbour and neigh_suppress requests byte for byte (what `ip neigh replace
  * ... nud noarp extern_learn` and `bridge link set dev X neigh_suppress on` send), and neighbour
  * events parsed, malformed ones rejected. */

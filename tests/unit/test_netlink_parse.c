@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netlink/ parsing and encoding on hand-built messages: every field, and malformed attributes
  * (wrong sizes, truncation, missing NULs) rejected without reading past them. */
 #include <arpa/inet.h>

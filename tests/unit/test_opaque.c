@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Opaque key-value NLRI: GoBGP's encoding (frames 106-110, 132-136 of the capture). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bgp/peer_policy.c (RFC 4456 loop check, max-routes, rate limit) and bgp/sock_sec.c on loopback
  * sockets (TCP MD5 keys, the saved SYN's TTL for GTSM). */
 #include <setjmp.h>

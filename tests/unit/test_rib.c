@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RIB: best path selection, bookkeeping, export rules and UPDATE packing, with real NLRIs and
  * interned attribute sets; every message sent is parsed back with update_parse. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Two speakers in one process over loopback TCP: sessions, routes, shutdown, collision, strangers. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* netlink/snoop.c: the ARP/NS/NA parser on frames the kernel sent (captured with tcpdump between two
  * namespaces: `ping`, `ping -6`, an IPv6 address added with ndisc_notify) and on hand-built ones;
  * every truncation of a valid frame is rejected, each from a heap copy of exactly its length (ASan

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Addresses, MACs, RDs and config value parsers. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* UPDATE parsing edge cases, the packing writer, and End-of-RIB. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded reader/writer: short reads fail without moving, overflow is sticky. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the unit tests: hex vectors, the GoBGP capture, and the skip policy. */
 #ifndef EVPND_TESTUTIL_H
 #define EVPND_TESTUTIL_H
