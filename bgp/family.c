@@ -112,6 +112,7 @@ const struct family_ops family_table[FAM_COUNT] = {
 		.key = evpn_key,
 		.print = evpn_print,
 		.to_json = evpn_to_json,
+		.count_key = evpn_route_vni,
 	},
 	[FAM_OPAQUE] = {
 		.name = "opaque",

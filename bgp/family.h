@@ -44,6 +44,9 @@ struct family_ops {
 	int (*print)(const uint8_t *nlri, size_t len, char *buf, size_t cap);
 	/* Add the family's fields of route (NLRI + attributes) to the JSON object obj. */
 	void (*to_json)(const uint8_t *nlri, size_t len, const struct attrs *a, struct json_object *obj);
+	/* The label a path is counted under (rib_path_counts; EVPN: its VNI): 0 and *key set, or -1
+	 * for none. NULL: the family's paths are counted as a total only. */
+	int (*count_key)(const uint8_t *nlri, size_t len, const struct attrs *a, uint32_t *key);
 };
 
 extern const struct family_ops family_table[FAM_COUNT];

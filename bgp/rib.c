@@ -367,6 +367,8 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 	bool nlri_changed = p && (path_len(p) != len || memcmp(path_nlri(p), nlri, len) != 0);
 	if (p && p->a == a && !nlri_changed)
 		return 0; /* an identical re-announcement changes nothing */
+	if (p)
+		rib_count_path(rib, fam, path_nlri(p), path_len(p), p->a, -1); /* counted again below */
 
 	if (p && nlri_changed && p->shared && e->nshare == 1 && len <= entry_room(e)) {
 		entry_bytes(e, nlri, len); /* its bytes are p's alone: new labels in place */
@@ -374,8 +376,10 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 		/* the new NLRI is not the shared one, or does not fit: swap in a path at the same
 		 * places (sharing again if the new bytes are the route's) */
 		struct rib_path *np = path_new(e, nlri, len);
-		if (!np)
+		if (!np) {
+			rib_count_path(rib, fam, path_nlri(p), path_len(p), p->a, 1); /* p stays */
 			return -1;
+		}
 		np->src = src;
 		np->a = p->a;
 		np->next = p->next;
@@ -411,6 +415,7 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 	struct attrs *prev = p->a;
 	p->a = attrs_ref(a);
 	attrs_unref(prev);
+	rib_count_path(rib, fam, path_nlri(p), path_len(p), p->a, 1);
 	p->since = now_sec();
 	select_best(e);
 	accepted_move(fam, old_src, e->paths->src);
@@ -425,6 +430,7 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 	struct rib_path *old = e->paths, **pp;
 	const struct attrs *old_a = old->a;
 
+	rib_count_path(rib, e->fam, path_nlri(p), path_len(p), p->a, -1);
 	for (pp = &e->paths; *pp != p; pp = &(*pp)->next)
 		;
 	*pp = p->next;
@@ -749,6 +755,7 @@ void rib_free(struct rib *rib)
 		}
 		rib_table_free(t);
 	}
+	rib_counts_free(rib);
 	for (size_t s = 0; s < rib->nslots; s++)
 		if (rib->slots[s].p)
 			rib->slots[s].p->up = false;

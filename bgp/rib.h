@@ -132,6 +132,13 @@ size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
 		  void (*cb)(void *ctx, const struct rib_route *r), void *ctx);
 /* Number of routes (keys) in fam's Loc-RIB. */
 size_t rib_count(const struct rib *rib, int fam);
+/* Paths of fam by count key (family_ops.count_key: EVPN's VNI): cb once per key with paths, in no
+ * order, then once with has_key false for the paths without one (if any). O(keys): kept as paths
+ * come and go. */
+void rib_path_counts(const struct rib *rib, int fam,
+		     void (*cb)(void *ctx, bool has_key, uint32_t key, uint64_t n), void *ctx);
+/* Paths of fam, all sources. */
+uint64_t rib_path_total(const struct rib *rib, int fam);
 
 /* A candidate in best path selection. */
 struct rib_cand {

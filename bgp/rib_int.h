@@ -164,6 +164,18 @@ struct out_item {
 	uint8_t fam;
 };
 
+/* Paths of one family by count key (family_ops.count_key), for the metrics: rib_count.c. */
+struct rib_vcount {
+	uint32_t key;               /* 0: free */
+	uint64_t n;
+};
+struct rib_counts {
+	struct rib_vcount *t;       /* open addressing, 2^k slots, at most half used */
+	size_t cap, used;
+	uint64_t nokey;             /* paths without a key (EVPN types 1 and 4) */
+	uint64_t total;
+};
+
 struct rib {
 	struct rib_config cfg;
 	rib_best_fn best;
@@ -185,6 +197,7 @@ struct rib {
 	size_t alt_cap;
 	struct update_writer *uw;
 	bool hold_eor;              /* rib_hold_eor: tables go out, End-of-RIB waits */
+	struct rib_counts cnt[FAM_COUNT];
 };
 
 enum exp_mode { EXP_NONE = 0, EXP_EBGP, EXP_IBGP, EXP_REFLECT };
@@ -237,6 +250,13 @@ void rib_entry_dirty(struct rib *rib, struct rib_entry *e);
 void rib_entry_reap(struct rib *rib, struct rib_entry *e);
 /* Whether p has RIB_OUT_HIGH bytes or more waiting to be written. */
 bool rib_peer_congested(const struct rib_peer *p);
+
+/* rib_count.c */
+/* A path of fam with these bytes and attributes came (delta 1) or went (-1). */
+void rib_count_path(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
+		    const struct attrs *a, int delta);
+/* Free the counts (rib_free). */
+void rib_counts_free(struct rib *rib);
 
 /* rib_export.c */
 /* How the best path of a route from src goes to peer p: EXP_NONE when it must not. */

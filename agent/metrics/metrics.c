@@ -101,57 +101,41 @@ static void neighbors(struct prom *p, struct bgp *b)
 	}
 }
 
-/* ---- routes per family and VNI: a small open-addressed count table ---- */
+/* ---- routes per family and VNI: the RIB keeps the counts (O(VNIs), not O(paths)) ---- */
 
 struct vcount {
-	uint32_t vni;    /* 0: free slot */
+	uint32_t vni;
 	uint64_t n;
 };
 
 struct routes {
-	struct vcount *t;
-	size_t cap, used;
-	uint64_t novni;  /* EVPN paths without a VNI (types 1 and 4) */
+	struct vcount *v;
+	size_t n, cap;
+	uint64_t novni;  /* paths without a VNI (EVPN types 1 and 4; every other family) */
 	bool oom;
 };
 
-static struct vcount *vslot(struct vcount *t, size_t cap, uint32_t vni)
-{
-	size_t i = (vni * 2654435761u) & (cap - 1);
-	while (t[i].vni && t[i].vni != vni)
-		i = (i + 1) & (cap - 1);
-	return &t[i];
-}
-
-static void route_cb(void *ctx, const struct rib_route *r)
+static void count_cb(void *ctx, bool has_key, uint32_t key, uint64_t n)
 {
 	struct routes *c = ctx;
-	uint32_t vni;
 
-	if (r->fam != FAM_EVPN || evpn_route_vni(r->nlri, r->len, r->a, &vni) < 0 || vni == 0) {
-		c->novni++;
+	if (!has_key) {
+		c->novni += n;
 		return;
 	}
-	if ((c->used + 1) * 2 > c->cap) {
+	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 64;
-		struct vcount *nt = calloc(ncap, sizeof *nt);
-		if (!nt) {
+		struct vcount *nv = realloc(c->v, ncap * sizeof *nv);
+		if (!nv) {
 			c->oom = true;
+			c->novni += n; /* still counted, without its VNI */
 			return;
 		}
-		for (size_t i = 0; i < c->cap; i++)
-			if (c->t[i].vni)
-				*vslot(nt, ncap, c->t[i].vni) = c->t[i];
-		free(c->t);
-		c->t = nt;
+		c->v = nv;
 		c->cap = ncap;
 	}
-	struct vcount *s = vslot(c->t, c->cap, vni);
-	if (!s->vni) {
-		s->vni = vni;
-		c->used++;
-	}
-	s->n++;
+	c->v[c->n].vni = key;
+	c->v[c->n++].n = n;
 }
 
 static int by_vni(const void *x, const void *y)
@@ -160,48 +144,28 @@ static int by_vni(const void *x, const void *y)
 	return a->vni < b->vni ? -1 : a->vni > b->vni;
 }
 
-struct opaque_count {
-	uint64_t n;
-};
-
-static void count_cb(void *ctx, const struct rib_route *r)
-{
-	(void)r;
-	((struct opaque_count *)ctx)->n++;
-}
-
 static void routes(struct prom *p, struct bgp *b)
 {
-	struct routes c = { 0 };
 	char v[16];
 	struct prom_label l[2] = { { "family", NULL }, { "vni", v } };
 
 	prom_family(p, "evpnd_routes", "gauge",
 		    "Paths in the RIB (what evpnctl show routes lists), by family and VNI (\"\": none)");
-	rib_walk(bgp_rib(b), FAM_EVPN, route_cb, &c);
-	l[0].value = family_table[FAM_EVPN].name;
-	if (c.t) {
-		size_t n = 0;
-		for (size_t i = 0; i < c.cap; i++)
-			if (c.t[i].vni)
-				c.t[n++] = c.t[i];
-		qsort(c.t, n, sizeof *c.t, by_vni);
-		for (size_t i = 0; i < n; i++) {
-			snprintf(v, sizeof v, "%u", c.t[i].vni);
-			prom_u64(p, "evpnd_routes", l, 2, c.t[i].n);
-		}
-		free(c.t);
-	}
-	v[0] = '\0';
-	if (c.novni)
-		prom_u64(p, "evpnd_routes", l, 2, c.novni);
 	for (int f = 0; f < FAM_COUNT; f++) {
-		struct opaque_count oc = { 0 };
-		if (f == FAM_EVPN)
-			continue;
-		rib_walk(bgp_rib(b), f, count_cb, &oc);
+		struct routes c = { 0 };
+		rib_path_counts(bgp_rib(b), f, count_cb, &c);
 		l[0].value = family_table[f].name;
-		prom_u64(p, "evpnd_routes", l, 2, oc.n);
+		if (c.n)
+			qsort(c.v, c.n, sizeof *c.v, by_vni);
+		for (size_t i = 0; i < c.n; i++) {
+			snprintf(v, sizeof v, "%u", c.v[i].vni);
+			prom_u64(p, "evpnd_routes", l, 2, c.v[i].n);
+		}
+		free(c.v);
+		v[0] = '\0';
+		/* a family with no VNIs shows its total, zero included */
+		if (c.novni || f != FAM_EVPN)
+			prom_u64(p, "evpnd_routes", l, 2, c.novni);
 	}
 }
 

@@ -15,8 +15,8 @@ struct metrics_src {
 };
 
 /* The whole exposition as a malloc'd NUL-terminated string (its length in *len), built from the
- * speaker's and the engine's counters on the loop thread; NULL when memory runs out. Walks the RIB
- * once (routes per family and VNI): O(routes). */
+ * speaker's and the engine's counters on the loop thread; NULL when memory runs out. O(neighbors +
+ * VNIs): the RIB keeps its path counts per VNI, no table is walked. */
 char *metrics_text(const struct metrics_src *src, size_t *len);
 
 #endif

@@ -365,6 +365,88 @@ static void test_table_churn(void **state)
 	attrs_unref(x);
 }
 
+/* The per-VNI path counts the metrics read (rib_path_counts) stay equal to a walk's through
+ * announcements, label changes (a path moving to another VNI), withdraws and a peer going down. */
+struct vtally {
+	uint64_t n[64];
+	uint64_t none, total;
+};
+
+static void tally_walk_cb(void *ctx, const struct rib_route *r)
+{
+	struct vtally *t = ctx;
+	uint32_t vni;
+	t->total++;
+	if (evpn_route_vni(r->nlri, r->len, r->a, &vni) == 0 && vni && vni < 64)
+		t->n[vni]++;
+	else
+		t->none++;
+}
+
+static void tally_count_cb(void *ctx, bool has_key, uint32_t key, uint64_t n)
+{
+	struct vtally *t = ctx;
+	t->total += n;
+	if (has_key) {
+		assert_true(key < 64);
+		assert_int_equal(t->n[key], 0); /* once per key */
+		t->n[key] = n;
+	} else {
+		t->none += n;
+	}
+}
+
+static void check_counts(struct rib *rib)
+{
+	struct vtally w, c;
+	memset(&w, 0, sizeof w);
+	memset(&c, 0, sizeof c);
+	rib_walk(rib, FAM_EVPN, tally_walk_cb, &w);
+	rib_path_counts(rib, FAM_EVPN, tally_count_cb, &c);
+	assert_memory_equal(&w, &c, sizeof w);
+	assert_int_equal(rib_path_total(rib, FAM_EVPN), w.total);
+}
+
+static void test_path_counts(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer a, b;
+	struct attrs *x = mk_plain();
+	unsigned seed = 7;
+	(void)state;
+
+	peer_init(&a, SRC_IBGP, 0x0a000002, "10.0.0.2", NULL);
+	peer_init(&b, SRC_IBGP, 0x0a000003, "10.0.0.3", NULL);
+	assert_int_equal(rib_peer_add(rib, &a), 0);
+	assert_int_equal(rib_peer_add(rib, &b), 0);
+	check_counts(rib);
+	for (unsigned k = 0; k < 20000; k++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned i = (seed >> 8) % 500, vni = 1 + (seed >> 20) % 40;
+		struct rib_peer *src = (seed >> 3) & 1 ? &a : &b;
+		struct nlri n = macip(i, vni); /* the same key in another VNI: the path moves */
+		if ((seed >> 5) % 4 == 0)
+			(void)rib_withdraw(rib, src, FAM_EVPN, n.b, n.len);
+		else
+			assert_int_equal(rib_update(rib, src, FAM_EVPN, n.b, n.len, x), 0);
+		if (k % 2000 == 0) {
+			rib_flush(rib);
+			check_counts(rib);
+		}
+	}
+	check_counts(rib);
+	assert_true(rib_path_total(rib, FAM_EVPN) > 100);
+	rib_peer_down(rib, &a);
+	rib_flush(rib);
+	check_counts(rib);
+	rib_peer_down(rib, &b);
+	rib_flush(rib);
+	check_counts(rib);
+	assert_int_equal(rib_path_total(rib, FAM_EVPN), 0);
+	rib_free(rib);
+	attrs_unref(x);
+}
+
 /* ---- export rules ---- */
 
 struct topo {
@@ -1134,6 +1216,7 @@ int main(void)
 		cmocka_unit_test(test_mobility_in_rib),
 		cmocka_unit_test(test_peer_down_fallback),
 		cmocka_unit_test(test_table_churn),
+		cmocka_unit_test(test_path_counts),
 		cmocka_unit_test(test_export_local),
 		cmocka_unit_test(test_export_ibgp_rules),
 		cmocka_unit_test(test_export_ebgp_learned),
