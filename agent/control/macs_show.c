@@ -12,14 +12,13 @@ struct show {
 	struct json_object *arr;
 };
 
-static void row_cb(void *ctx, const struct macs_row *r)
+struct json_object *mac_row_json(const struct engine *e, const struct macs_row *r)
 {
-	struct show *s = ctx;
 	struct json_object *o = json_object_new_object();
 	char m[MAC_STRLEN], a[IPADDR_STRLEN];
 	const char *loc = r->where == MACS_LOCAL ? "local" : r->where == MACS_REMOTE ? "remote" : NULL;
-	const struct vt_link *port = r->where == MACS_LOCAL ? vt_link(&s->e->vt, (int)r->port) : NULL;
-	const struct nl_addr *na = r->where == MACS_REMOTE ? vtep_addr(&s->e->vteps, r->vtep) : NULL;
+	const struct vt_link *port = r->where == MACS_LOCAL ? vt_link(&e->vt, (int)r->port) : NULL;
+	const struct nl_addr *na = r->where == MACS_REMOTE ? vtep_addr(&e->vteps, r->vtep) : NULL;
 	struct ipaddr ip;
 
 	json_object_object_add(o, "vni", json_object_new_int64(r->vni));
@@ -36,7 +35,13 @@ static void row_cb(void *ctx, const struct macs_row *r)
 	json_object_object_add(o, "frozen", json_object_new_boolean(r->frozen));
 	json_object_object_add(o, "moves", json_object_new_int64(r->moves));
 	json_object_object_add(o, "age", r->has_age ? json_object_new_int64(r->age) : NULL);
-	json_object_array_add(s->arr, o);
+	return o;
+}
+
+static void row_cb(void *ctx, const struct macs_row *r)
+{
+	struct show *s = ctx;
+	json_object_array_add(s->arr, mac_row_json(s->e, r));
 }
 
 static int row_cmp(const void *a, const void *b)

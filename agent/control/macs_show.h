@@ -8,8 +8,13 @@
 struct engine;
 struct json_object;
 
-/* An array of {vni, mac, location, vtep, port, seq, sticky, duplicate, frozen, moves, age} ordered
- * by VNI and MAC; vni 0: every VNI, mac NULL: every MAC. O(MACs). */
+struct macs_row;
+
+/* One row of `show macs`: {vni, mac, location, vtep, port, seq, sticky, duplicate, frozen, moves,
+ * age}. */
+struct json_object *mac_row_json(const struct engine *e, const struct macs_row *r);
+/* An array of mac_row_json rows ordered by VNI and MAC; vni 0: every VNI, mac NULL: every MAC.
+ * O(MACs) in one go: the control socket streams the rows instead (control_cmd.c). */
 struct json_object *show_macs(const struct engine *e, uint32_t vni, const uint8_t *mac);
 /* `show vnis`: one object per VNI, ordered by VNI. */
 struct json_object *show_vnis(const struct engine *e);

@@ -212,30 +212,67 @@ static bool rows_remote_cb(void *ctx, struct mac_ent *e)
 	return false;
 }
 
+/* A duplicate that is neither local nor installed any more still needs to be seen (and cleared). */
+static void rows_dup(struct rows *s, const struct mob_ent *e)
+{
+	const struct macs *m = s->m;
+
+	if ((e->flags & (MOB_USED | MOB_DAD | MOB_DUP)) != (MOB_USED | MOB_DAD | MOB_DUP))
+		return;
+	struct vni *v = vt_by_vni(m->env.vt, e->vni);
+	if (!wanted(s, v, e->mac) || (v->lkey && mac_tab_get(&m->local, v->lkey, e->mac)) ||
+	    mac_tab_get(&m->remote, v->okey, e->mac))
+		return;
+	struct macs_row r;
+	memset(&r, 0, sizeof r);
+	r.vni = v->vni;
+	memcpy(r.mac, e->mac, 6);
+	r.where = MACS_NOWHERE;
+	r.v = v;
+	emit(s, &r, e);
+}
+
+bool macs_rows_next(const struct macs *m, struct macs_rows_pos *at, uint32_t vni,
+		    const uint8_t *mac, size_t max, void (*cb)(void *ctx, const struct macs_row *r),
+		    void *ctx)
+{
+	struct rows s = { m, vni, mac, macs_now(m), cb, ctx };
+	const struct mac_ent *e;
+
+	for (size_t n = 0; n < max; n++) {
+		switch (at->phase) {
+		case 0:
+			if ((e = mac_tab_next(&m->local, &at->pos)) != NULL) {
+				rows_local_cb(&s, (struct mac_ent *)e);
+				continue;
+			}
+			break;
+		case 1:
+			if ((e = mac_tab_next(&m->remote, &at->pos)) != NULL) {
+				rows_remote_cb(&s, (struct mac_ent *)e);
+				continue;
+			}
+			break;
+		case 2:
+			if (at->pos < m->mob.cap) {
+				rows_dup(&s, &m->mob.e[at->pos++]);
+				continue;
+			}
+			break;
+		default:
+			return true;
+		}
+		at->phase++;
+		at->pos = 0;
+	}
+	return at->phase > 2;
+}
+
 void macs_rows(const struct macs *m, uint32_t vni, const uint8_t *mac,
 	       void (*cb)(void *ctx, const struct macs_row *r), void *ctx)
 {
-	struct rows s = { m, vni, mac, macs_now(m), cb, ctx };
-	const struct mob_tab *t = &m->mob;
+	struct macs_rows_pos at = { 0 };
 
-	mac_tab_walk((struct mac_tab *)&m->local, rows_local_cb, &s);
-	mac_tab_walk((struct mac_tab *)&m->remote, rows_remote_cb, &s);
-	/* duplicates that are neither local nor installed any more still need to be seen (and
-	 * cleared) */
-	for (size_t i = 0; i < t->cap; i++) {
-		const struct mob_ent *e = &t->e[i];
-		if ((e->flags & (MOB_USED | MOB_DAD | MOB_DUP)) != (MOB_USED | MOB_DAD | MOB_DUP))
-			continue;
-		struct vni *v = vt_by_vni(m->env.vt, e->vni);
-		if (!wanted(&s, v, e->mac) || (v->lkey && mac_tab_get(&m->local, v->lkey, e->mac)) ||
-		    mac_tab_get(&m->remote, v->okey, e->mac))
-			continue;
-		struct macs_row r;
-		memset(&r, 0, sizeof r);
-		r.vni = v->vni;
-		memcpy(r.mac, e->mac, 6);
-		r.where = MACS_NOWHERE;
-		r.v = v;
-		emit(&s, &r, e);
-	}
+	while (!macs_rows_next(m, &at, vni, mac, SIZE_MAX, cb, ctx))
+		;
 }

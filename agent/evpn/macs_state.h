@@ -88,9 +88,20 @@ struct macs_row {
 	bool has_age;
 	uint32_t age;               /* seconds since its last move (MACs that never moved: none) */
 };
-/* Rows for VNI vni (0: all) and mac (NULL: all), unordered. */
+/* Rows for VNI vni (0: all) and mac (NULL: all), unordered. O(MACs): for a reply, macs_rows_next. */
 void macs_rows(const struct macs *m, uint32_t vni, const uint8_t *mac,
 	       void (*cb)(void *ctx, const struct macs_row *r), void *ctx);
+/* Where a paused walk of the rows is (zeroed: the start). */
+struct macs_rows_pos {
+	unsigned phase;             /* local MACs, remote MACs, duplicates seen nowhere, done */
+	size_t pos;
+};
+/* The same rows, a step at a time: cb for the rows among the next max entries from *at on, *at
+ * advanced past them; true once the end is reached. Between calls the tables may change: a MAC
+ * added or removed meanwhile may be missed or shown twice (a display, not a snapshot). */
+bool macs_rows_next(const struct macs *m, struct macs_rows_pos *at, uint32_t vni,
+		    const uint8_t *mac, size_t max, void (*cb)(void *ctx, const struct macs_row *r),
+		    void *ctx);
 
 /* The tables an audit compares with the kernel (audit.h), lent read-only for the call. */
 struct mac_tab;

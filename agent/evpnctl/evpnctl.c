@@ -187,6 +187,8 @@ static int handle_reply(struct conn *c, const char *path, enum cli_view view, bo
 	}
 	if (view == VIEW_AUDIT && cli_audit_count(data))
 		status = CTL_EXIT_DRIFT;
+	if (view == VIEW_MACS)
+		cli_sort_macs(data); /* evpnd streams them in its tables' order */
 	if (json)
 		print_json(data);
 	else if (view == VIEW_AUDIT)

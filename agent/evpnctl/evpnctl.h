@@ -44,6 +44,8 @@ void cli_print_fdb(FILE *f, struct json_object *data);
 void cli_print_neighbors(FILE *f, struct json_object *data);
 /* Print show-macs data as a table. */
 void cli_print_macs(FILE *f, struct json_object *data);
+/* Order show-macs rows by VNI, MAC and location (evpnd sends them in its tables' order). */
+void cli_sort_macs(struct json_object *data);
 /* Print show-vnis data as a table. */
 void cli_print_vnis(FILE *f, struct json_object *data);
 /* show status: one "key: value" line per field, the loop's as "loop KEY: value". */

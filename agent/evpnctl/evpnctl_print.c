@@ -332,6 +332,24 @@ void cli_print_routes(FILE *f, struct json_object *data)
 	print_opaque(f, data, any_evpn);
 }
 
+static int mac_row_cmp(const void *a, const void *b)
+{
+	struct json_object *x = *(struct json_object *const *)a, *y = *(struct json_object *const *)b;
+	int64_t d = num(x, "vni") - num(y, "vni");
+	int c;
+
+	if (d)
+		return d < 0 ? -1 : 1;
+	c = strcmp(str(x, "mac", ""), str(y, "mac", ""));
+	return c ? c : strcmp(str(x, "location", ""), str(y, "location", ""));
+}
+
+void cli_sort_macs(struct json_object *data)
+{
+	if (json_object_is_type(data, json_type_array))
+		json_object_array_sort(data, mac_row_cmp);
+}
+
 void cli_print_macs(FILE *f, struct json_object *data)
 {
 	static const char *const head[] = { "VNI", "MAC", "Location", "Seq", "Flags", "Moves", "Age" };

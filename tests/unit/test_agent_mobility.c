@@ -467,6 +467,12 @@ static void bounce(struct engine *g, const uint8_t mac[6], int times, int64_t *s
 	}
 }
 
+static void count_row(void *ctx, const struct macs_row *r)
+{
+	(void)r;
+	(*(unsigned *)ctx)++;
+}
+
 static void test_dad_glue(void **state)
 {
 	struct engine g;
@@ -522,6 +528,15 @@ static void test_dad_glue(void **state)
 	assert_true(json_object_object_get_ex(o, "duplicate", &f) && !json_object_get_boolean(f));
 	assert_true(json_object_object_get_ex(o, "age", &f) && f == NULL);
 	json_object_put(arr);
+	/* the control socket's walk, one entry a step: the same rows as the whole walk */
+	struct macs_rows_pos at = { 0 };
+	unsigned steps = 0, rows = 0;
+	while (!macs_rows_next(g.macs, &at, 100, NULL, 1, count_row, &rows))
+		assert_true(++steps < 10000);
+	assert_int_equal(rows, 2);
+	rows = 0;
+	macs_rows(g.macs, 0, MAC_A, count_row, &rows);
+	assert_int_equal(rows, 1);
 
 	/* dad-recovery 0: the periodic check never clears it; the operator does */
 	macs_test_now = 99999;
