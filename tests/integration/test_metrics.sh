@@ -3,7 +3,8 @@
 # Metrics (issue 7): a 2-hypervisor lab, h1 with [global] metrics-listen on loopback, h2 without.
 #   - GET /metrics inside h1's namespace (python3 urllib; libmicrohttpd serves it): valid
 #     Prometheus text (HELP/TYPE before samples, histogram buckets cumulative, +Inf = _count);
-#   - evpnctl metrics gives the same families;
+#   - evpnctl metrics gives the same families; every metric the Grafana dashboard
+#     (packaging/grafana/evpnd.json) queries is among them;
 #   - sessions established = 1; routes per family/VNI equal `show routes`; installed remote MACs
 #     equal what `bridge fdb` holds; the learn-to-install histogram has samples once h2's VM MAC
 #     is installed; counters grow after activity (a MAC originated on h2);
@@ -86,6 +87,31 @@ for f in evpnd_bgp_sessions_established evpnd_bgp_neighbors evpnd_bgp_messages_r
 	grep -q "^# TYPE $f " "$T_DIR/m1.txt" || fail "family $f missing"
 done
 log "every family present, format valid, HTTP = evpnctl"
+
+# the Grafana dashboard (packaging/grafana/evpnd.json) queries only what evpnd exposes
+python3 - "$EVPND_SRC/packaging/grafana/evpnd.json" "$T_DIR/m1.txt" <<'EOF' || fail "the Grafana dashboard queries metrics evpnd does not expose (above)"
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+have = set()
+for line in open(sys.argv[2]):
+    if line.startswith("# TYPE "):
+        name, kind = line.split()[2:4]
+        have.add(name)
+        if kind == "histogram":
+            have.update(name + s for s in ("_bucket", "_sum", "_count"))
+queried, missing, n = set(), [], 0
+exprs = [(t["expr"], "panel %r" % p["title"]) for p in d["panels"] for t in p["targets"]]
+exprs += [(v.get("query", ""), "variable %s" % v["name"]) for v in d["templating"]["list"]]
+for e, where in exprs:
+    for m in re.findall(r"\b(evpnd_[a-z0-9_]+)", e):
+        queried.add(m)
+        if m not in have:
+            missing.append("%s (%s)" % (m, where))
+if missing or len(exprs) < 10:
+    print("missing:", ", ".join(missing), "queries:", len(exprs))
+    sys.exit(1)
+print("dashboard: %d panels, %d queries of %d metrics, all exposed" % (len(d["panels"]), len(exprs), len(queried)))
+EOF
 
 step "values agree with show neighbors, show routes and the kernel"
 H2=$(lab_ip 2)
