@@ -474,6 +474,8 @@ if [ "$run_evpnd" = 1 ]; then
 	[ "${R[evpnd_log_warn]}" = 0 ] || note "evpnd logs: ${R[evpnd_log_warn]} warning/error lines, e.g. $(grep -hvE 'Cease/(Administrative Shutdown|Connection Collision)' "$ED/h1.log" "$ED/h2.log" | grep -E ' (warning|err|error) ' | head -2 | tr '\n' ' ')"
 	"$LAB" down -q --prefix "$P" >/dev/null 2>&1 || note "evpnd lab: unclean shutdown"
 	LABS=()
+	# the restart scenario is evpnd's only: FRR's run must not find its hook
+	unset -f b_kill
 fi
 
 # ---- FRR ----
