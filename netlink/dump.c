@@ -330,10 +330,17 @@ static size_t probe_put(struct nl *nl, uint8_t *buf, const struct nl_fdb *f)
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	ndm->ndm_family = AF_BRIDGE;
 	ndm->ndm_ifindex = f->ifindex;
-	ndm->ndm_flags = NTF_SELF; /* the VXLAN device's own entry, not its bridge's */
 	mnl_attr_put(nlh, NDA_LLADDR, 6, f->mac);
-	if (f->src_vni)
-		mnl_attr_put_u32(nlh, NDA_VNI, f->src_vni); /* a shared device's key beside the MAC */
+	if (f->flags & NTF_MASTER) {
+		/* the bridge's entry on the port: keyed by MAC and VLAN */
+		ndm->ndm_flags = NTF_MASTER;
+		if (f->vlan)
+			mnl_attr_put_u16(nlh, NDA_VLAN, f->vlan);
+	} else {
+		ndm->ndm_flags = NTF_SELF; /* the VXLAN device's own entry */
+		if (f->src_vni)
+			mnl_attr_put_u32(nlh, NDA_VNI, f->src_vni); /* a shared device's key beside the MAC */
+	}
 	return nlh->nlmsg_len;
 }
 

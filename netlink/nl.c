@@ -4,6 +4,7 @@
  * interleave with acks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -147,6 +148,13 @@ static void events_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		nl_dispatch(nl, nl->rxbuf, (size_t)n, false);
 	}
+}
+
+bool nl_events_waiting(const struct nl *nl)
+{
+	struct pollfd p = { .fd = mnl_socket_get_fd(nl->evs), .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
 static void requests_cb(struct ev_loop *loop, ev_io *w, int revents)

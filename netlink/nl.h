@@ -137,13 +137,17 @@ int nl_dump_fdb_ports_async(struct nl *nl, const int *ports, size_t n,
 			    void (*done)(void *ctx, int err));
 /* Ask the kernel for chosen FDB entries in the background, one RTM_GETNEIGH each instead of a
  * dump (whose cost grows with the square of the table): next(hooks.ctx, f) fills the next key
- * (ifindex of the VXLAN device, mac, src_vni on a shared one; false when none is left); each entry
+ * (ifindex of the VXLAN device, mac, src_vni on a shared one; or, with NTF_MASTER in flags, the
+ * bridge's entry on that port: ifindex, mac, vlan; false when none is left); each entry
  * the kernel has comes back through hooks.fdb_dumped, one it lacks (or whose device went) is
  * skipped. At most NL_PROBE_WINDOW are in flight, asked and read a slice per loop turn as a
  * background dump's replies are; then done(hooks.ctx, err), err a positive errno when the kernel
  * refused a probe (incomplete). Runs on the background dump's socket: EBUSY while one runs. */
 int nl_fdb_probe_async(struct nl *nl, bool (*next)(void *ctx, struct nl_fdb *f),
 		       void (*done)(void *ctx, int err));
+/* Whether events wait on the event socket, unread (a change the kernel made is queued there as
+ * it is made: once none waits, every change made so far has been reported). */
+bool nl_events_waiting(const struct nl *nl);
 /* Whether a background dump is running. */
 bool nl_dump_async_running(const struct nl *nl);
 /* Abandon a background dump: no more entries, and done is not called. */
