@@ -18,9 +18,9 @@
  * before the next one, so 8 a step empties the old array twice as fast as it must */
 #define MIGRATE_STEP 8
 
-static size_t home(size_t cap, int ifindex, const uint8_t mac[6])
+static size_t home(size_t cap, uint32_t seed, int ifindex, const uint8_t mac[6])
 {
-	return (size_t)((mac_hash((uint32_t)ifindex, mac) >> 32) * cap >> 32);
+	return (size_t)((mac_hash_seed((uint32_t)ifindex, mac, seed) >> 32) * cap >> 32);
 }
 
 static size_t next(size_t cap, size_t i)
@@ -38,18 +38,27 @@ void mac_tab_init(struct mac_tab *t)
 	memset(t, 0, sizeof *t);
 }
 
+void mac_tab_seed(struct mac_tab *t, uint32_t seed)
+{
+	t->seed = seed;
+}
+
 void mac_tab_free(struct mac_tab *t)
 {
+	uint32_t seed = t->seed;
+
 	free(t->e);
 	free(t->old);
 	mac_tab_init(t);
+	t->seed = seed;
 }
 
-static struct mac_ent *find(struct mac_ent *v, size_t cap, int ifindex, const uint8_t mac[6])
+static struct mac_ent *find(struct mac_ent *v, size_t cap, uint32_t seed, int ifindex,
+			    const uint8_t mac[6])
 {
 	if (!cap)
 		return NULL;
-	for (size_t i = home(cap, ifindex, mac);; i = next(cap, i)) {
+	for (size_t i = home(cap, seed, ifindex, mac);; i = next(cap, i)) {
 		struct mac_ent *e = &v[i];
 		if (!e->ifindex)
 			return NULL;
@@ -62,14 +71,14 @@ struct mac_ent *mac_tab_get(const struct mac_tab *t, int ifindex, const uint8_t 
 {
 	if (ifindex == 0)
 		return NULL;
-	struct mac_ent *e = find(t->e, t->cap, ifindex, mac);
-	return e || !t->old ? e : find(t->old, t->old_cap, ifindex, mac);
+	struct mac_ent *e = find(t->e, t->cap, t->seed, ifindex, mac);
+	return e || !t->old ? e : find(t->old, t->old_cap, t->seed, ifindex, mac);
 }
 
 /* Place o (not present) in the array v of cap slots. */
-static void place(struct mac_ent *v, size_t cap, const struct mac_ent *o)
+static void place(struct mac_ent *v, size_t cap, uint32_t seed, const struct mac_ent *o)
 {
-	size_t i = home(cap, o->ifindex, o->mac);
+	size_t i = home(cap, seed, o->ifindex, o->mac);
 	while (v[i].ifindex)
 		i = next(cap, i);
 	v[i] = *o;
@@ -84,7 +93,7 @@ static void migrate(struct mac_tab *t, size_t budget)
 		if (budget == 0 && !t->old[i].ifindex)
 			return; /* a cluster boundary: the slots left hold whole clusters */
 		if (t->old[i].ifindex) {
-			place(t->e, t->cap, &t->old[i]);
+			place(t->e, t->cap, t->seed, &t->old[i]);
 			memset(&t->old[i], 0, sizeof t->old[i]);
 		}
 		t->mig_at = next(t->old_cap, i);
@@ -116,7 +125,7 @@ static int resize(struct mac_tab *t, size_t cap)
 		return -1;
 	for (size_t j = 0; j < t->cap; j++)
 		if (t->e[j].ifindex)
-			place(v, cap, &t->e[j]);
+			place(v, cap, t->seed, &t->e[j]);
 	free(t->e);
 	t->e = v;
 	t->cap = cap;
@@ -170,7 +179,7 @@ struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6]
 	migrate(t, MIGRATE_STEP);
 	if ((t->n + 1) * 4 > t->cap * 3 && grow(t) < 0)
 		return NULL;
-	size_t i = home(t->cap, ifindex, mac);
+	size_t i = home(t->cap, t->seed, ifindex, mac);
 	while (t->e[i].ifindex)
 		i = next(t->cap, i);
 	e = &t->e[i];
@@ -185,7 +194,7 @@ struct mac_ent *mac_tab_put(struct mac_tab *t, int ifindex, const uint8_t mac[6]
 /* Backward shift: move later members of the probe run into the hole when their home slot is not
  * cyclically between the hole and their position. Stays inside the entry's cluster, so a
  * migration's unmoved clusters stay whole. */
-static void remove_at(struct mac_ent *v, size_t cap, size_t i)
+static void remove_at(struct mac_ent *v, size_t cap, uint32_t seed, size_t i)
 {
 	size_t j = i;
 
@@ -193,7 +202,7 @@ static void remove_at(struct mac_ent *v, size_t cap, size_t i)
 		j = next(cap, j);
 		if (!v[j].ifindex)
 			break;
-		size_t h = home(cap, v[j].ifindex, v[j].mac);
+		size_t h = home(cap, seed, v[j].ifindex, v[j].mac);
 		bool stay = i <= j ? (i < h && h <= j) : (i < h || h <= j);
 		if (stay)
 			continue;
@@ -206,9 +215,9 @@ static void remove_at(struct mac_ent *v, size_t cap, size_t i)
 void mac_tab_del(struct mac_tab *t, struct mac_ent *e)
 {
 	if (t->old && e >= t->old && e < t->old + t->old_cap)
-		remove_at(t->old, t->old_cap, (size_t)(e - t->old));
+		remove_at(t->old, t->old_cap, t->seed, (size_t)(e - t->old));
 	else
-		remove_at(t->e, t->cap, (size_t)(e - t->e));
+		remove_at(t->e, t->cap, t->seed, (size_t)(e - t->e));
 	t->n--;
 	migrate(t, MIGRATE_STEP);
 }
@@ -239,7 +248,7 @@ void mac_tab_walk(struct mac_tab *t, bool (*cb)(void *ctx, struct mac_ent *e), v
 	migrate(t, SIZE_MAX);
 	for (size_t i = 0; i < t->cap; i++) {
 		while (t->e[i].ifindex && cb(ctx, &t->e[i])) {
-			remove_at(t->e, t->cap, i);
+			remove_at(t->e, t->cap, t->seed, i);
 			t->n--;
 		}
 	}

@@ -13,9 +13,9 @@
 
 /* Hash of a MAC within a 32-bit space (an ifindex, a VNI) for the open-addressing tables. The
  * splitmix64 finaliser spreads it: MACs of one vendor share their top bytes. */
-static inline uint64_t mac_hash(uint32_t space, const uint8_t mac[6])
+static inline uint64_t mac_hash_seed(uint32_t space, const uint8_t mac[6], uint32_t seed)
 {
-	uint64_t k = (uint64_t)space << 48 ^ (uint64_t)space >> 16;
+	uint64_t k = (uint64_t)space << 48 ^ (uint64_t)space >> 16 ^ (uint64_t)seed * 0x9e3779b97f4a7c15ull;
 	for (int i = 0; i < 6; i++)
 		k ^= (uint64_t)mac[i] << (8 * i);
 	k ^= k >> 30;
@@ -24,6 +24,11 @@ static inline uint64_t mac_hash(uint32_t space, const uint8_t mac[6])
 	k *= 0x94d049bb133111ebull;
 	k ^= k >> 31;
 	return k;
+}
+
+static inline uint64_t mac_hash(uint32_t space, const uint8_t mac[6])
+{
+	return mac_hash_seed(space, mac, 0);
 }
 
 /* One entry: 20 bytes. ifindex 0 marks a free slot (the kernel never uses ifindex 0). */
@@ -53,10 +58,16 @@ struct mac_tab {
 	struct mac_ent *old;
 	size_t old_cap, mig_at, mig_done;
 	unsigned layout;    /* changes whenever entries may have moved between positions */
+	uint32_t seed;      /* of its hash (mac_tab_seed) */
 };
 
-/* An empty table (no allocation until the first insert). */
+/* An empty table (no allocation until the first insert), hash seed 0. */
 void mac_tab_init(struct mac_tab *t);
+/* Give an empty table its own hash seed. A table filled in the walk order of another (an audit's
+ * snapshot from probes of the owned table) needs one the other does not have: keys that come in
+ * the order of their own home slots would pile into a few clusters, and each insert would walk
+ * them (quadratic). */
+void mac_tab_seed(struct mac_tab *t, uint32_t seed);
 /* Free the slots. */
 void mac_tab_free(struct mac_tab *t);
 /* The entry for (ifindex, mac), or NULL. */
