@@ -55,6 +55,7 @@ struct ctl_client {
 	bool (*more)(struct ctl_client *cl, void *state);
 	void (*more_done)(void *state);
 	void *more_state;
+	bool paused;                   /* the stream waits for ctl_stream_resume */
 };
 
 struct control {
@@ -113,13 +114,14 @@ static void stream_end(struct ctl_client *cl)
 	cl->more = NULL;
 	cl->more_done = NULL;
 	cl->more_state = NULL;
+	cl->paused = false;
 }
 
 /* Let a streamed reply produce while little waits for the client: a few steps at most, so that a
  * filter matching nothing in a large table does not hold the loop either. */
 static void stream_pump(struct ctl_client *cl)
 {
-	for (int i = 0; i < 8 && cl->more && !cl->dead && pending(cl) < CTL_STREAM_LOW; i++)
+	for (int i = 0; i < 8 && cl->more && !cl->paused && !cl->dead && pending(cl) < CTL_STREAM_LOW; i++)
 		if (cl->more(cl, cl->more_state))
 			stream_end(cl);
 }
@@ -133,6 +135,19 @@ void ctl_stream(struct ctl_client *cl, bool (*more)(struct ctl_client *cl, void 
 	stream_pump(cl);
 	if (cl->more && !cl->dead)
 		ev_io_start(cl->c->loop, &cl->wio); /* the rest as the client reads */
+}
+
+void ctl_stream_pause(struct ctl_client *cl)
+{
+	cl->paused = true;
+}
+
+void ctl_stream_resume(struct ctl_client *cl)
+{
+	if (!cl->more || cl->dead)
+		return;
+	cl->paused = false;
+	ev_io_start(cl->c->loop, &cl->wio); /* its next part from the loop */
 }
 
 static void client_free(struct ctl_client *cl)
@@ -350,7 +365,7 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	/* a streamed reply: a few pumps per turn of the loop; the watcher stays on for the rest */
 	for (int pumps = 0;;) {
 		ssize_t n;
-		if (cl->more && pending(cl) < CTL_STREAM_LOW) {
+		if (cl->more && !cl->paused && pending(cl) < CTL_STREAM_LOW) {
 			if (pumps++ == 4)
 				return;
 			stream_pump(cl);
@@ -358,7 +373,7 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 				return;
 		}
 		if (!pending(cl)) {
-			if (cl->more)
+			if (cl->more && !cl->paused)
 				continue;
 			break;
 		}

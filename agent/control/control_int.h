@@ -25,6 +25,11 @@ void ctl_reply_err(struct ctl_client *cl, const char *msg);
 void ctl_stream(struct ctl_client *cl, bool (*more)(struct ctl_client *cl, void *state),
 		void (*done)(void *state), void *state);
 #define CTL_STREAM_LOW (256u << 10)
+/* Called by more(): the reply has nothing more to give until ctl_stream_resume (it waits for work
+ * done in the background); more is not called meanwhile, and the client's later requests wait. */
+void ctl_stream_pause(struct ctl_client *cl);
+/* more is called again, from the loop. Harmless once the stream or the client has ended. */
+void ctl_stream_resume(struct ctl_client *cl);
 /* Subscribe the client to best-path changes of the families in mask. */
 void ctl_watch(struct ctl_client *cl, uint32_t mask);
 /* What the client's server serves. */

@@ -7,6 +7,7 @@
  */
 #include "engine.h"
 #include "engine_kread.h"
+#include "engine_read.h"
 
 #include <errno.h>
 #include <linux/neighbour.h>
@@ -74,6 +75,7 @@ void engine_fdb(struct engine *e, const struct nl_fdb *f, bool deleted)
 {
 	struct vni *v = vt_by_fdb(&e->vt, f);
 
+	engine_read_event(e, f, deleted);
 	if (v && (f->flags & NTF_SELF)) {
 		/* a VXLAN device's own entry: ours (someone deleted it: put it back), or someone else's */
 		if (deleted && !e->stopping && v->attached) {
@@ -92,10 +94,8 @@ void engine_fdb_dumped(struct engine *e, const struct nl_fdb *f)
 {
 	struct vni *v;
 
-	if (e->fdb_tap) {
-		e->fdb_tap(e->fdb_tap_ctx, f); /* `show fdb`'s or an audit's dump: never applied */
-		return;
-	}
+	if (engine_read_dumped(e, f))
+		return; /* `show fdb`'s or an audit's read: never applied */
 	if (!e->dumping)
 		return;
 	v = vt_by_fdb(&e->vt, f);
@@ -416,6 +416,7 @@ static void resync_maybe(struct engine *e)
 	ev_timer_stop(e->loop, &e->dump_wait_w);
 	e->resync = false;
 	e->resyncs++;
+	engine_read_yield(e); /* the socket is the reconcile's first */
 	if (reconcile_start(e, false) < 0) {
 		log_msg(LOG_ERR, "netlink dump failed: %s; retrying", strerror(errno));
 		engine_resync(e);
@@ -457,6 +458,7 @@ static void on_prepare(struct ev_loop *loop, ev_prepare *w, int revents)
 		engine_resync(e); /* the re-dump finds what is missing */
 	}
 	resync_maybe(e);
+	engine_read_kick(e);
 	if (macs_lost_pending(e->macs))
 		macs_put_back(e->macs);
 	if (e->flood.nlost)
@@ -545,6 +547,8 @@ void engine_stopping(struct engine *e)
 void engine_stop(struct engine *e)
 {
 	engine_stopping(e);
+	if (e->reader)
+		engine_read_cancel(e, e->reader);
 	snooper_stop(e->snoop);
 	e->snoop = NULL;
 	if (e->loop) {
@@ -595,25 +599,6 @@ size_t engine_fdb_too_large(const struct engine *e)
 {
 	size_t n = macs_remote_count(e->macs) + flood_count(&e->flood);
 	return n > e->cfg->fdb_dump_limit ? n : 0;
-}
-
-int engine_dump_fdb(struct engine *e, void (*tap)(void *ctx, const struct nl_fdb *f), void *ctx)
-{
-	int rc;
-
-	if (!e->nl) {
-		errno = ENOTCONN;
-		return -1;
-	}
-	/* what was asked of the kernel is shown once it is there */
-	nl_flush(e->nl);
-	(void)nl_drain(e->nl, 2000); /* what is still in flight shows as pending requests */
-	e->fdb_tap = tap;
-	e->fdb_tap_ctx = ctx;
-	rc = nl_dump_fdb(e->nl);
-	e->fdb_tap = NULL;
-	e->fdb_tap_ctx = NULL;
-	return rc;
 }
 
 bool engine_route_installed(const struct engine *e, const uint8_t *nlri, size_t len,

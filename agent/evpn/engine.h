@@ -87,9 +87,9 @@ struct engine {
 	void (*probe_done)(void *ctx, int err);
 	struct lat_track lat;      /* learn-to-install latency (latency.h) */
 	struct loop_stat ls;       /* the loop's busy time per iteration */
-	/* a dump for someone else (`show fdb`, audit): its entries go there, never to the tables */
-	void (*fdb_tap)(void *ctx, const struct nl_fdb *f);
-	void *fdb_tap_ctx;
+	/* the operator's read of the kernel (`show fdb`, audit): its entries go there, never to the
+	 * tables (engine_read.h) */
+	struct engine_read *reader;
 };
 
 /* The engine's life cycle and health, as `show status` and the metrics report them. */
@@ -128,8 +128,8 @@ void engine_best_changed(struct engine *e, int fam, const uint8_t *nlri, size_t 
 			 const struct attrs *a, const struct ipaddr *src);
 /* A bridge or VXLAN FDB event (the netlink fdb hook). */
 void engine_fdb(struct engine *e, const struct nl_fdb *f, bool deleted);
-/* An entry of a dump (the netlink fdb_dumped hook): to the tap of `show fdb` or audit, else to
- * the reconcile running (weaker than any event since it began), else nowhere. */
+/* An entry of a dump (the netlink fdb_dumped hook): to the operator's read (engine_read.h), else
+ * to the reconcile running (weaker than any event since it began), else nowhere. */
 void engine_fdb_dumped(struct engine *e, const struct nl_fdb *f);
 /* A reconcile dump: begin, every dumped entry through engine_fdb_dumped, end (the start-up and
  * ENOBUFS path runs these around the kernel's dump; unit tests run them by hand). */
@@ -139,11 +139,8 @@ void engine_dump_end(struct engine *e);
 void engine_resync(struct engine *e);
 /* Initial convergence is reached (why: for the log): adopted entries no route wants go. */
 void engine_converged(struct engine *e, const char *why);
-/* Dump the kernel FDB into tap (never into the tables), after flushing what was asked of the
- * kernel and waiting for it briefly. 0, or -1 with errno (no netlink: ENOTCONN). */
-int engine_dump_fdb(struct engine *e, void (*tap)(void *ctx, const struct nl_fdb *f), void *ctx);
 /* The remote MAC and flood entries evpnd has installed, when more than fdb-dump-limit (a whole
- * dump of the kernel's FDB would hold the loop for minutes), else 0. */
+ * dump of the kernel's FDB would take minutes of kernel time), else 0. */
 size_t engine_fdb_too_large(const struct engine *e);
 /* Fill st from e (pointers into e stay valid while e lives). */
 void engine_status(const struct engine *e, struct engine_status *st);

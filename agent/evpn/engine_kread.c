@@ -27,8 +27,7 @@ void engine_record_open(struct engine *e)
 			(unsigned long long)e->rec.nprev, e->rec.nprev == 1 ? "y" : "ies");
 }
 
-/* Dump every bridge port's entries (the local MACs), then done; *n says how many ports. */
-static int dump_ports(struct engine *e, size_t *n, void (*done)(void *ctx, int err))
+int engine_dump_ports(struct engine *e, size_t *n, void (*done)(void *ctx, int err))
 {
 	size_t k = vt_bridge_ports(&e->vt, NULL, 0);
 	int *ports = k ? malloc(k * sizeof *ports) : NULL;
@@ -97,7 +96,7 @@ int engine_probe_start(struct engine *e, void (*done)(void *ctx, int err))
 	size_t n;
 
 	e->probe_done = done;
-	if (dump_ports(e, &n, on_probe_ports_done) < 0)
+	if (engine_dump_ports(e, &n, on_probe_ports_done) < 0)
 		return -1;
 	log_msg(LOG_INFO, "kernel: reading %zu bridge port%s and asking for each of %zu remote MAC "
 		"entries (no full FDB dump)", n, n == 1 ? "" : "s", macs_remote_count(e->macs));
@@ -121,7 +120,7 @@ static void on_ports_start(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 
-	if (dump_ports(e, &n, e->probe_done) < 0) {
+	if (engine_dump_ports(e, &n, e->probe_done) < 0) {
 		e->probe_done(e, errno);
 		return;
 	}

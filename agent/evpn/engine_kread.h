@@ -14,6 +14,7 @@
 #define EVPND_EVPN_ENGINE_KREAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct engine;
 
@@ -32,6 +33,9 @@ bool engine_record_restart(const struct engine *e);
 /* Read the local MACs of every bridge port (one filtered dump each), in the background, then
  * done(e, err) as for a full dump. 0, or -1 with errno. */
 int engine_record_dump_ports(struct engine *e, void (*done)(void *ctx, int err));
+/* Dump every bridge port's entries (the local MACs) in the background, then done(e, err); *n says
+ * how many ports. 0, or -1 with errno. */
+int engine_dump_ports(struct engine *e, size_t *n, void (*done)(void *ctx, int err));
 /* Whether a resync asks for each owned entry instead of dumping (more than fdb-dump-limit). */
 bool engine_probe_resync(const struct engine *e);
 /* The resync's reading: the bridge ports' dumps, then a GET for every owned remote MAC (their

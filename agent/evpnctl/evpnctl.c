@@ -304,7 +304,10 @@ int main(int argc, char **argv)
 		json_object_put(req);
 		return 1;
 	}
-	setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	/* a forced read of the whole kernel FDB sends nothing until it is done: minutes at a million
+	 * MACs (evpnd serves everyone else meanwhile) */
+	if (!json_object_object_get_ex(req, "force", NULL))
+		setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (send_all(c.fd, text, strlen(text)) < 0 || send_all(c.fd, "\n", 1) < 0) {
 		fprintf(stderr, "evpnctl: writing to %s: %s\n", path, strerror(errno));

@@ -29,16 +29,20 @@ static const struct cmd_help helps[] = {
 	{ "show", "fdb", "What the kernel's FDB holds for the managed VXLAN devices and their bridges, "
 	  "from a\nfresh dump (evpnd's tables are not touched): VNI, MAC, device, VLAN, remote VTEP "
 	  "(dst),\nflags, state and kind (remote: installed from a route; flood: BUM replication entry;\n"
-	  "local: learned on a bridge port; other). vni N keeps one VNI. Past fdb-dump-limit\n"
-	  "installed entries evpnd refuses without force: the dump would hold it for minutes.\n" },
+	  "local: learned on a bridge port; other). vni N keeps one VNI. The dump runs in the\n"
+	  "background (evpnd serves everything else meanwhile). Past fdb-dump-limit installed\n"
+	  "entries evpnd refuses without force: the dump costs the kernel minutes at a million MACs.\n" },
 	{ "clear", "duplicate", "End the duplicate state of the matching MACs (every duplicate MAC without "
 	  "vni/MAC);\nprints how many were cleared.\n" },
 	{ "clear", "neighbor", "Reset the BGP session with ADDRESS (Cease/Administrative Reset); evpnd "
 	  "connects again\n0.1 s later.\n" },
-	{ "audit", "", "Compare evpnd's tables with a fresh dump of the kernel FDB (remote MACs, flood "
-	  "entries,\nlocal MACs) and list the differences. Exit status 3 when there are any. Past\n"
-	  "fdb-dump-limit installed entries evpnd refuses without force: a whole dump then holds\n"
-	  "it for minutes (at a million MACs) and neighbors may drop their sessions.\n" },
+	{ "audit", "", "Compare evpnd's tables with a fresh read of the kernel FDB (remote MACs, flood "
+	  "entries,\nlocal MACs) and list the differences. Exit status 3 when there are any. The read\n"
+	  "runs in the background (evpnd serves everything else meanwhile). Past fdb-dump-limit\n"
+	  "installed entries it reads only what evpnd owns (scope \"owned\": each bridge port's\n"
+	  "entries and a GET per half of every remote MAC; seconds at a million MACs), which does not\n"
+	  "check flood lists or entries others put on evpnd's devices; force reads everything (a\n"
+	  "whole dump: minutes of kernel time at a million MACs).\n" },
 	{ "reload", "", "Read evpnd.conf again and apply what changed (as SIGHUP). A file that does not "
 	  "load,\nor changes what needs a restart, is refused with its errors.\n" },
 	{ "add", "macadv", "Originate a MAC/IP advertisement (RFC 7432 type 2). rd, rt and nexthop "

@@ -416,6 +416,13 @@ size_t cli_print_audit(FILE *f, struct json_object *data)
 	size_t n = cli_audit_count(data);
 	struct table t = { .ncol = 6 };
 
+	if (!n && strcmp(str(data, "scope", "all"), "owned") == 0) {
+		fprintf(f, "audit: no drift (%" PRId64 " remote MACs, %" PRId64 " local MACs; %" PRId64
+			" kernel FDB entries read; scope owned: flood lists and others' entries are\n"
+			"checked by \"audit force\" only)\n", num(c, "remote_macs"), num(c, "local_macs"),
+			num(c, "kernel_entries"));
+		return 0;
+	}
 	if (!n) {
 		fprintf(f, "audit: no drift (%" PRId64 " remote MACs, %" PRId64 " flood entries, %" PRId64
 			" local MACs; %" PRId64 " kernel FDB entries)\n", num(c, "remote_macs"),

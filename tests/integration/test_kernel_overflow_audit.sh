@@ -40,8 +40,8 @@ b_installed() {
 
 b_is() { [ "$(b_installed)" = "$1" ]; }
 # Every audit here is "audit force": with N = 100,000 h2 holds more entries than fdb-dump-limit,
-# where a plain audit is refused (the dump would hold evpnd for minutes at a million MACs); at this
-# size the dump takes seconds, and comparing with it is the point of the test.
+# where a plain audit reads only evpnd's own entries (a GET each); a whole dump also sees flood lists
+# and others' entries, at this size it takes seconds, and comparing with it is the point of the test.
 # audit_json I: hypervisor I's audit (exit status 3 with drift is not an error here).
 audit_json() { lab_ctl "$1" audit force --json || [ $? = 3 ]; }
 # audit_clean I: no drift, nothing in flight, no resync pending on hypervisor I.

@@ -9,7 +9,7 @@
 #     (the ports' dump found it), and after initial convergence removes h2's MAC and flood entry
 #     (recorded, no longer wanted) and nothing else: h1's entries are never deleted or re-added,
 #     the planted entry (not evpnd's: not in the record) stays, and `evpnctl audit force` reports
-#     it (past fdb-dump-limit a plain audit is refused: the dump would hold evpnd for minutes).
+#     it (past fdb-dump-limit a plain audit reads only evpnd's own entries: clean, scope owned).
 source "$(dirname "$0")/lib.sh"
 
 require ip bridge ping python3
@@ -63,11 +63,16 @@ grep -qE "^Deleted $(lab_mac 2) " "$M" || fail "the monitor did not see h2's MAC
 if grep -E "^(Deleted )?($(lab_mac 1) |00:00:00:00:00:00 dev vx100 dst $(lab_ip 1) )" "$M"; then
 	fail "h3's correct entries for h1 were touched across the restart (bridge monitor above)"
 fi
-# past fdb-dump-limit (0 here) a whole dump is refused unless asked for with force
-refusal=$(lab_ctl 3 audit 2>&1) && fail "audit dumped past fdb-dump-limit without force: $refusal"
-grep -q "fdb-dump-limit 0) it would hold evpnd for minutes" <<<"$refusal" ||
-	fail "audit's refusal does not say why: $refusal"
-lab_ctl 3 show fdb >/dev/null 2>&1 && fail "show fdb dumped past fdb-dump-limit without force"
+# past fdb-dump-limit (0 here) a plain audit reads only what evpnd owns (its entries one by one):
+# clean, and it says its scope; the foreign entry is found by a whole dump (force)
+owned=$(lab_ctl 3 audit --json) || fail "owned audit: exit status $? (want 0, no drift): $owned"
+jpy "d['scope'] == 'owned' and d['drift'] == [] and d['checked']['remote_macs'] >= 1 and \
+	d['checked']['kernel_entries'] >= 2 * d['checked']['remote_macs']" <<<"$owned" >/dev/null ||
+	fail "owned audit: not clean, not scope owned, or not every remote MAC's two halves read: $owned"
+grep -q "$FOREIGN" <<<"$owned" && fail "owned audit named $FOREIGN: it does not read others' entries"
+refusal=$(lab_ctl 3 show fdb 2>&1) && fail "show fdb dumped past fdb-dump-limit without force"
+grep -q "fdb-dump-limit 0) its dump costs the kernel minutes" <<<"$refusal" ||
+	fail "show fdb's refusal does not say why: $refusal"
 rc=0
 audit=$(lab_ctl 3 audit force 2>&1) || rc=$?
 [ "$rc" = 3 ] || fail "audit force: exit status $rc, not 3 (drift): $audit"

@@ -414,6 +414,151 @@ static void test_collect_vlan_aware(void **state)
 	engine_stop(&g);
 }
 
+/* Events during the read settle an entry over any later report of it (the report is older): a
+ * remote MAC deleted and a local MAC moved while the read ran, then reported by it as before. */
+static void test_events_settle(void **state)
+{
+	static const uint8_t ZERO[6];
+	struct engine g;
+	struct audit_view k;
+	struct vni *v;
+
+	(void)state;
+	init(&g);
+	fixture_vni(&g, BR, VX, PORT, 100);
+	v = vt_by_vni(&g.vt, 100);
+	assert_non_null(v);
+	audit_view_init(&k);
+	struct nl_fdb self_a = fdb(VX, 0, MAC_A, NTF_SELF | NTF_EXT_LEARNED, NUD_REACHABLE, 1, 0, 0),
+		      master_a = fdb(VX, BR, MAC_A, NTF_MASTER | NTF_EXT_LEARNED, NUD_REACHABLE, 0, 0, 0),
+		      local_c = fdb(PORT, BR, MAC_C, NTF_MASTER, NUD_REACHABLE, 0, 0, 0),
+		      local_c2 = fdb(PORT, BR, MAC_C, NTF_MASTER, NUD_NOARP, 0, 0, 0), /* made static */
+		      flood1 = fdb(VX, 0, ZERO, NTF_SELF, NUD_PERMANENT | NUD_NOARP, 1, 0, 0);
+	/* the events come first, the read's older reports after them */
+	audit_kernel_event(&k, &g.vt, g.macs, &self_a, true);
+	audit_kernel_event(&k, &g.vt, g.macs, &local_c2, false);
+	audit_kernel_event(&k, &g.vt, g.macs, &flood1, true);
+	audit_kernel_entry(&k, &g.vt, g.macs, &self_a);
+	audit_kernel_entry(&k, &g.vt, g.macs, &master_a);
+	audit_kernel_entry(&k, &g.vt, g.macs, &local_c);
+	audit_kernel_entry(&k, &g.vt, g.macs, &flood1);
+	assert_int_equal(k.entries, 4); /* what the read reported; events are not entries read */
+	struct mac_ent *e = mac_tab_get(&k.remote, v->okey, MAC_A);
+	assert_non_null(e);
+	/* the self half went (the event), the master half stands (no event for it) */
+	assert_int_equal(e->flags & (AUDIT_SELF | AUDIT_MASTER), AUDIT_MASTER);
+	e = mac_tab_get(&k.local, v->lkey, MAC_C);
+	assert_non_null(e);
+	assert_int_equal(e->flags & MENT_STICKY, MENT_STICKY);
+	assert_int_equal(k.flood.n, 1);
+	assert_true(k.flood.e[0].flags & AUDIT_FL_GONE);
+	/* a later event overrides an earlier one */
+	audit_kernel_event(&k, &g.vt, g.macs, &self_a, false);
+	e = mac_tab_get(&k.remote, v->okey, MAC_A);
+	assert_int_equal(e->flags & (AUDIT_SELF | AUDIT_MASTER), AUDIT_SELF | AUDIT_MASTER);
+
+	/* compared: the gone flood entry is missing; nothing of what went is reported as extra */
+	struct audit_view fo;
+	struct mac_tab local;
+	struct seen sn;
+	audit_view_init(&fo);
+	mac_tab_init(&local);
+	memset(&sn, 0, sizeof sn);
+	struct nl_addr a1 = fx_vtep_addr(1);
+	bool created;
+	struct fl_ent *fl = flood_set_put(&fo.flood, v->okey, vtep_index(&fo.vteps, &a1), &created);
+	fl->refs = 1;
+	struct audit_side want = { &fo.remote, &fo.vteps, &fo.flood, &local };
+	struct audit_side have = audit_view_side(&k);
+	assert_int_equal(audit_compare(&want, &have, seen_cb, &sn), 3);
+	assert_int_equal(sn.n[AUDIT_FLOOD_MISSING], 1);
+	assert_int_equal(sn.n[AUDIT_FLOOD_EXTRA], 0);
+	assert_int_equal(sn.n[AUDIT_REMOTE_UNOWNED], 1); /* MAC_A is not evpnd's here */
+	assert_int_equal(sn.n[AUDIT_LOCAL_UNKNOWN], 1);
+	/* a local MAC an event said went is gone, not unknown */
+	audit_kernel_event(&k, &g.vt, g.macs, &local_c2, true);
+	bool c2;
+	struct mac_ent *w = mac_tab_put(&local, v->lkey, MAC_C, &c2);
+	w->aux = PORT;
+	memset(&sn, 0, sizeof sn);
+	have = audit_view_side(&k);
+	audit_compare(&want, &have, seen_cb, &sn);
+	assert_int_equal(sn.n[AUDIT_LOCAL_GONE], 1);
+	assert_int_equal(sn.n[AUDIT_LOCAL_UNKNOWN], 0);
+	audit_view_free(&fo);
+	mac_tab_free(&local);
+	audit_view_free(&k);
+	engine_stop(&g);
+}
+
+static void count_cb(void *ctx, const struct audit_drift *d)
+{
+	size_t *n = ctx;
+	(void)d;
+	(*n)++;
+}
+
+/* The comparison a step at a time: the same result as in one go, and when evpnd's table grows
+ * (its entries move) between steps, every difference is still reported exactly once. */
+static void test_steps(void **state)
+{
+	struct audit_view fo, k;
+	struct mac_tab local;
+	struct audit_cmp c;
+	struct seen whole;
+	size_t n = 0, steps = 0;
+	uint8_t mac[6] = { 0x02, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	audit_view_init(&fo);
+	audit_view_init(&k);
+	mac_tab_init(&local);
+	memset(&whole, 0, sizeof whole);
+	/* 300 owned MACs; the kernel has the even ones: 150 missing */
+	for (int i = 0; i < 300; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		own_mac(&fo, mac, 1, false);
+		if (!(i & 1))
+			kern_mac(&k, mac, 1, false);
+	}
+	assert_int_equal(compare(&fo, &local, &k, seen_cb, &whole), 150);
+	assert_int_equal(whole.n[AUDIT_REMOTE_MISSING], 150);
+
+	struct audit_side want = { &fo.remote, &fo.vteps, &fo.flood, &local };
+	struct audit_side have = audit_view_side(&k);
+	audit_cmp_init(&c, &want, &have, false, count_cb, &n);
+	unsigned layout0 = mac_tab_layout(&fo.remote);
+	while (!audit_cmp_step(&c, 7)) {
+		if (++steps == 10) {
+			/* the table grows under the walk: 3000 more, all present in the kernel */
+			for (int i = 300; i < 3300; i++) {
+				mac[4] = (uint8_t)(i >> 8);
+				mac[5] = (uint8_t)i;
+				own_mac(&fo, mac, 1, false);
+				kern_mac(&k, mac, 1, false);
+			}
+		}
+		assert_true(steps < 100000);
+	}
+	assert_int_not_equal(mac_tab_layout(&fo.remote), layout0); /* it did move */
+	assert_int_equal(n, 150);
+	assert_int_equal(c.n, 150);
+	audit_cmp_free(&c);
+
+	/* owned: flood lists are not compared (the read did not look at them) */
+	own_flood(&fo, 2);
+	n = 0;
+	audit_cmp_init(&c, &want, &have, true, count_cb, &n);
+	while (!audit_cmp_step(&c, 1000))
+		;
+	assert_int_equal(n, 150);
+	audit_cmp_free(&c);
+	audit_view_free(&fo);
+	audit_view_free(&k);
+	mac_tab_free(&local);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +569,8 @@ int main(void)
 		cmocka_unit_test(test_local_drift),
 		cmocka_unit_test(test_collect_bridge_per_vni),
 		cmocka_unit_test(test_collect_vlan_aware),
+		cmocka_unit_test(test_events_settle),
+		cmocka_unit_test(test_steps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
