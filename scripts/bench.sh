@@ -16,6 +16,9 @@
 #                socket answers and until initial convergence, its longest loop iteration and
 #                slowest `show status` answer meanwhile, B's FDB events for the N (none is right);
 #                evpnd only (past fdb-dump-limit it reads its record, not a kernel dump)
+#   audit        then `evpnctl audit` on B (past fdb-dump-limit it asks for each owned entry, a
+#                GET each; below, a whole dump): its seconds, drift (none is right), B's loop turns
+#                over 50 ms and slowest `show status` answer meanwhile; evpnd only
 #   single-mac   from the add on A (A's `bridge -timestamp monitor fdb`) to the dst entry on B's
 #                vx100 (B's monitor; same machine clock): median and p99 of --samples
 #   mac-move     a VM's MAC moves: its frame on B's VM port after one on A's (both bridges learn
@@ -289,6 +292,7 @@ run_scenarios() {
 		if declare -F b_kill >/dev/null; then
 			say "$k N=$N: SIGKILL of B's speaker holding $N MACs, restart"
 			restart_kill "$k" "$B" "$N"
+			audit_check "$k" "$N"
 		fi
 
 		say "$k N=$N: bulk delete on A, until gone from B"
@@ -347,6 +351,36 @@ EOF
 	R[${k}_rs_touched_$N]=$(grep -c " 02:dd:" "$W/restart.mon" || true)
 	R[${k}_rs_how_$N]=$(grep -q "no full FDB dump" < <(tail -n +"$((l0 + 1))" "$ED/h2.log") && echo "by its record" || echo "by a full FDB dump")
 	say "$k N=$N: restart: control socket ${R[${k}_rs_up_$N]} s, converged ${R[${k}_rs_conv_$N]} s, slowest status answer ${R[${k}_rs_slow_$N]} s, longest loop iteration ${R[${k}_rs_loop_$N]} s, kernel read ${R[${k}_rs_how_$N]}, FDB events for the $N MACs: ${R[${k}_rs_touched_$N]}"
+}
+
+# audit_check KIND N: `evpnctl audit` on B holding the N MACs (past fdb-dump-limit: scope owned, a
+# GET per entry; below it a whole dump), while `show status` is asked every 0.1 s: the audit's
+# seconds, its drift (none is right), B's loop turns over 50 ms meanwhile and the slowest answer
+audit_check() {
+	local k=$1 N=$2 slow0 st
+	slow0=$(b_slow)
+	st=$(python3 - "$EVPNCTL" "$ED/h2.sock" <<'EOF'
+import json, subprocess, sys, time
+ctl, sock = sys.argv[1], sys.argv[2]
+t0 = time.monotonic()
+a = subprocess.Popen([ctl, "-s", sock, "--json", "audit"], stdout=subprocess.PIPE, text=True)
+worst = 0.0
+while a.poll() is None:
+    t = time.monotonic()
+    subprocess.run([ctl, "-s", sock, "--json", "show", "status"], capture_output=True)
+    worst = max(worst, time.monotonic() - t)
+    time.sleep(0.1)
+took = time.monotonic() - t0
+try:
+    d = json.loads(a.stdout.read())
+    print("%.2f %d %s %.3f" % (took, len(d["drift"]), d["scope"], worst))
+except ValueError:
+    print("%.2f - - %.3f" % (took, worst))
+EOF
+)
+	read -r R[${k}_au_s_$N] R[${k}_au_drift_$N] R[${k}_au_scope_$N] R[${k}_au_worst_$N] <<<"$st"
+	R[${k}_au_slow_$N]=$(slow_delta "$slow0" "$(b_slow)")
+	say "$k N=$N: audit (scope ${R[${k}_au_scope_$N]}): ${R[${k}_au_s_$N]} s, drift ${R[${k}_au_drift_$N]}, loop turns > 50 ms: ${R[${k}_au_slow_$N]}, slowest status answer meanwhile ${R[${k}_au_worst_$N]} s"
 }
 
 # single_mac KIND A B: $samples adds on A, each awaited on B (2 s at most)
@@ -595,6 +629,9 @@ for N in $sizes; do
 		row "restart: control answers [s]" "$N" "$(g evpnd_rs_up_$N)" "" "" "" "" "" "" "" "SIGKILL of B's evpnd holding N, start -> control socket answers"
 		row "restart: converged [s]" "$N" "$(g evpnd_rs_conv_$N)" "" "" "" "" "" "" "" "start -> initial convergence (kernel read $(g evpnd_rs_how_$N)); slowest status answer $(g evpnd_rs_slow_$N) s"
 		row "restart: longest loop turn [s]" "$N" "$(g evpnd_rs_loop_$N)" "" "" "" "" "" "< 0.05" "$(yn lt "$(g evpnd_rs_loop_$N)" 0.05)" "the restarted process's evpnd_loop_max_seconds at convergence"
+		e=$(g evpnd_au_slow_$N)
+		row "audit [s]" "$N" "$(g evpnd_au_s_$N)" "" "" "" "" "" "" "" "evpnctl audit on B after the restart (scope $(g evpnd_au_scope_$N)); drift $(g evpnd_au_drift_$N); slowest status answer meanwhile $(g evpnd_au_worst_$N) s"
+		row "audit: loop turns > 50 ms" "$N" "${e%% *}" "" "" "" "" "" "= 0" "$(yn test "${e%% *}" = 0)" "B's evpnd during the audit${e#"${e%% *}"}"
 		row "restart: FDB events for the N" "$N" "$(g evpnd_rs_touched_$N)" "" "" "" "" "" "= 0" "$(yn test "$(g evpnd_rs_touched_$N)" = 0)" "B's bridge monitor fdb: a correct entry deleted or re-added"
 	fi
 done
