@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The metrics exposition (see metrics.h; README lists every family). */
+/* The metrics exposition (see metrics.h; docs/operations.md lists every family). */
 #include "metrics.h"
 
 #include <stdio.h>

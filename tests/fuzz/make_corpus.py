@@ -4,7 +4,7 @@
 
 bgp_msg: every message of the GoBGP 3.10 capture (tests/data/gobgp-3.10-capture.tsv), one file
 each, plus each sender's whole stream. snoop: ARP and IPv6 NS/NA frames, tagged and not.
-config: the README's example and the configs lab.sh writes. control: the control protocol's
+config: docs/configuration.md's example and the configs lab.sh writes. control: the control protocol's
 requests. krecord: the records of installed entries (agent/evpn/krecord.c) after its header.
 netlink (root, --netlink): links, bridge ports with VLAN tunnels, FDB entries and
 neighbours dumped from the kernel in a network namespace this script creates and deletes.
@@ -82,7 +82,7 @@ def snoop():
 
 
 def config():
-    with open(os.path.join(ROOT, 'README.md')) as f:
+    with open(os.path.join(ROOT, 'docs', 'configuration.md')) as f:
         readme = f.read()
     m = re.search(r'```ini\n(.*?)```', readme, re.S)
     if m:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# What the README promises an operator sees, each checked against a positive control:
+# What the docs (docs/operations.md) promise an operator sees, each checked against a positive control:
 #   - the warnings for a VXLAN device with learning on and for one without a local address (no
 #     [global] vtep-ip), and arp-snoop turning itself off with a warning without CAP_NET_RAW, while
 #     evpnd runs on;
