@@ -106,6 +106,21 @@ static unsigned needs_restart(const struct config *o, const struct config *n, ch
 			n->path, nv ? nv->line : v->line, v->vni);
 		bad++;
 	}
+	/* an L3 VNI's VXLAN device is not an L2 VNI: which devices are which is fixed at start */
+	for (unsigned i = 0; i < o->nvrf + n->nvrf; i++) {
+		bool old_side = i < o->nvrf;
+		const struct cfg_vrf *v = old_side ? &o->vrf[i] : &n->vrf[i - o->nvrf];
+		const struct cfg_vrf *other = config_vrf(old_side ? n : o, v->name);
+		if (other && (other->l3vni == v->l3vni || !old_side))
+			continue;
+		log_msg(LOG_ERR, "reload: %s:%d: [vrf %s] %s: needs a restart", n->path,
+			old_side ? (other ? other->line : 0) : v->line, v->name,
+			!other ? (old_side ? "removed" : "added") : "l3vni changed");
+		add_msg(msg, cap, "%s:%d: [vrf %s] %s: needs a restart", n->path,
+			old_side ? (other ? other->line : 0) : v->line, v->name,
+			!other ? (old_side ? "removed" : "added") : "l3vni changed");
+		bad++;
+	}
 	return bad;
 }
 

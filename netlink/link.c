@@ -120,6 +120,18 @@ static int parse_bridge(const struct nlattr *data, struct nl_link *l)
 	return 0;
 }
 
+static int parse_vrf(const struct nlattr *data, struct nl_link *l)
+{
+	const struct nlattr *tb[IFLA_VRF_MAX + 1] = { 0 };
+	struct attrs t = { tb, IFLA_VRF_MAX };
+
+	if (mnl_attr_parse_nested(data, collect, &t) != MNL_CB_OK)
+		return -1;
+	if (tb[IFLA_VRF_TABLE] && get_u32(tb[IFLA_VRF_TABLE], &l->vrf_table) < 0)
+		return -1;
+	return 0;
+}
+
 static int parse_linkinfo(const struct nlattr *info, struct nl_link *l)
 {
 	const struct nlattr *tb[IFLA_INFO_MAX + 1] = { 0 };
@@ -136,11 +148,15 @@ static int parse_linkinfo(const struct nlattr *info, struct nl_link *l)
 		l->kind = NL_LINK_BRIDGE;
 	else if (strcmp(kind, "vxlan") == 0)
 		l->kind = NL_LINK_VXLAN;
+	else if (strcmp(kind, "vrf") == 0)
+		l->kind = NL_LINK_VRF;
 	/* the data's layout depends on the kind: read it only once the kind is known */
 	if (l->kind == NL_LINK_VXLAN && tb[IFLA_INFO_DATA])
 		return parse_vxlan(tb[IFLA_INFO_DATA], l);
 	if (l->kind == NL_LINK_BRIDGE && tb[IFLA_INFO_DATA])
 		return parse_bridge(tb[IFLA_INFO_DATA], l);
+	if (l->kind == NL_LINK_VRF && tb[IFLA_INFO_DATA])
+		return parse_vrf(tb[IFLA_INFO_DATA], l);
 	return 0;
 }
 

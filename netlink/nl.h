@@ -20,14 +20,14 @@ struct nl_addr {
 	uint8_t a[16];
 };
 
-enum nl_link_kind { NL_LINK_OTHER = 0, NL_LINK_BRIDGE, NL_LINK_VXLAN };
+enum nl_link_kind { NL_LINK_OTHER = 0, NL_LINK_BRIDGE, NL_LINK_VXLAN, NL_LINK_VRF };
 
 /* A network device as evpnd cares about it. */
 struct nl_link {
 	int ifindex;
 	char name[16];
 	uint8_t kind;          /* enum nl_link_kind */
-	int master;            /* ifindex of its master (the bridge it is enslaved to), 0 if none */
+	int master;            /* ifindex of its master (a bridge, or a bridge's VRF), 0 if none */
 	bool up;               /* administratively up (IFF_UP) */
 	uint8_t mac[6];
 	/* VXLAN devices only */
@@ -39,6 +39,8 @@ struct nl_link {
 	bool vnifilter;        /* IFLA_VXLAN_VNIFILTER: it accepts only the VNIs of `bridge vni` */
 	/* bridges only */
 	bool vlan_filtering;   /* IFLA_BR_VLAN_FILTERING: a VLAN-aware bridge */
+	/* VRF devices only */
+	uint32_t vrf_table;    /* IFLA_VRF_TABLE */
 };
 
 /* One VLAN-to-VNI mapping of a bridge port with vlan_tunnel on (`bridge vlan add dev vx0 vid 10

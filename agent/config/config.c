@@ -9,6 +9,7 @@
  */
 #include "config_int.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -149,7 +150,52 @@ static void open_vni(struct loader *ld, const char *arg)
 	ld->keys = cfg_vni_keys;
 }
 
-/* A line whose first non-blank character is '[': "[global]", "[neighbor ADDR]", "[vni N]". */
+/* A VRF device's name as the kernel takes it: 1-15 characters, no '/', no blank, not "." or "..". */
+static bool vrf_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 15 || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("._-@+", s[i]))
+			return false;
+	return true;
+}
+
+static void open_vrf(struct loader *ld, const char *arg)
+{
+	struct config *cfg = ld->cfg;
+
+	if (!vrf_name_ok(arg)) {
+		cfg_fail(ld, ld->line, "%s \"%s\" is not a VRF device name (1-15 letters, digits, '.', "
+			 "'_', '-', '@' or '+')", ld->label, arg);
+		return;
+	}
+	for (unsigned i = 0; i < cfg->nvrf; i++)
+		if (!strcmp(cfg->vrf[i].name, arg)) {
+			cfg_fail(ld, ld->line, "%s duplicate section (first on line %d)", ld->label,
+				 cfg->vrf[i].line);
+			return;
+		}
+	if (grow((void **)&cfg->vrf, &ld->vrf_cap, cfg->nvrf, sizeof *cfg->vrf)) {
+		cfg_fail(ld, ld->line, "out of memory");
+		return;
+	}
+	struct cfg_vrf *v = &cfg->vrf[cfg->nvrf++];
+	memset(v, 0, sizeof *v);
+	snprintf(v->name, sizeof v->name, "%s", arg);
+	v->line = ld->line;
+	v->r.line = ld->line;
+	v->r.rd_auto = true;
+	v->r.rt_auto = true;
+	v->advertise_connected = true;
+	ld->kind = SECT_VRF;
+	ld->keys = cfg_vrf_keys;
+}
+
+/* A line whose first non-blank character is '[': "[global]", "[neighbor ADDR]", "[vni N]",
+ * "[vrf NAME]". */
 static void open_section(struct loader *ld, const char *p)
 {
 	const char *end = strchr(p, ']');
@@ -196,10 +242,12 @@ static void open_section(struct loader *ld, const char *p)
 		open_neighbor(ld, arg);
 	else if (!strcmp(word, "vni") && *arg && !*extra)
 		open_vni(ld, arg);
+	else if (!strcmp(word, "vrf") && *arg && !*extra)
+		open_vrf(ld, arg);
 	else
 		cfg_fail(ld, ld->line,
-		     "unknown section [%.*s] (expected [global], [neighbor ADDRESS] or [vni NUMBER])",
-		     (int)n, p + 1);
+		     "unknown section [%.*s] (expected [global], [neighbor ADDRESS], [vni NUMBER] or "
+		     "[vrf NAME])", (int)n, p + 1);
 }
 
 /* inih's callback: one name = value pair of the current section. */
@@ -313,6 +361,22 @@ static void finish(struct loader *ld)
 		if (!ld->nbr_hold_set[i])
 			cn->n.hold_time = cfg->g.hold_time;
 	}
+	for (unsigned i = 0; i < cfg->nvrf; i++) {
+		const struct cfg_vrf *v = &cfg->vrf[i];
+		if (!v->l3vni) {
+			cfg_fail(ld, v->line, "[vrf %s] l3vni is required", v->name);
+			continue;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (cfg->vrf[j].l3vni == v->l3vni)
+				cfg_fail(ld, v->line, "[vrf %s] l3vni %u is [vrf %s]'s too (line %d)", v->name,
+					 v->l3vni, cfg->vrf[j].name, cfg->vrf[j].line);
+		for (unsigned j = 0; j < cfg->nvni; j++)
+			if (cfg->vni[j].vni == v->l3vni)
+				cfg_fail(ld, v->line, "[vrf %s] l3vni %u has a [vni %u] section (line %d): an "
+					 "L3 VNI carries no L2 segment", v->name, v->l3vni, v->l3vni,
+					 cfg->vni[j].line);
+	}
 	if (cfg->vtep_ip.af)
 		cfg->g.nexthop = cfg->vtep_ip;
 	else
@@ -412,14 +476,37 @@ void config_free(struct config *cfg)
 {
 	free(cfg->nbr);
 	free(cfg->vni);
+	free(cfg->vrf);
 	cfg->nbr = NULL;
 	cfg->vni = NULL;
+	cfg->vrf = NULL;
 	cfg->nnbr = 0;
 	cfg->nvni = 0;
+	cfg->nvrf = 0;
+}
+
+const struct cfg_vrf *config_vrf_by_l3vni(const struct config *cfg, uint32_t vni)
+{
+	for (unsigned i = 0; vni && i < cfg->nvrf; i++)
+		if (cfg->vrf[i].l3vni == vni)
+			return &cfg->vrf[i];
+	return NULL;
+}
+
+const struct cfg_vrf *config_vrf(const struct config *cfg, const char *name)
+{
+	for (unsigned i = 0; i < cfg->nvrf; i++)
+		if (!strcmp(cfg->vrf[i].name, name))
+			return &cfg->vrf[i];
+	return NULL;
 }
 
 const struct cfg_vni *config_vni(const struct config *cfg, uint32_t vni)
 {
+	const struct cfg_vrf *vrf = config_vrf_by_l3vni(cfg, vni);
+
+	if (vrf)
+		return &vrf->r;
 	for (unsigned i = 0; i < cfg->nvni; i++)
 		if (cfg->vni[i].vni == vni)
 			return &cfg->vni[i];

@@ -36,6 +36,20 @@ struct cfg_vni {
 	int line;
 };
 
+/* A routed tenant (symmetric IRB, RFC 9135): a VRF device of this name, its L3 VNI. The kernel
+ * side is discovered (docs/configuration.md, "Routed tenants"): the L3 VNI's VXLAN device is never
+ * an L2 VNI (no type-3 route, no flood entry, no MAC routes of its own). */
+struct cfg_vrf {
+	char name[16];            /* the VRF device's name (IFNAMSIZ) */
+	uint32_t l3vni;           /* required */
+	/* rd, route-target, import-rt, export-rt as for [vni N] (r.vni is l3vni): defaults
+	 * router-id:L3VNI and ASN:L3VNI; config_vni(cfg, l3vni) finds it */
+	struct cfg_vni r;
+	bool advertise_connected; /* advertise = connected (default) | none: type-5 routes for the
+				   * VRF's connected prefixes */
+	int line;
+};
+
 struct cfg_neighbor {
 	struct bgp_neighbor n;    /* hold_time resolved against [global] */
 	int line;
@@ -78,6 +92,8 @@ struct config {
 	unsigned nnbr;
 	struct cfg_vni *vni;
 	unsigned nvni;
+	struct cfg_vrf *vrf;
+	unsigned nvrf;
 };
 
 /* Load and validate path into cfg. On error returns -1 with "FILE:LINE: message" in err. */
@@ -90,7 +106,12 @@ bool config_arp_suppress(const struct config *cfg, uint32_t vni);
 bool config_arp_snoop(const struct config *cfg, uint32_t vni);
 /* Whether arp-snoop may apply to some VNI (a VNI without a [vni N] section included). */
 bool config_arp_snoop_any(const struct config *cfg);
-/* The per-VNI overrides for vni, or NULL. */
+/* The per-VNI overrides for vni ([vni N], or the RD and RTs of the [vrf] whose l3vni it is), or
+ * NULL. */
 const struct cfg_vni *config_vni(const struct config *cfg, uint32_t vni);
+/* The [vrf] section whose l3vni is vni, or NULL. */
+const struct cfg_vrf *config_vrf_by_l3vni(const struct config *cfg, uint32_t vni);
+/* The [vrf NAME] section, or NULL. */
+const struct cfg_vrf *config_vrf(const struct config *cfg, const char *name);
 
 #endif

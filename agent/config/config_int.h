@@ -10,7 +10,7 @@
 
 #define MAX_KEYS 32
 
-enum sect_kind { SECT_NONE, SECT_GLOBAL, SECT_NEIGHBOR, SECT_VNI, SECT_BAD };
+enum sect_kind { SECT_NONE, SECT_GLOBAL, SECT_NEIGHBOR, SECT_VNI, SECT_VRF, SECT_BAD };
 
 struct loader;
 
@@ -37,9 +37,9 @@ struct loader {
 	const struct keydef *keys;
 	int key_line[MAX_KEYS];    /* line where each key was first set, 0: not yet */
 	const char *key;           /* key being set, for messages */
-	bool rt_explicit_auto;     /* current [vni]: "route-target = auto" seen */
+	bool rt_explicit_auto;     /* current [vni] or [vrf]: "route-target = auto" seen */
 	int global_line;
-	unsigned nbr_cap, vni_cap;
+	unsigned nbr_cap, vni_cap, vrf_cap;
 	bool *nbr_hold_set;        /* per neighbor: hold-time given (else inherits [global]) */
 };
 
@@ -59,5 +59,6 @@ int cfg_g_metrics_allow_remote(struct loader *ld, const char *val);
 extern const struct keydef cfg_global_keys[];
 extern const struct keydef cfg_neighbor_keys[];
 extern const struct keydef cfg_vni_keys[];
+extern const struct keydef cfg_vrf_keys[];
 
 #endif

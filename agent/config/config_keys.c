@@ -502,8 +502,11 @@ const struct keydef cfg_neighbor_keys[] = {
 
 /* -------------------------------------------------------------------------------------- [vni N] */
 
+/* The RD and RT settings of the section being read: a [vni N]'s or a [vrf NAME]'s. */
 static struct cfg_vni *cur_vni(struct loader *ld)
 {
+	if (ld->kind == SECT_VRF)
+		return &ld->cfg->vrf[ld->cfg->nvrf - 1].r;
 	return &ld->cfg->vni[ld->cfg->nvni - 1];
 }
 
@@ -700,5 +703,42 @@ const struct keydef cfg_vni_keys[] = {
 	{"export-rt", v_export_rt, true},
 	{"arp-suppress", v_arp_suppress, false},
 	{"arp-snoop", v_arp_snoop, false},
+	{NULL, NULL, false},
+};
+
+/* ---- [vrf NAME] ---- */
+
+static int vr_l3vni(struct loader *ld, const char *val)
+{
+	struct cfg_vrf *v = &ld->cfg->vrf[ld->cfg->nvrf - 1];
+	uint32_t n;
+
+	if (parse_u32(val, 1, 16777215, &n))
+		return bad(ld, val, "is not a VNI (1-16777215)");
+	v->l3vni = n;
+	v->r.vni = n;
+	return 0;
+}
+
+static int vr_advertise(struct loader *ld, const char *val)
+{
+	struct cfg_vrf *v = &ld->cfg->vrf[ld->cfg->nvrf - 1];
+
+	if (!strcmp(val, "connected"))
+		v->advertise_connected = true;
+	else if (!strcmp(val, "none"))
+		v->advertise_connected = false;
+	else
+		return bad(ld, val, "is not connected or none");
+	return 0;
+}
+
+const struct keydef cfg_vrf_keys[] = {
+	{"l3vni", vr_l3vni, false},
+	{"rd", v_rd, false},
+	{"route-target", v_route_target, true},
+	{"import-rt", v_import_rt, true},
+	{"export-rt", v_export_rt, true},
+	{"advertise", vr_advertise, false},
 	{NULL, NULL, false},
 };

@@ -331,6 +331,12 @@ static void cmd_show_vnis(struct ctl_client *cl, const struct control_env *d, st
 	ctl_reply_ok(cl, d->engine ? show_vnis(d->engine) : json_object_new_array());
 }
 
+static void cmd_show_vrfs(struct ctl_client *cl, const struct control_env *d, struct json_object *req)
+{
+	(void)req;
+	ctl_reply_ok(cl, d->engine ? show_vrfs(d->engine) : json_object_new_array());
+}
+
 /* ---- show-macs, clear-duplicate: optional vni and mac select ---- */
 
 static int get_vni_mac(struct json_object *req, uint32_t *vni, struct mac *mac, bool *has_mac,
@@ -501,6 +507,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "show-neighbors", cmd_show_neighbors, { NULL } },
 	{ "show-routes", cmd_show_routes, { "family", "vni", NULL } },
 	{ "show-vnis", cmd_show_vnis, { NULL } },
+	{ "show-vrfs", cmd_show_vrfs, { NULL } },
 	{ "show-status", cmd_show_status, { NULL } },
 	{ "show-macs", cmd_show_macs, { "vni", "mac", NULL } },
 	{ "clear-duplicate", cmd_clear_duplicate, { "vni", "mac", NULL } },

@@ -18,5 +18,7 @@ struct json_object *mac_row_json(const struct engine *e, const struct macs_row *
 struct json_object *show_macs(const struct engine *e, uint32_t vni, const uint8_t *mac);
 /* `show vnis`: one object per VNI, ordered by VNI. */
 struct json_object *show_vnis(const struct engine *e);
+/* `show vrfs`: each [vrf] section with what the kernel has of it (vrf_view.h), in file order. */
+struct json_object *show_vrfs(const struct engine *e);
 
 #endif

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `show vnis` (macs_show.h): the VNI table as JSON objects, ordered by VNI. */
+/* `show vnis` and `show vrfs` (macs_show.h): the VNI table and the routed tenants as JSON
+ * objects, ordered by VNI and by section. */
 #include <json-c/json.h>
 #include <stdlib.h>
 
 #include "attr.h"
 #include "engine.h"
 #include "macs_show.h"
+#include "originate.h"
+#include "vrf_view.h"
 
 struct collect {
 	struct vni **v;
@@ -109,5 +112,55 @@ struct json_object *show_vnis(const struct engine *g)
 	for (size_t i = 0; i < c.n; i++)
 		json_object_array_add(arr, vni_json(g, c.v[i]));
 	free(c.v);
+	return arr;
+}
+
+static struct json_object *link_name(const struct engine *g, int ifindex)
+{
+	const struct vt_link *l = vt_link(&g->vt, ifindex);
+	return l ? json_object_new_string(l->name) : NULL;
+}
+
+static struct json_object *vrf_json(const struct engine *g, const struct cfg_vrf *c)
+{
+	struct json_object *o = json_object_new_object(), *l2 = json_object_new_array();
+	char buf[IPADDR_STRLEN > RD_STRLEN ? IPADDR_STRLEN : RD_STRLEN], err[160];
+	uint64_t rt[CFG_MAX_RT];
+	struct rt_import imp;
+	struct vrf_view w;
+	struct rd rd;
+	uint32_t vnis[256];
+	size_t n;
+
+	vrf_view(&g->vt, c, &w);
+	json_object_object_add(o, "name", json_object_new_string(c->name));
+	json_object_object_add(o, "l3vni", json_object_new_int64(c->l3vni));
+	json_object_object_add(o, "state", json_object_new_string(w.up ? "up" : "incomplete"));
+	json_object_object_add(o, "why", w.up ? NULL : json_object_new_string(w.why));
+	json_object_object_add(o, "table", w.vrf ? json_object_new_int64(w.table) : NULL);
+	json_object_object_add(o, "vxlan", link_name(g, w.vxlan));
+	json_object_object_add(o, "bridge", link_name(g, w.bridge));
+	json_object_object_add(o, "router_mac", w.bridge ?
+			       json_object_new_string(mac_str((const struct mac *)w.router_mac, buf)) : NULL);
+	json_object_object_add(o, "rd", originate_rd(g->cfg, c->l3vni, &rd, err, sizeof err) == 0 ?
+			       json_object_new_string(rd_str(&rd, buf)) : NULL);
+	rtf_import_set(g->cfg, c->l3vni, &imp);
+	json_object_object_add(o, "import_rt", import_array(&imp));
+	json_object_object_add(o, "export_rt", rt_array(rt, rtf_export_set(g->cfg, c->l3vni, rt)));
+	json_object_object_add(o, "advertise", json_object_new_string(c->advertise_connected ?
+								      "connected" : "none"));
+	n = vrf_l2_vnis(&g->vt, w.vrf, vnis, sizeof vnis / sizeof vnis[0]);
+	for (size_t i = 0; i < n && i < sizeof vnis / sizeof vnis[0]; i++)
+		json_object_array_add(l2, json_object_new_int64(vnis[i]));
+	json_object_object_add(o, "l2vnis", l2);
+	return o;
+}
+
+struct json_object *show_vrfs(const struct engine *g)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (unsigned i = 0; i < g->cfg->nvrf; i++)
+		json_object_array_add(arr, vrf_json(g, &g->cfg->vrf[i]));
 	return arr;
 }

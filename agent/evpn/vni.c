@@ -421,6 +421,20 @@ static void vxlan_event(struct vni_tab *vt, struct vt_link *s, const struct nl_l
 	}
 	if (l->vni == 0)
 		return;
+	if (config_vrf_by_l3vni(vt->cfg, l->vni)) {
+		/* a tenant's L3 VNI: routed traffic only (no type-3 route, no flood entry, no MAC
+		 * routes of its bridge); the routed tenant is discovered from it (vrf_view.h) */
+		if (v) {
+			vni_remove(vt, v);
+			s->vni = NULL;
+		}
+		if (s->l3vni != l->vni)
+			log_msg(LOG_INFO, "VXLAN device %s: VNI %u is [vrf %s]'s L3 VNI", l->name, l->vni,
+				config_vrf_by_l3vni(vt->cfg, l->vni)->name);
+		s->l3vni = l->vni;
+		return;
+	}
+	s->l3vni = 0;
 	if (!v) {
 		struct vni *other = vt_by_vni(vt, l->vni);
 		if (other) {
@@ -450,8 +464,8 @@ void vt_vlan_map(struct vni_tab *vt, int ifindex, const struct nl_vlan_tunnel *m
 	}
 	memset(want, 0, sizeof want);
 	for (size_t i = 0; i < n; i++)
-		if (m[i].vlan < NL_VLAN_MAX)
-			want[m[i].vlan] = m[i].vni;
+		if (m[i].vlan < NL_VLAN_MAX && !config_vrf_by_l3vni(vt->cfg, m[i].vni))
+			want[m[i].vlan] = m[i].vni; /* an L3 VNI's VLAN carries no L2 segment */
 	if (!s->vlans) {
 		if (!n)
 			return;
@@ -542,6 +556,8 @@ void vt_link_event(struct vni_tab *vt, const struct nl_link *l, bool deleted)
 	s->kind = l->kind;
 	s->up = l->up;
 	s->vlan_filtering = l->vlan_filtering;
+	s->vrf_table = l->vrf_table;
+	memcpy(s->mac, l->mac, sizeof s->mac);
 	memcpy(s->name, l->name, sizeof s->name);
 	if (l->kind == NL_LINK_VXLAN)
 		vxlan_event(vt, s, l);

@@ -67,6 +67,9 @@ struct vt_link {
 	uint32_t dom;              /* bridge: its domain number in local keys (0: none yet) */
 	struct vni **vlans;        /* external VXLAN or VLAN-aware bridge: VLAN -> VNI (NL_VLAN_MAX) */
 	struct nl_link attrs;      /* external VXLAN: the device, for the VNIs of its map */
+	uint8_t mac[6];            /* its address (a bridge's: the router MAC of an L3 VNI's) */
+	uint32_t vrf_table;        /* VRF device: its routing table */
+	uint32_t l3vni;            /* VXLAN device: the L3 VNI of a [vrf] it carries (never an L2 VNI) */
 };
 
 enum vt_event {

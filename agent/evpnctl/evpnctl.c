@@ -199,6 +199,8 @@ static int handle_reply(struct conn *c, const char *path, enum cli_view view, bo
 		cli_print_routes(stdout, data);
 	else if (view == VIEW_VNIS)
 		cli_print_vnis(stdout, data);
+	else if (view == VIEW_VRFS)
+		cli_print_vrfs(stdout, data);
 	else if (view == VIEW_STATUS)
 		cli_print_status(stdout, data);
 	else if (view == VIEW_MACS)

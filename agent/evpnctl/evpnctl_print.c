@@ -139,6 +139,47 @@ void cli_print_neighbors(FILE *f, struct json_object *data)
 	table_free(&t);
 }
 
+void cli_print_vrfs(FILE *f, struct json_object *data)
+{
+	static const char *const head[] = { "VRF", "L3VNI", "Table", "VXLAN", "Bridge", "Router MAC",
+					    "RD", "L2 VNIs", "State" };
+	struct table t = { .ncol = 9 };
+	size_t n = json_object_is_type(data, json_type_array) ? json_object_array_length(data) : 0;
+
+	table_row(&t, head);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(data, i), *l2 = get(o, "l2vnis");
+		char l3[16], tab[16] = "-", vnis[256] = "-", st[160];
+		size_t m = json_object_is_type(l2, json_type_array) ? json_object_array_length(l2) : 0;
+		const char *row[9];
+
+		snprintf(l3, sizeof l3, "%" PRId64, num(o, "l3vni"));
+		if (get(o, "table"))
+			snprintf(tab, sizeof tab, "%" PRId64, num(o, "table"));
+		for (size_t j = 0, len = 0; j < m && len < sizeof vnis; j++) {
+			int w = snprintf(vnis + len, sizeof vnis - len, "%s%" PRId64, j ? "," : "",
+					 json_object_get_int64(json_object_array_get_idx(l2, j)));
+			if (w < 0)
+				break;
+			len += (size_t)w;
+		}
+		snprintf(st, sizeof st, "%s%s%s%s", str(o, "state", "?"), get(o, "why") ? " (" : "",
+			 str(o, "why", ""), get(o, "why") ? ")" : "");
+		row[0] = str(o, "name", "?");
+		row[1] = l3;
+		row[2] = tab;
+		row[3] = str(o, "vxlan", "-");
+		row[4] = str(o, "bridge", "-");
+		row[5] = str(o, "router_mac", "-");
+		row[6] = str(o, "rd", "-");
+		row[7] = vnis;
+		row[8] = st;
+		table_row(&t, row);
+	}
+	table_print(f, &t, NULL);
+	table_free(&t);
+}
+
 void cli_print_vnis(FILE *f, struct json_object *data)
 {
 	static const char *const head[] = { "VNI", "VXLAN", "Bridge", "VTEP", "RD", "RT", "State",

@@ -21,6 +21,7 @@ static const char *const usage_lines[][3] = {
 	{ "show", "neighbors", "" },
 	{ "show", "routes", "[evpn|opaque] [vni N]" },
 	{ "show", "vnis", "" },
+	{ "show", "vrfs", "" },
 	{ "show", "status", "" },
 	{ "show", "macs", "[vni N] [MAC]" },
 	{ "show", "fdb", "[vni N] [force]" },
@@ -79,6 +80,8 @@ void cli_help(FILE *f)
 	fputs("\n"
 	      "  show vnis     the VNIs found in the kernel: VXLAN device, bridge, VTEP, RD, RTs, state,\n"
 	      "                local and remote MAC counts, flood list\n"
+	      "  show vrfs     the routed tenants ([vrf] sections) and what the kernel has of each: VRF\n"
+	      "                table, L3 VNI device, its bridge and router MAC, the L2 VNIs in the VRF\n"
 	      "  show routes   the RIB: every path, best marked \"*>\"; vni N keeps the EVPN routes of VNI N\n"
 	      "  add/del       originate or withdraw a local route (macadv: RFC 7432 type 2, multicast:\n"
 	      "                type 3 with a PMSI ingress-replication tunnel, key: GoBGP's opaque family)\n"
@@ -378,6 +381,15 @@ static int show(struct json_object *req, int argc, char **argv, enum cli_view *v
 		*view = VIEW_VNIS;
 		return 0;
 	}
+	if (argc >= 1 && (strcmp(argv[0], "vrfs") == 0 || strcmp(argv[0], "vrf") == 0)) {
+		if (argc > 1) {
+			*usage = true;
+			return fail("unexpected \"%s\"", argv[1]);
+		}
+		json_object_object_add(req, "cmd", json_object_new_string("show-vrfs"));
+		*view = VIEW_VRFS;
+		return 0;
+	}
 	if (argc >= 1 && strcmp(argv[0], "status") == 0) {
 		if (argc > 1) {
 			*usage = true;
@@ -397,7 +409,7 @@ static int show(struct json_object *req, int argc, char **argv, enum cli_view *v
 		return filter_args(req, argc - 1, argv + 1, 0, usage);
 	}
 	*usage = true;
-	return fail("show what? (neighbors, routes, vnis, macs, fdb or status)");
+	return fail("show what? (neighbors, routes, vnis, vrfs, macs, fdb or status)");
 }
 
 struct json_object *cli_request(int argc, char **argv, enum cli_view *view, bool *usage)

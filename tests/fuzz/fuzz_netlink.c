@@ -16,7 +16,8 @@
 static void on_link(void *ctx, const struct nl_link *l, bool deleted)
 {
 	FUZZ_CHECK(memchr(l->name, '\0', sizeof l->name) != NULL);
-	FUZZ_CHECK(l->kind <= NL_LINK_VXLAN);
+	FUZZ_CHECK(l->kind <= NL_LINK_VRF);
+	FUZZ_CHECK(l->kind == NL_LINK_VRF || l->vrf_table == 0);
 	FUZZ_CHECK(l->local.af == 0 || l->local.af == AF_INET || l->local.af == AF_INET6);
 	(*(unsigned *)ctx)++;
 }

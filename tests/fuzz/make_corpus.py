@@ -107,6 +107,10 @@ route-reflector-client = yes
         b"vtep-ip = fd00::1\n[neighbor fd00::2]\nremote-as = 65001\npassive = yes\nfamilies = evpn\n"
         b"ttl-security = yes\nmax-routes = 1000\n[vni 4096]\nrd = 192.0.2.1:7\nroute-target = 65001:7 auto\n"
         b"import-rt = auto\nexport-rt = 1.2.3.4:5\n", 'ebgp-v6.conf')
+    put('config', b"[global]\nasn = 65001\nrouter-id = 10.93.0.1\n[neighbor 10.93.0.2]\nremote-as = 65001\n"
+        b"[vrf vrf-t]\nl3vni = 4000\nadvertise = connected\n[vrf blue]\nl3vni = 4001\nrd = 10.93.0.1:4001\n"
+        b"route-target = 65001:4001\nimport-rt = *:4001\nexport-rt = 65001:9\nadvertise = none\n[vni 100]\n",
+        'vrf.conf')
 
 
 def control():
@@ -114,6 +118,7 @@ def control():
         b'{"cmd":"show-neighbors"}\n',
         b'{"cmd":"show-routes","family":"evpn","vni":100}\n{"cmd":"show-routes","family":"opaque"}\n',
         b'{"cmd":"show-vnis"}\n{"cmd":"show-macs","vni":100,"mac":"02:00:00:00:00:01"}\n',
+        b'{"cmd":"show-vrfs"}\n{"cmd":"audit"}\n{"cmd":"show-status"}\n',
         b'{"cmd":"add-macadv","mac":"02:00:00:00:00:01","ip":"10.0.0.1","vni":100,"rd":"10.0.0.1:100",'
         b'"rt":["64512:100"],"nexthop":"10.0.0.9","etag":0,"seq":3,"sticky":true}\n'
         b'{"cmd":"show-routes","family":"evpn"}\n'

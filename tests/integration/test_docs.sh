@@ -19,7 +19,7 @@ EVPNCTL=${EVPNCTL:-$ROOT/build/evpnctl}
 python3 - >"$T/schema" <<'EOF'
 import re
 src = open('agent/config/config_keys.c').read()
-for sect in ('global', 'neighbor', 'vni'):
+for sect in ('global', 'neighbor', 'vni', 'vrf'):
     m = re.search(r'const struct keydef cfg_%s_keys\[\] = \{(.*?)\{NULL' % sect, src, re.S)
     for k in re.findall(r'\{"([a-z0-9-]+)",', m.group(1)):
         print(sect, k)

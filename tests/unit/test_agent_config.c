@@ -247,11 +247,11 @@ static void test_errors(void **state)
 	load_err(MIN_GLOBAL "colour = blue\n", 4, "[global] unknown key \"colour\"");
 	load_err("asn = 1\n[global]\n", 1, "\"asn\" outside of any section (expected [global] first)");
 	load_err(MIN_GLOBAL "[bogus]\nx = 1\n", 4,
-		 "unknown section [bogus] (expected [global], [neighbor ADDRESS] or [vni NUMBER])");
+		 "unknown section [bogus] (expected [global], [neighbor ADDRESS], [vni NUMBER] or [vrf NAME])");
 	load_err(MIN_GLOBAL "[neighbor]\n", 4,
-		 "unknown section [neighbor] (expected [global], [neighbor ADDRESS] or [vni NUMBER])");
+		 "unknown section [neighbor] (expected [global], [neighbor ADDRESS], [vni NUMBER] or [vrf NAME])");
 	load_err(MIN_GLOBAL "[global x]\n", 4,
-		 "unknown section [global x] (expected [global], [neighbor ADDRESS] or [vni NUMBER])");
+		 "unknown section [global x] (expected [global], [neighbor ADDRESS], [vni NUMBER] or [vrf NAME])");
 	load_err(MIN_GLOBAL "[neighbor 10.0.0.300]\n", 4,
 		 "[neighbor 10.0.0.300] \"10.0.0.300\" is not an IP address");
 	load_err(MIN_GLOBAL "[vni 0]\n", 4, "[vni 0] \"0\" is not a VNI (1-16777215)");
@@ -644,6 +644,58 @@ static void test_arp_suppress(void **state)
 		 "[global] arp-suppress: \"maybe\" is not a boolean (yes/no, true/false, on/off, 1/0)");
 }
 
+/* [vrf NAME]: a routed tenant, its L3 VNI (required, its own), RD and RTs as for [vni N] */
+static void test_vrf(void **state)
+{
+	struct config cfg;
+	(void)state;
+	load_ok(MIN_GLOBAL "[vrf vrf-t]\nl3vni = 4000\n[vrf blue.2]\nl3vni = 4001\nrd = 10.0.0.1:99\n"
+			   "route-target = 64512:4444\nimport-rt = 65001:4001\nadvertise = none\n[vni 100]\n",
+		&cfg);
+	assert_int_equal(cfg.nvrf, 2);
+	const struct cfg_vrf *t = config_vrf(&cfg, "vrf-t"), *b = config_vrf(&cfg, "blue.2");
+	assert_non_null(t);
+	assert_non_null(b);
+	assert_int_equal(t->l3vni, 4000);
+	assert_true(t->advertise_connected); /* the default */
+	assert_true(t->r.rd_auto && t->r.rt_auto);
+	assert_ptr_equal(config_vrf_by_l3vni(&cfg, 4000), t);
+	assert_ptr_equal(config_vrf_by_l3vni(&cfg, 4001), b);
+	assert_null(config_vrf_by_l3vni(&cfg, 100));
+	assert_null(config_vrf_by_l3vni(&cfg, 0));
+	assert_null(config_vrf(&cfg, "vrf"));
+	/* the L3 VNI's RD and RTs are found as a VNI's are: originate and rt_filter use them */
+	assert_ptr_equal(config_vni(&cfg, 4001), &b->r);
+	assert_false(b->r.rd_auto);
+	assert_int_equal(b->r.nrt, 1);
+	assert_true(b->r.rt[0] == 0x0002fc000000115cull); /* 64512:4444 */
+	assert_int_equal(b->r.nimport, 1);
+	assert_false(b->advertise_connected);
+	assert_int_equal(config_vni(&cfg, 100)->vni, 100);
+	config_free(&cfg);
+	assert_null(cfg.vrf);
+
+	load_err(MIN_GLOBAL "[vrf t]\nrd = auto\n", 4, "[vrf t] l3vni is required");
+	load_err(MIN_GLOBAL "[vrf t]\nl3vni = 0\n", 5, "[vrf t] l3vni: \"0\" is not a VNI (1-16777215)");
+	load_err(MIN_GLOBAL "[vrf t]\nl3vni = 4000\nadvertise = static\n", 6,
+		 "[vrf t] advertise: \"static\" is not connected or none");
+	load_err(MIN_GLOBAL "[vrf t]\nl3vni = 4000\n[vrf t]\nl3vni = 4001\n", 6,
+		 "[vrf t] duplicate section (first on line 4)");
+	load_err(MIN_GLOBAL "[vrf a]\nl3vni = 4000\n[vrf b]\nl3vni = 4000\n", 6,
+		 "[vrf b] l3vni 4000 is [vrf a]'s too (line 4)");
+	load_err(MIN_GLOBAL "[vni 4000]\n[vrf a]\nl3vni = 4000\n", 5,
+		 "[vrf a] l3vni 4000 has a [vni 4000] section (line 4): an L3 VNI carries no L2 segment");
+	load_err(MIN_GLOBAL "[vrf a/b]\nl3vni = 1\n", 4,
+		 "[vrf a/b] \"a/b\" is not a VRF device name (1-15 letters, digits, '.', '_', '-', '@' or '+')");
+	load_err(MIN_GLOBAL "[vrf 0123456789abcdef]\nl3vni = 1\n", 4,
+		 "[vrf 0123456789abcdef] \"0123456789abcdef\" is not a VRF device name (1-15 letters, digits, "
+		 "'.', '_', '-', '@' or '+')");
+	load_err(MIN_GLOBAL "[vrf t]\nl3vni = 1\narp-suppress = yes\n", 6,
+		 "[vrf t] unknown key \"arp-suppress\"");
+	load_err(MIN_GLOBAL "[tenant t]\n", 4,
+		 "unknown section [tenant t] (expected [global], [neighbor ADDRESS], [vni NUMBER] or [vrf NAME])");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_ebgp_keys),
 		cmocka_unit_test(test_import_export_rt),
 		cmocka_unit_test(test_arp_suppress),
+		cmocka_unit_test(test_vrf),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

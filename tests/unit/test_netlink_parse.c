@@ -234,6 +234,35 @@ static void test_link_bridge_and_odd_address(void **state)
 	assert_int_equal(l.mac[0] | l.mac[1] | l.mac[2] | l.mac[3], 0);
 }
 
+/* A VRF device (a routed tenant's, ../shared/wire-l3.md): its kind and routing table; a table
+ * attribute too short is malformed. */
+static void test_link_vrf(void **state)
+{
+	struct nlmsghdr *nlh = link_msg("vrf-t");
+	struct nlattr *info, *data;
+	struct nl_link l;
+
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vrf");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_VRF_TABLE, 1000);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	assert_int_equal(nl_link_parse(nlh, &l), 0);
+	assert_int_equal(l.kind, NL_LINK_VRF);
+	assert_int_equal(l.vrf_table, 1000);
+	assert_string_equal(l.name, "vrf-t");
+
+	nlh = link_msg("vrf-u");
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vrf");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u16(nlh, IFLA_VRF_TABLE, 1000);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	assert_int_equal(nl_link_parse(nlh, &l), -1);
+}
+
 /* The bridge's per-port view (ifi_family AF_BRIDGE) says nothing evpnd needs: it is skipped. */
 static void test_link_bridge_port_view(void **state)
 {
@@ -284,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_fdb_encode),
 		cmocka_unit_test(test_link_vxlan),
 		cmocka_unit_test(test_link_bridge_and_odd_address),
+		cmocka_unit_test(test_link_vrf),
 		cmocka_unit_test(test_link_bridge_port_view),
 		cmocka_unit_test(test_link_malformed),
 	};
