@@ -145,6 +145,10 @@ void evpn_to_json(const uint8_t *nlri, size_t len, const struct attrs *a, struct
 	else if (rt.type == EVPN_RT_IMET && a && (a->flags & AF_HAS_PMSI))
 		vni = json_object_new_int64(a->pmsi_label); /* RFC 8365 section 5.1.3 */
 	json_object_object_add(obj, "vni", vni);
+	/* a routed tenant's L3 VNI: a MAC+IP route's second label (RFC 9135), a prefix route's label */
+	json_object_object_add(obj, "l3vni", rt.type == EVPN_RT_MACIP && rt.nlabels == 2 ?
+			       json_object_new_int64(rt.label[1]) : rt.type == EVPN_RT_PREFIX ?
+			       json_object_new_int64(rt.label[0]) : NULL);
 	json_object_object_add(obj, "labels", labels);
 	json_object_object_add(obj, "esi", json_object_new_string(esi_str(rt.esi, esi)));
 	json_object_object_add(obj, "originator", ip_json(&rt.orig));

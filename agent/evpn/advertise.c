@@ -23,8 +23,11 @@ static int build(const struct adv *ad, const struct vni *v, const uint8_t *mac,
 	if (mac) {
 		rq.type = EVPN_RT_MACIP;
 		memcpy(rq.mac.b, mac, 6);
-		if (ip)
+		if (ip) {
 			rq.ip = *ip;
+			rq.l3vni = v->l3vni; /* a routed tenant's: label 2, its RTs, the router MAC */
+			memcpy(rq.rmac.b, v->rmac, 6);
+		}
 		rq.sticky = sticky;
 		rq.has_seq = seq != 0; /* never moved: no community, as before mobility */
 		rq.seq = seq;

@@ -49,6 +49,9 @@ static void vni_event(void *ctx, struct vni *v, enum vt_event ev)
 		macs_vni_deactivate(e->macs, v);
 		adv_type3_withdraw(&e->adv, v);
 		break;
+	case VT_TENANT:
+		macs_vni_readvertise(e->macs, v); /* the MAC+IP routes, with or without the L3 VNI */
+		break;
 	}
 }
 

@@ -83,6 +83,10 @@ int originate_build(const struct config *cfg, const struct orig_req *rq, struct 
 		rt.ip = rq->ip;
 		rt.nlabels = 1;
 		rt.label[0] = rq->vni; /* the raw 24-bit VNI, not an MPLS label (wire.md) */
+		if (rq->l3vni && rq->ip.af) {
+			rt.nlabels = 2; /* label 2: the L3 VNI (RFC 9135 section 8.1, wire-l3 as FRR sends) */
+			rt.label[1] = rq->l3vni;
+		}
 	} else {
 		rt.orig = rq->ip;
 	}
@@ -99,9 +103,23 @@ int originate_build(const struct config *cfg, const struct orig_req *rq, struct 
 	} else {
 		n = rtf_export_set(cfg, rq->vni, out->ext);
 	}
+	if (rq->type == EVPN_RT_MACIP && rq->l3vni && rq->ip.af) {
+		/* the VRF's route targets beside the L2 VNI's, each once */
+		uint64_t vrt[CFG_MAX_RT];
+		unsigned nv = rtf_export_set(cfg, rq->l3vni, vrt);
+		for (unsigned i = 0; i < nv; i++) {
+			unsigned j = 0;
+			while (j < n && out->ext[j] != vrt[i])
+				j++;
+			if (j == n)
+				out->ext[n++] = vrt[i];
+		}
+	}
 	out->ext[n++] = extc_encap(TUNNEL_VXLAN); /* RFC 8365 section 5.1.3 */
 	if (rq->type == EVPN_RT_MACIP && (rq->has_seq || rq->sticky))
 		out->ext[n++] = extc_mac_mobility(rq->seq, rq->sticky);
+	if (rq->type == EVPN_RT_MACIP && rq->l3vni && rq->ip.af)
+		out->ext[n++] = extc_router_mac(&rq->rmac); /* RFC 9135 section 8.1 */
 
 	out->a.origin = ORIGIN_IGP;
 	out->a.flags = AF_HAS_NEXT_HOP;

@@ -34,6 +34,10 @@ struct orig_req {
 	bool has_seq;
 	uint32_t seq;
 	bool sticky;
+	/* type 2 with an IP in a routed tenant's L2 VNI (RFC 9135 symmetric IRB): label 2 is the L3
+	 * VNI, the route also carries the VRF's export route targets and the Router's MAC community */
+	uint32_t l3vni;           /* 0: none */
+	struct mac rmac;
 };
 
 /* A built local EVPN route: its NLRI and an attribute template (not interned) that points into
@@ -42,7 +46,7 @@ struct orig_route {
 	uint8_t nlri[ORIG_EVPN_NLRI_MAX];
 	size_t len;
 	struct attrs a;
-	uint64_t ext[CFG_MAX_RT + 2];
+	uint64_t ext[2 * CFG_MAX_RT + 3]; /* the VNI's RTs, the VRF's, encapsulation, mobility, router MAC */
 };
 
 /* Build the NLRI and attributes of rq, filling defaults from cfg. -1 with a message in err. */

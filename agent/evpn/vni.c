@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "originate.h"
+#include "vrf_view.h"
 #include "rt_filter.h"
 
 #define VT_HASH 1024
@@ -449,6 +450,8 @@ static void vxlan_event(struct vni_tab *vt, struct vt_link *s, const struct nl_l
 	vni_refresh(vt, v, l);
 }
 
+static void tenants_update(struct vni_tab *vt);
+
 void vt_vlan_map(struct vni_tab *vt, int ifindex, const struct nl_vlan_tunnel *m, size_t n)
 {
 	struct vt_link *s = ifindex > 0 && (size_t)ifindex < vt->nlinks ? &vt->links[ifindex] : NULL;
@@ -496,6 +499,8 @@ void vt_vlan_map(struct vni_tab *vt, int ifindex, const struct nl_vlan_tunnel *m
 		s->vlans[vl] = v;
 		vni_refresh(vt, v, &s->attrs);
 	}
+	if (vt->cfg->nvrf)
+		tenants_update(vt);
 }
 
 /* A bridge changed, appeared or went: its VNIs, or those waiting for it, may change state. */
@@ -516,7 +521,49 @@ static void bridge_event(struct vni_tab *vt, int ifindex)
 		}
 }
 
+/* Which VNIs belong to a routed tenant that is up (vrf_view.h), after a link change (links change
+ * rarely, and tenants are few): a change is reported (VT_TENANT) for the active ones. */
+static void tenants_update(struct vni_tab *vt)
+{
+	struct vrf_view w[16];
+	unsigned nw = 0;
+
+	for (unsigned i = 0; i < vt->cfg->nvrf && nw < sizeof w / sizeof w[0]; i++) {
+		vrf_view(vt, &vt->cfg->vrf[i], &w[nw]);
+		if (w[nw].up)
+			nw++;
+	}
+	for (size_t b = 0; b < VT_HASH; b++)
+		for (struct vni *v = vt->hash[b]; v; v = v->hnext) {
+			const struct vt_link *br = vt_link(vt, v->bridge);
+			const struct vrf_view *t = NULL;
+			for (unsigned i = 0; br && br->master && i < nw; i++)
+				if (w[i].vrf == br->master)
+					t = &w[i];
+			uint32_t l3 = t ? t->c->l3vni : 0;
+			static const uint8_t none[6];
+			const uint8_t *rmac = t ? t->router_mac : none;
+			if (l3 == v->l3vni && !memcmp(rmac, v->rmac, 6))
+				continue;
+			v->l3vni = l3;
+			memcpy(v->rmac, rmac, 6);
+			if (l3)
+				log_msg(LOG_INFO, "VNI %u: in routed tenant %s (L3 VNI %u)", v->vni, t->c->name, l3);
+			if (v->active)
+				vt->event(vt->ctx, v, VT_TENANT);
+		}
+}
+
+static void link_event(struct vni_tab *vt, const struct nl_link *l, bool deleted);
+
 void vt_link_event(struct vni_tab *vt, const struct nl_link *l, bool deleted)
+{
+	link_event(vt, l, deleted);
+	if (vt->cfg->nvrf)
+		tenants_update(vt);
+}
+
+static void link_event(struct vni_tab *vt, const struct nl_link *l, bool deleted)
 {
 	struct vt_link *s = link_slot(vt, l->ifindex);
 	if (!s) {
@@ -527,7 +574,7 @@ void vt_link_event(struct vni_tab *vt, const struct nl_link *l, bool deleted)
 		/* an ifindex is never reused for another device while the old one lives; be safe */
 		struct nl_link gone = *l;
 		gone.kind = s->kind;
-		vt_link_event(vt, &gone, true);
+		link_event(vt, &gone, true);
 	}
 	if (deleted) {
 		uint8_t kind = s->kind;

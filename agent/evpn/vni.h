@@ -48,6 +48,10 @@ struct vni {
 	uint32_t nlocal;           /* local MACs advertised */
 	uint32_t nremote;          /* remote MACs installed */
 	uint64_t nrefused;         /* FDB requests the kernel refused on its device (retried) */
+	/* its routed tenant (vrf_view.h), while that is up: its MAC+IP routes carry the L3 VNI as
+	 * label 2, the VRF's route targets and the router MAC (VT_TENANT when this changes) */
+	uint32_t l3vni;
+	uint8_t rmac[6];
 	struct vni *hnext;         /* hash chain by VNI */
 };
 
@@ -77,6 +81,7 @@ enum vt_event {
 	VT_DETACH,     /* no longer: the device left its bridge or went away */
 	VT_ACTIVATE,   /* advertise the VNI's type-3 route and its local MACs */
 	VT_DEACTIVATE, /* withdraw them */
+	VT_TENANT,     /* its routed tenant (l3vni, rmac) changed: its MAC+IP routes are built anew */
 };
 
 struct vni_tab {

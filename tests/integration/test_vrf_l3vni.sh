@@ -7,6 +7,9 @@
 # holding vx-l3, VNI 4000, nolearning) beside the lab's L2 VNI 100:
 #   - neither originates a type-3 route for VNI 4000, neither has a flood entry on vx-l3, both
 #     still flood VNI 100 to each other; vx-l3's FDB holds no extern_learn entry;
+#   - a VM's MAC+IP route (arp-snoop) carries the tenant's L3 part once the tenant is up (in the
+#     VM): label 2 = 4000, the RT 64512:4000 beside 64512:100 and the Router's MAC community
+#     (h1's br-l3 MAC), as FRR sends it; here (no VRF) none of it;
 #   - `show vrfs` names vx-l3, br-l3 and its MAC as the router MAC, the RD router-id:4000 and the
 #     RT 64512:4000, and says what is missing: this kernel has no VRF device, so "no VRF device
 #     vrf-t" here; inside scripts/vm.sh (Debian's kernel, VRF built in) the same lab with vrf-t
@@ -21,7 +24,7 @@ INNER=0
 [ "${1:-}" = --inner ] && INNER=1
 
 step "two hypervisors, each with an L3 VNI 4000 (vx-l3 in br-l3) beside VNI 100$([ $INNER = 1 ] && echo ', in VRF vrf-t')"
-lab_up -n 2 --no-start
+lab_up -n 2 --no-start --extra-global 'arp-snoop = yes'
 for i in 1 2; do
 	n=$(ns "h$i")
 	printf '\n[vrf vrf-t]\nl3vni = 4000\n' >>"$LAB_DIR/h$i.conf"
@@ -57,6 +60,26 @@ for i in 1 2; do
 	jcheck "$(lab_ctl "$i" show vnis --json)" "[v['vni'] for v in d] == [100]" "h$i: VNI 100 only"
 done
 log "h1 and h2: type-3 routes only for VNI 100; vx-l3 holds no flood and no extern_learn entry"
+
+step "a VM's MAC+IP route$([ $INNER = 1 ] && echo ': label 2 the L3 VNI, the VRF RT, the router MAC' || echo ' without a VRF: no L3 part')"
+vm_ping 1 1 2 1 || fail "h1's VM cannot ping h2's VM"
+# h1's VM's MAC+IP route, as h2 received it (arp-snoop learned the binding from the VM's ARP)
+macip() {
+	lab_ctl 2 show routes evpn --json | jpy "[r for r in d if r.get('type') == 'macadv' and
+		r.get('mac') == '$(lab_mac 1)' and r.get('ip') == '$(lab_vmip 1)' and r.get('source') != 'local']"
+}
+has_macip() { [ "$(macip)" != "[]" ]; }
+wait_for 15 has_macip || fail "h2 never received h1's VM's MAC+IP route"
+if [ $INNER = 1 ]; then
+	tenant_route() { macip | jpy "(len(d) == 1 and d[0]['l3vni'] == 4000 and d[0]['labels'] == [100, 4000] and
+		d[0].get('router_mac') == '02:00:00:00:30:01' and
+		sorted(d[0]['route_targets']) == ['64512:100', '64512:4000'])" >/dev/null; }
+	wait_for 10 tenant_route || fail "h1's MAC+IP route lacks the tenant's L3 part: $(macip)"
+	log "h1's VM's MAC+IP route at h2: labels [100, 4000], router MAC 02:00:00:00:30:01, RTs 64512:100 and 64512:4000"
+else
+	jcheck "$(macip)" "(len(d) == 1 and d[0]['l3vni'] is None and d[0]['labels'] == [100] and
+		'router_mac' not in d[0] and d[0]['route_targets'] == ['64512:100'])" 		"h1's MAC+IP route with its tenant incomplete: no L3 part"
+fi
 
 step "show vrfs"
 for i in 1 2; do

@@ -277,6 +277,64 @@ static void test_opaque(void **state)
 	json_object_put(req);
 }
 
+/* A routed tenant's MAC+IP route (RFC 9135 symmetric IRB) as FRR 8.4 sends it
+ * (../shared/wire-l3.md, VM2 10.2.0.12 in VNI 200 behind h2, L3 VNI 4000, router MAC
+ * 02:00:00:00:30:02): label 2 the L3 VNI, the L2 VNI's and the VRF's route targets, the Router's
+ * MAC community; the RD is ours (router-id:VNI; FRR's is an index). No IP: no L3 part. */
+static void test_symmetric_irb(void **state)
+{
+	struct config cfg;
+	struct cfg_vrf vrf;
+	struct orig_route rt;
+	struct orig_req rq;
+	struct evpn_route d;
+	char err[256];
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.g.asn = 65001;
+	cfg.g.router_id = 0x0a5d0002;
+	memset(&vrf, 0, sizeof vrf);
+	strcpy(vrf.name, "vrf-t");
+	vrf.l3vni = 4000;
+	vrf.r.vni = 4000;
+	vrf.r.rd_auto = vrf.r.rt_auto = true;
+	cfg.vrf = &vrf;
+	cfg.nvrf = 1;
+	memset(&rq, 0, sizeof rq);
+	rq.type = EVPN_RT_MACIP;
+	memcpy(rq.mac.b, "\x02\x00\x00\x00\x02\x12", 6);
+	assert_int_equal(ipaddr_parse("10.2.0.12", &rq.ip), 0);
+	rq.vni = 200;
+	rq.l3vni = 4000;
+	memcpy(rq.rmac.b, "\x02\x00\x00\x00\x30\x02", 6);
+	assert_int_equal(originate_build(&cfg, &rq, &rt, err, sizeof err), 0);
+	assert_bytes(rt.nlri, rt.len, "02 28 0001 0a5d0002 00c8 00000000000000000000 00000000 "
+				      "30 020000000212 20 0a02000c 0000c8 000fa0");
+	assert_int_equal(evpn_decode(rt.nlri, rt.len, &d), 0);
+	assert_int_equal(d.nlabels, 2);
+	assert_int_equal(d.label[1], 4000);
+	assert_int_equal(rt.a.nextcomm, 4);
+	assert_true(rt.a.extcomm[0] == 0x0002fde9000000c8ull); /* rt:65001:200, the L2 VNI's */
+	assert_true(rt.a.extcomm[1] == 0x0002fde900000fa0ull); /* rt:65001:4000, the VRF's */
+	assert_true(rt.a.extcomm[2] == 0x030c000000000008ull); /* encap vxlan */
+	assert_true(rt.a.extcomm[3] == 0x0603020000003002ull); /* router MAC */
+
+	/* the MAC-only route of the same VM: one label, no VRF target, no router MAC (as FRR) */
+	rq.ip.af = 0;
+	assert_int_equal(originate_build(&cfg, &rq, &rt, err, sizeof err), 0);
+	assert_bytes(rt.nlri, rt.len, "02 21 0001 0a5d0002 00c8 00000000000000000000 00000000 "
+				      "30 020000000212 00 0000c8");
+	assert_int_equal(rt.a.nextcomm, 2);
+	/* a VRF exporting the L2 VNI's own target lists it once */
+	vrf.r.rt_auto = false;
+	vrf.r.nrt = 1;
+	vrf.r.rt[0] = 0x0002fde9000000c8ull;
+	assert_int_equal(ipaddr_parse("10.2.0.12", &rq.ip), 0);
+	assert_int_equal(originate_build(&cfg, &rq, &rt, err, sizeof err), 0);
+	assert_int_equal(rt.a.nextcomm, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_del_ignores_add_fields),
 		cmocka_unit_test(test_opaque),
+		cmocka_unit_test(test_symmetric_irb),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

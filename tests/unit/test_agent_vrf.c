@@ -97,15 +97,26 @@ static void test_l3vni_is_not_l2(void **state)
 	assert_memory_equal(w.router_mac, "\x02\x00\x00\x00\x30\x01", 6);
 	assert_int_equal(vrf_l2_vnis(&g.vt, w.vrf, l2, 4), 1);
 	assert_int_equal(l2[0], 100);
+	/* VNI 100's MAC+IP routes now carry the L3 VNI and the router MAC (advertise.c) */
+	assert_int_equal(vt_by_vni(&g.vt, 100)->l3vni, 4000);
+	assert_memory_equal(vt_by_vni(&g.vt, 100)->rmac, "\x02\x00\x00\x00\x30\x01", 6);
 	/* a second L2 VNI outside the VRF is not the tenant's */
 	link_ev(&g, BR200, NL_LINK_BRIDGE, 0, "br200", 0, true);
 	link_ev(&g, VX200, NL_LINK_VXLAN, BR200, "vx200", 200, true);
 	assert_int_equal(vrf_l2_vnis(&g.vt, w.vrf, l2, 4), 1);
+	assert_int_equal(vt_by_vni(&g.vt, 200)->l3vni, 0);
 	/* ... until its bridge joins it: L2 VNIs belong to a tenant by the kernel, not by config */
 	link_ev(&g, BR200, NL_LINK_BRIDGE, VRF, "br200", 0, true);
 	assert_int_equal(vrf_l2_vnis(&g.vt, w.vrf, l2, 4), 2);
 	assert_int_equal(l2[0], 100);
 	assert_int_equal(l2[1], 200);
+	assert_int_equal(vt_by_vni(&g.vt, 200)->l3vni, 4000);
+	/* the tenant down (its L3 bridge down): no L3 part in any route of it */
+	link_ev(&g, BRL3, NL_LINK_BRIDGE, VRF, "br-l3", 0, false);
+	assert_int_equal(vt_by_vni(&g.vt, 100)->l3vni, 0);
+	assert_int_equal(vt_by_vni(&g.vt, 200)->l3vni, 0);
+	link_ev(&g, BRL3, NL_LINK_BRIDGE, VRF, "br-l3", 0, true);
+	assert_int_equal(vt_by_vni(&g.vt, 100)->l3vni, 4000);
 	engine_stop(&g);
 }
 

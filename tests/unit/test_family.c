@@ -120,6 +120,7 @@ static void test_json_macip(void **state)
 	assert_string_equal(jstr(o, "mac"), "\"aa:bb:cc:00:00:43\"");
 	assert_string_equal(jstr(o, "ip"), "\"192.168.10.43\"");
 	assert_string_equal(jstr(o, "vni"), "100");
+	assert_true(json_object_object_get_ex(o, "l3vni", NULL)); /* null: no second label */
 	assert_string_equal(jstr(o, "labels"), "[100]");
 	assert_string_equal(jstr(o, "esi"), "\"0\"");
 	assert_string_equal(jstr(o, "originator"), "null");
