@@ -51,6 +51,24 @@ static bool get_force(struct ctl_client *cl, struct json_object *req, bool *forc
 	return true;
 }
 
+/* The start of every step of a reply that waits for a read: paused while the read runs (0), the
+ * error sent once it failed (-1), else 1: go on. */
+static int read_wait(struct ctl_client *cl, int state, int err)
+{
+	char msg[160];
+
+	if (state == 0) {
+		ctl_stream_pause(cl);
+		return 0;
+	}
+	if (state == 1 && err) {
+		snprintf(msg, sizeof msg, "kernel FDB read failed: %s", strerror(err));
+		ctl_reply_err(cl, msg);
+		return -1;
+	}
+	return 1;
+}
+
 /* ---- show-fdb ---- */
 
 static void add_name(struct json_object *o, const char *key, const struct engine *g, int ifindex)
@@ -180,18 +198,11 @@ static void fdb_done(void *ctx, int err)
 static bool fdb_more(struct ctl_client *cl, void *state)
 {
 	struct fdb_read *r = state;
-	char err[160];
+	int w = read_wait(cl, r->state, r->err);
 
-	if (r->state == 0) {
-		ctl_stream_pause(cl);
-		return false;
-	}
+	if (w <= 0)
+		return w < 0;
 	if (r->state == 1) {
-		if (r->err) {
-			snprintf(err, sizeof err, "kernel FDB read failed: %s", strerror(r->err));
-			ctl_reply_err(cl, err);
-			return true;
-		}
 		if (ctl_out(cl, "{\"ok\":true,\"data\":[", 19) < 0)
 			return true;
 		r->state = 2;
@@ -406,21 +417,14 @@ static struct json_object *audit_tail(struct audit_run *r)
 static bool audit_more(struct ctl_client *cl, void *state)
 {
 	struct audit_run *r = state;
-	char err[160];
+	int w = read_wait(cl, r->state, r->err);
 
-	if (r->state == 0) {
-		ctl_stream_pause(cl);
-		return false;
-	}
+	if (w <= 0)
+		return w < 0;
 	if (r->state == 1) {
 		struct audit_side want = { macs_remote_tab(r->e->macs), &r->e->vteps,
 					   &r->e->flood.set, macs_local_tab(r->e->macs) };
 		struct audit_side have = audit_view_side(&r->k);
-		if (r->err) {
-			snprintf(err, sizeof err, "kernel FDB read failed: %s", strerror(r->err));
-			ctl_reply_err(cl, err);
-			return true;
-		}
 		if (ctl_out(cl, "{\"ok\":true,\"data\":{\"drift\":[", 28) < 0)
 			return true;
 		audit_cmp_init(&r->cmp, &want, &have, r->owned, drift_cb, r);

@@ -17,7 +17,6 @@
 #include "vrf_view.h"
 #include "rt_filter.h"
 
-#define VT_HASH 1024
 
 static size_t vni_bucket(uint32_t vni)
 {

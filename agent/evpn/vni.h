@@ -84,6 +84,8 @@ enum vt_event {
 	VT_TENANT,     /* its routed tenant (l3vni, rmac) changed: its MAC+IP routes are built anew */
 };
 
+#define VT_HASH 1024          /* buckets of the VNI hash */
+
 struct vni_tab {
 	const struct config *cfg;
 	struct vt_link *links;     /* indexed by ifindex */

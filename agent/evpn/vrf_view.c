@@ -6,6 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The link with this ifindex, or NULL (the table's own lookup, without calling into vni.c). */
+static const struct vt_link *link_at(const struct vni_tab *vt, int ifindex)
+{
+	if (ifindex <= 0 || (size_t)ifindex >= vt->nlinks || !vt->links[ifindex].ifindex)
+		return NULL;
+	return &vt->links[ifindex];
+}
+
 void vrf_view(const struct vni_tab *vt, const struct cfg_vrf *c, struct vrf_view *out)
 {
 	const struct vt_link *br = NULL, *vrf = NULL, *vx = NULL;
@@ -29,7 +37,7 @@ void vrf_view(const struct vni_tab *vt, const struct cfg_vrf *c, struct vrf_view
 	if (vx) {
 		out->vxlan = vx->ifindex;
 		out->vxlan_up = vx->up;
-		br = vx->master ? vt_link(vt, vx->master) : NULL;
+		br = link_at(vt, vx->master);
 		if (br && br->kind != NL_LINK_BRIDGE)
 			br = NULL;
 	}
@@ -54,25 +62,6 @@ void vrf_view(const struct vni_tab *vt, const struct cfg_vrf *c, struct vrf_view
 		out->up = true;
 }
 
-struct l2_walk {
-	const struct vni_tab *vt;
-	int vrf;
-	uint32_t *out;
-	size_t n, cap;
-};
-
-static void l2_cb(void *ctx, struct vni *v)
-{
-	struct l2_walk *w = ctx;
-	const struct vt_link *br = v->bridge ? vt_link(w->vt, v->bridge) : NULL;
-
-	if (!br || br->master != w->vrf)
-		return;
-	if (w->n < w->cap)
-		w->out[w->n] = v->vni;
-	w->n++;
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -81,11 +70,19 @@ static int cmp_u32(const void *a, const void *b)
 
 size_t vrf_l2_vnis(const struct vni_tab *vt, int vrf, uint32_t *out, size_t cap)
 {
-	struct l2_walk w = { vt, vrf, out, 0, cap };
+	size_t n = 0;
 
 	if (!vrf)
 		return 0;
-	vt_walk(vt, l2_cb, &w);
-	qsort(out, w.n < cap ? w.n : cap, sizeof *out, cmp_u32);
-	return w.n;
+	for (size_t b = 0; b < VT_HASH; b++)
+		for (const struct vni *v = vt->hash[b]; v; v = v->hnext) {
+			const struct vt_link *br = link_at(vt, v->bridge);
+			if (!br || br->master != vrf)
+				continue;
+			if (n < cap)
+				out[n] = v->vni;
+			n++;
+		}
+	qsort(out, n < cap ? n : cap, sizeof *out, cmp_u32);
+	return n;
 }

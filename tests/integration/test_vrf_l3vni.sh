@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # A routed tenant's L3 VNI is not an L2 VNI, and `evpnctl show vrfs` shows what the kernel has of
-# the tenant (../shared/wire-l3.md: FRR sends no type-3 route for an L3 VNI, keeps no flood entry
+# the tenant (docs/wire.md, "Symmetric IRB": FRR sends no type-3 route for an L3 VNI, keeps no flood entry
 # on its device, and ignores one evpnd would send). Two hypervisors with [vrf vrf-t] l3vni = 4000,
 # each with the L3 VNI's pieces FRR and Proxmox build (br-l3 with a fixed MAC, the router MAC,
 # holding vx-l3, VNI 4000, nolearning) beside the lab's L2 VNI 100:

@@ -278,7 +278,7 @@ static void test_opaque(void **state)
 }
 
 /* A routed tenant's MAC+IP route (RFC 9135 symmetric IRB) as FRR 8.4 sends it
- * (../shared/wire-l3.md, VM2 10.2.0.12 in VNI 200 behind h2, L3 VNI 4000, router MAC
+ * (docs/wire.md, "Symmetric IRB"; VM2 10.2.0.12 in VNI 200 behind h2, L3 VNI 4000, router MAC
  * 02:00:00:00:30:02): label 2 the L3 VNI, the L2 VNI's and the VRF's route targets, the Router's
  * MAC community; the RD is ours (router-id:VNI; FRR's is an index). No IP: no L3 part. */
 static void test_symmetric_irb(void **state)

@@ -61,7 +61,7 @@ static void link_ev(struct engine *g, int ifindex, uint8_t kind, int master, con
 	vt_link_event(&g->vt, &l, false);
 }
 
-/* The model of ../shared/wire-l3.md on one hypervisor: vrf-t (table 1000), br-l3 in it holding
+/* The model of docs/wire.md ("Symmetric IRB") on one hypervisor: vrf-t (table 1000), br-l3 in it holding
  * vx-l3 (VNI 4000), and br100 (the anycast gateway's SVI) in it holding vx100 and a VM port. */
 static void tenant(struct engine *g)
 {

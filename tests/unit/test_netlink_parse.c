@@ -234,7 +234,7 @@ static void test_link_bridge_and_odd_address(void **state)
 	assert_int_equal(l.mac[0] | l.mac[1] | l.mac[2] | l.mac[3], 0);
 }
 
-/* A VRF device (a routed tenant's, ../shared/wire-l3.md): its kind and routing table; a table
+/* A VRF device (a routed tenant's, docs/wire.md): its kind and routing table; a table
  * attribute too short is malformed. */
 static void test_link_vrf(void **state)
 {
