@@ -48,6 +48,7 @@ skip() {
 # Print every log file and the peers' state, then exit 1 (cleanup runs from the EXIT trap).
 fail() {
 	set +e
+	T_FAILED=1
 	log "FAIL: $*"
 	local f c pid
 	for pid in "${T_PIDS[@]}"; do
@@ -124,6 +125,11 @@ cleanup() {
 	[ "$T_CLEANED" = 1 ] && return 0
 	T_CLEANED=1
 	set +e
+	if [ "$rc" != 0 ] && [ "${T_FAILED:-0}" = 0 ] && [ -n "${T_ERR_LINE:-}" ]; then
+		# set -e ended the test on a command nobody checked: say which, or the failure is silent
+		printf '%s: FAIL: exit status %s: "%s" failed at %s\n' "${T_NAME:-test}" "$rc" \
+			"${T_ERR_CMD:-?}" "$T_ERR_LINE" >&2
+	fi
 	trap - INT TERM
 	# TERM everyone first so they stop in parallel, then reap each with a grace period.
 	for pid in "${T_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
@@ -140,6 +146,9 @@ cleanup() {
 }
 
 trap cleanup EXIT
+# where set -e stops a test (functions too: errtrace), for cleanup's message
+set -o errtrace
+trap 'T_ERR_LINE="${BASH_SOURCE[0]##*/}:$LINENO"; T_ERR_CMD=$BASH_COMMAND' ERR
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
