@@ -69,6 +69,17 @@ static int read_wait(struct ctl_client *cl, int state, int err)
 	return 1;
 }
 
+/* Start the read rd for a reply; false after replying why it could not start. */
+static bool read_start(struct ctl_client *cl, struct engine *e, struct engine_read *rd)
+{
+	if (engine_read_start(e, rd) == 0)
+		return true;
+	ctl_reply_err(cl, errno == EBUSY ?
+		      "another audit or show fdb is reading the kernel; ask again when it is done" :
+		      strerror(errno));
+	return false;
+}
+
 /* ---- show-fdb ---- */
 
 static void add_name(struct json_object *o, const char *key, const struct engine *g, int ifindex)
@@ -95,6 +106,19 @@ static const char *kind(const struct engine *g, const struct nl_fdb *f, bool on_
 	return macs_local_key(g->macs, f) ? "local" : "other";
 }
 
+/* The managed VNI an entry belongs to (its VXLAN device's, else its bridge's), or NULL (or not
+ * vni, when vni is not 0). */
+static const struct vni *fdb_vni(const struct engine *g, uint32_t vni, const struct nl_fdb *f,
+				 bool *on_vxlan)
+{
+	const struct vni *v = vt_by_fdb(&g->vt, f);
+
+	*on_vxlan = v != NULL;
+	if (!v)
+		v = vt_by_bridge(&g->vt, f->master ? f->master : f->ifindex);
+	return v && (!vni || v->vni == vni) ? v : NULL;
+}
+
 /* An entry as show-fdb lists it, or NULL when it is not on a managed device (or vni's). */
 static struct json_object *fdb_json(const struct engine *g, uint32_t vni, const struct nl_fdb *f)
 {
@@ -105,14 +129,12 @@ static struct json_object *fdb_json(const struct engine *g, uint32_t vni, const 
 		{ NUD_PERMANENT, "permanent" }, { NUD_NOARP, "noarp" }, { NUD_REACHABLE, "reachable" },
 		{ NUD_STALE, "stale" },
 	};
-	struct vni *v = vt_by_fdb(&g->vt, f);
-	bool on_vxlan = v != NULL;
+	bool on_vxlan;
+	const struct vni *v = fdb_vni(g, vni, f, &on_vxlan);
 	struct json_object *o, *fl;
 	char m[MAC_STRLEN], a[IPADDR_STRLEN];
 
 	if (!v)
-		v = vt_by_bridge(&g->vt, f->master ? f->master : f->ifindex);
-	if (!v || (vni && v->vni != vni))
 		return NULL; /* not a managed device */
 	o = json_object_new_object();
 	json_object_object_add(o, "vni", json_object_new_int64(v->vni));
@@ -158,14 +180,11 @@ struct fdb_read {
 static void fdb_entry(void *ctx, const struct nl_fdb *f, bool event, bool deleted)
 {
 	struct fdb_read *r = ctx;
-	struct json_object *probe;
+	bool on_vxlan;
 	(void)deleted;
 
-	if (event || r->err)
-		return; /* a listing of what the read found */
-	if (!(probe = fdb_json(r->e, r->vni, f)))
-		return;
-	json_object_put(probe);
+	if (event || r->err || !fdb_vni(r->e, r->vni, f, &on_vxlan))
+		return; /* a listing of what the read found on the managed devices */
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 1024;
 		struct nl_fdb *v = realloc(r->v, cap * sizeof *v);
@@ -265,12 +284,8 @@ void cmd_show_fdb(struct ctl_client *cl, const struct control_env *d, struct jso
 	r->first = true;
 	r->rd = (struct engine_read){ .scope = ENGINE_READ_ALL, .entry = fdb_entry,
 				      .restart = fdb_restart, .done = fdb_done, .ctx = r };
-	if (engine_read_start(r->e, &r->rd) < 0) {
-		snprintf(err, sizeof err, "%s", errno == EBUSY ?
-			 "another show fdb or audit is reading the kernel; ask again when it is done" :
-			 strerror(errno));
+	if (!read_start(cl, r->e, &r->rd)) {
 		free(r);
-		ctl_reply_err(cl, err);
 		return;
 	}
 	ctl_stream(cl, fdb_more, fdb_free, r);
@@ -482,10 +497,7 @@ void cmd_audit(struct ctl_client *cl, const struct control_env *d, struct json_o
 				      .entry = audit_entry, .missing = audit_missing,
 				      .restart = audit_restart,
 				      .done = audit_done, .ctx = r };
-	if (engine_read_start(r->e, &r->rd) < 0) {
-		ctl_reply_err(cl, errno == EBUSY ?
-			      "another audit or show fdb is reading the kernel; ask again when it is done" :
-			      strerror(errno));
+	if (!read_start(cl, r->e, &r->rd)) {
 		audit_view_free(&r->k);
 		free(r);
 		return;
