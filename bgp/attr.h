@@ -120,6 +120,8 @@ const char *extc_rt_str(uint64_t c, char *buf, size_t cap);
 const char *extc_str(uint64_t c, char *buf, size_t cap);
 /* The MAC mobility community of a set, if any: 1 found (seq, sticky set), 0 none. */
 int attrs_mac_mobility(const struct attrs *a, uint32_t *seq, bool *sticky);
+/* The Router's MAC extended community (RFC 9135 section 8.1) of a: 1 and *out, or 0 when it has none. */
+int attrs_router_mac(const struct attrs *a, struct mac *out);
 
 /* Context the parser needs: who sent the UPDATE. */
 struct attr_ctx {

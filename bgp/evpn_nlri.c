@@ -112,7 +112,9 @@ static int decode_prefix(struct rbuf *v, struct evpn_route *out)
 		return -1;
 	if (rbuf_bytes(v, b, alen) < 0 || ipaddr_from_bytes(&out->ip, b, alen) < 0)
 		return -1;
-	if (rbuf_skip(v, alen) < 0 || rbuf_u24(v, &out->label[0]) < 0)
+	if (rbuf_bytes(v, b, alen) < 0 || ipaddr_from_bytes(&out->gw, b, alen) < 0)
+		return -1;
+	if (rbuf_u24(v, &out->label[0]) < 0)
 		return -1;
 	out->nlabels = 1;
 	return 0;
@@ -156,7 +158,7 @@ int evpn_encode(const struct evpn_route *r, struct wbuf *w)
 	size_t start = w->len;
 	unsigned nlabels;
 
-	if (r->type != EVPN_RT_MACIP && r->type != EVPN_RT_IMET)
+	if (r->type != EVPN_RT_MACIP && r->type != EVPN_RT_IMET && r->type != EVPN_RT_PREFIX)
 		return -1;
 	wbuf_u8(w, r->type);
 	wbuf_u8(w, 0); /* value length, patched below */
@@ -172,6 +174,22 @@ int evpn_encode(const struct evpn_route *r, struct wbuf *w)
 		put_ip(w, &r->ip); /* af 0: IP length 0, a MAC-only route */
 		for (unsigned i = 0; i < nlabels; i++)
 			wbuf_u24(w, r->label[i]);
+	} else if (r->type == EVPN_RT_PREFIX) {
+		/* RFC 9136 3.1: prefix and gateway both 4 or both 16 bytes, the family of the prefix */
+		size_t alen = ipaddr_len(&r->ip);
+		if ((alen != 4 && alen != 16) || r->prefix_len > alen * 8 ||
+		    (r->gw.af && r->gw.af != r->ip.af))
+			return -1;
+		wbuf_bytes(w, r->esi, ESI_LEN);
+		wbuf_u32(w, r->etag);
+		wbuf_u8(w, r->prefix_len);
+		wbuf_bytes(w, r->ip.a, alen);
+		if (r->gw.af)
+			wbuf_bytes(w, r->gw.a, alen);
+		else
+			for (size_t i = 0; i < alen; i++)
+				wbuf_u8(w, 0);
+		wbuf_u24(w, r->label[0]);
 	} else {
 		if (ipaddr_len(&r->orig) == 0)
 			return -1;

@@ -150,3 +150,16 @@ int attrs_mac_mobility(const struct attrs *a, uint32_t *seq, bool *sticky)
 	}
 	return 0;
 }
+
+int attrs_router_mac(const struct attrs *a, struct mac *out)
+{
+	for (unsigned i = 0; i < a->nextcomm; i++) {
+		uint64_t c = a->extcomm[i];
+		if (extc_type(c) == EXTC_ROUTER_MAC) {
+			for (int b = 0; b < 6; b++)
+				out->b[b] = (uint8_t)(c >> (40 - 8 * b));
+			return 1;
+		}
+	}
+	return 0;
+}

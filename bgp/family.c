@@ -35,8 +35,9 @@ static int evpn_check(const uint8_t *nlri, size_t len)
 	return -1;
 }
 
-/* RFC 7432 section 7: ESI and labels are not part of the key of types 2 and 3; types 1, 4 and 5
- * are not acted on, so their whole value serves. */
+/* RFC 7432 section 7: ESI and labels are not part of the key of types 2 and 3; RFC 9136 section
+ * 3.1: nor ESI, gateway IP and label of type 5 (FRR withdraws one with label 0). Types 1 and 4 are
+ * not acted on, so their whole value serves. */
 static size_t evpn_key(const uint8_t *nlri, size_t len, uint8_t *key)
 {
 	struct evpn_route rt;
@@ -62,6 +63,13 @@ static size_t evpn_key(const uint8_t *nlri, size_t len, uint8_t *key)
 		n = ipaddr_len(&rt.orig);
 		wbuf_u8(&w, (uint8_t)(n * 8));
 		wbuf_bytes(&w, rt.orig.a, n);
+		break;
+	case EVPN_RT_PREFIX:
+		wbuf_bytes(&w, rt.rd.b, sizeof rt.rd.b);
+		wbuf_u32(&w, rt.etag);
+		wbuf_u8(&w, rt.prefix_len);
+		n = ipaddr_len(&rt.ip);
+		wbuf_bytes(&w, rt.ip.a, n);
 		break;
 	default:
 		wbuf_bytes(&w, nlri + 2, len - 2); /* decode checked len == 2 + value length */

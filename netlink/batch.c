@@ -97,6 +97,34 @@ int nl_neigh_queue(struct nl *nl, enum nl_op op, const struct nl_neigh *n)
 	return 0;
 }
 
+static bool route_ok(const struct nl_route *r)
+{
+	unsigned bits = r->dst.af == AF_INET ? 32 : 128;
+
+	return (r->dst.af == AF_INET || r->dst.af == AF_INET6) && r->plen <= bits && r->table &&
+	       (!r->gw.af || r->gw.af == AF_INET || r->gw.af == AF_INET6);
+}
+
+int nl_route_queue(struct nl *nl, enum nl_op op, const struct nl_route *rt)
+{
+	struct nl_req *r;
+
+	if ((op != NL_ROUTE_REPLACE && op != NL_ROUTE_DEL) || !route_ok(rt) ||
+	    (op == NL_ROUTE_REPLACE && (!rt->gw.af || rt->oif <= 0))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (nl->tail - nl->head == nl->cap && resize(nl, nl->cap * 2) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	r = at(nl, nl->tail++);
+	memset(r, 0, sizeof(*r));
+	r->r = *rt;
+	r->op = (uint8_t)op;
+	return 0;
+}
+
 int nl_port_suppress_queue(struct nl *nl, int ifindex, bool on)
 {
 	struct nl_neigh n;
@@ -141,6 +169,11 @@ static void refuse(struct nl *nl, uint64_t pos, int err)
 	struct nl_req r = *at(nl, pos);
 
 	at(nl, pos)->op = OP_DONE;
+	if (r.op >= NL_ROUTE_REPLACE) {
+		if (nl->h.route_refused)
+			nl->h.route_refused(nl->h.ctx, (enum nl_op)r.op, &r.r, err);
+		return;
+	}
 	if (r.op >= NL_NEIGH_REPLACE) {
 		/* named the way the hook knows entries: device, MAC, and the IP as dst */
 		struct nl_neigh n = r.n;
@@ -198,7 +231,10 @@ static void send_batches(struct nl *nl)
 		while (p != nl->tail && p - nl->sent < NL_BATCH_MAX && p - nl->head < NL_WINDOW &&
 		       len + NL_FDB_REQ_MAX <= NL_BATCH_BYTES) {
 			struct nl_req *r = at(nl, p);
-			int m = r->op >= NL_NEIGH_REPLACE
+			int m = r->op >= NL_ROUTE_REPLACE
+				? nl_route_encode(nl->txbuf + len, NL_FDB_REQ_MAX, (enum nl_op)r->op, &r->r,
+						  (uint32_t)p)
+				: r->op >= NL_NEIGH_REPLACE
 				? nl_neigh_encode(nl->txbuf + len, NL_FDB_REQ_MAX, (enum nl_op)r->op, &r->n,
 						  (uint32_t)p)
 				: nl_fdb_encode(nl->txbuf + len, NL_FDB_REQ_MAX, (enum nl_op)r->op, &r->f,

@@ -75,6 +75,26 @@ enum nl_op {
 	NL_NEIGH_REPLACE,      /* AF_INET/AF_INET6 RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE (neigh.c) */
 	NL_NEIGH_DEL,          /* AF_INET/AF_INET6 RTM_DELNEIGH */
 	NL_PORT_SUPPRESS,      /* RTM_SETLINK AF_BRIDGE: a bridge port's neigh_suppress (neigh.c) */
+	NL_ROUTE_REPLACE,      /* RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE (route.c) */
+	NL_ROUTE_DEL,          /* RTM_DELROUTE */
+};
+
+/* The protocol and metric of the routes evpnd installs in a tenant's table: `proto bgp metric 20`
+ * as FRR's zebra writes its EVPN routes, so an operator reads them alike; a route dump finds
+ * evpnd's own by both. */
+#define NL_ROUTE_PROTO 186
+#define NL_ROUTE_METRIC 20
+
+/* A route in a VRF's table toward a remote VTEP: dst/plen via gw, onlink, on device oif (the L3
+ * VNI's bridge). gw of dst's family is RTA_GATEWAY; of the other family RTA_VIA (an IPv4 prefix
+ * over an IPv6 underlay; the kernel takes no IPv4 gateway for an IPv6 prefix, so the caller gives
+ * ::ffff:a.b.c.d then). */
+struct nl_route {
+	uint32_t table;
+	struct nl_addr dst;
+	uint8_t plen;
+	struct nl_addr gw;     /* af 0 in a delete: not needed */
+	int oif;
 };
 
 /* An IP neighbour (ARP/ND) entry, as the kernel reports it or as evpnd asks for it. */
@@ -109,6 +129,8 @@ struct nl_hooks {
 	/* Queued requests are about to leave for the kernel (may be NULL): a write-ahead record of
 	 * what is asked must reach its file here, before the kernel can act on it. */
 	void (*sending)(void *ctx);
+	/* The kernel refused a route request (NL_ROUTE_*); err is a positive errno (may be NULL). */
+	void (*route_refused)(void *ctx, enum nl_op op, const struct nl_route *r, int err);
 };
 
 /* Open the event socket (link + neighbour groups, receive buffer of rcvbuf bytes, forced when
@@ -163,6 +185,9 @@ int nl_fdb_queue(struct nl *nl, enum nl_op op, const struct nl_fdb *f);
  * writer; a refusal reaches hooks.refused as an nl_fdb with ifindex, mac and dst = the IP.
  * -1 when memory runs out or op is not a neighbour op. */
 int nl_neigh_queue(struct nl *nl, enum nl_op op, const struct nl_neigh *n);
+/* Queue one route request (NL_ROUTE_REPLACE or NL_ROUTE_DEL) through the same batched writer; a
+ * refusal reaches hooks.route_refused. -1 (EINVAL) for another op or a malformed route. */
+int nl_route_queue(struct nl *nl, enum nl_op op, const struct nl_route *r);
 /* Queue turning a bridge port's neigh_suppress on or off (IFLA_BRPORT_NEIGH_SUPPRESS). */
 int nl_port_suppress_queue(struct nl *nl, int ifindex, bool on);
 /* Send queued requests in batches; acknowledgements are read as they arrive and each failure is

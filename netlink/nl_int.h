@@ -24,6 +24,7 @@ struct nl_req {
 	union {
 		struct nl_fdb f;
 		struct nl_neigh n;  /* NL_NEIGH_*, NL_PORT_SUPPRESS */
+		struct nl_route r;  /* NL_ROUTE_* */
 	};
 	uint8_t op;            /* enum nl_op */
 };
@@ -107,6 +108,8 @@ int nl_neigh_parse(const struct nlmsghdr *nlh, struct nl_neigh *n);
 /* Encode one neighbour or port-suppress request (op NL_NEIGH_* or NL_PORT_SUPPRESS), as
  * nl_fdb_encode does. */
 int nl_neigh_encode(void *buf, size_t cap, enum nl_op op, const struct nl_neigh *n, uint32_t seq);
+/* Encode one route request (op NL_ROUTE_*), as nl_fdb_encode does. */
+int nl_route_encode(void *buf, size_t cap, enum nl_op op, const struct nl_route *r, uint32_t seq);
 /* Hand every message of one received datagram to the link and fdb hooks (dumped: from a dump,
  * so FDB entries go to hooks.fdb_dumped when it is set). */
 void nl_dispatch(struct nl *nl, const void *buf, size_t len, bool dumped);

@@ -121,7 +121,7 @@ static struct json_object *link_name(const struct engine *g, int ifindex)
 	return l ? json_object_new_string(l->name) : NULL;
 }
 
-static struct json_object *vrf_json(const struct engine *g, const struct cfg_vrf *c)
+static struct json_object *vrf_json(const struct engine *g, const struct cfg_vrf *c, unsigned idx)
 {
 	struct json_object *o = json_object_new_object(), *l2 = json_object_new_array();
 	char buf[IPADDR_STRLEN > RD_STRLEN ? IPADDR_STRLEN : RD_STRLEN], err[160];
@@ -153,6 +153,12 @@ static struct json_object *vrf_json(const struct engine *g, const struct cfg_vrf
 	for (size_t i = 0; i < n && i < sizeof vnis / sizeof vnis[0]; i++)
 		json_object_array_add(l2, json_object_new_int64(vnis[i]));
 	json_object_object_add(o, "l2vnis", l2);
+	struct tr_counts tc;
+	tr_vrf_counts(&g->tr, idx, &tc);
+	json_object_object_add(o, "host_routes", json_object_new_int64((int64_t)tc.hosts));
+	json_object_object_add(o, "prefix_routes", json_object_new_int64((int64_t)tc.prefixes));
+	json_object_object_add(o, "remote_vteps", json_object_new_int64((int64_t)tc.vteps));
+	json_object_object_add(o, "prefixes_known", json_object_new_int64((int64_t)tc.candidates));
 	return o;
 }
 
@@ -161,6 +167,6 @@ struct json_object *show_vrfs(const struct engine *g)
 	struct json_object *arr = json_object_new_array();
 
 	for (unsigned i = 0; i < g->cfg->nvrf; i++)
-		json_object_array_add(arr, vrf_json(g, &g->cfg->vrf[i]));
+		json_object_array_add(arr, vrf_json(g, &g->cfg->vrf[i], i));
 	return arr;
 }

@@ -59,6 +59,8 @@ static void on_link(void *ctx, const struct nl_link *l, bool deleted)
 {
 	struct engine *e = ctx;
 	vt_link_event(&e->vt, l, deleted);
+	if (e->cfg->nvrf)
+		tr_links(&e->tr);
 }
 
 static void on_vlan_map(void *ctx, int ifindex, const struct nl_vlan_tunnel *m, size_t n)
@@ -160,6 +162,41 @@ static bool refusal_benign(enum nl_op op, int err)
 	       (op == NL_FDB_APPEND && err == EEXIST);
 }
 
+/* A retry round after retry_delay, unless one is armed (on_retry). */
+static void retry_arm(struct engine *e)
+{
+	if (!ev_is_active(&e->retry_w) && e->loop && !e->stopping) {
+		/* a cause that went away long ago: start again at the shortest delay */
+		if (ev_now(e->loop) - e->retry_last > 2 * ENGINE_RETRY_MAX)
+			e->retry_delay = ENGINE_RETRY_MIN;
+		ev_timer_set(&e->retry_w, e->retry_delay, 0.);
+		ev_timer_start(e->loop, &e->retry_w);
+	}
+}
+
+/* A tenant's route refused: the tenants' routes are asked again at the next retry round. */
+static void on_route_refused(void *ctx, enum nl_op op, const struct nl_route *r, int err)
+{
+	struct engine *e = ctx;
+	char d[IPADDR_STRLEN];
+	struct ipaddr ip;
+
+	vt_addr_to_ip(&r->dst, &ip);
+	if (op == NL_ROUTE_DEL && (err == ESRCH || err == ENOENT || err == ENODEV))
+		return; /* gone already: with its device, or by someone's hand */
+	e->tr.refused++;
+	e->refused++;
+	if (!e->refused_round++)
+		snprintf(e->retry_first, sizeof e->retry_first, "route %s %s/%u table %u: %s",
+			 op == NL_ROUTE_DEL ? "delete" : "replace", ipaddr_str(&ip, d), r->plen, r->table,
+			 strerror(err));
+	log_msg(e->retry_delay <= ENGINE_RETRY_MIN ? LOG_WARNING : LOG_DEBUG,
+		"kernel refused route %s %s/%u table %u dev ifindex %d: %s; will retry",
+		op == NL_ROUTE_DEL ? "delete" : "replace", ipaddr_str(&ip, d), r->plen, r->table, r->oif,
+		strerror(err));
+	retry_arm(e);
+}
+
 /* The owners' tables keep what was refused (they are the desired state); the retry is a dump and
  * reconcile, which re-requests exactly what the kernel lacks (and deletes what it should not have),
  * so nothing refused is forgotten, whatever the cause was. */
@@ -176,6 +213,14 @@ static void on_refused(void *ctx, enum nl_op op, const struct nl_fdb *f, int err
 		/* arp-suppress: not the FDB's reconcile to retry; a later route change re-requests */
 		const struct vni *bv = op == NL_PORT_SUPPRESS ? vt_by_vxlan(&e->vt, f->ifindex)
 							       : vt_by_bridge(&e->vt, f->ifindex);
+		if (op == NL_NEIGH_REPLACE && !bv && e->tr.count && err != ENODEV) {
+			/* a tenant's router-MAC neighbour (L2 VNIs' bridges are VNI bridges) */
+			e->refused++;
+			if (!e->refused_round++)
+				snprintf(e->retry_first, sizeof e->retry_first, "router-MAC neighbour on "
+					 "ifindex %d: %s", f->ifindex, strerror(err));
+			retry_arm(e);
+		}
 		if (!(op == NL_NEIGH_DEL && err == ENOENT) && err != ENODEV)
 			log_msg(LOG_WARNING, "VNI %u: kernel refused %s ifindex %d %s %s: %s", bv ? bv->vni : 0,
 				op == NL_PORT_SUPPRESS ? "neigh_suppress on" :
@@ -196,13 +241,7 @@ static void on_refused(void *ctx, enum nl_op op, const struct nl_fdb *f, int err
 				 ip.af ? ipaddr_str(&ip, d) : "-", strerror(err));
 		if (v)
 			v->nrefused++;
-		if (!ev_is_active(&e->retry_w) && e->loop && !e->stopping) {
-			/* a cause that went away long ago: start again at the shortest delay */
-			if (ev_now(e->loop) - e->retry_last > 2 * ENGINE_RETRY_MAX)
-				e->retry_delay = ENGINE_RETRY_MIN;
-			ev_timer_set(&e->retry_w, e->retry_delay, 0.);
-			ev_timer_start(e->loop, &e->retry_w);
-		}
+		retry_arm(e);
 	}
 	/* each entry once: the first refusal warns, those of retry rounds are summed per round */
 	first = e->retry_delay <= ENGINE_RETRY_MIN;
@@ -231,6 +270,7 @@ static void on_retry(struct ev_loop *loop, ev_timer *w, int revents)
 	e->retry_last = ev_now(e->loop);
 	e->refused_round = 0;
 	e->retry_delay = e->retry_delay * 2 > ENGINE_RETRY_MAX ? ENGINE_RETRY_MAX : e->retry_delay * 2;
+	tr_resync(&e->tr); /* few, and replaces are idempotent: all of them again */
 	engine_resync(e);
 }
 
@@ -489,7 +529,8 @@ int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop
 	flood_init(&e->flood, cfg, &e->vt, &e->vteps, &e->kq);
 	struct macs_env env = { cfg, loop, bgp, &e->vt, &e->vteps, &e->kq, &e->adv };
 	e->macs = macs_new(&env);
-	if (!e->macs || vt_init(&e->vt, cfg, vni_event, e) < 0) {
+	if (!e->macs || vt_init(&e->vt, cfg, vni_event, e) < 0 ||
+	    tr_init(&e->tr, cfg, &e->vt, &e->vteps, &e->kq) < 0) {
 		macs_free(e->macs);
 		e->macs = NULL;
 		return -1;
@@ -500,7 +541,7 @@ int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop
 int engine_start(struct engine *e, size_t rcvbuf)
 {
 	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, e, on_neigh, on_vlan_map,
-			      on_fdb_dumped, on_sending };
+			      on_fdb_dumped, on_sending, on_route_refused };
 
 	loop_stat_start(&e->ls, e->loop); /* from here: the start-up counts as the first iteration */
 	/* [global] netlink-buffer wins: it is how a test forces the ENOBUFS path */
@@ -545,6 +586,7 @@ void engine_stopping(struct engine *e)
 	e->stopping = true;
 	if (e->macs)
 		macs_stop(e->macs);
+	tr_stop(&e->tr);
 }
 
 void engine_stop(struct engine *e)
@@ -575,6 +617,7 @@ void engine_stop(struct engine *e)
 	macs_free(e->macs);
 	e->macs = NULL;
 	flood_free(&e->flood);
+	tr_free(&e->tr);
 	vteps_free(&e->vteps);
 	lat_track_free(&e->lat);
 }
@@ -595,6 +638,15 @@ void engine_best_changed(struct engine *e, int fam, const uint8_t *nlri, size_t 
 			lat_track_start(&e->lat, t0, nl_next_pos(e->nl));
 	} else if (r.type == EVPN_RT_IMET) {
 		flood_route(&e->flood, &r, nlri, len, src ? a : NULL);
+	}
+	if (e->cfg->nvrf && (r.type == EVPN_RT_PREFIX || (r.type == EVPN_RT_MACIP && r.ip.af))) {
+		uint16_t vtep = VTEP_NONE;
+		if (src && a && a->nexthop.af) {
+			struct nl_addr nh;
+			vt_ip_to_addr(&a->nexthop, &nh);
+			vtep = vtep_index(&e->vteps, &nh);
+		}
+		tr_route(&e->tr, &r, a, src == NULL, vtep);
 	}
 }
 

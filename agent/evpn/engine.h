@@ -28,6 +28,7 @@
 #include "macs_ip.h"
 #include "macs_sync.h"
 #include "nl.h"
+#include "tenant_routes.h"
 #include "vni.h"
 #include "vteps.h"
 
@@ -44,6 +45,7 @@ struct engine {
 	struct adv adv;            /* local routes into the RIB */
 	struct macs *macs;         /* the MAC owner */
 	struct flood flood;        /* type-3 routes and flood entries */
+	struct tenant_routes tr;   /* routed tenants' host and prefix routes (tenant_routes.h) */
 	bool converged;            /* End-of-RIB from every neighbor, or the timeout */
 	bool converge_expired;     /* converge-timeout ran out (convergence also waits for adopted) */
 	bool defer_expired;        /* ENGINE_DEFER_MAX ran out: stop waiting for End-of-RIB */

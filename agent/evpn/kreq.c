@@ -2,6 +2,7 @@
 /* Kernel requests (kreq.h). */
 #include "kreq.h"
 
+#include <errno.h>
 #include <linux/neighbour.h>
 #include <string.h>
 
@@ -184,4 +185,54 @@ void kreq_port_suppress(struct kreq *k, int vxlan)
 	k->queued++;
 	if (k->nl && nl_port_suppress_queue(k->nl, vxlan, true) < 0)
 		log_msg(LOG_ERR, "netlink request queue: out of memory");
+}
+
+void kreq_rmac_fdb(struct kreq *k, enum nl_op op, int vxlan, int bridge, const uint8_t rmac[6],
+		   const struct nl_addr *vtep)
+{
+	struct nl_fdb f;
+
+	memset(&f, 0, sizeof f);
+	f.ifindex = vxlan;
+	f.master = bridge;
+	memcpy(f.mac, rmac, 6);
+	f.state = NUD_REACHABLE;
+	f.flags = NTF_SELF | NTF_MASTER | NTF_EXT_LEARNED;
+	f.dst = *vtep;
+	queue_fdb(k, op, &f);
+}
+
+void kreq_rmac_neigh(struct kreq *k, enum nl_op op, int bridge, const struct nl_addr *gw,
+		     const uint8_t rmac[6])
+{
+	struct nl_neigh n;
+
+	memset(&n, 0, sizeof n);
+	n.ifindex = bridge;
+	n.ip = *gw;
+	memcpy(n.mac, rmac, 6);
+	n.has_mac = true;
+	n.state = NUD_NOARP;
+	n.flags = NTF_EXT_LEARNED;
+	k->queued++;
+	if (k->nl && nl_neigh_queue(k->nl, op, &n) < 0)
+		log_msg(LOG_ERR, "netlink request queue: out of memory");
+}
+
+void kreq_route(struct kreq *k, enum nl_op op, uint32_t table, const struct nl_addr *dst,
+		uint8_t plen, const struct nl_addr *gw, int bridge)
+{
+	struct nl_route r;
+
+	memset(&r, 0, sizeof r);
+	r.table = table;
+	r.dst = *dst;
+	r.plen = plen;
+	if (gw)
+		r.gw = *gw;
+	r.oif = bridge;
+	k->queued++;
+	if (k->nl && nl_route_queue(k->nl, op, &r) < 0)
+		log_msg(LOG_ERR, "netlink route request %s: %s", op == NL_ROUTE_DEL ? "delete" : "replace",
+			errno == ENOMEM ? "out of memory" : "malformed");
 }

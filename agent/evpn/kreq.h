@@ -50,6 +50,20 @@ void kreq_bridge_del(struct kreq *k, int port, uint16_t vlan, const uint8_t mac[
 /* An ARP/ND suppression entry ip -> mac on bridge (replace or delete). */
 void kreq_neigh(struct kreq *k, enum nl_op op, int bridge, const struct ipaddr *ip,
 		const uint8_t mac[6]);
+/* A routed tenant's router-MAC entry toward a VTEP (FRR 8.4's encodings, docs/wire.md "Symmetric
+ * IRB"): the FDB entry rmac -> vtep on the L3 VNI's VXLAN device vxlan, both halves in one
+ * request (NTF_SELF|NTF_MASTER|NTF_EXT_LEARNED, NDA_MASTER bridge); op NL_FDB_REPLACE or
+ * NL_FDB_DEL. Not recorded (krecord.h holds L2 entries only). */
+void kreq_rmac_fdb(struct kreq *k, enum nl_op op, int vxlan, int bridge, const uint8_t rmac[6],
+		   const struct nl_addr *vtep);
+/* The neighbour gw -> rmac (NUD_NOARP, extern_learn) on the L3 VNI's bridge that a tenant route
+ * via gw resolves through; op NL_NEIGH_REPLACE or NL_NEIGH_DEL. */
+void kreq_rmac_neigh(struct kreq *k, enum nl_op op, int bridge, const struct nl_addr *gw,
+		     const uint8_t rmac[6]);
+/* A route dst/plen in table via gw onlink on bridge (NL_ROUTE_REPLACE), or its removal
+ * (NL_ROUTE_DEL). */
+void kreq_route(struct kreq *k, enum nl_op op, uint32_t table, const struct nl_addr *dst,
+		uint8_t plen, const struct nl_addr *gw, int bridge);
 /* Turn neigh_suppress on for the bridge port vxlan. */
 void kreq_port_suppress(struct kreq *k, int vxlan);
 

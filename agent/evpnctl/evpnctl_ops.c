@@ -22,7 +22,8 @@ static const struct cmd_help helps[] = {
 	{ "show", "vrfs", "The routed tenants: each [vrf] section (name, L3 VNI, RD, route targets, "
 	  "advertise)\nwith what the kernel has of it: the VRF device's table, the L3 VNI's VXLAN device, "
 	  "its\nbridge and router MAC (the bridge's address), the L2 VNIs whose bridges are in the VRF, "
-	  "and\nstate up, or incomplete with what is missing.\n" },
+	  "and\nstate up, or incomplete with what is missing; Routes: the host and prefix routes evpnd "
+	  "installed\nin the VRF's table, and the VTEPs they go through (host+prefix/VTEPs).\n" },
 	{ "show", "status", "The daemon's state: whether the kernel's entries are adopted (the start-up "
 	  "dump ended)\nand initial convergence reached, the reconcile dump running and the last one's "
 	  "time,\nresyncs, overflows, refusals, requests pending, and the event loop's longest "

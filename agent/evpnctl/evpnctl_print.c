@@ -142,16 +142,16 @@ void cli_print_neighbors(FILE *f, struct json_object *data)
 void cli_print_vrfs(FILE *f, struct json_object *data)
 {
 	static const char *const head[] = { "VRF", "L3VNI", "Table", "VXLAN", "Bridge", "Router MAC",
-					    "RD", "L2 VNIs", "State" };
-	struct table t = { .ncol = 9 };
+					    "RD", "L2 VNIs", "Routes", "State" };
+	struct table t = { .ncol = 10 };
 	size_t n = json_object_is_type(data, json_type_array) ? json_object_array_length(data) : 0;
 
 	table_row(&t, head);
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(data, i), *l2 = get(o, "l2vnis");
-		char l3[16], tab[16] = "-", vnis[256] = "-", st[160];
+		char l3[16], tab[16] = "-", vnis[256] = "-", st[160], routes[48];
 		size_t m = json_object_is_type(l2, json_type_array) ? json_object_array_length(l2) : 0;
-		const char *row[9];
+		const char *row[10];
 
 		snprintf(l3, sizeof l3, "%" PRId64, num(o, "l3vni"));
 		if (get(o, "table"))
@@ -172,8 +172,12 @@ void cli_print_vrfs(FILE *f, struct json_object *data)
 		row[4] = str(o, "bridge", "-");
 		row[5] = str(o, "router_mac", "-");
 		row[6] = str(o, "rd", "-");
+		/* hosts+prefixes installed, via how many VTEPs */
+		snprintf(routes, sizeof routes, "%" PRId64 "+%" PRId64 "/%" PRId64, num(o, "host_routes"),
+			 num(o, "prefix_routes"), num(o, "remote_vteps"));
 		row[7] = vnis;
-		row[8] = st;
+		row[8] = routes;
+		row[9] = st;
 		table_row(&t, row);
 	}
 	table_print(f, &t, NULL);

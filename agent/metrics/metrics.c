@@ -214,6 +214,25 @@ static void kernel(struct prom *p, const struct engine *g)
 	c.remote = true;
 	prom_family(p, "evpnd_vni_remote_macs", "gauge", "Remote MACs installed, by VNI");
 	vt_walk(&g->vt, vni_cb, &c);
+	if (g->cfg->nvrf) {
+		struct tr_counts tc;
+		prom_family(p, "evpnd_vrf_routes", "gauge",
+			    "Routes installed in a routed tenant's VRF table, by kind (host: MAC+IP, prefix: type 5)");
+		for (unsigned i = 0; i < g->cfg->nvrf; i++) {
+			struct prom_label vl[2] = { { "vrf", g->cfg->vrf[i].name }, { "kind", "host" } };
+			tr_vrf_counts(&g->tr, i, &tc);
+			prom_u64(p, "evpnd_vrf_routes", vl, 2, tc.hosts);
+			vl[1].value = "prefix";
+			prom_u64(p, "evpnd_vrf_routes", vl, 2, tc.prefixes);
+		}
+		prom_family(p, "evpnd_vrf_remote_vteps", "gauge",
+			    "VTEPs a routed tenant's routes go through (router-MAC neighbour and FDB entry each)");
+		for (unsigned i = 0; i < g->cfg->nvrf; i++) {
+			struct prom_label vl = { "vrf", g->cfg->vrf[i].name };
+			tr_vrf_counts(&g->tr, i, &tc);
+			prom_u64(p, "evpnd_vrf_remote_vteps", &vl, 1, tc.vteps);
+		}
+	}
 	counter(p, "evpnd_netlink_requests_total", "counter", "FDB and neighbour requests queued",
 		g->kq.queued);
 	counter(p, "evpnd_netlink_refused_total", "counter", "Requests the kernel refused", g->refused);

@@ -42,6 +42,17 @@ def bgp():
             streams[sender] += msg
     for sender, s in streams.items():
         put('bgp_msg', s, 'capture-stream-%s' % sender)
+    # FRR 8.4's routed-tenant UPDATEs (docs/wire.md, "Symmetric IRB"): a MAC+IP route with the L3
+    # VNI as label 2 and the Router's MAC, a type-5 route, and their withdrawals (label 0)
+    frr = {
+        'frr-macip-l3vni': 'ffffffffffffffffffffffffffffffff00800200000069900e0033001946040a5d000200022800010a5d00020003000000000000000000000000000030020000000212200a02000c0000c8000fa0400101005002000040050400000064c01020030c0000000000080002fde9000000c80002fde900000fa00603020000003002',
+        'frr-type5': 'ffffffffffffffffffffffffffffffff00790200000062900e002d001946040a5d000200052200010a5d00020002000000000000000000000000000018c000020000000000000fa040010102500200008004040000000040050400000064c01018030c0000000000080002fde900000fa00603020000003002',
+        'frr-macip-withdraw': 'ffffffffffffffffffffffffffffffff00680200000051900f004d001946022500010a5d00020003000000000000000000000000000030020000000212200a02000c000000022100010a5d0002000300000000000000000000000000003002000000021200000000',
+        'frr-type5-withdraw': 'ffffffffffffffffffffffffffffffff0042020000002b900f0027001946052200010a5d00020002000000000000000000000000000018c000020000000000000000',
+    }
+    for name, hx in frr.items():
+        put('bgp_msg', bytes.fromhex(hx), name)
+    put('bgp_msg', b''.join(bytes.fromhex(frr[k]) for k in sorted(frr)), 'frr-tenant-stream')
 
 
 def csum(b):

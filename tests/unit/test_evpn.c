@@ -421,6 +421,77 @@ static void test_key(void **state)
 	assert_int_equal(f->key(b, nb, kb), 0);
 }
 
+/* FRR 8.4's type-5 route (docs/wire.md, "Symmetric IRB"): 192.0.2.0/24, RD 10.93.0.2:2, GW IP
+ * zero, label 4000 (the L3 VNI); and its withdrawal, the same NLRI with label 0. */
+#define V_T5_FRR "05 22 00010a5d00020002 00000000000000000000 00000000 18 c0000200 00000000 000fa0"
+#define V_T5_FRR_WD "05 22 00010a5d00020002 00000000000000000000 00000000 18 c0000200 00000000 000000"
+
+static void test_prefix_route(void **state)
+{
+	uint8_t b[128], out[128], ka[NLRI_KEY_MAX], kb[NLRI_KEY_MAX];
+	const struct family_ops *f = &family_table[FAM_EVPN];
+	struct evpn_route r, r2;
+	struct wbuf w;
+	char s[64];
+	size_t n, la, lb;
+
+	(void)state;
+	n = hex(V_T5_FRR, b);
+	assert_int_equal(evpn_decode(b, n, &r), 0);
+	assert_int_equal(r.type, EVPN_RT_PREFIX);
+	assert_int_equal(r.prefix_len, 24);
+	assert_string_equal(ipaddr_str(&r.ip, s), "192.0.2.0");
+	assert_int_equal(r.gw.af, AF_INET);
+	assert_string_equal(ipaddr_str(&r.gw, s), "0.0.0.0");
+	assert_int_equal(r.nlabels, 1);
+	assert_int_equal(r.label[0], 4000);
+	/* encode gives FRR's bytes back */
+	wbuf_init(&w, out, sizeof out);
+	assert_int_equal(evpn_encode(&r, &w), 0);
+	assert_int_equal(w.len, n);
+	assert_memory_equal(out, b, n);
+	/* a route built from nothing (gw af 0) encodes a zero gateway */
+	memset(&r2, 0, sizeof r2);
+	r2.type = EVPN_RT_PREFIX;
+	r2.rd = r.rd;
+	r2.ip = r.ip;
+	r2.prefix_len = 24;
+	r2.label[0] = 4000;
+	wbuf_init(&w, out, sizeof out);
+	assert_int_equal(evpn_encode(&r2, &w), 0);
+	assert_memory_equal(out, b, n);
+	/* IPv6 round trip with a gateway */
+	memset(&r2, 0, sizeof r2);
+	r2.type = EVPN_RT_PREFIX;
+	assert_int_equal(ipaddr_parse("2001:db8:1::", &r2.ip), 0);
+	assert_int_equal(ipaddr_parse("2001:db8::1", &r2.gw), 0);
+	r2.prefix_len = 48;
+	r2.label[0] = 4001;
+	wbuf_init(&w, out, sizeof out);
+	assert_int_equal(evpn_encode(&r2, &w), 0);
+	assert_int_equal(w.len, 2 + 58);
+	assert_int_equal(evpn_decode(out, w.len, &r), 0);
+	assert_string_equal(ipaddr_str(&r.gw, s), "2001:db8::1");
+	assert_int_equal(r.label[0], 4001);
+	assert_int_equal(r.prefix_len, 48);
+	/* refused: a prefix longer than its family, a gateway of the other family */
+	r2.prefix_len = 129;
+	assert_int_equal(evpn_encode(&r2, &w), -1);
+	r2.prefix_len = 48;
+	assert_int_equal(ipaddr_parse("10.0.0.1", &r2.gw), 0);
+	assert_int_equal(evpn_encode(&r2, &w), -1);
+	/* the withdrawal's label 0 does not change the key (RFC 9136 3.1); another prefix does */
+	la = f->key(b, n, ka);
+	n = hex(V_T5_FRR_WD, b);
+	lb = f->key(b, n, kb);
+	assert_int_equal(la, 1 + 8 + 4 + 1 + 4);
+	assert_int_equal(la, lb);
+	assert_memory_equal(ka, kb, la);
+	n = hex("05 22 00010a5d00020002 00000000000000000000 00000000 19 c0000200 00000000 000fa0", b);
+	lb = f->key(b, n, kb);
+	assert_memory_not_equal(ka, kb, la);
+}
+
 /* next() cuts NLRIs by their length byte; a length running past the field is a framing error. */
 static void test_next(void **state)
 {
@@ -461,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_type_discarded),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_prefix_route),
 		cmocka_unit_test(test_next),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

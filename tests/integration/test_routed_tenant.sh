@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Symmetric IRB between two evpnd hypervisors (RFC 9135; docs/wire.md "Symmetric IRB"), in
+# scripts/vm.sh (this machine's kernel has no VRF; Debian's has). The kernel model FRR and Proxmox
+# build, on each hypervisor: vrf-t (table 1000); br-l3 (router MAC 02:00:00:00:30:0I) holding vx-l3,
+# VNI 4000, in vrf-t; the anycast gateway 02:aa:aa:aa:aa:aa on the L2 VNI's bridge, in vrf-t.
+#   h1: VNI 100 (10.1.0.0/24), VM 10.1.0.11.   h2: VNI 200 (10.2.0.0/24), VM 10.2.0.12.
+# h1 has no VNI 200 at all, so its VM reaches h2's only through the L3 VNI:
+#   - h1 installs what FRR would: `10.2.0.12 via H2 dev br-l3 proto bgp metric 20 onlink` in table
+#     1000, the neighbour H2 lladdr h2's router MAC on br-l3 (NOARP, extern_learn) and the FDB entry
+#     h2's router MAC dst H2 on vx-l3 (self and master, extern_learn); h2 the same toward h1;
+#   - the VMs ping each other, routed at each end (TTL 62);
+#   - the anycast gateway's own address is never advertised as a VM's;
+#   - when h2's VM goes (its FDB entry and neighbour flushed), h1's host route, neighbour and
+#     router-MAC entry go too.
+source "$(dirname "$0")/lib.sh"
+
+require ip bridge python3
+require_evpnd
+t_init
+
+if [ "${1:-}" != --inner ]; then
+	step "the routed tenant inside scripts/vm.sh (Debian's kernel has VRF)"
+	share=()
+	case $EVPND in "$EVPND_SRC"/*) ;; /tmp/* | /run/* | /var/tmp/*) share=(--share "$(dirname "$EVPND")") ;; esac
+	rc=0
+	EVPND=$EVPND EVPNCTL=$EVPNCTL "$EVPND_SRC/scripts/vm.sh" --timeout 900 "${share[@]}" -- \
+		bash "$EVPND_SRC/tests/integration/test_routed_tenant.sh" --inner || rc=$?
+	case $rc in
+	0) pass ;;
+	124) fail "the VM run timed out" ;;
+	125) fail "scripts/vm.sh could not run the command in a VM" ;;
+	*) fail "the routed tenant failed inside the VM (exit $rc)" ;;
+	esac
+fi
+
+GW_MAC=02:aa:aa:aa:aa:aa
+rmac() { printf '02:00:00:00:30:0%d' "$1"; }
+subnet_of() { [ "$1" = 1 ] && echo 1 || echo 2; }
+vni_of() { [ "$1" = 1 ] && echo 100 || echo 200; }
+vm_addr() { [ "$1" = 1 ] && echo 10.1.0.11 || echo 10.2.0.12; }
+
+step "two hypervisors with tenant vrf-t: h1 has VNI 100 only in it, h2 VNI 200 only"
+lab_up -n 2 --no-start --extra-global 'arp-snoop = yes'
+for i in 1 2; do
+	n=$(ns "h$i")
+	s=$(subnet_of "$i")
+	v=$(vni_of "$i")
+	printf '\n[vrf vrf-t]\nl3vni = 4000\n' >>"$LAB_DIR/h$i.conf"
+	ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$n" link add vrf-t type vrf table 1000 || fail "VRF vrf-t on h$i"
+	ip -n "$n" link add br-l3 address "$(rmac "$i")" type bridge || fail "br-l3 on h$i"
+	ip -n "$n" link add vx-l3 type vxlan id 4000 local "$(lab_ip "$i")" dstport 4789 nolearning ||
+		fail "vx-l3 on h$i"
+	ip -n "$n" link set vx-l3 master br-l3
+	bridge -n "$n" link set dev vx-l3 learning off
+	ip -n "$n" link set br-l3 master vrf-t
+	if [ "$v" = 200 ]; then
+		# h2's VM moves to VNI 200's bridge; br100 stays outside the tenant
+		ip -n "$n" link add br200 type bridge || fail "br200 on h2"
+		ip -n "$n" link add vx200 type vxlan id 200 local "$(lab_ip 2)" dstport 4789 nolearning ||
+			fail "vx200 on h2"
+		ip -n "$n" link set vx200 master br200
+		bridge -n "$n" link set dev vx200 learning off
+		ip -n "$n" link set vm1 master br200
+		for d in vx200 br200; do ip -n "$n" link set "$d" up; done
+	fi
+	ip -n "$n" link set "br$v" address "$GW_MAC"
+	ip -n "$n" link set "br$v" master vrf-t
+	ip -n "$n" addr add "10.$s.0.1/24" dev "br$v"
+	for d in vrf-t br-l3 vx-l3; do ip -n "$n" link set "$d" up; done
+	vm=$(ns "h$i-vm1")
+	ip -n "$vm" addr flush dev eth0
+	ip -n "$vm" addr add "$(vm_addr "$i")/24" dev eth0
+	ip -n "$vm" route add default via "10.$s.0.1"
+done
+lab start all >/dev/null || fail "lab start all"
+lab_wait_mesh 30
+for i in 1 2; do
+	vrf_up() { lab_ctl "$1" show vrfs --json | jpy "d[0]['state'] == 'up'" >/dev/null; }
+	wait_for 10 vrf_up "$i" || fail "h$i: vrf-t not up: $(lab_ctl "$i" show vrfs)"
+done
+log "h1: $(lab_ctl 1 show vrfs | tail -n 1)"
+
+step "each VM talks to its gateway: its MAC+IP route goes out with the L3 VNI"
+for i in 1 2; do
+	ip netns exec "$(ns "h$i-vm1")" ping -c 1 -W 2 "10.$(subnet_of "$i").0.1" >/dev/null ||
+		fail "h$i's VM cannot reach its anycast gateway"
+done
+
+# host_route I ADDR VTEP: hypervisor I has ADDR/32 via VTEP on br-l3 in table 1000, as FRR's
+host_route() {
+	local out
+	out=$(ip -n "$(ns "h$1")" route show table 1000 2>/dev/null) || return 1
+	grep -qE "^$2 via $3 dev br-l3 proto bgp metric 20 onlink" <<<"$out"
+}
+no_host_route() {
+	local out
+	out=$(ip -n "$(ns "h$1")" route show table 1000 2>/dev/null) || return 1
+	! grep -qE "^$2 " <<<"$out"
+}
+# rmac_pair I J: hypervisor I has J's router MAC as the neighbour of J's VTEP on br-l3 and as the
+# FDB entry toward it on vx-l3
+rmac_pair() {
+	local n neigh fdb
+	n=$(ns "h$1")
+	neigh=$(ip -n "$n" neigh show dev br-l3 2>/dev/null) || return 1
+	fdb=$(bridge -n "$n" fdb show dev vx-l3 2>/dev/null) || return 1
+	grep -qE "^$(lab_ip "$2") lladdr $(rmac "$2") extern_learn .*NOARP" <<<"$neigh" &&
+		grep -qE "^$(rmac "$2") dst $(lab_ip "$2") self extern_learn" <<<"$fdb" &&
+		grep -qE "^$(rmac "$2") (.* )?extern_learn (.* )?master br-l3" <<<"$fdb"
+}
+no_rmac_pair() {
+	local n neigh fdb
+	n=$(ns "h$1")
+	neigh=$(ip -n "$n" neigh show dev br-l3 2>/dev/null) || return 1
+	fdb=$(bridge -n "$n" fdb show dev vx-l3 2>/dev/null) || return 1
+	! grep -qE "^$(lab_ip "$2") " <<<"$neigh" && ! grep -qE "^$(rmac "$2") " <<<"$fdb"
+}
+
+step "each hypervisor installs the other's VM as a host route through the L3 VNI"
+for i in 1 2; do
+	j=$((3 - i))
+	wait_for 15 host_route "$i" "$(vm_addr "$j")" "$(lab_ip "$j")" ||
+		fail "h$i: no host route for $(vm_addr "$j"): $(ip -n "$(ns "h$i")" route show table 1000)"
+	rmac_pair "$i" "$j" || fail "h$i: no router-MAC pair toward h$j:
+$(ip -n "$(ns "h$i")" neigh show dev br-l3)
+$(bridge -n "$(ns "h$i")" fdb show dev vx-l3)"
+	# only the VMs: the anycast gateway's address is not a VM's route
+	no_host_route "$i" "10.$(subnet_of "$j").0.1" || fail "h$i: the anycast gateway became a host route"
+done
+for i in 1 2; do
+	jcheck "$(lab_ctl "$i" show vrfs --json)" \
+		"(d[0]['host_routes'] == 1 and d[0]['prefix_routes'] == 0 and d[0]['remote_vteps'] == 1)" \
+		"h$i: show vrfs counts the one host route through one VTEP"
+done
+m=$(lab_ctl 1 metrics) || fail "h1: evpnctl metrics"
+grep -qE '^evpnd_vrf_routes\{vrf="vrf-t",kind="host"\} 1$' <<<"$m" &&
+	grep -qE '^evpnd_vrf_remote_vteps\{vrf="vrf-t"\} 1$' <<<"$m" ||
+	fail "h1: the per-VRF metrics do not count the host route: $(grep -E '^evpnd_vrf' <<<"$m")"
+log "h1 table 1000: $(ip -n "$(ns h1)" route show table 1000 | tr '\n' ';')"
+log "h1 br-l3: $(ip -n "$(ns h1)" neigh show dev br-l3 | tr '\n' ';')"
+jcheck "$(ip -n "$(ns h1)" -j route show table 1000 proto bgp)" \
+	"[r['dst'] for r in d] == ['10.2.0.12']" "h1: evpnd's only route in table 1000 is h2's VM"
+bridge -n "$(ns h1)" fdb show | grep -E '^02:00:00:00:02:01 ' &&
+	fail "h1 has an FDB entry for h2's VM: it should exist there only as a host route"
+
+step "the VMs ping each other across subnets, routed at both ends"
+out=$(ip netns exec "$(ns h1-vm1)" ping -c 3 -i 0.2 -W 2 10.2.0.12) ||
+	fail "h1's VM cannot ping h2's VM: $out"
+grep -qE 'ttl=62' <<<"$out" || fail "the replies were not routed twice (TTL 62): $out"
+ip netns exec "$(ns h2-vm1)" ping -c 3 -i 0.2 -W 2 10.1.0.11 >/dev/null || fail "h2's VM cannot ping h1's VM"
+log "10.1.0.11 <-> 10.2.0.12: routed both ways, reply TTL 62"
+
+step "h2's VM goes: h1's host route and router-MAC pair go with its route"
+n2=$(ns h2)
+bridge -n "$n2" fdb del "$(lab_mac 2)" dev vm1 master || fail "deleting h2's VM's FDB entry"
+ip -n "$n2" neigh flush dev br200
+ip -n "$(ns h2-vm1)" link set eth0 down
+wait_for 15 no_host_route 1 10.2.0.12 || fail "h1 kept the host route of a VM that left"
+wait_for 10 no_rmac_pair 1 2 || fail "h1 kept the router-MAC pair of h2 with no route using it"
+rmac_pair 2 1 || fail "h2 lost its router-MAC pair toward h1, whose VM is still there"
+jcheck "$(lab_ctl 1 show vrfs --json)" "(d[0]['host_routes'] == 0 and d[0]['remote_vteps'] == 0)" \
+	"h1: show vrfs counts nothing left"
+log "withdrawn: h1's table 1000, br-l3 neighbours and vx-l3 router-MAC entries are clean"
+
+lab_pass
