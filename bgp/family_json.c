@@ -136,6 +136,12 @@ void evpn_to_json(const uint8_t *nlri, size_t len, const struct attrs *a, struct
 	if (rt.type == EVPN_RT_MACIP)
 		json_object_object_add(obj, "mac", json_object_new_string(mac_str(&rt.mac, mac)));
 	json_object_object_add(obj, "ip", rt.type == EVPN_RT_IMET ? NULL : ip_json(&rt.ip));
+	if (rt.type == EVPN_RT_PREFIX) {
+		char ip[IPADDR_STRLEN], pfx[IPADDR_STRLEN + 4];
+		snprintf(pfx, sizeof pfx, "%s/%u", ipaddr_str(&rt.ip, ip), rt.prefix_len);
+		json_object_object_add(obj, "prefix", json_object_new_string(pfx));
+		json_object_object_add(obj, "gateway", ip_json(&rt.gw));
+	}
 
 	labels = json_object_new_array();
 	for (unsigned i = 0; i < rt.nlabels; i++)

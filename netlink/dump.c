@@ -119,6 +119,11 @@ int nl_dump_fdb(struct nl *nl)
 	return dump(nl, RTM_GETNEIGH, AF_BRIDGE);
 }
 
+int nl_dump_addrs(struct nl *nl)
+{
+	return dump(nl, RTM_GETADDR, AF_UNSPEC);
+}
+
 int nl_dump_neigh(struct nl *nl)
 {
 	if (dump(nl, RTM_GETNEIGH, AF_INET) < 0)

@@ -122,6 +122,13 @@ void nl_dispatch(struct nl *nl, const void *buf, size_t len, bool dumped)
 				nl->h.neigh(nl->h.ctx, &n, nlh->nlmsg_type == RTM_DELNEIGH);
 			break;
 		}
+		case RTM_NEWADDR:
+		case RTM_DELADDR: {
+			struct nl_ifaddr a;
+			if (nl->h.ifaddr && nl_ifaddr_parse(nlh, &a) == 0)
+				nl->h.ifaddr(nl->h.ctx, &a, nlh->nlmsg_type == RTM_DELADDR);
+			break;
+		}
 		default:
 			break;
 		}
@@ -177,7 +184,8 @@ struct nl *nl_open(struct ev_loop *loop, const struct nl_hooks *h, size_t rcvbuf
 		e = ENOMEM;
 		goto fail;
 	}
-	nl->evs = nl_open_sock(RTMGRP_LINK | RTMGRP_NEIGH, true);
+	nl->evs = nl_open_sock(RTMGRP_LINK | RTMGRP_NEIGH |
+				   (h->ifaddr ? RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR : 0), true);
 	nl->reqs = nl_open_sock(0, true);
 	nl->dumps = nl_open_sock(0, false);
 	if (!nl->evs || !nl->reqs || !nl->dumps) {

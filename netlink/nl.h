@@ -85,6 +85,14 @@ enum nl_op {
 #define NL_ROUTE_PROTO 186
 #define NL_ROUTE_METRIC 20
 
+/* An address of a device (RTM_NEWADDR): a connected prefix of the device's VRF. */
+struct nl_ifaddr {
+	int ifindex;
+	struct nl_addr addr;   /* the address itself (IFA_LOCAL, else IFA_ADDRESS) */
+	uint8_t plen;          /* its prefix length */
+	uint8_t scope;         /* RT_SCOPE_* (link for fe80::/10) */
+};
+
 /* A route in a VRF's table toward a remote VTEP: dst/plen via gw, onlink, on device oif (the L3
  * VNI's bridge). gw of dst's family is RTA_GATEWAY; of the other family RTA_VIA (an IPv4 prefix
  * over an IPv6 underlay; the kernel takes no IPv4 gateway for an IPv6 prefix, so the caller gives
@@ -131,6 +139,9 @@ struct nl_hooks {
 	void (*sending)(void *ctx);
 	/* The kernel refused a route request (NL_ROUTE_*); err is a positive errno (may be NULL). */
 	void (*route_refused)(void *ctx, enum nl_op op, const struct nl_route *r, int err);
+	/* An address appeared or (deleted) went away; also for each one by nl_dump_addrs (may be NULL:
+	 * then the event socket does not join the address groups). */
+	void (*ifaddr)(void *ctx, const struct nl_ifaddr *a, bool deleted);
 };
 
 /* Open the event socket (link + neighbour groups, receive buffer of rcvbuf bytes, forced when
@@ -176,6 +187,8 @@ bool nl_events_waiting(const struct nl *nl);
 bool nl_dump_async_running(const struct nl *nl);
 /* Abandon a background dump: no more entries, and done is not called. */
 void nl_dump_async_cancel(struct nl *nl);
+/* Dump every IPv4 and IPv6 address through hooks.ifaddr, synchronously; 0 or -1 (errno). */
+int nl_dump_addrs(struct nl *nl);
 /* Dump every AF_INET and AF_INET6 neighbour through hooks.neigh, synchronously; 0 or -1 (errno). */
 int nl_dump_neigh(struct nl *nl);
 /* Queue one FDB request; the caller sets flags and state (see netlink/fdb.c for the encodings

@@ -108,6 +108,8 @@ int nl_neigh_parse(const struct nlmsghdr *nlh, struct nl_neigh *n);
 /* Encode one neighbour or port-suppress request (op NL_NEIGH_* or NL_PORT_SUPPRESS), as
  * nl_fdb_encode does. */
 int nl_neigh_encode(void *buf, size_t cap, enum nl_op op, const struct nl_neigh *n, uint32_t seq);
+/* Parse an RTM_NEWADDR/RTM_DELADDR: 0 ok, 1 another family, -1 malformed. */
+int nl_ifaddr_parse(const struct nlmsghdr *nlh, struct nl_ifaddr *out);
 /* Encode one route request (op NL_ROUTE_*), as nl_fdb_encode does. */
 int nl_route_encode(void *buf, size_t cap, enum nl_op op, const struct nl_route *r, uint32_t seq);
 /* Hand every message of one received datagram to the link and fdb hooks (dumped: from a dump,

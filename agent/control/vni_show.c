@@ -159,6 +159,7 @@ static struct json_object *vrf_json(const struct engine *g, const struct cfg_vrf
 	json_object_object_add(o, "prefix_routes", json_object_new_int64((int64_t)tc.prefixes));
 	json_object_object_add(o, "remote_vteps", json_object_new_int64((int64_t)tc.vteps));
 	json_object_object_add(o, "prefixes_known", json_object_new_int64((int64_t)tc.candidates));
+	json_object_object_add(o, "prefixes_advertised", json_object_new_int64((int64_t)tp_count(&g->tp, idx)));
 	return o;
 }
 

@@ -29,6 +29,14 @@ int adv_mac(const struct adv *ad, const struct vni *v, const uint8_t mac[6], con
 /* Withdraw v's type-2 route for mac (and ip). */
 void adv_mac_withdraw(const struct adv *ad, const struct vni *v, const uint8_t mac[6],
 		      const struct ipaddr *ip);
+/* Advertise (or replace) the type-5 route of a routed tenant's prefix/plen: RD and route targets of
+ * the [vrf] whose L3 VNI is l3vni, label l3vni, next hop vtep, Router's MAC rmac. -1 (logged) when
+ * it cannot be built or the speaker refused it. */
+int adv_prefix(const struct adv *ad, uint32_t l3vni, const struct ipaddr *vtep,
+	       const struct ipaddr *prefix, uint8_t plen, const uint8_t rmac[6]);
+/* Withdraw that route. */
+void adv_prefix_withdraw(const struct adv *ad, uint32_t l3vni, const struct ipaddr *prefix,
+			 uint8_t plen);
 /* (Re-)advertise v's type-3 route with its current RD and route targets. */
 void adv_type3(const struct adv *ad, const struct vni *v);
 /* Withdraw v's type-3 route. */

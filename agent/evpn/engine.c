@@ -59,8 +59,16 @@ static void on_link(void *ctx, const struct nl_link *l, bool deleted)
 {
 	struct engine *e = ctx;
 	vt_link_event(&e->vt, l, deleted);
-	if (e->cfg->nvrf)
+	if (e->cfg->nvrf) {
 		tr_links(&e->tr);
+		tp_update(&e->tp);
+	}
+}
+
+static void on_ifaddr(void *ctx, const struct nl_ifaddr *a, bool deleted)
+{
+	struct engine *e = ctx;
+	tp_addr_event(&e->tp, a, deleted, e->addr_dump);
 }
 
 static void on_vlan_map(void *ctx, int ifindex, const struct nl_vlan_tunnel *m, size_t n)
@@ -336,6 +344,16 @@ static int reconcile_start(struct engine *e, bool startup)
 	if (nl_dump_links(e->nl) < 0)
 		return -1;
 	vt_sweep(&e->vt);
+	if (e->cfg->nvrf) {
+		/* the tenants' addresses (few): events may have been lost, so all of them again */
+		tp_addrs_reset(&e->tp);
+		e->addr_dump = true;
+		rc = nl_dump_addrs(e->nl);
+		e->addr_dump = false;
+		if (rc < 0)
+			log_msg(LOG_WARNING, "netlink: address dump failed: %s", strerror(errno));
+		tp_update(&e->tp);
+	}
 	e->dump_t0 = e->loop ? ev_time() : 0;
 	if (startup && engine_record_restart(e)) {
 		/* the ports' local MACs only: the remote entries stand by the record, nothing of theirs
@@ -527,6 +545,7 @@ int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop
 	e->retry_w.data = e;
 	ev_timer_init(&e->dump_wait_w, on_dump_wait, ENGINE_DUMP_WAIT, 0.);
 	flood_init(&e->flood, cfg, &e->vt, &e->vteps, &e->kq);
+	tp_init(&e->tp, cfg, &e->vt, &e->adv);
 	struct macs_env env = { cfg, loop, bgp, &e->vt, &e->vteps, &e->kq, &e->adv };
 	e->macs = macs_new(&env);
 	if (!e->macs || vt_init(&e->vt, cfg, vni_event, e) < 0 ||
@@ -541,7 +560,8 @@ int engine_init(struct engine *e, const struct config *cfg, struct ev_loop *loop
 int engine_start(struct engine *e, size_t rcvbuf)
 {
 	struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, e, on_neigh, on_vlan_map,
-			      on_fdb_dumped, on_sending, on_route_refused };
+			      on_fdb_dumped, on_sending, on_route_refused,
+			      e->cfg->nvrf ? on_ifaddr : NULL };
 
 	loop_stat_start(&e->ls, e->loop); /* from here: the start-up counts as the first iteration */
 	/* [global] netlink-buffer wins: it is how a test forces the ENOBUFS path */
@@ -587,6 +607,7 @@ void engine_stopping(struct engine *e)
 	if (e->macs)
 		macs_stop(e->macs);
 	tr_stop(&e->tr);
+	tp_stop(&e->tp);
 }
 
 void engine_stop(struct engine *e)
@@ -618,6 +639,7 @@ void engine_stop(struct engine *e)
 	e->macs = NULL;
 	flood_free(&e->flood);
 	tr_free(&e->tr);
+	tp_free(&e->tp);
 	vteps_free(&e->vteps);
 	lat_track_free(&e->lat);
 }

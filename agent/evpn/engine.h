@@ -28,6 +28,7 @@
 #include "macs_ip.h"
 #include "macs_sync.h"
 #include "nl.h"
+#include "tenant_prefixes.h"
 #include "tenant_routes.h"
 #include "vni.h"
 #include "vteps.h"
@@ -46,6 +47,8 @@ struct engine {
 	struct macs *macs;         /* the MAC owner */
 	struct flood flood;        /* type-3 routes and flood entries */
 	struct tenant_routes tr;   /* routed tenants' host and prefix routes (tenant_routes.h) */
+	struct tenant_prefixes tp; /* routed tenants' connected prefixes out (tenant_prefixes.h) */
+	bool addr_dump;            /* the addresses are being dumped: one update at the end */
 	bool converged;            /* End-of-RIB from every neighbor, or the timeout */
 	bool converge_expired;     /* converge-timeout ran out (convergence also waits for adopted) */
 	bool defer_expired;        /* ENGINE_DEFER_MAX ran out: stop waiting for End-of-RIB */

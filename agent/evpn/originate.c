@@ -87,6 +87,12 @@ int originate_build(const struct config *cfg, const struct orig_req *rq, struct 
 			rt.nlabels = 2; /* label 2: the L3 VNI (RFC 9135 section 8.1, wire-l3 as FRR sends) */
 			rt.label[1] = rq->l3vni;
 		}
+	} else if (rq->type == EVPN_RT_PREFIX) {
+		/* RFC 9136 interface-less model, as FRR sends it: gateway IP zero, label the L3 VNI */
+		rt.ip = rq->ip;
+		rt.prefix_len = rq->plen;
+		rt.nlabels = 1;
+		rt.label[0] = rq->vni;
 	} else {
 		rt.orig = rq->ip;
 	}
@@ -118,10 +124,10 @@ int originate_build(const struct config *cfg, const struct orig_req *rq, struct 
 	out->ext[n++] = extc_encap(TUNNEL_VXLAN); /* RFC 8365 section 5.1.3 */
 	if (rq->type == EVPN_RT_MACIP && (rq->has_seq || rq->sticky))
 		out->ext[n++] = extc_mac_mobility(rq->seq, rq->sticky);
-	if (rq->type == EVPN_RT_MACIP && rq->l3vni && rq->ip.af)
-		out->ext[n++] = extc_router_mac(&rq->rmac); /* RFC 9135 section 8.1 */
+	if ((rq->type == EVPN_RT_MACIP && rq->l3vni && rq->ip.af) || rq->type == EVPN_RT_PREFIX)
+		out->ext[n++] = extc_router_mac(&rq->rmac); /* RFC 9135 section 8.1, RFC 9136 4.1 */
 
-	out->a.origin = ORIGIN_IGP;
+	out->a.origin = rq->type == EVPN_RT_PREFIX ? ORIGIN_INCOMPLETE : ORIGIN_IGP; /* as FRR's redistributed */
 	out->a.flags = AF_HAS_NEXT_HOP;
 	pick_nexthop(cfg, rq, &out->a.nexthop);
 	out->a.nextcomm = (uint16_t)n;

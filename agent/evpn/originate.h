@@ -21,10 +21,12 @@
 
 /* The fields of an add-/del-macadv or add-/del-multicast request, checked. */
 struct orig_req {
-	uint8_t type;             /* EVPN_RT_MACIP or EVPN_RT_IMET */
+	uint8_t type;             /* EVPN_RT_MACIP, EVPN_RT_IMET or EVPN_RT_PREFIX */
 	struct mac mac;           /* type 2 */
-	struct ipaddr ip;         /* type 2: optional (af 0); type 3: originator and tunnel endpoint */
-	uint32_t vni;
+	struct ipaddr ip;         /* type 2: optional (af 0); type 3: originator and tunnel endpoint;
+				   * type 5: the prefix */
+	uint8_t plen;             /* type 5: the prefix length */
+	uint32_t vni;             /* type 5: the L3 VNI (its [vrf]'s RD and RTs, the label) */
 	bool has_rd;
 	struct rd rd;
 	unsigned nrt;             /* 0: the default route targets */
@@ -35,7 +37,8 @@ struct orig_req {
 	uint32_t seq;
 	bool sticky;
 	/* type 2 with an IP in a routed tenant's L2 VNI (RFC 9135 symmetric IRB): label 2 is the L3
-	 * VNI, the route also carries the VRF's export route targets and the Router's MAC community */
+	 * VNI, the route also carries the VRF's export route targets and the Router's MAC community;
+	 * type 5 carries rmac as its Router's MAC */
 	uint32_t l3vni;           /* 0: none */
 	struct mac rmac;
 };

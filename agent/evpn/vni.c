@@ -603,6 +603,7 @@ static void link_event(struct vni_tab *vt, const struct nl_link *l, bool deleted
 	s->up = l->up;
 	s->vlan_filtering = l->vlan_filtering;
 	s->vrf_table = l->vrf_table;
+	s->local = l->local;
 	memcpy(s->mac, l->mac, sizeof s->mac);
 	memcpy(s->name, l->name, sizeof s->name);
 	if (l->kind == NL_LINK_VXLAN)

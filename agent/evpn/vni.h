@@ -74,6 +74,7 @@ struct vt_link {
 	uint8_t mac[6];            /* its address (a bridge's: the router MAC of an L3 VNI's) */
 	uint32_t vrf_table;        /* VRF device: its routing table */
 	uint32_t l3vni;            /* VXLAN device: the L3 VNI of a [vrf] it carries (never an L2 VNI) */
+	struct nl_addr local;      /* VXLAN device: its local (VTEP) address, af 0 when unset */
 };
 
 enum vt_event {

@@ -5,14 +5,18 @@
 # build, on each hypervisor: vrf-t (table 1000); br-l3 (router MAC 02:00:00:00:30:0I) holding vx-l3,
 # VNI 4000, in vrf-t; the anycast gateway 02:aa:aa:aa:aa:aa on the L2 VNI's bridge, in vrf-t.
 #   h1: VNI 100 (10.1.0.0/24), VM 10.1.0.11.   h2: VNI 200 (10.2.0.0/24), VM 10.2.0.12.
+#   h2 also has ext0, a dummy in vrf-t with 192.0.2.1/24 (a prefix no VM owns).
 # h1 has no VNI 200 at all, so its VM reaches h2's only through the L3 VNI:
 #   - h1 installs what FRR would: `10.2.0.12 via H2 dev br-l3 proto bgp metric 20 onlink` in table
 #     1000, the neighbour H2 lladdr h2's router MAC on br-l3 (NOARP, extern_learn) and the FDB entry
 #     h2's router MAC dst H2 on vx-l3 (self and master, extern_learn); h2 the same toward h1;
 #   - the VMs ping each other, routed at each end (TTL 62);
 #   - the anycast gateway's own address is never advertised as a VM's;
-#   - when h2's VM goes (its FDB entry and neighbour flushed), h1's host route, neighbour and
-#     router-MAC entry go too.
+#   - each advertises its tenant's connected prefixes as type-5 routes (advertise = connected, the
+#     default): h1 installs 10.2.0.0/24 and 192.0.2.0/24 via h2, never its own 10.1.0.0/24; h1's
+#     VM pings 192.0.2.1; an address added at run time is advertised, and withdrawn when deleted;
+#   - when h2's VM goes (its FDB entry and neighbour flushed), h1's host route goes, the
+#     router-MAC pair stays for the prefix routes, and goes with the last of them.
 source "$(dirname "$0")/lib.sh"
 
 require ip bridge python3
@@ -64,6 +68,10 @@ for i in 1 2; do
 		bridge -n "$n" link set dev vx200 learning off
 		ip -n "$n" link set vm1 master br200
 		for d in vx200 br200; do ip -n "$n" link set "$d" up; done
+		ip -n "$n" link add ext0 type dummy
+		ip -n "$n" link set ext0 master vrf-t
+		ip -n "$n" addr add 192.0.2.1/24 dev ext0
+		ip -n "$n" link set ext0 up
 	fi
 	ip -n "$n" link set "br$v" address "$GW_MAC"
 	ip -n "$n" link set "br$v" master vrf-t
@@ -88,7 +96,8 @@ for i in 1 2; do
 		fail "h$i's VM cannot reach its anycast gateway"
 done
 
-# host_route I ADDR VTEP: hypervisor I has ADDR/32 via VTEP on br-l3 in table 1000, as FRR's
+# host_route I PREFIX VTEP: hypervisor I has PREFIX (an address: the /32) via VTEP on br-l3 in
+# table 1000, as FRR's
 host_route() {
 	local out
 	out=$(ip -n "$(ns "h$1")" route show table 1000 2>/dev/null) || return 1
@@ -131,7 +140,7 @@ $(bridge -n "$(ns "h$i")" fdb show dev vx-l3)"
 done
 for i in 1 2; do
 	jcheck "$(lab_ctl "$i" show vrfs --json)" \
-		"(d[0]['host_routes'] == 1 and d[0]['prefix_routes'] == 0 and d[0]['remote_vteps'] == 1)" \
+		"(d[0]['host_routes'] == 1 and d[0]['remote_vteps'] == 1)" \
 		"h$i: show vrfs counts the one host route through one VTEP"
 done
 m=$(lab_ctl 1 metrics) || fail "h1: evpnctl metrics"
@@ -140,8 +149,28 @@ grep -qE '^evpnd_vrf_routes\{vrf="vrf-t",kind="host"\} 1$' <<<"$m" &&
 	fail "h1: the per-VRF metrics do not count the host route: $(grep -E '^evpnd_vrf' <<<"$m")"
 log "h1 table 1000: $(ip -n "$(ns h1)" route show table 1000 | tr '\n' ';')"
 log "h1 br-l3: $(ip -n "$(ns h1)" neigh show dev br-l3 | tr '\n' ';')"
+step "type-5: each advertises its tenant's connected prefixes; the other installs them"
+wait_for 15 host_route 1 192.0.2.0/24 "$(lab_ip 2)" || fail "h1: no route for h2's 192.0.2.0/24"
+wait_for 5 host_route 1 10.2.0.0/24 "$(lab_ip 2)" || fail "h1: no route for h2's subnet 10.2.0.0/24"
+wait_for 5 host_route 2 10.1.0.0/24 "$(lab_ip 1)" || fail "h2: no route for h1's subnet 10.1.0.0/24"
 jcheck "$(ip -n "$(ns h1)" -j route show table 1000 proto bgp)" \
-	"[r['dst'] for r in d] == ['10.2.0.12']" "h1: evpnd's only route in table 1000 is h2's VM"
+	"sorted(r['dst'] for r in d) == ['10.2.0.0/24', '10.2.0.12', '192.0.2.0/24']" \
+	"h1: evpnd's routes in table 1000 are h2's VM and h2's two prefixes, not its own subnet"
+jcheck "$(lab_ctl 1 show routes evpn --json)" "(sorted((r['prefix'], r['l3vni'], r.get('router_mac'))
+	for r in d if r.get('type') == 'prefix') == [('10.1.0.0/24', 4000, '02:00:00:00:30:01'),
+	('10.2.0.0/24', 4000, '02:00:00:00:30:02'), ('192.0.2.0/24', 4000, '02:00:00:00:30:02')])" \
+	"h1: the type-5 routes in its RIB: its own and h2's, label 4000, each with its router MAC"
+jcheck "$(lab_ctl 2 show vrfs --json)" "(d[0]['prefixes_advertised'] == 2 and d[0]['prefix_routes'] == 1)" \
+	"h2 advertises two prefixes and installed h1's one"
+out=$(ip netns exec "$(ns h1-vm1)" ping -c 2 -i 0.2 -W 2 192.0.2.1) ||
+	fail "h1's VM cannot reach 192.0.2.1 behind h2's type-5 route: $out"
+log "h1's VM reaches 192.0.2.1 (a prefix no VM owns) through h2's type-5 route"
+
+step "an address added at run time is advertised; deleted, withdrawn"
+ip -n "$(ns h2)" addr add 198.51.100.1/24 dev ext0
+wait_for 10 host_route 1 198.51.100.0/24 "$(lab_ip 2)" || fail "h1 never got h2's new 198.51.100.0/24"
+ip -n "$(ns h2)" addr del 198.51.100.1/24 dev ext0
+wait_for 10 no_host_route 1 198.51.100.0/24 || fail "h1 kept 198.51.100.0/24 after h2 deleted it"
 bridge -n "$(ns h1)" fdb show | grep -E '^02:00:00:00:02:01 ' &&
 	fail "h1 has an FDB entry for h2's VM: it should exist there only as a host route"
 
@@ -152,16 +181,22 @@ grep -qE 'ttl=62' <<<"$out" || fail "the replies were not routed twice (TTL 62):
 ip netns exec "$(ns h2-vm1)" ping -c 3 -i 0.2 -W 2 10.1.0.11 >/dev/null || fail "h2's VM cannot ping h1's VM"
 log "10.1.0.11 <-> 10.2.0.12: routed both ways, reply TTL 62"
 
-step "h2's VM goes: h1's host route and router-MAC pair go with its route"
+step "h2's VM goes: h1's host route goes; the router-MAC pair stays for the prefixes, then goes"
 n2=$(ns h2)
 bridge -n "$n2" fdb del "$(lab_mac 2)" dev vm1 master || fail "deleting h2's VM's FDB entry"
 ip -n "$n2" neigh flush dev br200
 ip -n "$(ns h2-vm1)" link set eth0 down
 wait_for 15 no_host_route 1 10.2.0.12 || fail "h1 kept the host route of a VM that left"
+rmac_pair 1 2 || fail "h1 dropped h2's router-MAC pair while h2's prefix routes still use it"
+ip -n "$n2" addr del 10.2.0.1/24 dev br200
+ip -n "$n2" link del ext0
+wait_for 10 no_host_route 1 192.0.2.0/24 || fail "h1 kept 192.0.2.0/24 after h2's ext0 went"
+wait_for 10 no_host_route 1 10.2.0.0/24 || fail "h1 kept 10.2.0.0/24 after h2's address went"
 wait_for 10 no_rmac_pair 1 2 || fail "h1 kept the router-MAC pair of h2 with no route using it"
 rmac_pair 2 1 || fail "h2 lost its router-MAC pair toward h1, whose VM is still there"
-jcheck "$(lab_ctl 1 show vrfs --json)" "(d[0]['host_routes'] == 0 and d[0]['remote_vteps'] == 0)" \
-	"h1: show vrfs counts nothing left"
+jcheck "$(lab_ctl 1 show vrfs --json)" "(d[0]['host_routes'] == 0 and d[0]['prefix_routes'] == 0 and
+	d[0]['remote_vteps'] == 0)" "h1: show vrfs counts nothing left"
+jcheck "$(ip -n "$(ns h1)" -j route show table 1000 proto bgp)" "d == []" "h1: no evpnd route left in table 1000"
 log "withdrawn: h1's table 1000, br-l3 neighbours and vx-l3 router-MAC entries are clean"
 
 lab_pass

@@ -7,12 +7,14 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "attr.h"
 #include "config.h"
 #include "evpn.h"
 #include "opaque.h"
 #include "route_req.h"
+#include "tenant_prefixes.h"
 #include "testutil.h"
 
 /* router id 10.0.0.1, AS 64512, no vtep-ip, no [vni] sections */
@@ -335,6 +337,84 @@ static void test_symmetric_irb(void **state)
 	assert_int_equal(rt.a.nextcomm, 3);
 }
 
+/* A connected prefix's type-5 route matches FRR 8.4's (docs/wire.md, "Symmetric IRB"): gateway IP
+ * zero, label 4000, RT 65001:4000 only, encapsulation and Router's MAC, ORIGIN incomplete; the RD
+ * is the [vrf]'s (router-id:L3VNI; FRR's is an index). And which addresses give one (tp_connected). */
+static void test_type5(void **state)
+{
+	struct config cfg;
+	struct cfg_vrf vrf;
+	struct orig_route rt;
+	struct orig_req rq;
+	char err[256];
+	struct nl_ifaddr a;
+	struct ipaddr p;
+	uint8_t plen;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.g.asn = 65001;
+	cfg.g.router_id = 0x0a5d0002;
+	memset(&vrf, 0, sizeof vrf);
+	strcpy(vrf.name, "vrf-t");
+	vrf.l3vni = 4000;
+	vrf.r.vni = 4000;
+	vrf.r.rd_auto = vrf.r.rt_auto = true;
+	cfg.vrf = &vrf;
+	cfg.nvrf = 1;
+	memset(&rq, 0, sizeof rq);
+	rq.type = EVPN_RT_PREFIX;
+	rq.vni = 4000;
+	assert_int_equal(ipaddr_parse("192.0.2.0", &rq.ip), 0);
+	rq.plen = 24;
+	memcpy(rq.rmac.b, "\x02\x00\x00\x00\x30\x02", 6);
+	assert_int_equal(originate_build(&cfg, &rq, &rt, err, sizeof err), 0);
+	assert_bytes(rt.nlri, rt.len, "05 22 0001 0a5d0002 0fa0 00000000000000000000 00000000 "
+				      "18 c0000200 00000000 000fa0");
+	assert_int_equal(rt.a.nextcomm, 3);
+	assert_true(rt.a.extcomm[0] == 0x0002fde900000fa0ull); /* rt:65001:4000 */
+	assert_true(rt.a.extcomm[1] == 0x030c000000000008ull); /* encap vxlan */
+	assert_true(rt.a.extcomm[2] == 0x0603020000003002ull); /* router MAC */
+	assert_int_equal(rt.a.origin, ORIGIN_INCOMPLETE);
+	/* IPv6: 58 bytes */
+	assert_int_equal(ipaddr_parse("2001:db8:2::", &rq.ip), 0);
+	rq.plen = 64;
+	assert_int_equal(originate_build(&cfg, &rq, &rt, err, sizeof err), 0);
+	assert_int_equal(rt.len, 2 + 58);
+
+	/* addresses: a subnet's address gives its prefix, masked */
+	memset(&a, 0, sizeof a);
+	a.ifindex = 5;
+	a.addr.af = AF_INET;
+	memcpy(a.addr.a, "\x0a\x02\x00\x01", 4);
+	a.plen = 24;
+	assert_true(tp_connected(&a, &p, &plen));
+	assert_int_equal(plen, 24);
+	assert_memory_equal(p.a, "\x0a\x02\x00\x00", 4);
+	/* a host address (/32), a /0, link scope: none */
+	a.plen = 32;
+	assert_false(tp_connected(&a, &p, &plen));
+	a.plen = 0;
+	assert_false(tp_connected(&a, &p, &plen));
+	a.plen = 24;
+	a.scope = 253; /* RT_SCOPE_LINK */
+	assert_false(tp_connected(&a, &p, &plen));
+	/* IPv6: a global /64 yes, fe80::/64 no, /128 no */
+	memset(&a, 0, sizeof a);
+	a.addr.af = AF_INET6;
+	assert_int_equal(ipaddr_parse("2001:db8:2::1", &p), 0);
+	memcpy(a.addr.a, p.a, 16);
+	a.plen = 64;
+	assert_true(tp_connected(&a, &p, &plen));
+	assert_int_equal(p.a[15], 0);
+	a.plen = 128;
+	assert_false(tp_connected(&a, &p, &plen));
+	a.plen = 64;
+	a.addr.a[0] = 0xfe;
+	a.addr.a[1] = 0x80;
+	assert_false(tp_connected(&a, &p, &plen));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_del_ignores_add_fields),
 		cmocka_unit_test(test_opaque),
 		cmocka_unit_test(test_symmetric_irb),
+		cmocka_unit_test(test_type5),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
