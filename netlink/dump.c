@@ -67,18 +67,19 @@ static int dump_datagram(struct nl *nl, const void *buf, size_t len, uint32_t po
 
 /* One pass of a dump: 1 when interrupted (restart), 0 done, -1 with errno. Replies go through
  * nl_dispatch, which ignores what is not a link or an AF_BRIDGE neighbour. */
-static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
+static int dump_once(struct nl *nl, struct mnl_socket *sock, uint16_t type, uint8_t family,
+		     uint32_t ext_mask, int port)
 {
 	uint8_t req[64];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	uint32_t seq = nl->dump_seq++;
 	bool intr = false;
 
-	put_dump_request(nlh, type, family, ext_mask, seq, 0);
-	if (mnl_socket_sendto(nl->dumps, nlh, nlh->nlmsg_len) < 0)
+	put_dump_request(nlh, type, family, ext_mask, seq, port);
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->dumps, nl->dumpbuf, NL_RX_BYTES);
+		ssize_t n = mnl_socket_recvfrom(sock, nl->dumpbuf, NL_RX_BYTES);
 		int r;
 
 		if (n < 0) {
@@ -86,24 +87,48 @@ static int dump_once(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_
 				continue;
 			return -1; /* ENOBUFS included: the dump is incomplete */
 		}
-		r = dump_datagram(nl, nl->dumpbuf, (size_t)n, nl->dump_portid, seq, &intr);
+		r = dump_datagram(nl, nl->dumpbuf, (size_t)n, mnl_socket_get_portid(sock), seq, &intr);
 		if (r)
 			return r < 0 ? -1 : intr ? 1 : 0;
 	}
 }
 
-static int dump_ext(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
+static int dump_on(struct nl *nl, struct mnl_socket *sock, uint16_t type, uint8_t family,
+		   uint32_t ext_mask, int port)
 {
 	int r = 1, i;
 
 	for (i = 0; i <= NL_DUMP_RETRIES && r == 1; i++)
-		r = dump_once(nl, type, family, ext_mask);
+		r = dump_once(nl, sock, type, family, ext_mask, port);
 	return r < 0 ? -1 : 0;
+}
+
+static int dump_ext(struct nl *nl, uint16_t type, uint8_t family, uint32_t ext_mask)
+{
+	return dump_on(nl, nl->dumps, type, family, ext_mask, 0);
 }
 
 static int dump(struct nl *nl, uint16_t type, uint8_t family)
 {
 	return dump_ext(nl, type, family, 0);
+}
+
+int nl_dump_fdb_dev(struct nl *nl, int ifindex)
+{
+	/* the kernel filters by device only with strict checking, which the shared dump socket
+	 * cannot have (its other requests are not strict-shaped): a socket for this dump */
+	struct mnl_socket *s = nl_open_sock(0, false);
+	int one = 1, rc, e;
+
+	if (!s)
+		return -1;
+	rc = mnl_socket_setsockopt(s, NETLINK_GET_STRICT_CHK, &one, sizeof(one));
+	if (rc == 0)
+		rc = dump_on(nl, s, RTM_GETNEIGH, AF_BRIDGE, 0, ifindex);
+	e = errno;
+	mnl_socket_close(s);
+	errno = e;
+	return rc;
 }
 
 int nl_dump_links(struct nl *nl)
@@ -117,6 +142,13 @@ int nl_dump_links(struct nl *nl)
 int nl_dump_fdb(struct nl *nl)
 {
 	return dump(nl, RTM_GETNEIGH, AF_BRIDGE);
+}
+
+int nl_dump_routes(struct nl *nl)
+{
+	if (dump(nl, RTM_GETROUTE, AF_INET) < 0)
+		return -1;
+	return dump(nl, RTM_GETROUTE, AF_INET6);
 }
 
 int nl_dump_addrs(struct nl *nl)

@@ -44,6 +44,8 @@ static void filter_own_echoes(struct mnl_socket *s)
 	enum { TYPE = 4, FAMILY = NLMSG_HDRLEN, FLAGS = NLMSG_HDRLEN + 10 /* ndm_flags */ };
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, TYPE),
+		/* new routes: evpnd's own echoes, and nothing it acts on (deletions it does) */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_NEWROUTE), 8, 0),
 		/* a halfword load is big-endian: compare with the host's value the way it loads */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htons(RTM_NEWNEIGH), 0, 6),
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, FAMILY),
@@ -122,6 +124,18 @@ void nl_dispatch(struct nl *nl, const void *buf, size_t len, bool dumped)
 				nl->h.neigh(nl->h.ctx, &n, nlh->nlmsg_type == RTM_DELNEIGH);
 			break;
 		}
+		case RTM_NEWROUTE:
+		case RTM_DELROUTE: {
+			struct nl_route r;
+			bool del = nlh->nlmsg_type == RTM_DELROUTE;
+			if ((del ? !nl->h.route_deleted : !(dumped && nl->h.route)) || nl_route_parse(nlh, &r))
+				break;
+			if (del)
+				nl->h.route_deleted(nl->h.ctx, &r);
+			else
+				nl->h.route(nl->h.ctx, &r);
+			break;
+		}
 		case RTM_NEWADDR:
 		case RTM_DELADDR: {
 			struct nl_ifaddr a;
@@ -185,7 +199,8 @@ struct nl *nl_open(struct ev_loop *loop, const struct nl_hooks *h, size_t rcvbuf
 		goto fail;
 	}
 	nl->evs = nl_open_sock(RTMGRP_LINK | RTMGRP_NEIGH |
-				   (h->ifaddr ? RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR : 0), true);
+				   (h->ifaddr ? RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR : 0) |
+				   (h->route_deleted ? RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE : 0), true);
 	nl->reqs = nl_open_sock(0, true);
 	nl->dumps = nl_open_sock(0, false);
 	if (!nl->evs || !nl->reqs || !nl->dumps) {

@@ -103,6 +103,9 @@ struct nl_route {
 	uint8_t plen;
 	struct nl_addr gw;     /* af 0 in a delete: not needed */
 	int oif;
+	/* as a dump reports it (requests use NL_ROUTE_PROTO and NL_ROUTE_METRIC) */
+	uint8_t protocol;
+	uint32_t metric;
 };
 
 /* An IP neighbour (ARP/ND) entry, as the kernel reports it or as evpnd asks for it. */
@@ -142,6 +145,11 @@ struct nl_hooks {
 	/* An address appeared or (deleted) went away; also for each one by nl_dump_addrs (may be NULL:
 	 * then the event socket does not join the address groups). */
 	void (*ifaddr)(void *ctx, const struct nl_ifaddr *a, bool deleted);
+	/* A unicast route reported by nl_dump_routes (may be NULL). */
+	void (*route)(void *ctx, const struct nl_route *r);
+	/* A unicast route was deleted (may be NULL: then the event socket does not join the route
+	 * groups; new routes are never reported, evpnd's own echoes included). */
+	void (*route_deleted)(void *ctx, const struct nl_route *r);
 };
 
 /* Open the event socket (link + neighbour groups, receive buffer of rcvbuf bytes, forced when
@@ -155,6 +163,9 @@ void nl_close(struct nl *nl);
  * hooks.vlan_map, synchronously. 0, or -1 with errno. */
 int nl_dump_links(struct nl *nl);
 /* Dump every AF_BRIDGE FDB entry through hooks.fdb, synchronously. 0, or -1 with errno. */
+/* The FDB entries of one device (the kernel filters: NDA_IFINDEX) through hooks.fdb_dumped,
+ * synchronously: for a device with few entries (a routed tenant's L3 VXLAN device). */
+int nl_dump_fdb_dev(struct nl *nl, int ifindex);
 int nl_dump_fdb(struct nl *nl);
 /* Dump every AF_BRIDGE FDB entry in the background, on a socket of its own: the loop reads the
  * kernel's replies one slice at a time (about NL_DUMP_SLICE_MS of work), so events, acks, BGP and
@@ -189,6 +200,9 @@ bool nl_dump_async_running(const struct nl *nl);
 void nl_dump_async_cancel(struct nl *nl);
 /* Dump every IPv4 and IPv6 address through hooks.ifaddr, synchronously; 0 or -1 (errno). */
 int nl_dump_addrs(struct nl *nl);
+/* Dump every IPv4 and IPv6 unicast route of every table through hooks.route, synchronously (the
+ * tenants' tables are small); 0 or -1 (errno). */
+int nl_dump_routes(struct nl *nl);
 /* Dump every AF_INET and AF_INET6 neighbour through hooks.neigh, synchronously; 0 or -1 (errno). */
 int nl_dump_neigh(struct nl *nl);
 /* Queue one FDB request; the caller sets flags and state (see netlink/fdb.c for the encodings

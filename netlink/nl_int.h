@@ -110,6 +110,8 @@ int nl_neigh_parse(const struct nlmsghdr *nlh, struct nl_neigh *n);
 int nl_neigh_encode(void *buf, size_t cap, enum nl_op op, const struct nl_neigh *n, uint32_t seq);
 /* Parse an RTM_NEWADDR/RTM_DELADDR: 0 ok, 1 another family, -1 malformed. */
 int nl_ifaddr_parse(const struct nlmsghdr *nlh, struct nl_ifaddr *out);
+/* Parse an RTM_NEWROUTE: 0 ok, 1 not an IPv4/IPv6 unicast route, -1 malformed. */
+int nl_route_parse(const struct nlmsghdr *nlh, struct nl_route *r);
 /* Encode one route request (op NL_ROUTE_*), as nl_fdb_encode does. */
 int nl_route_encode(void *buf, size_t cap, enum nl_op op, const struct nl_route *r, uint32_t seq);
 /* Hand every message of one received datagram to the link and fdb hooks (dumped: from a dump,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Route requests into a VRF's table, as FRR 8.4's zebra installs a symmetric-IRB host or prefix
+/* Route requests into a VRF's table, and the routes a dump reports, as FRR 8.4's zebra installs a symmetric-IRB host or prefix
  * route (docs/wire.md, "Symmetric IRB"), except that the next hop is inline, not a nexthop object:
  *   RTM_NEWROUTE  NLM_F_CREATE | NLM_F_REPLACE; rtmsg family = the prefix's, dst_len, table
  *                 RT_TABLE_UNSPEC (the table goes in RTA_TABLE: VRF tables are above 255),
@@ -67,4 +67,82 @@ int nl_route_encode(void *buf, size_t cap, enum nl_op op, const struct nl_route 
 	}
 	/* 16 + 12 + 8 + 20 + 8 + 8 + 24 = 96 bytes at most: NL_FDB_REQ_MAX holds it */
 	return (int)nlh->nlmsg_len;
+}
+
+struct route_parse {
+	struct nl_route *r;
+	size_t alen;
+};
+
+static int route_attr(const struct nlattr *a, void *data)
+{
+	struct route_parse *p = data;
+	struct nl_route *r = p->r;
+	uint16_t len = mnl_attr_get_payload_len(a);
+
+	switch (mnl_attr_get_type(a)) {
+	case RTA_DST:
+		if (len != p->alen)
+			return MNL_CB_ERROR;
+		memcpy(r->dst.a, mnl_attr_get_payload(a), len);
+		break;
+	case RTA_GATEWAY:
+		if (len != p->alen)
+			return MNL_CB_ERROR;
+		r->gw.af = r->dst.af;
+		memcpy(r->gw.a, mnl_attr_get_payload(a), len);
+		break;
+	case RTA_VIA: {
+		uint16_t fam;
+		if (len < 2)
+			return MNL_CB_ERROR;
+		memcpy(&fam, mnl_attr_get_payload(a), 2);
+		if ((fam != AF_INET && fam != AF_INET6) || len != 2 + alen((uint8_t)fam))
+			return MNL_CB_ERROR;
+		r->gw.af = (uint8_t)fam;
+		memcpy(r->gw.a, (const uint8_t *)mnl_attr_get_payload(a) + 2, len - 2);
+		break;
+	}
+	case RTA_OIF:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		r->oif = (int)mnl_attr_get_u32(a);
+		break;
+	case RTA_PRIORITY:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		r->metric = mnl_attr_get_u32(a);
+		break;
+	case RTA_TABLE:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		r->table = mnl_attr_get_u32(a);
+		break;
+	default:
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int nl_route_parse(const struct nlmsghdr *nlh, struct nl_route *r)
+{
+	struct route_parse p = { r, 0 };
+	struct rtmsg rtm;
+
+	memset(r, 0, sizeof *r);
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(rtm))
+		return -1;
+	memcpy(&rtm, mnl_nlmsg_get_payload(nlh), sizeof(rtm));
+	if ((rtm.rtm_family != AF_INET && rtm.rtm_family != AF_INET6) || rtm.rtm_type != RTN_UNICAST)
+		return 1;
+	p.alen = alen(rtm.rtm_family);
+	if (rtm.rtm_dst_len > p.alen * 8)
+		return -1;
+	r->dst.af = rtm.rtm_family;
+	r->plen = rtm.rtm_dst_len;
+	r->table = rtm.rtm_table; /* RTA_TABLE, when present, holds the whole number */
+	r->protocol = rtm.rtm_protocol;
+	if (mnl_attr_parse(nlh, sizeof(rtm), route_attr, &p) != MNL_CB_OK)
+		return -1;
+	return 0;
 }

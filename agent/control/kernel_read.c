@@ -304,6 +304,7 @@ struct audit_run {
 	int err;
 	double t0, read_s;
 	size_t count[AUDIT_KINDS];
+	size_t tcount[TR_DRIFT_KINDS]; /* the routed tenants' (engine_tenant_audit) */
 	bool first, failed;
 };
 
@@ -396,6 +397,41 @@ static void drift_cb(void *ctx, const struct audit_drift *d)
 	put_item(r->cl, &r->first, &r->failed, o);
 }
 
+static void addr_field(struct json_object *o, const char *name, const struct nl_addr *a)
+{
+	char buf[IPADDR_STRLEN];
+	struct ipaddr ip;
+
+	vt_addr_to_ip(a, &ip);
+	json_object_object_add(o, name, a->af ? json_object_new_string(ipaddr_str(&ip, buf)) : NULL);
+}
+
+/* A routed tenant's difference: {"kind", "vrf", and "prefix"+"via" for routes, "vtep"+"mac"+
+ * "entry" (neighbour or fdb) for router MACs} */
+static void tenant_drift_cb(void *ctx, const struct tr_drift *d)
+{
+	struct audit_run *r = ctx;
+	struct json_object *o = json_object_new_object();
+	char buf[IPADDR_STRLEN + 8], m[MAC_STRLEN];
+	struct ipaddr ip;
+
+	r->tcount[d->kind]++;
+	json_object_object_add(o, "kind", json_object_new_string(tr_drift_name(d->kind)));
+	json_object_object_add(o, "vrf", json_object_new_string(r->e->cfg->vrf[d->vrf].name));
+	if (d->kind <= TR_ROUTE_EXTRA) {
+		vt_addr_to_ip(&d->prefix, &ip);
+		ipaddr_str(&ip, buf);
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "/%u", d->plen);
+		json_object_object_add(o, "prefix", json_object_new_string(buf));
+		addr_field(o, "via", &d->via);
+	} else {
+		addr_field(o, "vtep", &d->prefix);
+		json_object_object_add(o, "mac", json_object_new_string(mac_str((const struct mac *)d->mac, m)));
+		json_object_object_add(o, "entry", json_object_new_string(d->fdb ? "fdb" : "neighbour"));
+	}
+	put_item(r->cl, &r->first, &r->failed, o);
+}
+
 /* The reply's fields after the drift list: "scope", "checked", "converged", "pending_requests",
  * "resync_pending", "netlink_overflows", "by_kind", "read_seconds". */
 static struct json_object *audit_tail(struct audit_run *r)
@@ -424,6 +460,10 @@ static struct json_object *audit_tail(struct audit_run *r)
 		if (r->count[i])
 			json_object_object_add(checked, audit_kind_name((enum audit_kind)i),
 					       json_object_new_int64((int64_t)r->count[i]));
+	for (int i = 0; i < TR_DRIFT_KINDS; i++)
+		if (r->tcount[i])
+			json_object_object_add(checked, tr_drift_name((enum tr_drift_kind)i),
+					       json_object_new_int64((int64_t)r->tcount[i]));
 	json_object_object_add(o, "by_kind", checked);
 	json_object_object_add(o, "read_seconds", json_object_new_double(r->read_s));
 	return o;
@@ -447,6 +487,8 @@ static bool audit_more(struct ctl_client *cl, void *state)
 	}
 	if (!audit_cmp_step(&r->cmp, AUDIT_STEP) && !r->failed)
 		return false;
+	if (!r->failed)
+		engine_tenant_audit(r->e, tenant_drift_cb, r);
 	if (!r->failed) {
 		struct json_object *t = audit_tail(r);
 		const char *s = json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN |

@@ -49,6 +49,10 @@ struct engine {
 	struct tenant_routes tr;   /* routed tenants' host and prefix routes (tenant_routes.h) */
 	struct tenant_prefixes tp; /* routed tenants' connected prefixes out (tenant_prefixes.h) */
 	bool addr_dump;            /* the addresses are being dumped: one update at the end */
+	bool tr_sweep;             /* the tenants' routes and neighbours are dumped for the sweep */
+	size_t tr_swept;           /* what it deleted */
+	tr_drift_cb tr_audit_cb;   /* set while the tenants' audit reads the kernel */
+	void *tr_audit_ctx;
 	bool converged;            /* End-of-RIB from every neighbor, or the timeout */
 	bool converge_expired;     /* converge-timeout ran out (convergence also waits for adopted) */
 	bool defer_expired;        /* ENGINE_DEFER_MAX ran out: stop waiting for End-of-RIB */
@@ -96,6 +100,11 @@ struct engine {
 	 * tables (engine_read.h) */
 	struct engine_read *reader;
 };
+
+/* `evpnctl audit` of the routed tenants: their routes, router-MAC neighbours and FDB entries read
+ * from the kernel now (few: synchronously) and compared with what evpnd installed; each difference
+ * through cb (tenant_routes.h). */
+void engine_tenant_audit(struct engine *e, tr_drift_cb cb, void *ctx);
 
 /* The engine's life cycle and health, as `show status` and the metrics report them. */
 struct engine_status {

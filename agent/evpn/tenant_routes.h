@@ -60,6 +60,7 @@ struct tr_nh {
 	uint32_t mapped;           /* ... of which IPv6 routes over an IPv4 VTEP (::ffff:VTEP) */
 	uint8_t rmac[6];
 	bool installed;
+	uint8_t seen;              /* an audit's marks: TR_SEEN_* */
 };
 
 struct tr_vrf {
@@ -99,6 +100,49 @@ void tr_route(struct tenant_routes *t, const struct evpn_route *r, const struct 
 /* Links changed: a tenant whose kernel side came up gets its routes, one that went down forgets
  * them (the kernel removed them with the devices), one whose devices changed moves them. */
 void tr_links(struct tenant_routes *t);
+/* After initial convergence, a route a dump reported (nl_dump_routes): one of evpnd's
+ * (NL_ROUTE_PROTO, NL_ROUTE_METRIC) in an up tenant's table through its bridge that evpnd does not
+ * hold now is a previous run's: deleted. Its prefix goes into out (NULL: not needed). 1 when
+ * deleted, else 0. */
+int tr_sweep_route(struct tenant_routes *t, const struct nl_route *r);
+/* The same for an extern_learn neighbour on an up tenant's bridge: a previous run's router-MAC
+ * pair (the neighbour and the FDB entry on the L3 VXLAN device) goes unless a VTEP's current
+ * pair is it. 1 when deleted, else 0. */
+struct nl_neigh;
+int tr_sweep_neigh(struct tenant_routes *t, const struct nl_neigh *n);
+/* A route was deleted from the kernel: one evpnd holds installed (in an up tenant's table, its
+ * prefix) is asked for again, as a deleted FDB entry is put back. 1 when it was. */
+int tr_route_deleted(struct tenant_routes *t, const struct nl_route *r);
+/* `evpnctl audit` of the tenants: what evpnd installed against what the kernel has. Begin, hand
+ * it every route (nl_dump_routes), neighbour (nl_dump_neigh) and FDB entry of the tenants' L3
+ * VXLAN devices, then end: each difference is reported once through cb. Pure but for the marks. */
+enum tr_drift_kind {
+	TR_ROUTE_MISSING,          /* installed by evpnd, absent from the VRF's table */
+	TR_ROUTE_WRONG,            /* present, via another next hop or device */
+	TR_ROUTE_EXTRA,            /* evpnd's (proto and metric) in a tenant's table, not held */
+	TR_RMAC_MISSING,           /* a router-MAC neighbour or FDB entry (fdb) absent */
+	TR_RMAC_WRONG,             /* present with another MAC (neighbour) or VTEP (FDB entry) */
+	TR_RMAC_EXTRA,             /* an extern_learn one on a tenant's bridge / L3 device, not held */
+	TR_DRIFT_KINDS
+};
+struct tr_drift {
+	enum tr_drift_kind kind;
+	unsigned vrf;              /* index in cfg->vrf */
+	struct nl_addr prefix;     /* routes: the prefix; router MACs: the VTEP */
+	uint8_t plen;
+	struct nl_addr via;        /* routes: the next hop evpnd wants (af 0: none) */
+	uint8_t mac[6];            /* router MACs: the MAC evpnd wants (or the kernel's, EXTRA) */
+	bool fdb;                  /* router MACs: the FDB entry, not the neighbour */
+};
+typedef void (*tr_drift_cb)(void *ctx, const struct tr_drift *d);
+struct nl_fdb;
+void tr_audit_begin(struct tenant_routes *t);
+void tr_audit_route(struct tenant_routes *t, const struct nl_route *r, tr_drift_cb cb, void *ctx);
+void tr_audit_neigh(struct tenant_routes *t, const struct nl_neigh *n, tr_drift_cb cb, void *ctx);
+void tr_audit_fdb(struct tenant_routes *t, const struct nl_fdb *f, tr_drift_cb cb, void *ctx);
+void tr_audit_end(struct tenant_routes *t, tr_drift_cb cb, void *ctx);
+/* Its name in the audit's JSON ("tenant-route-missing", ...). */
+const char *tr_drift_name(enum tr_drift_kind k);
 /* Ask again for everything installed (after refusals: replaces are idempotent). */
 void tr_resync(struct tenant_routes *t);
 /* What tenant i (index in cfg->vrf) has installed, for show and metrics. */

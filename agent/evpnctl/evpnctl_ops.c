@@ -47,7 +47,9 @@ static const struct cmd_help helps[] = {
 	  "installed entries it reads only what evpnd owns (scope \"owned\": each bridge port's\n"
 	  "entries and a GET per half of every remote MAC; seconds at a million MACs), which does not\n"
 	  "check flood lists or entries others put on evpnd's devices; force reads everything (a\n"
-	  "whole dump: minutes of kernel time at a million MACs).\n" },
+	  "whole dump: minutes of kernel time at a million MACs). With [vrf] sections it also compares\n"
+	  "the routed tenants' routes and router-MAC neighbours and FDB entries with the kernel's\n"
+	  "(tenant-route-*, router-mac-*: missing, wrong, extra).\n" },
 	{ "reload", "", "Read evpnd.conf again and apply what changed (as SIGHUP). A file that does not "
 	  "load,\nor changes what needs a restart, is refused with its errors.\n" },
 	{ "add", "macadv", "Originate a MAC/IP advertisement (RFC 7432 type 2). rd, rt and nexthop "

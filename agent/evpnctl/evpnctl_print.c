@@ -456,7 +456,7 @@ static void audit_side(struct json_object *o, const char *where, const char *sti
 
 size_t cli_print_audit(FILE *f, struct json_object *data)
 {
-	static const char *const head[] = { "Kind", "VNI", "Device", "MAC", "evpnd", "Kernel" };
+	static const char *const head[] = { "Kind", "VNI/VRF", "Device", "MAC/Prefix", "evpnd", "Kernel" };
 	struct json_object *d = get(data, "drift"), *c = get(data, "checked");
 	size_t n = cli_audit_count(data);
 	struct table t = { .ncol = 6 };
@@ -482,6 +482,22 @@ size_t cli_print_audit(FILE *f, struct json_object *data)
 		bool local = strncmp(str(o, "kind", ""), "local-", 6) == 0;
 		char vni[16], want[80], have[80];
 		const char *row[6];
+
+		if (get(o, "vrf")) {
+			/* a routed tenant's route or router-MAC entry (no kernel side to show: it lacks it,
+			 * or has what the kind says) */
+			bool route = get(o, "prefix") != NULL;
+			bool extra = strstr(str(o, "kind", ""), "-extra") != NULL; /* the kernel's, not evpnd's */
+			const char *where = route ? str(o, "via", "-") : str(o, "vtep", "-");
+			row[0] = str(o, "kind", "?");
+			row[1] = str(o, "vrf", "?");
+			row[2] = route ? "route" : str(o, "entry", "-");
+			row[3] = route ? str(o, "prefix", "-") : str(o, "mac", "-");
+			row[4] = extra ? "-" : where;
+			row[5] = extra ? where : "-";
+			table_row(&t, row);
+			continue;
+		}
 
 		snprintf(vni, sizeof vni, "%" PRId64, num(o, "vni"));
 		audit_side(o, local ? "port" : "vtep", "sticky", want, sizeof want);

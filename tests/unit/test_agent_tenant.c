@@ -12,6 +12,8 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include <linux/neighbour.h>
+
 #include "agent_fixture.h"
 #include "attr.h"
 #include "engine.h"
@@ -323,6 +325,74 @@ static void test_prefixes_and_vrf_down(void **state)
 	engine_stop(&g);
 }
 
+/* After a restart: the previous run's routes and router-MAC neighbours that no route wants now go;
+ * what is held stays, and so does whatever is not evpnd's. */
+static void test_sweep(void **state)
+{
+	struct engine g;
+	struct rt a;
+	struct nl_route r;
+	struct nl_neigh n;
+	uint64_t q;
+	(void)state;
+
+	init(&g);
+	macip(&a, 3, "10.2.0.12", 4000, true, 0);
+	best(&g, &a);
+	memset(&r, 0, sizeof r);
+	r.table = 1000;
+	r.dst.af = AF_INET;
+	memcpy(r.dst.a, "\x0a\x02\x00\x0c", 4);
+	r.plen = 32;
+	r.gw = fx_vtep_addr(3);
+	r.oif = BRL3;
+	r.protocol = NL_ROUTE_PROTO;
+	r.metric = NL_ROUTE_METRIC;
+	q = g.kq.queued;
+	assert_int_equal(tr_sweep_route(&g.tr, &r), 0); /* held */
+	r.plen = 24;                                     /* not held: a previous run's */
+	assert_int_equal(tr_sweep_route(&g.tr, &r), 1);
+	assert_int_equal(g.kq.queued - q, 1);
+	r.metric = 0;                                    /* someone else's */
+	assert_int_equal(tr_sweep_route(&g.tr, &r), 0);
+	/* deleted behind evpnd's back: the held one is put back, the others are let go */
+	r.metric = NL_ROUTE_METRIC;
+	r.plen = 32;
+	q = g.kq.queued;
+	assert_int_equal(tr_route_deleted(&g.tr, &r), 1);
+	assert_int_equal(g.kq.queued - q, 1);
+	r.plen = 24;
+	assert_int_equal(tr_route_deleted(&g.tr, &r), 0);
+	r.plen = 32;
+	r.oif = VX100;
+	assert_int_equal(tr_route_deleted(&g.tr, &r), 0);
+	r.oif = BRL3;
+	r.metric = NL_ROUTE_METRIC;
+	r.table = 254;                                   /* not a tenant's table */
+	assert_int_equal(tr_sweep_route(&g.tr, &r), 0);
+	/* neighbours on br-l3: VTEP .3's current pair stays, .9's old one goes with its FDB entry */
+	memset(&n, 0, sizeof n);
+	n.ifindex = BRL3;
+	n.ip = fx_vtep_addr(3);
+	memcpy(n.mac, "\x02\x00\x00\x00\x30\x03", 6);
+	n.has_mac = true;
+	n.flags = NTF_EXT_LEARNED;
+	q = g.kq.queued;
+	assert_int_equal(tr_sweep_neigh(&g.tr, &n), 0);
+	n.mac[5] = 0x99; /* .3 with a router MAC it no longer has: ours back, the old FDB entry out */
+	assert_int_equal(tr_sweep_neigh(&g.tr, &n), 1);
+	assert_int_equal(g.kq.queued - q, 2);
+	n.ip = fx_vtep_addr(9); /* a VTEP no route goes through: neighbour and FDB entry out */
+	assert_int_equal(tr_sweep_neigh(&g.tr, &n), 1);
+	assert_int_equal(g.kq.queued - q, 4);
+	n.flags = 0; /* learned by the kernel: not evpnd's */
+	assert_int_equal(tr_sweep_neigh(&g.tr, &n), 0);
+	n.flags = NTF_EXT_LEARNED;
+	n.ifindex = VX100; /* not a tenant's bridge */
+	assert_int_equal(tr_sweep_neigh(&g.tr, &n), 0);
+	engine_stop(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_host_routes),
 		cmocka_unit_test(test_mobility_and_ours),
 		cmocka_unit_test(test_prefixes_and_vrf_down),
+		cmocka_unit_test(test_sweep),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -203,8 +203,8 @@ static void on_dump_done(void *ctx, int err)
 
 static int group_setup(void **state)
 {
-	static const struct nl_hooks h = { on_link, on_fdb, on_overflow, on_refused, NULL, NULL, NULL,
-					   on_fdb_dumped, NULL, NULL, NULL };
+	static const struct nl_hooks h = { .link = on_link, .fdb = on_fdb, .overflow = on_overflow,
+					   .refused = on_refused, .fdb_dumped = on_fdb_dumped };
 
 	if (unshare(CLONE_NEWNET) < 0) {
 		fprintf(stderr, "unshare(CLONE_NEWNET): %s: skipping\n", strerror(errno));

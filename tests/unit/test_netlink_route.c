@@ -98,11 +98,53 @@ static void test_other_forms(void **state)
 	assert_int_equal(nl_route_encode(buf, 64, NL_ROUTE_DEL, &r, 12), -1);
 }
 
+/* What a dump reports: the request's own bytes parse back (an RTM_NEWROUTE is both). */
+static void test_parse(void **state)
+{
+	struct nl_route r = route("10.2.0.12", 32, "10.93.0.2"), out;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct rtmsg *rtm;
+	(void)state;
+
+	assert_true(nl_route_encode(buf, sizeof(buf), NL_ROUTE_REPLACE, &r, 7) > 0);
+	assert_int_equal(nl_route_parse(nlh, &out), 0);
+	assert_int_equal(out.table, 1000);
+	assert_int_equal(out.plen, 32);
+	assert_memory_equal(out.dst.a, r.dst.a, 4);
+	assert_int_equal(out.gw.af, AF_INET);
+	assert_memory_equal(out.gw.a, r.gw.a, 4);
+	assert_int_equal(out.oif, 3);
+	assert_int_equal(out.protocol, NL_ROUTE_PROTO);
+	assert_int_equal(out.metric, NL_ROUTE_METRIC);
+	/* RTA_VIA */
+	r = route("192.0.2.0", 24, "fd99::2");
+	assert_true(nl_route_encode(buf, sizeof(buf), NL_ROUTE_REPLACE, &r, 8) > 0);
+	assert_int_equal(nl_route_parse(nlh, &out), 0);
+	assert_int_equal(out.gw.af, AF_INET6);
+	assert_int_equal(out.gw.a[15], 2);
+	/* not unicast: skipped; a prefix length past the family, a short RTA_DST: malformed */
+	rtm = mnl_nlmsg_get_payload(nlh);
+	rtm->rtm_type = RTN_LOCAL;
+	assert_int_equal(nl_route_parse(nlh, &out), 1);
+	rtm->rtm_type = RTN_UNICAST;
+	rtm->rtm_dst_len = 33;
+	assert_int_equal(nl_route_parse(nlh, &out), -1);
+	r = route("10.2.0.12", 32, "10.93.0.2");
+	assert_true(nl_route_encode(buf, sizeof(buf), NL_ROUTE_REPLACE, &r, 9) > 0);
+	rtm = mnl_nlmsg_get_payload(nlh);
+	rtm->rtm_family = AF_INET6; /* its 4-byte RTA_DST is now too short */
+	rtm->rtm_dst_len = 32;
+	assert_int_equal(nl_route_parse(nlh, &out), -1);
+	nlh->nlmsg_len = NLMSG_HDRLEN + 4; /* no room for the rtmsg */
+	assert_int_equal(nl_route_parse(nlh, &out), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host_route_v4),
 		cmocka_unit_test(test_other_forms),
+		cmocka_unit_test(test_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
