@@ -2,6 +2,7 @@
 /* RTM_NEWADDR / RTM_DELADDR -> struct nl_ifaddr: the addresses of a routed tenant's devices are
  * its connected prefixes (type-5 routes out). IPv4 names its address IFA_LOCAL (IFA_ADDRESS is the
  * peer of a point-to-point link), IPv6 IFA_ADDRESS alone. */
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -53,7 +54,8 @@ int nl_ifaddr_parse(const struct nlmsghdr *nlh, struct nl_ifaddr *out)
 	memcpy(&ifa, mnl_nlmsg_get_payload(nlh), sizeof(ifa));
 	if (ifa.ifa_family != AF_INET && ifa.ifa_family != AF_INET6)
 		return 1;
-	if (ifa.ifa_index == 0 || ifa.ifa_prefixlen > (ifa.ifa_family == AF_INET ? 32 : 128))
+	if (ifa.ifa_index == 0 || ifa.ifa_index > INT32_MAX ||
+	    ifa.ifa_prefixlen > (ifa.ifa_family == AF_INET ? 32 : 128))
 		return -1;
 	p.af = ifa.ifa_family;
 	if (mnl_attr_parse(nlh, sizeof(ifa), addr_attr, &p) != MNL_CB_OK)

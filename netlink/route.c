@@ -10,6 +10,7 @@
  *   RTM_DELROUTE  the same rtmsg and RTA_TABLE, RTA_DST, RTA_PRIORITY: without a next hop the
  *                 kernel deletes the route of that key whatever it points at.
  */
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -104,7 +105,7 @@ static int route_attr(const struct nlattr *a, void *data)
 		break;
 	}
 	case RTA_OIF:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0 || mnl_attr_get_u32(a) > INT32_MAX)
 			return MNL_CB_ERROR;
 		r->oif = (int)mnl_attr_get_u32(a);
 		break;
@@ -144,5 +145,8 @@ int nl_route_parse(const struct nlmsghdr *nlh, struct nl_route *r)
 	r->protocol = rtm.rtm_protocol;
 	if (mnl_attr_parse(nlh, sizeof(rtm), route_attr, &p) != MNL_CB_OK)
 		return -1;
+	/* the prefix is its first plen bits (the kernel keeps no others; a reply cannot be trusted to) */
+	for (unsigned b = r->plen; b < p.alen * 8; b++)
+		r->dst.a[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
 	return 0;
 }

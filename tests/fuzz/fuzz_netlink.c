@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Netlink messages as the kernel sends them: the input is one received datagram, handed to
- * nl_dispatch exactly as the event socket's reader does, so every link (and AF_BRIDGE port VLAN
- * map), FDB and neighbour message goes through nl_link_parse, nl_brport_parse, nl_fdb_parse and
- * nl_neigh_parse. Invariants: parsed values are in range, and an FDB entry or neighbour the parser
- * accepts encodes into a request that parses back to the same key.
+ * nl_dispatch exactly as the event socket's reader does (and once more as a dump's), so every
+ * link (and AF_BRIDGE port VLAN map), FDB, neighbour, address and route message goes through
+ * nl_link_parse, nl_brport_parse, nl_fdb_parse, nl_neigh_parse, nl_ifaddr_parse and
+ * nl_route_parse. Invariants: parsed values are in range, and an FDB entry, neighbour or route the
+ * parser accepts encodes into a request that parses back to the same key.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,39 @@ static void on_neigh(void *ctx, const struct nl_neigh *ne, bool deleted)
 	(*(unsigned *)ctx)++;
 }
 
+static void on_ifaddr(void *ctx, const struct nl_ifaddr *a, bool deleted)
+{
+	FUZZ_CHECK(a->addr.af == AF_INET || a->addr.af == AF_INET6);
+	FUZZ_CHECK(a->plen <= (a->addr.af == AF_INET ? 32 : 128));
+	FUZZ_CHECK(a->ifindex > 0);
+	(*(unsigned *)ctx)++;
+}
+
+/* A route a dump or an event reports: its key encodes into a delete that parses back the same. */
+static void route_check(void *ctx, const struct nl_route *r)
+{
+	uint8_t buf[NL_FDB_REQ_MAX] __attribute__((aligned(4)));
+	struct nl_route back;
+	int n;
+
+	FUZZ_CHECK(r->dst.af == AF_INET || r->dst.af == AF_INET6);
+	FUZZ_CHECK(r->plen <= (r->dst.af == AF_INET ? 32 : 128));
+	FUZZ_CHECK(r->gw.af == 0 || r->gw.af == AF_INET || r->gw.af == AF_INET6);
+	if (r->table) {
+		n = nl_route_encode(buf, sizeof buf, NL_ROUTE_DEL, r, 1);
+		FUZZ_CHECK(n > 0 && (size_t)n <= sizeof buf);
+		FUZZ_CHECK(nl_route_parse((const struct nlmsghdr *)buf, &back) == 0);
+		FUZZ_CHECK(back.table == r->table && back.plen == r->plen && back.dst.af == r->dst.af &&
+			   memcmp(back.dst.a, r->dst.a, r->dst.af == AF_INET ? 4 : 16) == 0);
+	}
+	(*(unsigned *)ctx)++;
+}
+
+static void on_route_deleted(void *ctx, const struct nl_route *r)
+{
+	route_check(ctx, r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	unsigned seen = 0;
@@ -68,12 +102,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&nl, 0, sizeof nl);
 	nl.h = (struct nl_hooks){ .link = on_link, .fdb = on_fdb, .neigh = on_neigh,
-				  .vlan_map = on_vlan_map, .ctx = &seen };
+				  .vlan_map = on_vlan_map, .ctx = &seen, .ifaddr = on_ifaddr,
+				  .route = route_check, .route_deleted = on_route_deleted };
 	/* the reader's buffer is aligned; an exact-size copy lets ASan see any read past the datagram */
 	buf = malloc(size ? size : 1);
 	FUZZ_CHECK(buf != NULL);
 	memcpy(buf, data, size);
 	nl_dispatch(&nl, buf, size, false);
+	nl_dispatch(&nl, buf, size, true); /* as a dump's reply: new routes are read only there */
 	free(buf);
 	return 0;
 }

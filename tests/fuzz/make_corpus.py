@@ -149,7 +149,7 @@ def control():
 
 # ---- netlink: a real kernel's messages ----
 NLM_F_REQUEST, NLM_F_DUMP = 1, 0x300
-RTM_GETLINK, RTM_GETNEIGH = 18, 30
+RTM_GETLINK, RTM_GETNEIGH, RTM_GETADDR, RTM_GETROUTE = 18, 30, 22, 26
 IFLA_EXT_MASK = 29
 RTEXT_FILTER_BRVLAN = 2
 
@@ -192,7 +192,10 @@ def netlink():
            'bridge fdb add 02:00:00:00:01:06 dev vx6 dst fd00::2 self static; '
            'ip addr add 10.0.0.1/24 dev br100; ip -6 addr add fd00::1/64 dev br100 nodad; '
            'ip neigh add 10.0.0.7 lladdr 02:00:00:00:01:07 dev br100 nud permanent; '
-           'ip -6 neigh add fd00::7 lladdr 02:00:00:00:01:07 dev br100 nud reachable')
+           'ip -6 neigh add fd00::7 lladdr 02:00:00:00:01:07 dev br100 nud reachable; '
+           # a routed tenant's routes as evpnd installs them (a table of their own, onlink)
+           'ip route add 10.9.0.12/32 via 10.0.0.2 dev br100 onlink table 1000 proto bgp metric 20; '
+           'ip -6 route add 2001:db8:9::/48 via fd00::2 dev br100 onlink table 1000 proto bgp metric 20')
         # VLAN-aware bridges with VLAN tunnels: not every kernel has them
         subprocess.run(['ip', 'netns', 'exec', ns, 'sh', '-ec',
                         'ip link add br0 type bridge vlan_filtering 1; '
@@ -217,6 +220,9 @@ def netlink_dump():
     msgs += dump(s, RTM_GETNEIGH, socket.AF_BRIDGE)
     msgs += dump(s, RTM_GETNEIGH, socket.AF_INET)
     msgs += dump(s, RTM_GETNEIGH, socket.AF_INET6)
+    msgs += dump(s, RTM_GETADDR, socket.AF_UNSPEC)
+    msgs += dump(s, RTM_GETROUTE, socket.AF_INET)
+    msgs += dump(s, RTM_GETROUTE, socket.AF_INET6)
     for m in msgs:
         put('netlink', m)
     put('netlink', b''.join(msgs[:6]), 'several')
