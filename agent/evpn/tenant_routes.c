@@ -16,29 +16,10 @@
 #include "vni.h"
 #include "vrf_view.h"
 #include "vteps.h"
-
-/* A prefix of one tenant and the routes that name it. */
-struct tr_ent {
-	struct tr_ent *next;
-	struct tr_cand *c;
-	uint8_t n, cap;
-	uint8_t vrf;               /* index in cfg->vrf */
-	uint8_t plen;
-	uint8_t af;
-	bool installed;            /* the route is in the kernel (asked for) ... */
-	bool seen;                 /* an audit found it in the kernel */
-	uint8_t itype;             /* ... from a candidate of this type ... */
-	uint16_t vtep;             /* ... via this VTEP */
-	uint8_t ip[16];
-};
+#include "tenant_int.h"
 
 #define TR_HASH_MIN 1024
 #define TR_CAND_MAX 64         /* routes for one prefix of one tenant: more are not kept */
-
-static size_t alen(uint8_t af)
-{
-	return af == AF_INET ? 4 : 16;
-}
 
 static int vtep_cmp(const struct vteps *vteps, uint16_t x, uint16_t y)
 {
@@ -48,7 +29,7 @@ static int vtep_cmp(const struct vteps *vteps, uint16_t x, uint16_t y)
 		return (a != NULL) - (b != NULL);
 	if (a->af != b->af)
 		return a->af < b->af ? -1 : 1;
-	return memcmp(a->a, b->a, alen(a->af));
+	return memcmp(a->a, b->a, tri_alen(a->af));
 }
 
 /* Whether candidate x is preferred to candidate y (tenant_routes.h, tr_pick). */
@@ -83,16 +64,16 @@ static size_t bucket(const struct tenant_routes *t, unsigned vrf, uint8_t af, ui
 	h = (h ^ vrf) * 16777619u;
 	h = (h ^ af) * 16777619u;
 	h = (h ^ plen) * 16777619u;
-	for (size_t i = 0; i < alen(af); i++)
+	for (size_t i = 0; i < tri_alen(af); i++)
 		h = (h ^ ip[i]) * 16777619u;
 	return h & (t->nhash - 1);
 }
 
-static struct tr_ent *find(const struct tenant_routes *t, unsigned vrf, uint8_t af, uint8_t plen,
+struct tr_ent *tri_find(const struct tenant_routes *t, unsigned vrf, uint8_t af, uint8_t plen,
 			   const uint8_t *ip)
 {
 	for (struct tr_ent *e = t->hash[bucket(t, vrf, af, plen, ip)]; e; e = e->next)
-		if (e->vrf == vrf && e->af == af && e->plen == plen && !memcmp(e->ip, ip, alen(af)))
+		if (e->vrf == vrf && e->af == af && e->plen == plen && !memcmp(e->ip, ip, tri_alen(af)))
 			return e;
 	return NULL;
 }
@@ -119,7 +100,7 @@ static void grow(struct tenant_routes *t)
 static struct tr_ent *get(struct tenant_routes *t, unsigned vrf, uint8_t af, uint8_t plen,
 			  const uint8_t *ip)
 {
-	struct tr_ent *e = find(t, vrf, af, plen, ip);
+	struct tr_ent *e = tri_find(t, vrf, af, plen, ip);
 
 	if (e)
 		return e;
@@ -130,7 +111,7 @@ static struct tr_ent *get(struct tenant_routes *t, unsigned vrf, uint8_t af, uin
 	e->vrf = (uint8_t)vrf;
 	e->af = af;
 	e->plen = plen;
-	memcpy(e->ip, ip, alen(af));
+	memcpy(e->ip, ip, tri_alen(af));
 	size_t k = bucket(t, vrf, af, plen, ip);
 	e->next = t->hash[k];
 	t->hash[k] = e;
@@ -152,12 +133,12 @@ static void drop(struct tenant_routes *t, struct tr_ent *e)
 
 /* ---- the kernel ---- */
 
-static bool mapped(const struct tr_ent *e, const struct nl_addr *vtep)
+bool tri_mapped(const struct tr_ent *e, const struct nl_addr *vtep)
 {
 	return e->af == AF_INET6 && vtep->af == AF_INET;
 }
 
-static void mapped_addr(const struct nl_addr *v4, struct nl_addr *out)
+void tri_mapped_addr(const struct nl_addr *v4, struct nl_addr *out)
 {
 	memset(out, 0, sizeof *out);
 	out->af = AF_INET6;
@@ -165,7 +146,7 @@ static void mapped_addr(const struct nl_addr *v4, struct nl_addr *out)
 	memcpy(out->a + 12, v4->a, 4);
 }
 
-static void nh_request(struct tenant_routes *t, struct tr_vrf *v, uint16_t vtep, bool install)
+void tri_nh_request(struct tenant_routes *t, struct tr_vrf *v, uint16_t vtep, bool install)
 {
 	const struct nl_addr *a = vtep_addr(t->vteps, vtep);
 	struct tr_nh *nh = &v->nh[vtep];
@@ -176,7 +157,7 @@ static void nh_request(struct tenant_routes *t, struct tr_vrf *v, uint16_t vtep,
 	kreq_rmac_fdb(t->kq, install ? NL_FDB_REPLACE : NL_FDB_DEL, v->k.vxlan, v->k.bridge, nh->rmac, a);
 	kreq_rmac_neigh(t->kq, install ? NL_NEIGH_REPLACE : NL_NEIGH_DEL, v->k.bridge, a, nh->rmac);
 	if (nh->mapped && a->af == AF_INET) {
-		mapped_addr(a, &m);
+		tri_mapped_addr(a, &m);
 		kreq_rmac_neigh(t->kq, install ? NL_NEIGH_REPLACE : NL_NEIGH_DEL, v->k.bridge, &m, nh->rmac);
 	}
 }
@@ -203,12 +184,12 @@ static int nh_ref(struct tenant_routes *t, struct tr_vrf *v, uint16_t vtep, cons
 	}
 	if (map && nh->mapped++ == 0 && nh->installed) {
 		struct nl_addr m;
-		mapped_addr(vtep_addr(t->vteps, vtep), &m);
+		tri_mapped_addr(vtep_addr(t->vteps, vtep), &m);
 		kreq_rmac_neigh(t->kq, NL_NEIGH_REPLACE, v->k.bridge, &m, nh->rmac);
 	}
 	if (!nh->installed) {
 		memcpy(nh->rmac, rmac, 6);
-		nh_request(t, v, vtep, true);
+		tri_nh_request(t, v, vtep, true);
 		nh->installed = true;
 	}
 	nh->refs++;
@@ -221,19 +202,19 @@ static void nh_unref(struct tenant_routes *t, struct tr_vrf *v, uint16_t vtep, b
 
 	if (map && --nh->mapped == 0 && nh->refs > 1) {
 		struct nl_addr m;
-		mapped_addr(vtep_addr(t->vteps, vtep), &m);
+		tri_mapped_addr(vtep_addr(t->vteps, vtep), &m);
 		kreq_rmac_neigh(t->kq, NL_NEIGH_DEL, v->k.bridge, &m, nh->rmac);
 	}
 	if (--nh->refs == 0) {
 		if (map)
 			nh->mapped = 1; /* its neighbour goes with the rest */
-		nh_request(t, v, vtep, false);
+		tri_nh_request(t, v, vtep, false);
 		nh->mapped = 0;
 		nh->installed = false;
 	}
 }
 
-static void route_request(struct tenant_routes *t, const struct tr_ent *e, bool install)
+void tri_route_request(struct tenant_routes *t, const struct tr_ent *e, bool install)
 {
 	const struct tr_vrf *v = &t->vrf[e->vrf];
 	const struct nl_addr *a = vtep_addr(t->vteps, e->vtep);
@@ -241,15 +222,15 @@ static void route_request(struct tenant_routes *t, const struct tr_ent *e, bool 
 
 	memset(&dst, 0, sizeof dst);
 	dst.af = e->af;
-	memcpy(dst.a, e->ip, alen(e->af));
+	memcpy(dst.a, e->ip, tri_alen(e->af));
 	if (!install) {
 		kreq_route(t->kq, NL_ROUTE_DEL, v->k.table, &dst, e->plen, NULL, v->k.bridge);
 		return;
 	}
 	if (!a)
 		return;
-	if (mapped(e, a))
-		mapped_addr(a, &gw);
+	if (tri_mapped(e, a))
+		tri_mapped_addr(a, &gw);
 	else
 		gw = *a;
 	kreq_route(t->kq, NL_ROUTE_REPLACE, v->k.table, &dst, e->plen, &gw, v->k.bridge);
@@ -276,8 +257,8 @@ static void decide(struct tenant_routes *t, struct tr_ent *e)
 	if (e->installed && c && c->vtep == e->vtep) {
 		if (memcmp(v->nh[e->vtep].rmac, c->rmac, 6)) {
 			/* the same VTEP with a new router MAC: ref again (it moves), drop the old ref */
-			(void)nh_ref(t, v, c->vtep, c->rmac, mapped(e, a));
-			nh_unref(t, v, e->vtep, mapped(e, a));
+			(void)nh_ref(t, v, c->vtep, c->rmac, tri_mapped(e, a));
+			nh_unref(t, v, e->vtep, tri_mapped(e, a));
 		}
 		count(v, e, -1);
 		e->itype = c->type;
@@ -289,21 +270,21 @@ static void decide(struct tenant_routes *t, struct tr_ent *e)
 	const struct nl_addr *oa = was ? vtep_addr(t->vteps, old) : NULL;
 	if (was)
 		count(v, e, -1);
-	if (c && nh_ref(t, v, c->vtep, c->rmac, mapped(e, a)) == 0) {
+	if (c && nh_ref(t, v, c->vtep, c->rmac, tri_mapped(e, a)) == 0) {
 		e->vtep = c->vtep;
 		e->itype = c->type;
 		e->installed = true;
-		route_request(t, e, true); /* a replace: the old next hop goes with it */
+		tri_route_request(t, e, true); /* a replace: the old next hop goes with it */
 		count(v, e, 1);
 	} else {
 		if (c)
 			t->ignored++;
 		e->installed = false;
 		if (was)
-			route_request(t, e, false);
+			tri_route_request(t, e, false);
 	}
 	if (was)
-		nh_unref(t, v, old, oa && mapped(e, oa));
+		nh_unref(t, v, old, oa && tri_mapped(e, oa));
 	if (!e->n)
 		drop(t, e);
 }
@@ -397,8 +378,8 @@ void tr_route(struct tenant_routes *t, const struct evpn_route *r, const struct 
 		return;
 	}
 	memset(ip, 0, sizeof ip);
-	memcpy(ip, r->ip.a, alen(r->ip.af));
-	for (unsigned b = plen; b < alen(r->ip.af) * 8; b++)
+	memcpy(ip, r->ip.a, tri_alen(r->ip.af));
+	for (unsigned b = plen; b < tri_alen(r->ip.af) * 8; b++)
 		ip[b / 8] &= (uint8_t)~(0x80u >> (b % 8)); /* the prefix's host bits are not its key */
 	id = route_id(r);
 	memset(&c, 0, sizeof c);
@@ -415,7 +396,7 @@ void tr_route(struct tenant_routes *t, const struct evpn_route *r, const struct 
 	}
 	/* a route leaves every tenant but the one that imports it now */
 	for (unsigned i = 0; i < t->cfg->nvrf; i++) {
-		struct tr_ent *e = (int)i == vi ? NULL : find(t, i, r->ip.af, plen, ip);
+		struct tr_ent *e = (int)i == vi ? NULL : tri_find(t, i, r->ip.af, plen, ip);
 		if (e)
 			(void)cand_del(t, e, id);
 	}
@@ -462,9 +443,9 @@ static void uninstall(struct tenant_routes *t, struct tr_ent *e)
 		return;
 	const struct nl_addr *a = vtep_addr(t->vteps, e->vtep);
 	count(v, e, -1);
-	route_request(t, e, false);
+	tri_route_request(t, e, false);
 	e->installed = false;
-	nh_unref(t, v, e->vtep, a && mapped(e, a));
+	nh_unref(t, v, e->vtep, a && tri_mapped(e, a));
 }
 
 void tr_links(struct tenant_routes *t)
@@ -498,270 +479,10 @@ void tr_links(struct tenant_routes *t)
 	}
 }
 
-/* The tenant whose up kernel side has this table (bridge: and this bridge), or -1. */
-static int tenant_by_table(const struct tenant_routes *t, uint32_t table, int bridge)
-{
-	for (unsigned i = 0; i < t->cfg->nvrf; i++)
-		if (t->vrf[i].k.up && t->vrf[i].k.table == table && t->vrf[i].k.bridge == bridge)
-			return (int)i;
-	return -1;
-}
-
-int tr_sweep_route(struct tenant_routes *t, const struct nl_route *r)
-{
-	int i;
-	struct tr_ent *e;
-
-	if (!t->cfg->nvrf || t->stopping || r->protocol != NL_ROUTE_PROTO || r->metric != NL_ROUTE_METRIC)
-		return 0;
-	if ((i = tenant_by_table(t, r->table, r->oif)) < 0)
-		return 0;
-	e = find(t, (unsigned)i, r->dst.af, r->plen, r->dst.a);
-	if (e && e->installed)
-		return 0;
-	kreq_route(t->kq, NL_ROUTE_DEL, r->table, &r->dst, r->plen, NULL, r->oif);
-	return 1;
-}
-
-int tr_sweep_neigh(struct tenant_routes *t, const struct nl_neigh *n)
-{
-	const struct nl_addr *vtep = NULL;
-	struct nl_addr v4;
-	struct tr_vrf *v = NULL;
-	uint16_t idx = VTEP_NONE;
-
-	if (!t->cfg->nvrf || t->stopping || !(n->flags & NTF_EXT_LEARNED) || !n->has_mac)
-		return 0;
-	for (unsigned i = 0; i < t->cfg->nvrf && !v; i++)
-		if (t->vrf[i].k.up && t->vrf[i].k.bridge == n->ifindex)
-			v = &t->vrf[i];
-	if (!v)
-		return 0;
-	/* the VTEP this neighbour names: its address, or the IPv4 one inside ::ffff:a.b.c.d */
-	vtep = &n->ip;
-	memset(&v4, 0, sizeof v4);
-	if (n->ip.af == AF_INET6 && !memcmp(n->ip.a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) {
-		v4.af = AF_INET;
-		memcpy(v4.a, n->ip.a + 12, 4);
-		vtep = &v4;
-	}
-	for (size_t k = 0; k < v->nnh && idx == VTEP_NONE; k++) {
-		const struct nl_addr *a = vtep_addr(t->vteps, (uint16_t)k);
-		if (a && a->af == vtep->af && !memcmp(a->a, vtep->a, alen(a->af)))
-			idx = (uint16_t)k;
-	}
-	bool current = idx != VTEP_NONE && v->nh[idx].installed;
-	if (current && (vtep == &n->ip || v->nh[idx].mapped)) {
-		if (!memcmp(v->nh[idx].rmac, n->mac, 6))
-			return 0;
-		/* the pair a route uses, with a previous run's router MAC: ours back, the old FDB entry out */
-		kreq_rmac_neigh(t->kq, NL_NEIGH_REPLACE, v->k.bridge, &n->ip, v->nh[idx].rmac);
-		kreq_rmac_fdb(t->kq, NL_FDB_DEL, v->k.vxlan, v->k.bridge, n->mac, vtep);
-		return 1;
-	}
-	kreq_rmac_neigh(t->kq, NL_NEIGH_DEL, v->k.bridge, &n->ip, n->mac);
-	if (vtep == &n->ip) /* a VTEP no route goes through: its FDB entry too */
-		kreq_rmac_fdb(t->kq, NL_FDB_DEL, v->k.vxlan, v->k.bridge, n->mac, vtep);
-	return 1;
-}
-
-int tr_route_deleted(struct tenant_routes *t, const struct nl_route *r)
-{
-	int i;
-	struct tr_ent *e;
-
-	if (!t->cfg->nvrf || t->stopping || r->protocol != NL_ROUTE_PROTO || r->metric != NL_ROUTE_METRIC)
-		return 0;
-	if ((i = tenant_by_table(t, r->table, r->oif)) < 0)
-		return 0;
-	e = find(t, (unsigned)i, r->dst.af, r->plen, r->dst.a);
-	if (!e || !e->installed)
-		return 0; /* ours going as asked, or a previous run's */
-	log_msg(LOG_NOTICE, "[vrf %s]: a route evpnd installed was deleted (table %u): putting it back",
-		t->cfg->vrf[i].name, r->table);
-	route_request(t, e, true);
-	return 1;
-}
-
-/* ---- audit ---- */
-
-enum { TR_SEEN_NEIGH = 1, TR_SEEN_FDB = 2 };
-
-const char *tr_drift_name(enum tr_drift_kind k)
-{
-	static const char *const n[TR_DRIFT_KINDS] = {
-		[TR_ROUTE_MISSING] = "tenant-route-missing", [TR_ROUTE_WRONG] = "tenant-route-wrong",
-		[TR_ROUTE_EXTRA] = "tenant-route-extra", [TR_RMAC_MISSING] = "router-mac-missing",
-		[TR_RMAC_WRONG] = "router-mac-wrong", [TR_RMAC_EXTRA] = "router-mac-extra",
-	};
-	return (unsigned)k < TR_DRIFT_KINDS ? n[k] : "?";
-}
-
-void tr_audit_begin(struct tenant_routes *t)
-{
-	for (size_t b = 0; b < t->nhash; b++)
-		for (struct tr_ent *e = t->hash[b]; e; e = e->next)
-			e->seen = false;
-	for (unsigned i = 0; i < t->cfg->nvrf; i++)
-		for (size_t n = 0; n < t->vrf[i].nnh; n++)
-			t->vrf[i].nh[n].seen = 0;
-}
-
-/* The next hop evpnd gives e's route (its VTEP, or ::ffff:VTEP). */
-static void want_gw(const struct tenant_routes *t, const struct tr_ent *e, struct nl_addr *gw)
-{
-	const struct nl_addr *a = vtep_addr(t->vteps, e->vtep);
-
-	memset(gw, 0, sizeof *gw);
-	if (a && mapped(e, a))
-		mapped_addr(a, gw);
-	else if (a)
-		*gw = *a;
-}
-
-static void drift(tr_drift_cb cb, void *ctx, enum tr_drift_kind k, unsigned vrf,
-		  const struct nl_addr *p, uint8_t plen, const struct nl_addr *via, const uint8_t *mac,
-		  bool fdb)
-{
-	struct tr_drift d;
-
-	memset(&d, 0, sizeof d);
-	d.kind = k;
-	d.vrf = vrf;
-	if (p)
-		d.prefix = *p;
-	d.plen = plen;
-	if (via)
-		d.via = *via;
-	if (mac)
-		memcpy(d.mac, mac, 6);
-	d.fdb = fdb;
-	cb(ctx, &d);
-}
-
-static int tenant_by_table_only(const struct tenant_routes *t, uint32_t table)
-{
-	for (unsigned i = 0; i < t->cfg->nvrf; i++)
-		if (t->vrf[i].k.up && t->vrf[i].k.table == table)
-			return (int)i;
-	return -1;
-}
-
-void tr_audit_route(struct tenant_routes *t, const struct nl_route *r, tr_drift_cb cb, void *ctx)
-{
-	int i = tenant_by_table_only(t, r->table);
-	struct tr_ent *e;
-	struct nl_addr gw;
-
-	if (i < 0 || r->metric != NL_ROUTE_METRIC)
-		return; /* not a tenant's, or another metric: not the route evpnd would put there */
-	e = find(t, (unsigned)i, r->dst.af, r->plen, r->dst.a);
-	if (!e || !e->installed) {
-		if (r->protocol == NL_ROUTE_PROTO)
-			drift(cb, ctx, TR_ROUTE_EXTRA, (unsigned)i, &r->dst, r->plen, &r->gw, NULL, false);
-		return;
-	}
-	e->seen = true;
-	want_gw(t, e, &gw);
-	if (r->oif != t->vrf[i].k.bridge || r->gw.af != gw.af || memcmp(r->gw.a, gw.a, alen(gw.af ? gw.af : AF_INET6)))
-		drift(cb, ctx, TR_ROUTE_WRONG, (unsigned)i, &r->dst, r->plen, &gw, NULL, false);
-}
-
-/* The VTEP index and tenant of an address on tenant bridge/device ifindex (bridge: by the bridge,
- * else by the L3 VXLAN device); -1 when ifindex is no up tenant's. */
-static int tenant_dev(const struct tenant_routes *t, int ifindex, bool bridge)
-{
-	for (unsigned i = 0; i < t->cfg->nvrf; i++)
-		if (t->vrf[i].k.up && (bridge ? t->vrf[i].k.bridge : t->vrf[i].k.vxlan) == ifindex)
-			return (int)i;
-	return -1;
-}
-
-static uint16_t nh_of(const struct tenant_routes *t, const struct tr_vrf *v, const struct nl_addr *a)
-{
-	for (size_t k = 0; k < v->nnh; k++) {
-		const struct nl_addr *x = vtep_addr(t->vteps, (uint16_t)k);
-		if (x && x->af == a->af && !memcmp(x->a, a->a, alen(a->af)))
-			return (uint16_t)k;
-	}
-	return VTEP_NONE;
-}
-
-void tr_audit_neigh(struct tenant_routes *t, const struct nl_neigh *n, tr_drift_cb cb, void *ctx)
-{
-	int i = tenant_dev(t, n->ifindex, true);
-	struct tr_vrf *v;
-	uint16_t k;
-
-	if (i < 0 || n->ip.af == AF_INET6) /* the ::ffff: ones follow their VTEP's */
-		return;
-	v = &t->vrf[i];
-	k = nh_of(t, v, &n->ip);
-	if (k == VTEP_NONE || !v->nh[k].installed) {
-		if (n->flags & NTF_EXT_LEARNED)
-			drift(cb, ctx, TR_RMAC_EXTRA, (unsigned)i, &n->ip, 0, NULL, n->mac, false);
-		return;
-	}
-	v->nh[k].seen |= TR_SEEN_NEIGH;
-	if (!n->has_mac || memcmp(n->mac, v->nh[k].rmac, 6))
-		drift(cb, ctx, TR_RMAC_WRONG, (unsigned)i, &n->ip, 0, NULL, v->nh[k].rmac, false);
-}
-
-void tr_audit_fdb(struct tenant_routes *t, const struct nl_fdb *f, tr_drift_cb cb, void *ctx)
-{
-	int i = tenant_dev(t, f->ifindex, false);
-	struct tr_vrf *v;
-
-	if (i < 0 || !(f->flags & NTF_SELF) || !f->dst.af)
-		return; /* the bridge's halves and the device's own address: not compared */
-	v = &t->vrf[i];
-	for (size_t k = 0; k < v->nnh; k++)
-		if (v->nh[k].installed && !memcmp(v->nh[k].rmac, f->mac, 6)) {
-			const struct nl_addr *a = vtep_addr(t->vteps, (uint16_t)k);
-			if (!a || a->af != f->dst.af || memcmp(a->a, f->dst.a, alen(a->af)))
-				continue; /* another VTEP with the same router MAC may be the one */
-			v->nh[k].seen |= TR_SEEN_FDB;
-			return;
-		}
-	if (f->flags & NTF_EXT_LEARNED)
-		drift(cb, ctx, TR_RMAC_EXTRA, (unsigned)i, &f->dst, 0, NULL, f->mac, true);
-}
-
-void tr_audit_end(struct tenant_routes *t, tr_drift_cb cb, void *ctx)
-{
-	struct nl_addr gw;
-
-	for (size_t b = 0; b < t->nhash; b++)
-		for (struct tr_ent *e = t->hash[b]; e; e = e->next) {
-			struct nl_addr p;
-			if (!e->installed || e->seen || !t->vrf[e->vrf].k.up)
-				continue;
-			memset(&p, 0, sizeof p);
-			p.af = e->af;
-			memcpy(p.a, e->ip, alen(e->af));
-			want_gw(t, e, &gw);
-			drift(cb, ctx, TR_ROUTE_MISSING, e->vrf, &p, e->plen, &gw, NULL, false);
-		}
-	for (unsigned i = 0; i < t->cfg->nvrf; i++) {
-		const struct tr_vrf *v = &t->vrf[i];
-		if (!v->k.up)
-			continue;
-		for (size_t k = 0; k < v->nnh; k++) {
-			const struct nl_addr *a = vtep_addr(t->vteps, (uint16_t)k);
-			if (!v->nh[k].installed || !a)
-				continue;
-			if (!(v->nh[k].seen & TR_SEEN_NEIGH))
-				drift(cb, ctx, TR_RMAC_MISSING, i, a, 0, NULL, v->nh[k].rmac, false);
-			if (!(v->nh[k].seen & TR_SEEN_FDB))
-				drift(cb, ctx, TR_RMAC_MISSING, i, a, 0, NULL, v->nh[k].rmac, true);
-		}
-	}
-}
-
 static void reinstall(struct tenant_routes *t, struct tr_ent *e)
 {
 	if (e->installed)
-		route_request(t, e, true);
+		tri_route_request(t, e, true);
 }
 
 void tr_resync(struct tenant_routes *t)
@@ -772,7 +493,7 @@ void tr_resync(struct tenant_routes *t)
 			continue;
 		for (size_t n = 0; n < v->nnh; n++)
 			if (v->nh[n].installed)
-				nh_request(t, v, (uint16_t)n, true);
+				tri_nh_request(t, v, (uint16_t)n, true);
 		each_of(t, i, reinstall);
 	}
 }
