@@ -337,6 +337,29 @@ static void cmd_show_vrfs(struct ctl_client *cl, const struct control_env *d, st
 	ctl_reply_ok(cl, d->engine ? show_vrfs(d->engine) : json_object_new_array());
 }
 
+static void cmd_show_vrf_routes(struct ctl_client *cl, const struct control_env *d,
+				struct json_object *req)
+{
+	char err[256], name[32];
+	const char *s;
+	size_t n;
+	struct json_object *o;
+
+	if (req_str(req, "vrf", true, &s, &n, err, sizeof err) < 0) {
+		ctl_reply_err(cl, err);
+		return;
+	}
+	snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), s);
+	if (!d->engine) {
+		ctl_reply_err(cl, "no routed tenants here");
+		return;
+	}
+	if (!(o = show_vrf_routes(d->engine, name, err, sizeof err)))
+		ctl_reply_err(cl, err);
+	else
+		ctl_reply_ok(cl, o);
+}
+
 /* ---- show-macs, clear-duplicate: optional vni and mac select ---- */
 
 static int get_vni_mac(struct json_object *req, uint32_t *vni, struct mac *mac, bool *has_mac,
@@ -508,6 +531,7 @@ static const struct ctl_cmd cmds[] = {
 	{ "show-routes", cmd_show_routes, { "family", "vni", NULL } },
 	{ "show-vnis", cmd_show_vnis, { NULL } },
 	{ "show-vrfs", cmd_show_vrfs, { NULL } },
+	{ "show-vrf-routes", cmd_show_vrf_routes, { "vrf", NULL } },
 	{ "show-status", cmd_show_status, { NULL } },
 	{ "show-macs", cmd_show_macs, { "vni", "mac", NULL } },
 	{ "clear-duplicate", cmd_clear_duplicate, { "vni", "mac", NULL } },

@@ -20,5 +20,9 @@ struct json_object *show_macs(const struct engine *e, uint32_t vni, const uint8_
 struct json_object *show_vnis(const struct engine *e);
 /* `show vrfs`: each [vrf] section with what the kernel has of it (vrf_view.h), in file order. */
 struct json_object *show_vrfs(const struct engine *e);
+/* `show routes vrf NAME`: the prefixes tenant NAME has routes for, sorted, with what is installed
+ * (prefix, kind host|prefix, installed, local, via, router_mac, seq, routes); NULL with a message
+ * in err when there is no such [vrf]. */
+struct json_object *show_vrf_routes(const struct engine *e, const char *name, char *err, size_t errlen);
 
 #endif

@@ -2,9 +2,12 @@
 /* `show vnis` and `show vrfs` (macs_show.h): the VNI table and the routed tenants as JSON
  * objects, ordered by VNI and by section. */
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "attr.h"
+#include "evpn.h"
 #include "engine.h"
 #include "macs_show.h"
 #include "originate.h"
@@ -169,5 +172,95 @@ struct json_object *show_vrfs(const struct engine *g)
 
 	for (unsigned i = 0; i < g->cfg->nvrf; i++)
 		json_object_array_add(arr, vrf_json(g, &g->cfg->vrf[i], i));
+	return arr;
+}
+
+struct vrf_rows {
+	struct tr_row *r;
+	size_t n, cap;
+	bool oom;
+};
+
+static void row_cb(void *ctx, const struct tr_row *r)
+{
+	struct vrf_rows *w = ctx;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		struct tr_row *p = realloc(w->r, cap * sizeof *p);
+		if (!p) {
+			w->oom = true;
+			return;
+		}
+		w->r = p;
+		w->cap = cap;
+	}
+	w->r[w->n++] = *r;
+}
+
+static int row_cmp(const void *x, const void *y)
+{
+	const struct tr_row *a = x, *b = y;
+	int c;
+
+	if (a->prefix.af != b->prefix.af)
+		return a->prefix.af < b->prefix.af ? -1 : 1;
+	if ((c = memcmp(a->prefix.a, b->prefix.a, sizeof a->prefix.a)))
+		return c;
+	return (int)a->plen - (int)b->plen;
+}
+
+static struct json_object *addr_json(const struct nl_addr *a)
+{
+	char buf[IPADDR_STRLEN];
+	struct ipaddr ip;
+
+	if (!a->af)
+		return NULL;
+	vt_addr_to_ip(a, &ip);
+	return json_object_new_string(ipaddr_str(&ip, buf));
+}
+
+struct json_object *show_vrf_routes(const struct engine *g, const char *name, char *err, size_t errlen)
+{
+	struct vrf_rows w = { 0 };
+	struct json_object *arr;
+	unsigned i;
+
+	for (i = 0; i < g->cfg->nvrf && strcmp(g->cfg->vrf[i].name, name); i++)
+		;
+	if (i == g->cfg->nvrf) {
+		snprintf(err, errlen, "no [vrf %s] section", name);
+		return NULL;
+	}
+	tr_rows(&g->tr, i, row_cb, &w);
+	if (w.oom) {
+		free(w.r);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	qsort(w.r, w.n, sizeof *w.r, row_cmp);
+	arr = json_object_new_array();
+	for (size_t k = 0; k < w.n; k++) {
+		const struct tr_row *r = &w.r[k];
+		struct json_object *o = json_object_new_object();
+		char buf[IPADDR_STRLEN + 8], m[MAC_STRLEN];
+		struct ipaddr ip;
+
+		vt_addr_to_ip(&r->prefix, &ip);
+		ipaddr_str(&ip, buf);
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "/%u", r->plen);
+		json_object_object_add(o, "prefix", json_object_new_string(buf));
+		json_object_object_add(o, "kind", json_object_new_string(r->type == EVPN_RT_MACIP ? "host" : "prefix"));
+		json_object_object_add(o, "installed", json_object_new_boolean(r->installed));
+		json_object_object_add(o, "local", json_object_new_boolean(r->local));
+		json_object_object_add(o, "via", r->installed ? addr_json(&r->via) : NULL);
+		json_object_object_add(o, "router_mac", r->installed ?
+				       json_object_new_string(mac_str((const struct mac *)r->rmac, m)) : NULL);
+		json_object_object_add(o, "seq", json_object_new_int64(r->seq));
+		json_object_object_add(o, "routes", json_object_new_int64(r->routes));
+		json_object_array_add(arr, o);
+	}
+	free(w.r);
 	return arr;
 }

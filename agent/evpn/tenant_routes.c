@@ -513,6 +513,42 @@ void tr_vrf_counts(const struct tenant_routes *t, unsigned i, struct tr_counts *
 			out->candidates += e->vrf == i;
 }
 
+void tr_rows(const struct tenant_routes *t, unsigned i, void (*cb)(void *ctx, const struct tr_row *r),
+	     void *ctx)
+{
+	if (i >= t->cfg->nvrf)
+		return;
+	for (size_t b = 0; b < t->nhash; b++)
+		for (const struct tr_ent *e = t->hash[b]; e; e = e->next) {
+			struct tr_row r;
+			int p = tr_pick(e->c, e->n, t->vteps);
+			if (e->vrf != i)
+				continue;
+			memset(&r, 0, sizeof r);
+			r.prefix.af = e->af;
+			memcpy(r.prefix.a, e->ip, tri_alen(e->af));
+			r.plen = e->plen;
+			r.routes = e->n;
+			r.installed = e->installed;
+			for (unsigned k = 0; k < e->n; k++)
+				r.local |= e->c[k].local && p < 0;
+			if (p >= 0) {
+				r.type = e->c[p].type;
+				r.seq = e->c[p].seq;
+			} else if (e->n) {
+				r.type = e->c[0].type;
+			}
+			if (e->installed) {
+				const struct nl_addr *a = vtep_addr(t->vteps, e->vtep);
+				if (a)
+					r.via = *a;
+				if (e->vtep < t->vrf[i].nnh)
+					memcpy(r.rmac, t->vrf[i].nh[e->vtep].rmac, 6);
+			}
+			cb(ctx, &r);
+		}
+}
+
 void tr_stop(struct tenant_routes *t)
 {
 	t->stopping = true;

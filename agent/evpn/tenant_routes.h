@@ -152,6 +152,21 @@ struct tr_counts {
 	size_t candidates;         /* prefixes it has routes for, installed or not */
 };
 void tr_vrf_counts(const struct tenant_routes *t, unsigned i, struct tr_counts *out);
+/* One prefix of a tenant, as `show routes vrf NAME` lists it. */
+struct tr_row {
+	struct nl_addr prefix;
+	uint8_t plen;
+	uint8_t type;              /* the winner's: EVPN_RT_MACIP (host) or EVPN_RT_PREFIX */
+	bool installed;            /* in the VRF's table (asked for) */
+	bool local;                /* our own route wins: the prefix is here */
+	struct nl_addr via;        /* installed: the VTEP */
+	uint8_t rmac[6];           /* installed: its router MAC */
+	uint32_t seq;              /* the winner's MAC mobility sequence */
+	unsigned routes;           /* candidate routes for the prefix */
+};
+/* Every prefix tenant i has routes for, in no order, through cb. */
+void tr_rows(const struct tenant_routes *t, unsigned i, void (*cb)(void *ctx, const struct tr_row *r),
+	     void *ctx);
 /* Exiting: leave the kernel as it is. */
 void tr_stop(struct tenant_routes *t);
 

@@ -201,6 +201,8 @@ static int handle_reply(struct conn *c, const char *path, enum cli_view view, bo
 		cli_print_vnis(stdout, data);
 	else if (view == VIEW_VRFS)
 		cli_print_vrfs(stdout, data);
+	else if (view == VIEW_VRF_ROUTES)
+		cli_print_vrf_routes(stdout, data);
 	else if (view == VIEW_STATUS)
 		cli_print_status(stdout, data);
 	else if (view == VIEW_MACS)

@@ -17,6 +17,7 @@ enum cli_view {
 	VIEW_WATCH,      /* a stream of events follows the reply */
 	VIEW_VNIS,
 	VIEW_VRFS,       /* show vrfs: the routed tenants as a table */
+	VIEW_VRF_ROUTES, /* show routes vrf NAME: a tenant's prefixes and what is installed */
 	VIEW_STATUS,     /* show status: key: value lines */
 	VIEW_MACS,
 	VIEW_CLEARED,    /* clear duplicate: how many */
@@ -50,6 +51,7 @@ void cli_sort_macs(struct json_object *data);
 /* Print show-vnis data as a table. */
 void cli_print_vnis(FILE *f, struct json_object *data);
 /* Print show-vrfs data as a table. */
+void cli_print_vrf_routes(FILE *f, struct json_object *data);
 void cli_print_vrfs(FILE *f, struct json_object *data);
 /* show status: one "key: value" line per field, the loop's as "loop KEY: value". */
 void cli_print_status(FILE *f, struct json_object *data);

@@ -16,7 +16,10 @@ static const struct cmd_help helps[] = {
 	{ "show", "neighbors", "Each configured BGP neighbor: address, AS, state, uptime, messages and "
 	  "routes\nreceived/accepted/advertised, last error. --json adds per-family counts.\n" },
 	{ "show", "routes", "The RIB: every path, best marked \"*>\". evpn or opaque keeps one family; "
-	  "vni N keeps\nthe EVPN routes of VNI N (by label or route target).\n" },
+	  "vni N keeps\nthe EVPN routes of VNI N (by label or route target). vrf NAME: the routed "
+	  "tenant's prefixes\ninstead (host routes from MAC+IP routes, prefix routes from type-5), each "
+	  "installed in the\nVRF's table via a VTEP (with its router MAC), local (our own route wins) or "
+	  "waiting.\n" },
 	{ "show", "vnis", "The VNIs found in the kernel: VXLAN device, bridge, VTEP, RD, route targets, "
 	  "state,\nlocal and remote MAC counts and flood list.\n" },
 	{ "show", "vrfs", "The routed tenants: each [vrf] section (name, L3 VNI, RD, route targets, "

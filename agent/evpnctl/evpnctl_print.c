@@ -139,6 +139,38 @@ void cli_print_neighbors(FILE *f, struct json_object *data)
 	table_free(&t);
 }
 
+void cli_print_vrf_routes(FILE *f, struct json_object *data)
+{
+	static const char *const head[] = { "Prefix", "Kind", "Via", "Router MAC", "Seq", "Routes",
+					    "State" };
+	static const bool right[] = { false, false, false, false, true, true, false };
+	struct table t = { .ncol = 7 };
+	size_t n = json_object_is_type(data, json_type_array) ? json_object_array_length(data) : 0;
+
+	table_row(&t, head);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(data, i);
+		char seq[16], routes[16];
+		const char *row[7];
+		bool inst = json_object_get_boolean(get(o, "installed"));
+
+		snprintf(seq, sizeof seq, "%" PRId64, num(o, "seq"));
+		snprintf(routes, sizeof routes, "%" PRId64, num(o, "routes"));
+		row[0] = str(o, "prefix", "?");
+		row[1] = str(o, "kind", "?");
+		row[2] = str(o, "via", "-");
+		row[3] = str(o, "router_mac", "-");
+		row[4] = seq;
+		row[5] = routes;
+		/* local: our own route wins (the prefix is here); waiting: the tenant is down or the
+		 * winner cannot be installed */
+		row[6] = inst ? "installed" : json_object_get_boolean(get(o, "local")) ? "local" : "waiting";
+		table_row(&t, row);
+	}
+	table_print(f, &t, right);
+	table_free(&t);
+}
+
 void cli_print_vrfs(FILE *f, struct json_object *data)
 {
 	static const char *const head[] = { "VRF", "L3VNI", "Table", "VXLAN", "Bridge", "Router MAC",

@@ -19,7 +19,7 @@
 static const char *const usage_lines[][3] = {
 	/* first word, second word, the rest */
 	{ "show", "neighbors", "" },
-	{ "show", "routes", "[evpn|opaque] [vni N]" },
+	{ "show", "routes", "[evpn|opaque] [vni N] | vrf NAME" },
 	{ "show", "vnis", "" },
 	{ "show", "vrfs", "" },
 	{ "show", "status", "" },
@@ -83,7 +83,8 @@ void cli_help(FILE *f)
 	      "  show vrfs     the routed tenants ([vrf] sections) and what the kernel has of each: VRF\n"
 	      "                table, L3 VNI device, its bridge and router MAC, the L2 VNIs in the VRF,\n"
 	      "                the host and prefix routes installed in it\n"
-	      "  show routes   the RIB: every path, best marked \"*>\"; vni N keeps the EVPN routes of VNI N\n"
+	      "  show routes   the RIB: every path, best marked \"*>\"; vni N keeps the EVPN routes of VNI N;\n"
+	      "                vrf NAME: the routed tenant's prefixes and the routes installed for them\n"
 	      "  add/del       originate or withdraw a local route (macadv: RFC 7432 type 2, multicast:\n"
 	      "                type 3 with a PMSI ingress-replication tunnel, key: GoBGP's opaque family)\n"
 	      "  show macs     local and remote MACs: VNI, location (local port or remote VTEP), sequence,\n"
@@ -362,6 +363,17 @@ static int show(struct json_object *req, int argc, char **argv, enum cli_view *v
 		}
 		json_object_object_add(req, "cmd", json_object_new_string("show-neighbors"));
 		*view = VIEW_NEIGHBORS;
+		return 0;
+	}
+	if (argc >= 2 && (strcmp(argv[0], "routes") == 0 || strcmp(argv[0], "route") == 0) &&
+	    strcmp(argv[1], "vrf") == 0) {
+		if (argc != 3) {
+			*usage = true;
+			return fail(argc < 3 ? "show routes vrf: which VRF?" : "unexpected \"%s\"", argv[3]);
+		}
+		json_object_object_add(req, "cmd", json_object_new_string("show-vrf-routes"));
+		json_object_object_add(req, "vrf", json_object_new_string(argv[2]));
+		*view = VIEW_VRF_ROUTES;
 		return 0;
 	}
 	if (argc >= 1 && (strcmp(argv[0], "routes") == 0 || strcmp(argv[0], "route") == 0)) {

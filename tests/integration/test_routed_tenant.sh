@@ -171,6 +171,17 @@ jcheck "$(lab_ctl 2 show vrfs --json)" "(d[0]['prefixes_advertised'] == 2 and d[
 out=$(ip netns exec "$(ns h1-vm1)" ping -c 2 -i 0.2 -W 2 192.0.2.1) ||
 	fail "h1's VM cannot reach 192.0.2.1 behind h2's type-5 route: $out"
 log "h1's VM reaches 192.0.2.1 (a prefix no VM owns) through h2's type-5 route"
+jcheck "$(lab_ctl 1 show routes vrf vrf-t --json)" "([(r['prefix'], r['kind'], r['installed'], r['local'],
+	r['via'], r['router_mac']) for r in d] == [
+	('10.1.0.0/24', 'prefix', False, True, None, None),
+	('10.1.0.11/32', 'host', False, True, None, None),
+	('10.2.0.0/24', 'prefix', True, False, '$(lab_ip 2)', '$(rmac 2)'),
+	('10.2.0.12/32', 'host', True, False, '$(lab_ip 2)', '$(rmac 2)'),
+	('192.0.2.0/24', 'prefix', True, False, '$(lab_ip 2)', '$(rmac 2)')])" \
+	"h1: show routes vrf vrf-t lists its own subnet and VM (local) and h2's three, installed"
+log "h1 show routes vrf vrf-t: $(lab_ctl 1 show routes vrf vrf-t | tail -n +2 | tr -s ' ' | tr '\n' ';')"
+out=$(lab_ctl 1 show routes vrf nope 2>&1) && fail "show routes vrf nope succeeded: $out"
+grep -q 'no \[vrf nope\] section' <<<"$out" || fail "show routes vrf nope: $out"
 
 step "an address added at run time is advertised; deleted, withdrawn"
 ip -n "$(ns h2)" addr add 198.51.100.1/24 dev ext0
