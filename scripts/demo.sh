@@ -3,7 +3,9 @@
 # evpnd in two minutes: three KVM-like hypervisors in network namespaces (scripts/lab.sh), each with
 # a bridge, a VXLAN device created with `nolearning` and a VM, and evpnd in a full iBGP mesh. evpnd
 # learns each VM's MAC from its bridge and installs it on the other hypervisors' VXLAN devices, so
-# the VMs reach each other with no flood-and-learn on the tunnels.
+# the VMs reach each other with no flood-and-learn on the tunnels. Then, where the kernel has VRF
+# (Debian's does), a routed tenant (lab.sh --tenant): two subnets with anycast gateways, a VM on
+# one pinging a VM on the other across hypervisors, and a prefix no VM owns (a type-5 route).
 #
 # Usage: scripts/demo.sh [--keep]    run the demo (as root); --keep leaves the lab up to explore
 #        scripts/demo.sh --down      tear down a lab left up by --keep
@@ -127,6 +129,42 @@ for i in 1 2 3; do
 done
 [ "$ok" = 1 ] && echo "every VM reaches every other VM" || echo "demo: some pings failed (logs in $LABDIR/)"
 
+# ---- a routed tenant (symmetric IRB), where the kernel has VRF ----
+vrf_ok() {
+	local n=$PREFIX-vrfprobe rc=0
+	ip netns add "$n" 2>/dev/null || return 1
+	ip -n "$n" link add probe type vrf table 1 2>/dev/null || rc=1
+	ip netns del "$n"
+	return $rc
+}
+tenant=0
+say "A routed tenant: VRF vrf-t with L3 VNI 4000, subnets 10.1.0.0/24 (VNI 100) and 10.2.0.0/24 (VNI 200)"
+if ! vrf_ok; then
+	echo "This kernel has no VRF (CONFIG_NET_VRF): skipped. Debian's kernel has it;"
+	echo "tests/integration/test_routed_tenant.sh runs this part in a VM (scripts/vm.sh)."
+else
+	tenant=1
+	echo "h1 and h3 carry VNI 100, h2 VNI 200: each bridge is its subnet's anycast gateway (10.S.0.1, the"
+	echo "same MAC everywhere) in vrf-t; br-l3 (the router MAC) holds vx-l3. h3 also has ext0, 192.0.2.1/24."
+	teardown
+	"$LAB" up -q -n 3 --tenant --prefix "$PREFIX" >/dev/null || die "scripts/lab.sh up --tenant failed"
+	for i in 1 2 3; do wait_until 30 established "$i" || diag "h$i: BGP sessions not up after 30 s"; done
+	# the VMs greet their gateway (h1's and h3's 10.1.0.1, h2's 10.2.0.1): their MAC+IP routes go out
+	for i in 1 2 3; do vm "$i" ping -c 1 -W 1 "10.$((2 - i % 2)).0.1" >/dev/null 2>&1 || true; done
+	routed() { hv 1 ip route show table 1000 | grep -q '^10.2.0.12 via'; }
+	wait_until 30 routed || true
+	say "Hypervisor 1's tenant: its devices, and the routes evpnd installed in the VRF's table"
+	run "$EVPNCTL" -s "$LABDIR/h1.sock" show vrfs
+	run "$EVPNCTL" -s "$LABDIR/h1.sock" show routes vrf vrf-t
+	run ip netns exec "$PREFIX-h1" ip route show table 1000 proto bgp
+	run ip netns exec "$PREFIX-h1" ip neigh show dev br-l3
+	say "h1's VM (10.1.0.11) pings h2's VM (10.2.0.12) on the other subnet: routed at h1 and h2 over"
+	echo "VNI 4000 (h1 has no VNI 200); the reply's TTL 62 shows the two routed hops"
+	run ip netns exec "$PREFIX-h1-vm1" ping -c 2 -i 0.2 -W 1 10.2.0.12 || echo "demo: the routed ping failed (logs in $LABDIR/)"
+	say "h1's VM pings 192.0.2.1, behind h3's type-5 route (a prefix no VM owns)"
+	run ip netns exec "$PREFIX-h1-vm1" ping -c 2 -i 0.2 -W 1 192.0.2.1 || echo "demo: the ping to 192.0.2.1 failed (logs in $LABDIR/)"
+fi
+
 if [ "$keep" = 1 ]; then
 	trap - EXIT INT TERM
 	say "The lab stays up. Explore it with:"
@@ -136,8 +174,8 @@ if [ "$keep" = 1 ]; then
   $EVPNCTL -s $LABDIR/h1.sock show routes
   $EVPNCTL -s $LABDIR/h2.sock watch evpn        # and in another shell, a MAC appears on h1:
   ip netns exec $PREFIX-h1 bridge fdb add 02:aa:00:00:00:01 dev vm1 master static
-  ip netns exec $PREFIX-h2 bridge fdb show dev vx100
-  ip netns exec $PREFIX-h1-vm1 ping 192.168.100.3
+  ip netns exec $PREFIX-h3 bridge fdb show dev vx100
+  ip netns exec $PREFIX-h1-vm1 ping $( ((tenant)) && echo 10.2.0.12 || echo 192.168.100.3)
   ip netns exec $PREFIX-h1 bridge monitor fdb
   less $LABDIR/h1.log
 Tear it down with:

@@ -8,7 +8,10 @@
 #                     [--svd [--svd-except I]...] [--macs M [--static-macs]]
 #                     [--extra-global 'KEY = VALUE']... [--extra-global-on I 'KEY = VALUE']...
 #                     [--ebgp [--tor-frr] [--as I=ASN]...] [--extra-neighbor-on I 'KEY = VALUE']...
+#                     [--tenant]
 #   scripts/lab.sh down [--prefix P]            stop its evpnd, delete its namespaces and state dir
+#   scripts/lab.sh tenant [--prefix P] I VNI S [--ext]   hypervisor I joins the routed tenant
+#                                               (below) with VNI's bridge as subnet 10.S.0.0/24
 #   scripts/lab.sh status [--prefix P]          every lab (or one): namespaces, evpnd, sessions
 #   scripts/lab.sh start [--prefix P] I|rr|all  start evpnd on hypervisor I, the reflector, or all
 #   scripts/lab.sh stop [--prefix P] [--kill] I|rr|all   SIGTERM (or SIGKILL) evpnd on hypervisor I
@@ -44,6 +47,15 @@
 #           carrying VLAN 100 <-> VNI 100 and VLAN 200 <-> VNI 200; VM K's port is an untagged
 #           member of VLAN 100 (K odd) or 200 (K even). --svd-except I: hypervisor I keeps the
 #           bridge-per-VNI model (VNI 100 only), to mix both.
+# --tenant: a routed tenant (symmetric IRB, docs/configuration.md "Routed tenants"; needs VRF, which
+#           scripts/vm.sh's Debian kernel has): on every hypervisor VRF vrf-t (table 1000) holding
+#           br-l3 (router MAC 02:00:00:00:30:II) with vx-l3 (L3 VNI 4000), and [vrf vrf-t] in its
+#           evpnd.conf; odd hypervisors carry subnet 10.1.0.0/24 on br100 (VNI 100), even ones
+#           10.2.0.0/24 on br200 (VNI 200, vx200; their VMs move there), each bridge in vrf-t as the
+#           anycast gateway 10.S.0.1 with MAC 02:aa:aa:aa:aa:aa; VM K of hypervisor I is
+#           10.S.0.(10 + I + 32*(K-1)) via 10.S.0.1. The last hypervisor also has ext0, a dummy in
+#           vrf-t with 192.0.2.1/24: a prefix no VM owns, advertised as a type-5 route. `tenant I
+#           VNI S [--ext]` does the same for one hypervisor of a running lab (--ext: with ext0).
 # --ebgp: an eBGP fabric (RFC 7938): hypervisor I is AS 6500I (--as I=ASN: another, e.g. two
 #           sharing one), the node rr is the top-of-rack switch, AS 65100, and every hypervisor peers
 #           with it only, over eBGP (the --reflector topology without route reflection). The ToR
@@ -68,7 +80,7 @@ STATE_BASE=${LAB_STATE_BASE:-/tmp}
 
 die() { echo "lab: $*" >&2; exit 1; }
 note() { [ "${quiet:-0}" = 1 ] || echo "lab: $*" >&2; }
-usage() { sed -n '2,58p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,71p' "$0" | sed 's/^# \{0,1\}//'; }
 
 alive() {
 	local st
@@ -123,6 +135,7 @@ RR_ID=10.99.0.254
 node() { if [ "$1" = rr ]; then printf rr; else printf 'h%s' "$1"; fi; }
 vm_mac() { printf '02:00:00:00:%02x:%02x' "$1" "$2"; }
 vm_ip() { printf '192.168.100.%d' $(($1 + 32 * ($2 - 1))); }
+tenant_vm_ip() { printf '10.%d.0.%d' "$3" $((10 + $1 + 32 * ($2 - 1))); } # I K S
 
 # ---- evpnd ----
 # hv_as I: hypervisor I's AS: 64512 (iBGP), or with --ebgp 65000 + I unless --as gave one
@@ -526,9 +539,62 @@ teardown() {
 }
 
 # ---- commands ----
+# tenant_join I VNI S EXT: hypervisor I into routed tenant vrf-t (--tenant above); EXT 1: with ext0.
+tenant_join() {
+	local i=$1 v=$2 s=$3 ext=$4 h vm k d ip
+	h=$(nsname "h$i")
+	ip=$(hv_ip "$i")
+	ip -n "$h" link add vrf-t type vrf table 1000 2>/dev/null ||
+		die "h$i: cannot create VRF vrf-t: this kernel has no VRF (CONFIG_NET_VRF); scripts/vm.sh runs the lab in a VM with Debian's kernel"
+	in_ns "h$i" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$h" link add br-l3 address "$(printf '02:00:00:00:30:%02x' "$i")" type bridge
+	ip -n "$h" link add vx-l3 type vxlan id 4000 local "$ip" dstport 4789 nolearning
+	ip -n "$h" link set vx-l3 master br-l3
+	in_ns "h$i" bridge link set dev vx-l3 learning off
+	ip -n "$h" link set br-l3 master vrf-t
+	if [ "$v" != 100 ]; then
+		ip -n "$h" link add "br$v" type bridge
+		ip -n "$h" link add "vx$v" type vxlan id "$v" local "$ip" dstport 4789 nolearning
+		ip -n "$h" link set "vx$v" master "br$v"
+		in_ns "h$i" bridge link set dev "vx$v" learning off
+		for ((k = 1; k <= LAB_VMS; k++)); do ip -n "$h" link set "vm$k" master "br$v"; done
+		for d in "vx$v" "br$v"; do ip -n "$h" link set "$d" up; done
+	fi
+	ip -n "$h" link set "br$v" address 02:aa:aa:aa:aa:aa
+	ip -n "$h" link set "br$v" master vrf-t
+	ip -n "$h" addr add "10.$s.0.1/24" dev "br$v"
+	for d in vrf-t br-l3 vx-l3; do ip -n "$h" link set "$d" up; done
+	for ((k = 1; k <= LAB_VMS; k++)); do
+		vm=$(nsname "h$i-vm$k")
+		ip -n "$vm" addr flush dev eth0
+		ip -n "$vm" addr add "$(tenant_vm_ip "$i" "$k" "$s")/24" dev eth0
+		ip -n "$vm" route add default via "10.$s.0.1"
+	done
+	if [ "$ext" = 1 ]; then
+		ip -n "$h" link add ext0 type dummy
+		ip -n "$h" link set ext0 master vrf-t
+		ip -n "$h" addr add 192.0.2.1/24 dev ext0
+		ip -n "$h" link set ext0 up
+	fi
+	if [ -f "$D/h$i.conf" ] && ! grep -q '^\[vrf vrf-t\]' "$D/h$i.conf"; then
+		printf '\n[vrf vrf-t]\nl3vni = 4000\n' >>"$D/h$i.conf"
+	fi
+}
+
+cmd_tenant() {
+	local ext=0
+	resolve_prefix
+	[ $# -ge 3 ] || die "tenant I VNI S [--ext]"
+	[ "${4:-}" = --ext ] && ext=1
+	[[ $1 =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= LAB_N)) || die "tenant: no hypervisor $1"
+	[[ $2 =~ ^[0-9]+$ ]] && (($2 >= 1 && $2 <= 16777215)) && (($2 != 4000)) || die "tenant: VNI 1..16777215, not 4000"
+	[[ $3 =~ ^[0-9]+$ ]] && (($3 >= 1 && $3 <= 254)) || die "tenant: subnet 1..254"
+	tenant_join "$1" "$2" "$3" "$ext"
+}
+
 cmd_up() {
 	local n=3 vms=1 rr=0 fam=4 debug=0 mode=evpnd hold=9 i skip=' ' extra=() svd=0 svd_except=' '
-	local reflector=0 nostart=0 macs=0 mackind=dynamic ebgp=0 torfrr=0 ases=' ' nextra=()
+	local reflector=0 nostart=0 macs=0 mackind=dynamic ebgp=0 torfrr=0 ases=' ' nextra=() tenant=0
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-n) n=$2; shift ;;
@@ -553,6 +619,7 @@ cmd_up() {
 		--tor-frr) torfrr=1 ;;
 		--as) [[ ${2:-} =~ ^[0-9]+=[0-9]+$ ]] || die "--as I=ASN"; ases+="$2 "; shift ;;
 		--extra-neighbor-on) nextra+=("$2"$'\t'"$3"); shift 2 ;;
+		--tenant) tenant=1 ;;
 		*) die "up: unknown argument '$1'" ;;
 		esac
 		shift
@@ -566,6 +633,8 @@ cmd_up() {
 	if ((reflector)) && [ "$mode" != evpnd ]; then die "--reflector needs evpnd (not --static, --flood, --no-evpnd)"; fi
 	((torfrr == 0 || ebgp == 1)) || die "--tor-frr needs --ebgp"
 	((ebgp == 0 || rr == 0)) || die "--ebgp and --rr: one or the other (--ebgp has its ToR)"
+	((tenant == 0 || svd == 0)) || die "--tenant and --svd: one or the other"
+	((tenant == 0 || fam == 4)) || die "--tenant: IPv4 underlay only"
 	P=${P:-${LAB_PREFIX:-lab$$}}
 	[[ $P =~ ^[A-Za-z0-9_.]{1,20}$ ]] || die "--prefix: 1..20 of [A-Za-z0-9_.]"
 	D=$(lab_dir "$P")
@@ -607,12 +676,19 @@ EOF
 		for ((i = 1; i <= n; i++)); do
 			case $skip in *" $i "*) rm -f "$D/h$i.conf" ;; esac
 		done
+	fi
+	if ((tenant)); then
+		for ((i = 1; i <= n; i++)); do
+			if ((i % 2)); then tenant_join "$i" 100 1 $((i == n)); else tenant_join "$i" 200 2 $((i == n)); fi
+		done
+	fi
+	if [ "$mode" = evpnd ]; then
 		((reflector == 0)) || write_rr_conf
 		((nostart)) || start_all
 	fi
 	((macs == 0)) || fabric_macs add "$macs" "$mackind" $(seq 1 "$n")
 	trap - EXIT
-	note "lab '$P' is up: $n hypervisors (IPv$fam underlay, ${vms} VM(s) each, mode $mode$( ((ebgp)) && echo ", eBGP, ToR rr ($( ((torfrr)) && echo FRR || echo evpnd))" || { ((reflector)) && echo ', reflector rr'; })$( ((macs)) && echo ", $macs $mackind MACs each")), state in $D"
+	note "lab '$P' is up: $n hypervisors (IPv$fam underlay, ${vms} VM(s) each$( ((tenant)) && echo ', routed tenant vrf-t'), mode $mode$( ((ebgp)) && echo ", eBGP, ToR rr ($( ((torfrr)) && echo FRR || echo evpnd))" || { ((reflector)) && echo ', reflector rr'; })$( ((macs)) && echo ", $macs $mackind MACs each")), state in $D"
 	echo "LAB_PREFIX=$P"
 }
 
@@ -758,7 +834,7 @@ while [ $# -gt 0 ]; do
 done
 set -- "${args[@]}"
 case $cmd in
-up | down | status | start | stop | ctl | exec | macs)
+up | down | status | start | stop | ctl | exec | macs | tenant)
 	[ "$(id -u)" -eq 0 ] || [ "$cmd" = status ] || die "run me as root (network namespaces)"
 	"cmd_$cmd" "$@"
 	;;

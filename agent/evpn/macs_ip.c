@@ -126,12 +126,14 @@ static void local_withdraw_ip(struct macs *m, struct vni *v, struct nb_ent *e)
 
 /* Local MAC+IP routes are advertised for arp-suppress, and for arp-snoop (which exists to feed
  * the other hypervisors' suppression even where this one does not suppress). */
+/* Local MAC+IP routes: with arp-suppress or arp-snoop, and always in a routed tenant's VNI (its
+ * host routes are what the other hypervisors route by, as FRR advertises its SVIs' neighbours). */
 static bool local_ips_on(const struct macs *m, const struct vni *v)
 {
-	return !v->vlan && (macs_ip_suppress_on(m, v) || config_arp_snoop(m->env.cfg, v->vni));
+	return !v->vlan && (macs_ip_suppress_on(m, v) || config_arp_snoop(m->env.cfg, v->vni) || v->l3vni);
 }
 
-/* Advertise e when its VNI is active with arp-suppress (or arp-snoop) and its MAC is advertised
+/* Advertise e when its VNI is active with arp-suppress, arp-snoop or a routed tenant, and its MAC is advertised
  * from a local port (an IP the bridge resolved to a remote VM's MAC is that VTEP's to advertise);
  * else withdraw. */
 static void local_update_ip(struct macs *m, struct vni *v, struct nb_ent *e)

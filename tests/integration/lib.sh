@@ -783,3 +783,22 @@ frr_bgpd_start() {
 evpnd_log_count() {
 	grep -cE "$2" "$T_DIR/$1.log" 2>/dev/null || true
 }
+
+# ---- routed tenants (scripts/vm.sh: this machine's kernel has no VRF) ----
+# The kernel model of docs/configuration.md "Routed tenants", as FRR and Proxmox build it.
+tenant_rmac() { printf '02:00:00:00:30:%02x' "$1"; }
+# tenant_vm_ip I S: VM 1 of hypervisor I in subnet 10.S.0.0/24
+tenant_vm_ip() { printf '10.%d.0.%d' "$2" $((10 + $1)); }
+
+# tenant_host I VNI S [--ext]: hypervisor I of the lab joins tenant vrf-t with VNI's bridge as the
+# anycast gateway of 10.S.0.0/24 (scripts/lab.sh tenant: the layout of lab.sh --tenant); VM K is
+# tenant_vm_ip I S for K = 1.
+tenant_host() { lab tenant "$@" || fail "scripts/lab.sh tenant $* failed"; }
+
+# tenant_route I PREFIX VTEP: hypervisor I has PREFIX (an address: its /32) via VTEP on br-l3 in
+# table 1000, as FRR's zebra and evpnd install it (FRR's line has "nhid N" before "via")
+tenant_route() {
+	local out
+	out=$(ip -n "$(ns "h$1")" route show table 1000 2>/dev/null) || return 1
+	grep -qE "^$2 (nhid [0-9]+ )?via $3 dev br-l3 proto bgp metric 20 onlink" <<<"$out"
+}

@@ -44,50 +44,13 @@ if [ "${1:-}" != --inner ]; then
 	esac
 fi
 
-GW_MAC=02:aa:aa:aa:aa:aa
-rmac() { printf '02:00:00:00:30:0%d' "$1"; }
-subnet_of() { [ "$1" = 1 ] && echo 1 || echo 2; }
-vni_of() { [ "$1" = 1 ] && echo 100 || echo 200; }
-vm_addr() { [ "$1" = 1 ] && echo 10.1.0.11 || echo 10.2.0.12; }
+rmac() { tenant_rmac "$1"; }
+vm_addr() { tenant_vm_ip "$1" "$1"; }
 
 step "two hypervisors with tenant vrf-t: h1 has VNI 100 only in it, h2 VNI 200 only"
 lab_up -n 2 --no-start --extra-global 'arp-snoop = yes'
-for i in 1 2; do
-	n=$(ns "h$i")
-	s=$(subnet_of "$i")
-	v=$(vni_of "$i")
-	printf '\n[vrf vrf-t]\nl3vni = 4000\n' >>"$LAB_DIR/h$i.conf"
-	ip netns exec "$n" sysctl -qw net.ipv4.ip_forward=1
-	ip -n "$n" link add vrf-t type vrf table 1000 || fail "VRF vrf-t on h$i"
-	ip -n "$n" link add br-l3 address "$(rmac "$i")" type bridge || fail "br-l3 on h$i"
-	ip -n "$n" link add vx-l3 type vxlan id 4000 local "$(lab_ip "$i")" dstport 4789 nolearning ||
-		fail "vx-l3 on h$i"
-	ip -n "$n" link set vx-l3 master br-l3
-	bridge -n "$n" link set dev vx-l3 learning off
-	ip -n "$n" link set br-l3 master vrf-t
-	if [ "$v" = 200 ]; then
-		# h2's VM moves to VNI 200's bridge; br100 stays outside the tenant
-		ip -n "$n" link add br200 type bridge || fail "br200 on h2"
-		ip -n "$n" link add vx200 type vxlan id 200 local "$(lab_ip 2)" dstport 4789 nolearning ||
-			fail "vx200 on h2"
-		ip -n "$n" link set vx200 master br200
-		bridge -n "$n" link set dev vx200 learning off
-		ip -n "$n" link set vm1 master br200
-		for d in vx200 br200; do ip -n "$n" link set "$d" up; done
-		ip -n "$n" link add ext0 type dummy
-		ip -n "$n" link set ext0 master vrf-t
-		ip -n "$n" addr add 192.0.2.1/24 dev ext0
-		ip -n "$n" link set ext0 up
-	fi
-	ip -n "$n" link set "br$v" address "$GW_MAC"
-	ip -n "$n" link set "br$v" master vrf-t
-	ip -n "$n" addr add "10.$s.0.1/24" dev "br$v"
-	for d in vrf-t br-l3 vx-l3; do ip -n "$n" link set "$d" up; done
-	vm=$(ns "h$i-vm1")
-	ip -n "$vm" addr flush dev eth0
-	ip -n "$vm" addr add "$(vm_addr "$i")/24" dev eth0
-	ip -n "$vm" route add default via "10.$s.0.1"
-done
+tenant_host 1 100 1
+tenant_host 2 200 2 --ext # h2's VM moves to VNI 200's bridge (br100 stays outside); ext0 192.0.2.1/24
 lab start all >/dev/null || fail "lab start all"
 lab_wait_mesh 30
 for i in 1 2; do
@@ -98,17 +61,11 @@ log "h1: $(lab_ctl 1 show vrfs | tail -n 1)"
 
 step "each VM talks to its gateway: its MAC+IP route goes out with the L3 VNI"
 for i in 1 2; do
-	ip netns exec "$(ns "h$i-vm1")" ping -c 1 -W 2 "10.$(subnet_of "$i").0.1" >/dev/null ||
+	ip netns exec "$(ns "h$i-vm1")" ping -c 1 -W 2 "10.$i.0.1" >/dev/null ||
 		fail "h$i's VM cannot reach its anycast gateway"
 done
 
-# host_route I PREFIX VTEP: hypervisor I has PREFIX (an address: the /32) via VTEP on br-l3 in
-# table 1000, as FRR's
-host_route() {
-	local out
-	out=$(ip -n "$(ns "h$1")" route show table 1000 2>/dev/null) || return 1
-	grep -qE "^$2 via $3 dev br-l3 proto bgp metric 20 onlink" <<<"$out"
-}
+host_route() { tenant_route "$@"; }
 no_host_route() {
 	local out
 	out=$(ip -n "$(ns "h$1")" route show table 1000 2>/dev/null) || return 1
@@ -142,7 +99,7 @@ for i in 1 2; do
 $(ip -n "$(ns "h$i")" neigh show dev br-l3)
 $(bridge -n "$(ns "h$i")" fdb show dev vx-l3)"
 	# only the VMs: the anycast gateway's address is not a VM's route
-	no_host_route "$i" "10.$(subnet_of "$j").0.1" || fail "h$i: the anycast gateway became a host route"
+	no_host_route "$i" "10.$j.0.1" || fail "h$i: the anycast gateway became a host route"
 done
 for i in 1 2; do
 	jcheck "$(lab_ctl "$i" show vrfs --json)" \
