@@ -7,6 +7,7 @@
 #                         [--vs-frr] [--frr-only]
 #        scripts/bench.sh --fabric [-n N] [--macs M] [--out FILE.csv]
 #        scripts/bench.sh --rr [--clients "100 500 1000"] [--routes 100] [--rr-only evpnd|frr|gobgp]
+#        scripts/bench.sh --tenant [--sizes "10000 100000"] [--tenant-only evpnd|frr]
 #   bulk-learn   N static MACs added to A's bridge (VM port) in one `bridge -batch`: seconds until
 #                all N are NTF_SELF entries with dst A on B's vx100
 #   bulk-delete  the same N deleted on A: until none is left on B
@@ -47,6 +48,11 @@
 # --rr: instead, one route reflector and C load-generator clients (tests/bench/rr_load.c), each
 # announcing M type-2 routes then withdrawing them: evpnd, FRR 8.4 bgpd and gobgpd 3.10 one after
 # the other (times, CPU seconds, peak RSS per path); see scripts/bench_rr.sh.
+# --tenant: instead, routed VMs (symmetric IRB): N MAC+IP routes from one hypervisor become N host
+# routes in the other's VRF table, evpnd then FRR 8.4 on the same tenant lab (install and withdraw
+# seconds, host routes per second, RSS per host route, the ratio to FRR); see
+# scripts/bench_tenant.sh. It needs VRF: without it here, it runs itself inside scripts/vm.sh
+# (Debian's kernel, emulated when there is no KVM: compare the ratio, not the absolute figures).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LAB=$ROOT/scripts/lab.sh
@@ -62,6 +68,8 @@ rr=0
 rr_clients="100 500 1000"
 rr_routes=100
 rr_impls="evpnd frr gobgp"
+tenant=0
+tenant_impls="evpnd frr"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--big) sizes="$sizes 1000000" ;;
@@ -77,7 +85,9 @@ while [ $# -gt 0 ]; do
 	--clients) rr_clients=$2; shift ;;
 	--routes) rr_routes=$2; shift ;;
 	--rr-only) rr_impls=$2; shift ;;
-	-h | --help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--tenant) tenant=1 ;;
+	--tenant-only) tenant_impls=$2; shift ;;
+	-h | --help) sed -n '2,56p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
@@ -85,7 +95,20 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "bench: run me as root (network namespaces)" >&2; exit 1; }
 if [ -z "$out" ]; then
 	mkdir -p "$ROOT/bench-results"
-	out=$ROOT/bench-results/$([ "$fabric" = 1 ] && echo fabric || { [ "$rr" = 1 ] && echo rr; } || echo bench)-$(date +%Y%m%d-%H%M%S).csv
+	out=$ROOT/bench-results/$([ "$fabric" = 1 ] && echo fabric || { [ "$rr" = 1 ] && echo rr; } || { [ "$tenant" = 1 ] && echo tenant; } || echo bench)-$(date +%Y%m%d-%H%M%S).csv
+fi
+if [ "$tenant" = 1 ] && [ "${EVPND_BENCH_IN_VM:-0}" != 1 ]; then
+	probe=bench$$-vrfprobe
+	ip netns add "$probe"
+	if ! ip -n "$probe" link add probe type vrf table 1 2>/dev/null; then
+		ip netns del "$probe"
+		echo "bench: this kernel has no VRF: running --tenant inside scripts/vm.sh (Debian's kernel)" >&2
+		mkdir -p "$(dirname "$out")"
+		exec "$ROOT/scripts/vm.sh" --timeout 5400 --mem 6144 --share "$(dirname "$out")" -- \
+			env EVPND_BENCH_IN_VM=1 bash "$ROOT/scripts/bench.sh" --tenant --sizes "$sizes" \
+			--tenant-only "$tenant_impls" --out "$out"
+	fi
+	ip netns del "$probe"
 fi
 
 P=bench$$          # every namespace of this run starts with it
@@ -156,11 +179,11 @@ if [ "$fabric" = 1 ]; then
 	[[ $fab_n =~ ^[0-9]+$ ]] && ((fab_n >= 2 && fab_n <= 64)) || { echo "bench: -n: 2..64" >&2; exit 2; }
 	[[ $fab_m =~ ^[0-9]+$ ]] && ((fab_m >= 1 && fab_m <= 65536)) || { echo "bench: --macs: 1..65536" >&2; exit 2; }
 	export EVPND_BUILD_DIR=$EVPND_BUILD # lab.sh's evpnd and evpnctl: this build's
-elif [ ! -x "$floor_nl" ] && [ -f "$EVPND_BUILD/CMakeCache.txt" ]; then
+elif [ "$tenant" = 0 ] && [ ! -x "$floor_nl" ] && [ -f "$EVPND_BUILD/CMakeCache.txt" ]; then
 	cmake --build "$EVPND_BUILD" --target nl_floor >"$W/nl_floor.err" 2>&1 ||
 		echo "bench: cannot build nl_floor: $(grep -m3 error "$W/nl_floor.err")" >&2
 fi
-if [ "$fabric" = 0 ]; then
+if [ "$fabric" = 0 ] && [ "$tenant" = 0 ]; then
 	[ -x "$floor_nl" ] || { echo "bench: no nl_floor at $floor_nl (build the nl_floor target)" >&2; exit 1; }
 	WATCH=$W/fdb_watch
 	cc -O2 -o "$WATCH" "$ROOT/tests/bench/fdb_watch.c" || { echo "bench: cannot compile fdb_watch" >&2; exit 1; }
@@ -209,6 +232,57 @@ if [ "$fabric" = 1 ]; then
 	# shellcheck source=scripts/bench_fabric.sh
 	source "$ROOT/scripts/bench_fabric.sh"
 	fabric_main "$fab_n" "$fab_m"
+	exit 0
+fi
+
+# ---- FRR ----
+# frr_conf I J DIR: zebra.conf and bgpd.conf for hypervisor I (peer J): iBGP AS 64512 with EVPN
+# and advertise-all-vni, with the lab's addresses and timers (hold 9, connect-retry 1, as lab.sh
+# gives evpnd)
+frr_conf() {
+	local i=$1 j=$2 d=$3
+	cat >"$d/zebra.conf" <<-EOF
+		hostname $PF-h$i
+		log file $d/zebra.log informational
+		!
+	EOF
+	cat >"$d/bgpd.conf" <<-EOF
+		hostname $PF-h$i
+		log file $d/bgpd.log informational
+		!
+		router bgp 64512
+		 bgp router-id 10.99.0.$i
+		 no bgp default ipv4-unicast
+		 neighbor 10.99.0.$j remote-as 64512
+		 neighbor 10.99.0.$j timers 3 9
+		 neighbor 10.99.0.$j timers connect 1
+		 !
+		 address-family l2vpn evpn
+		  neighbor 10.99.0.$j activate
+		  advertise-all-vni
+		 exit-address-family
+		!
+	EOF
+	touch "$d/vtysh.conf"
+	chown -R frr:frr "$d"
+}
+# frr_start I DIR: zebra (large netlink buffer) then bgpd in hypervisor I's namespace
+frr_start() {
+	local i=$1 d=$2 n
+	rm -f "$d/zserv.api" "$d"/*.pid
+	ip netns exec "$PF-h$i" /usr/lib/frr/zebra -d -u frr -g frr -A 127.0.0.1 -P 0 \
+		-i "$d/zebra.pid" -z "$d/zserv.api" --vty_socket "$d" -f "$d/zebra.conf" -s 268435456 \
+		>>"$d/zebra.out" 2>&1
+	for ((n = 0; n < 100; n++)); do [ -S "$d/zserv.api" ] && break; sleep 0.02; done
+	ip netns exec "$PF-h$i" /usr/lib/frr/bgpd -d -u frr -g frr -A 127.0.0.1 -P 0 \
+		-i "$d/bgpd.pid" -z "$d/zserv.api" --vty_socket "$d" -f "$d/bgpd.conf" >>"$d/bgpd.out" 2>&1
+}
+if [ "$tenant" = 1 ]; then
+	export EVPND_BUILD_DIR=$EVPND_BUILD # lab.sh's evpnd and evpnctl: this build's
+	# shellcheck source=scripts/bench_tenant.sh
+	source "$ROOT/scripts/bench_tenant.sh"
+	OUT_CSV=$out
+	tenant_main "$sizes" "$tenant_impls"
 	exit 0
 fi
 
@@ -512,48 +586,6 @@ if [ "$run_evpnd" = 1 ]; then
 	unset -f b_kill
 fi
 
-# ---- FRR ----
-# frr_conf I J DIR: zebra.conf and bgpd.conf for hypervisor I (peer J): iBGP AS 64512 with EVPN
-# and advertise-all-vni, with the lab's addresses and timers (hold 9, connect-retry 1, as lab.sh
-# gives evpnd)
-frr_conf() {
-	local i=$1 j=$2 d=$3
-	cat >"$d/zebra.conf" <<-EOF
-		hostname $PF-h$i
-		log file $d/zebra.log informational
-		!
-	EOF
-	cat >"$d/bgpd.conf" <<-EOF
-		hostname $PF-h$i
-		log file $d/bgpd.log informational
-		!
-		router bgp 64512
-		 bgp router-id 10.99.0.$i
-		 no bgp default ipv4-unicast
-		 neighbor 10.99.0.$j remote-as 64512
-		 neighbor 10.99.0.$j timers 3 9
-		 neighbor 10.99.0.$j timers connect 1
-		 !
-		 address-family l2vpn evpn
-		  neighbor 10.99.0.$j activate
-		  advertise-all-vni
-		 exit-address-family
-		!
-	EOF
-	touch "$d/vtysh.conf"
-	chown -R frr:frr "$d"
-}
-# frr_start I DIR: zebra (large netlink buffer) then bgpd in hypervisor I's namespace
-frr_start() {
-	local i=$1 d=$2 n
-	rm -f "$d/zserv.api" "$d"/*.pid
-	ip netns exec "$PF-h$i" /usr/lib/frr/zebra -d -u frr -g frr -A 127.0.0.1 -P 0 \
-		-i "$d/zebra.pid" -z "$d/zserv.api" --vty_socket "$d" -f "$d/zebra.conf" -s 268435456 \
-		>>"$d/zebra.out" 2>&1
-	for ((n = 0; n < 100; n++)); do [ -S "$d/zserv.api" ] && break; sleep 0.02; done
-	ip netns exec "$PF-h$i" /usr/lib/frr/bgpd -d -u frr -g frr -A 127.0.0.1 -P 0 \
-		-i "$d/bgpd.pid" -z "$d/zserv.api" --vty_socket "$d" -f "$d/bgpd.conf" >>"$d/bgpd.out" 2>&1
-}
 if [ "$vs_frr" = 1 ]; then
 	[ -x /usr/lib/frr/zebra ] && [ -x /usr/lib/frr/bgpd ] || { echo "bench: FRR not installed" >&2; exit 1; }
 	say "FRR lab: two hypervisors, zebra + bgpd each (prefix $PF)"
