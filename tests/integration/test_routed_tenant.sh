@@ -155,6 +155,48 @@ grep -qE 'ttl=62' <<<"$out" || fail "the replies were not routed twice (TTL 62):
 ip netns exec "$(ns h2-vm1)" ping -c 3 -i 0.2 -W 2 10.1.0.11 >/dev/null || fail "h2's VM cannot ping h1's VM"
 log "10.1.0.11 <-> 10.2.0.12: routed both ways, reply TTL 62"
 
+step "dual stack: IPv6 host and prefix routes over the IPv4 underlay"
+for i in 1 2; do
+	n=$(ns "h$i")
+	v=$((i * 100))
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$n" addr add "fd10:$i::1/64" dev "br$v" nodad
+	ip -n "$(ns "h$i-vm1")" addr add "fd10:$i::1$i/64" dev eth0 nodad
+	ip -n "$(ns "h$i-vm1")" -6 route add default via "fd10:$i::1"
+	ip netns exec "$(ns "h$i-vm1")" ping -6 -c 1 -W 2 "fd10:$i::1" >/dev/null || fail "h$i's VM cannot reach its IPv6 gateway"
+done
+# an IPv6 route over an IPv4 VTEP goes via ::ffff:VTEP (the kernel takes no IPv4 gateway for IPv6)
+route6() {
+	local out
+	out=$(ip -n "$(ns "h$1")" -6 route show table 1000 2>/dev/null) || return 1
+	grep -qE "^$2 via ::ffff:$3 dev br-l3 proto bgp metric 20 onlink" <<<"$out"
+}
+for i in 1 2; do
+	j=$((3 - i))
+	wait_for 15 route6 "$i" "fd10:$j::1$j" "$(lab_ip "$j")" ||
+		fail "h$i: no IPv6 host route for h$j's VM: $(ip -n "$(ns "h$i")" -6 route show table 1000)"
+	wait_for 10 route6 "$i" "fd10:$j::/64" "$(lab_ip "$j")" || fail "h$i: no IPv6 prefix route for h$j's subnet"
+	nb=$(ip -n "$(ns "h$i")" -6 neigh show dev br-l3)
+	grep -qE "^::ffff:$(lab_ip "$j") lladdr $(rmac "$j") extern_learn" <<<"$nb" ||
+		fail "h$i: no neighbour for ::ffff:$(lab_ip "$j"): $nb"
+done
+out=$(ip netns exec "$(ns h1-vm1)" ping -6 -c 3 -i 0.2 -W 2 fd10:2::12) || fail "IPv6: h1's VM cannot ping h2's: $out"
+grep -q 'ttl=62' <<<"$out" || fail "IPv6 replies not routed twice (hop limit 62): $out"
+log "IPv6: fd10:1::11 -> fd10:2::12 routed (hop limit 62) via ::ffff:$(lab_ip 2) on br-l3"
+for i in 1 2; do
+	ip -n "$(ns "h$i-vm1")" addr del "fd10:$i::1$i/64" dev eth0
+	ip -n "$(ns "h$i")" -6 neigh flush dev "br$((i * 100))"
+	ip -n "$(ns "h$i")" addr del "fd10:$i::1/64" dev "br$((i * 100))"
+done
+for i in 1 2; do
+	j=$((3 - i))
+	gone6() { ! ip -n "$(ns "h$1")" -6 route show table 1000 proto bgp | grep -q .; }
+	wait_for 15 gone6 "$i" || fail "h$i kept IPv6 routes after h$j's went: $(ip -n "$(ns "h$i")" -6 route show table 1000 proto bgp)"
+	nb=$(ip -n "$(ns "h$i")" -6 neigh show dev br-l3)
+	grep -qE "^::ffff:" <<<"$nb" && fail "h$i kept the ::ffff: neighbour with no IPv6 route: $nb"
+done
+log "IPv6 withdrawn: no IPv6 route and no ::ffff: neighbour left; the IPv4 ones stay"
+
 step "audit: clean, then what was done behind evpnd's back; a deleted route comes back"
 n1=$(ns h1)
 out=$(lab_ctl 1 audit --json) || fail "h1: audit found drift on a clean tenant: $out"
