@@ -121,6 +121,16 @@ static unsigned needs_restart(const struct config *o, const struct config *n, ch
 			!other ? (old_side ? "removed" : "added") : "l3vni changed");
 		bad++;
 	}
+	/* the tenants' state is kept per section, in file order */
+	for (unsigned i = 0; !bad && i < o->nvrf && i < n->nvrf; i++) {
+		if (!strcmp(o->vrf[i].name, n->vrf[i].name))
+			continue;
+		log_msg(LOG_ERR, "reload: %s:%d: [vrf %s] moved among the [vrf] sections: needs a restart "
+			"(or keep their order)", n->path, n->vrf[i].line, n->vrf[i].name);
+		add_msg(msg, cap, "%s:%d: [vrf %s] moved among the [vrf] sections: needs a restart (or "
+			"keep their order)", n->path, n->vrf[i].line, n->vrf[i].name);
+		bad++;
+	}
 	return bad;
 }
 
@@ -250,8 +260,8 @@ int reload_config(struct daemon *d, char *msg, size_t msglen)
 			ev_timer_start(d->loop, &r->sweep_w);
 		}
 	}
-	snprintf(msg, msglen, "%u neighbor%s added, %u removed, %u reset, %u changed in place; %d VNI%s "
-		 "with new RD or route targets", k.added, k.added == 1 ? "" : "s", k.removed, k.reset,
+	snprintf(msg, msglen, "%u neighbor%s added, %u removed, %u reset, %u changed in place; %d VNI or [vrf] "
+		 "section%s with new RD or route targets", k.added, k.added == 1 ? "" : "s", k.removed, k.reset,
 		 k.changed, nv < 0 ? 0 : nv, nv == 1 ? "" : "s");
 	log_msg(LOG_NOTICE, "reload: %s applied: %s", d->cfg.path, msg);
 	return 0;

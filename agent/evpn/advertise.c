@@ -87,12 +87,16 @@ void adv_type3_withdraw(const struct adv *ad, const struct vni *v)
 
 static int build_prefix(const struct adv *ad, uint32_t l3vni, const struct ipaddr *vtep,
 			const struct ipaddr *prefix, uint8_t plen, const uint8_t *rmac,
-			struct orig_route *r)
+			const struct rd *rd, struct orig_route *r)
 {
 	struct orig_req rq;
 	char err[160];
 
 	memset(&rq, 0, sizeof rq);
+	if (rd) {
+		rq.has_rd = true;
+		rq.rd = *rd;
+	}
 	rq.type = EVPN_RT_PREFIX;
 	rq.vni = l3vni;
 	rq.ip = *prefix;
@@ -114,7 +118,7 @@ int adv_prefix(const struct adv *ad, uint32_t l3vni, const struct ipaddr *vtep,
 	struct orig_route r;
 	char is[IPADDR_STRLEN];
 
-	if (!ad->bgp || build_prefix(ad, l3vni, vtep, prefix, plen, rmac, &r) < 0)
+	if (!ad->bgp || build_prefix(ad, l3vni, vtep, prefix, plen, rmac, NULL, &r) < 0)
 		return -1;
 	if (bgp_local_add(ad->bgp, FAM_EVPN, r.nlri, r.len, &r.a) < 0) {
 		log_msg(LOG_WARNING, "L3 VNI %u: cannot advertise %s/%u", l3vni, ipaddr_str(prefix, is),
@@ -124,12 +128,12 @@ int adv_prefix(const struct adv *ad, uint32_t l3vni, const struct ipaddr *vtep,
 	return 0;
 }
 
-void adv_prefix_withdraw(const struct adv *ad, uint32_t l3vni, const struct ipaddr *prefix,
-			 uint8_t plen)
+void adv_prefix_withdraw(const struct adv *ad, uint32_t l3vni, const struct rd *rd,
+			 const struct ipaddr *prefix, uint8_t plen)
 {
 	struct orig_route r;
 
 	/* the key holds neither the next hop nor the router MAC */
-	if (ad->bgp && build_prefix(ad, l3vni, NULL, prefix, plen, NULL, &r) == 0)
+	if (ad->bgp && build_prefix(ad, l3vni, NULL, prefix, plen, NULL, rd, &r) == 0)
 		bgp_local_del(ad->bgp, FAM_EVPN, r.nlri, r.len);
 }

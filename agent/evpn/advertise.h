@@ -34,9 +34,9 @@ void adv_mac_withdraw(const struct adv *ad, const struct vni *v, const uint8_t m
  * it cannot be built or the speaker refused it. */
 int adv_prefix(const struct adv *ad, uint32_t l3vni, const struct ipaddr *vtep,
 	       const struct ipaddr *prefix, uint8_t plen, const uint8_t rmac[6]);
-/* Withdraw that route. */
-void adv_prefix_withdraw(const struct adv *ad, uint32_t l3vni, const struct ipaddr *prefix,
-			 uint8_t plen);
+/* Withdraw that route, as advertised with RD rd. */
+void adv_prefix_withdraw(const struct adv *ad, uint32_t l3vni, const struct rd *rd,
+			 const struct ipaddr *prefix, uint8_t plen);
 /* (Re-)advertise v's type-3 route with its current RD and route targets. */
 void adv_type3(const struct adv *ad, const struct vni *v);
 /* Withdraw v's type-3 route. */

@@ -35,6 +35,8 @@ struct vnis_ctx {
 	bool oom;
 	uint32_t *imp_vnis;        /* VNIs whose import set changed: their remote routes re-decided */
 	size_t nimp, impcap;
+	bool tenants;              /* a [vrf]'s import set changed: MAC+IP and type-5 routes too */
+	uint32_t tenant_exp;       /* bit i: [vrf] i's export set changed */
 };
 
 static bool same_set(const uint64_t *a, unsigned na, const uint64_t *b, unsigned nb)
@@ -123,7 +125,8 @@ static void redo_cb(void *ctx, const struct rib_route *rr)
 	    evpn_decode(rr->nlri, rr->len, &r) < 0)
 		return;
 	/* type 3: cheap (one per VTEP and VNI), and a VNI without a device still records its wants */
-	want = r.type == EVPN_RT_IMET;
+	want = r.type == EVPN_RT_IMET ||
+	       (w->c->tenants && (r.type == EVPN_RT_PREFIX || (r.type == EVPN_RT_MACIP && r.ip.af)));
 	if (r.type == EVPN_RT_MACIP && evpn_route_vni(rr->nlri, rr->len, rr->a, &vni) == 0)
 		for (size_t i = 0; i < w->c->nimp && !want; i++)
 			want = w->c->imp_vnis[i] == vni;
@@ -146,12 +149,30 @@ static void redo_cb(void *ctx, const struct rib_route *rr)
 	d->src = rr->src->addr;
 }
 
+/* A routed tenant's export set changed: its L2 VNIs' MAC+IP routes carry it. */
+static void tenant_exp_cb(void *ctx, struct vni *v)
+{
+	struct vnis_ctx *c = ctx;
+
+	for (unsigned i = 0; i < c->e->cfg->nvrf && i < 32; i++)
+		if ((c->tenant_exp & (1u << i)) && v->l3vni == c->e->cfg->vrf[i].l3vni && v->active)
+			macs_vni_readvertise(c->e->macs, v);
+}
+
 int reload_vnis(struct engine *e, struct reload_old_rd **old, size_t *nold)
 {
 	struct vnis_ctx c = { .e = e, .old = old, .nold = nold };
 	struct redo_ctx w = { .c = &c };
 
 	vt_walk(&e->vt, vni_cb, &c);
+	if (e->cfg->nvrf) {
+		unsigned timp = tr_reload(&e->tr, &c.tenant_exp);
+		c.tenants = timp > 0;
+		c.changed += (int)timp + __builtin_popcount(c.tenant_exp);
+		if (c.tenant_exp)
+			vt_walk(&e->vt, tenant_exp_cb, &c);
+		tp_update(&e->tp); /* type-5 routes with the new RD and route targets */
+	}
 	if (c.changed && e->bgp) {
 		/* the same entry point as a route change: each decision writes only what differs */
 		rib_walk(bgp_rib(e->bgp), FAM_EVPN, redo_cb, &w);

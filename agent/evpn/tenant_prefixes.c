@@ -11,6 +11,8 @@
 #include "advertise.h"
 #include "config.h"
 #include "log.h"
+#include "originate.h"
+#include "rt_filter.h"
 #include "vni.h"
 #include "vrf_view.h"
 
@@ -122,6 +124,13 @@ static void want(struct tenant_prefixes *t, unsigned i)
 	vrf_view(t->vt, c, &w);
 	if (!w.up)
 		return;
+	struct rd rd;
+	uint64_t rt[CFG_MAX_RT];
+	unsigned nrt;
+	char err[160];
+	if (originate_rd(t->cfg, c->l3vni, &rd, err, sizeof err) < 0)
+		return; /* config_load checked it: cannot happen */
+	nrt = rtf_export_set(t->cfg, c->l3vni, rt);
 	memset(&nh, 0, sizeof nh);
 	vx = vt_link(t->vt, w.vxlan);
 	if (vx && vx->local.af)
@@ -138,10 +147,12 @@ static void want(struct tenant_prefixes *t, unsigned i)
 		o = out_find(t, i, &p, plen);
 		if (o && o->keep)
 			continue; /* two addresses in one prefix */
-		if (o && !ipaddr_cmp(&o->nh, &nh) && !memcmp(o->rmac, w.router_mac, 6)) {
+		if (o && !ipaddr_cmp(&o->nh, &nh) && !memcmp(o->rmac, w.router_mac, 6) &&
+		    !memcmp(&o->rd, &rd, sizeof rd) && o->nrt == nrt && !memcmp(o->rt, rt, nrt * sizeof *rt)) {
 			o->keep = true;
 			continue;
 		}
+		struct rd was = o ? o->rd : rd;
 		if (!o) {
 			if (t->nout == t->outcap) {
 				size_t cap = t->outcap ? t->outcap * 2 : 16;
@@ -161,8 +172,14 @@ static void want(struct tenant_prefixes *t, unsigned i)
 		}
 		o->nh = nh;
 		memcpy(o->rmac, w.router_mac, 6);
+		o->rd = rd;
+		memcpy(o->rt, rt, sizeof rt);
+		o->nrt = (uint8_t)nrt;
 		o->keep = true;
 		(void)adv_prefix(t->adv, c->l3vni, nh.af ? &nh : NULL, &p, plen, w.router_mac);
+		/* a reload's new RD: the old route goes once the new one is out, so receivers keep one */
+		if (memcmp(&was, &rd, sizeof rd))
+			adv_prefix_withdraw(t->adv, c->l3vni, &was, &p, plen);
 	}
 }
 
@@ -180,7 +197,7 @@ void tp_update(struct tenant_prefixes *t)
 			i++;
 			continue;
 		}
-		adv_prefix_withdraw(t->adv, t->cfg->vrf[o->vrf].l3vni, &o->prefix, o->plen);
+		adv_prefix_withdraw(t->adv, t->cfg->vrf[o->vrf].l3vni, &o->rd, &o->prefix, o->plen);
 		*o = t->out[--t->nout];
 	}
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "nl.h"
 #include "types.h"
 
@@ -39,6 +40,9 @@ struct tp_adv {
 	struct ipaddr prefix;
 	struct ipaddr nh;          /* af 0: the default next hop */
 	uint8_t rmac[6];
+	struct rd rd;              /* the RD it went out with (a reload may change the [vrf]'s) */
+	uint64_t rt[CFG_MAX_RT];   /* ... and its export route targets */
+	uint8_t nrt;
 };
 
 struct tenant_prefixes {

@@ -513,6 +513,33 @@ void tr_vrf_counts(const struct tenant_routes *t, unsigned i, struct tr_counts *
 			out->candidates += e->vrf == i;
 }
 
+unsigned tr_reload(struct tenant_routes *t, uint32_t *exp_changed)
+{
+	unsigned n = 0;
+
+	*exp_changed = 0;
+	for (unsigned i = 0; i < t->cfg->nvrf; i++) {
+		struct tr_vrf *v = &t->vrf[i];
+		struct rt_import imp;
+		uint64_t exp[CFG_MAX_RT];
+		unsigned nexp = rtf_export_set(t->cfg, t->cfg->vrf[i].l3vni, exp);
+
+		if (i < 32 && (nexp != v->nexp || memcmp(exp, v->exp, nexp * sizeof *exp))) {
+			memcpy(v->exp, exp, sizeof exp);
+			v->nexp = nexp;
+			*exp_changed |= 1u << i;
+			log_msg(LOG_NOTICE, "[vrf %s]: reload: new export route targets", t->cfg->vrf[i].name);
+		}
+		rtf_import_set(t->cfg, t->cfg->vrf[i].l3vni, &imp);
+		if (rtf_import_same(&imp, &v->imp))
+			continue;
+		v->imp = imp;
+		log_msg(LOG_NOTICE, "[vrf %s]: reload: new import route targets", t->cfg->vrf[i].name);
+		n++;
+	}
+	return n;
+}
+
 void tr_rows(const struct tenant_routes *t, unsigned i, void (*cb)(void *ctx, const struct tr_row *r),
 	     void *ctx)
 {
@@ -569,8 +596,10 @@ int tr_init(struct tenant_routes *t, const struct config *cfg, const struct vni_
 		tr_free(t);
 		return -1;
 	}
-	for (unsigned i = 0; i < cfg->nvrf; i++)
+	for (unsigned i = 0; i < cfg->nvrf; i++) {
 		rtf_import_set(cfg, cfg->vrf[i].l3vni, &t->vrf[i].imp);
+		t->vrf[i].nexp = rtf_export_set(cfg, cfg->vrf[i].l3vni, t->vrf[i].exp);
+	}
 	return 0;
 }
 

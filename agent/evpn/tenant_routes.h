@@ -66,6 +66,8 @@ struct tr_nh {
 struct tr_vrf {
 	struct tr_kernel k;
 	struct rt_import imp;
+	uint64_t exp[CFG_MAX_RT];  /* the export set (tr_reload compares) */
+	unsigned nexp;
 	struct tr_nh *nh;          /* indexed by VTEP index */
 	size_t nnh;
 	size_t hosts, prefixes;    /* routes installed */
@@ -97,6 +99,11 @@ void tr_free(struct tenant_routes *t);
  * ignored. */
 void tr_route(struct tenant_routes *t, const struct evpn_route *r, const struct attrs *a,
 	      bool local, uint16_t vtep);
+/* The configuration was reloaded (same sections, same order): each tenant's import and export
+ * sets from it. Returns how many import sets changed (their routes must then be decided again:
+ * tr_route for each); bit i of *exp_changed says tenant i's export set changed (its MAC+IP routes
+ * go out again). */
+unsigned tr_reload(struct tenant_routes *t, uint32_t *exp_changed);
 /* Links changed: a tenant whose kernel side came up gets its routes, one that went down forgets
  * them (the kernel removed them with the devices), one whose devices changed moves them. */
 void tr_links(struct tenant_routes *t);

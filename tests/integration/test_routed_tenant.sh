@@ -18,6 +18,9 @@
 #   - `evpnctl audit` finds no drift, then names what is done behind evpnd's back: a planted route
 #     (tenant-route-extra), a router-MAC neighbour with another MAC (router-mac-wrong), a deleted
 #     router-MAC FDB entry (router-mac-missing); a host route deleted by hand is put back at once;
+#   - a reload changes a [vrf] in place: h2's new RD and export RT reach h1 (type-5 routes with the
+#     new RD, the old-RD ones withdrawn, MAC+IP routes with the new RT) while h1's routes stay; h1
+#     importing another RT only lets them go, importing the right one again brings them back;
 #   - SIGKILL and restart of h1's evpnd while its VM pings h2's every 20 ms: not one lost; after
 #     initial convergence a previous run's route and router-MAC pair (planted by hand) are swept,
 #     the routes in use stay;
@@ -217,6 +220,34 @@ ip -n "$n1" route del 198.18.0.0/24 table 1000
 ip -n "$n1" neigh replace "$(lab_ip 2)" lladdr "$(rmac 2)" dev br-l3 nud noarp extern_learn
 bridge -n "$n1" fdb add "$(rmac 2)" dev vx-l3 dst "$(lab_ip 2)" self extern_learn
 jcheck "$(lab_ctl 1 audit --json)" "d['drift'] == []" "h1: audit clean again"
+
+step "reload: a [vrf]'s RD and route targets change in place"
+cp "$LAB_DIR/h2.conf" "$T_DIR/h2.conf.ok"
+cp "$LAB_DIR/h1.conf" "$T_DIR/h1.conf.ok"
+printf 'rd = 10.99.0.2:77\nexport-rt = 64512:4000 64512:4001\n' >>"$LAB_DIR/h2.conf" # [vrf vrf-t] is the last section
+out=$(lab_ctl 2 reload 2>&1) || fail "h2: reload of a [vrf] rd/export-rt: $out"
+new_rd() {
+	lab_ctl 1 show routes evpn --json | jpy "(sorted(r['rd'] for r in d if r.get('type') == 'prefix' and
+		r.get('prefix') in ('10.2.0.0/24', '192.0.2.0/24')) == ['10.99.0.2:77', '10.99.0.2:77'] and
+		any(r.get('type') == 'macadv' and r.get('ip') == '10.2.0.12' and
+		    '64512:4001' in r.get('route_targets', []) for r in d))" >/dev/null
+}
+wait_for 15 new_rd || fail "h1 did not get h2's type-5 routes with the new RD only and the new RT:
+$(lab_ctl 1 show routes evpn)"
+tenant_route 1 192.0.2.0/24 "$(lab_ip 2)" && tenant_route 1 10.2.0.12 "$(lab_ip 2)" ||
+	fail "h1 lost h2's routes across h2's reload"
+log "h2's reload: its type-5 routes now carry RD 10.99.0.2:77, the MAC+IP route RT 64512:4001; h1's routes stayed"
+printf 'import-rt = 64512:9999\n' >>"$LAB_DIR/h1.conf"
+out=$(lab_ctl 1 reload 2>&1) || fail "h1: reload of a [vrf] import-rt: $out"
+none_from_h2() { ! ip -n "$(ns h1)" route show table 1000 proto bgp | grep -q .; }
+wait_for 10 none_from_h2 || fail "h1 kept routes its [vrf] no longer imports: $(ip -n "$(ns h1)" route show table 1000 proto bgp)"
+cp "$T_DIR/h1.conf.ok" "$LAB_DIR/h1.conf"
+out=$(lab_ctl 1 reload 2>&1) || fail "h1: reload back: $out"
+wait_for 10 tenant_route 1 192.0.2.0/24 "$(lab_ip 2)" && wait_for 10 tenant_route 1 10.2.0.12 "$(lab_ip 2)" ||
+	fail "h1 did not take h2's routes back after importing them again"
+cp "$T_DIR/h2.conf.ok" "$LAB_DIR/h2.conf"
+out=$(lab_ctl 2 reload 2>&1) || fail "h2: reload back: $out"
+log "h1 importing 64512:9999 dropped h2's routes; importing 64512:4000 again brought them back"
 
 step "SIGKILL and restart of h1's evpnd under a routed flow: nothing lost, leftovers swept"
 # what a previous run may leave: a route and a router-MAC pair that no route wants any more
