@@ -60,6 +60,13 @@ for i in 1 2; do
 	vrf_up() { lab_ctl "$1" show vrfs --json | jpy "d[0]['state'] == 'up'" >/dev/null; }
 	wait_for 10 vrf_up "$i" || fail "h$i: vrf-t not up: $(lab_ctl "$i" show vrfs)"
 done
+for i in 1 2; do
+	jcheck "$(lab_ctl "$i" show vrfs --json)" "(len(d) == 1 and d[0]['name'] == 'vrf-t' and
+		d[0]['l3vni'] == 4000 and d[0]['state'] == 'up' and d[0]['why'] is None and d[0]['table'] == 1000 and
+		d[0]['vxlan'] == 'vx-l3' and d[0]['bridge'] == 'br-l3' and d[0]['router_mac'] == '$(rmac "$i")' and
+		d[0]['rd'] == '$(lab_ip "$i"):4000' and d[0]['export_rt'] == ['64512:4000'] and
+		d[0]['l2vnis'] == [$((i * 100))])" "h$i: show vrfs: up, table 1000, its L2 VNI, router MAC, RD, RT"
+done
 log "h1: $(lab_ctl 1 show vrfs | tail -n 1)"
 
 step "each VM talks to its gateway: its MAC+IP route goes out with the L3 VNI"
@@ -115,6 +122,11 @@ grep -qE '^evpnd_vrf_routes\{vrf="vrf-t",kind="host"\} 1$' <<<"$m" &&
 	fail "h1: the per-VRF metrics do not count the host route: $(grep -E '^evpnd_vrf' <<<"$m")"
 log "h1 table 1000: $(ip -n "$(ns h1)" route show table 1000 | tr '\n' ';')"
 log "h1 br-l3: $(ip -n "$(ns h1)" neigh show dev br-l3 | tr '\n' ';')"
+jcheck "$(lab_ctl 2 show routes evpn --json)" "([(r['labels'], r['l3vni'], r.get('router_mac'),
+	sorted(r['route_targets'])) for r in d if r.get('type') == 'macadv' and r.get('ip') == '10.1.0.11'] ==
+	[([100, 4000], 4000, '$(rmac 1)', ['64512:100', '64512:4000'])])" \
+	"h2 has h1's VM's MAC+IP route as FRR sends it: labels 100/4000, router MAC, both RTs"
+
 step "type-5: each advertises its tenant's connected prefixes; the other installs them"
 wait_for 15 host_route 1 192.0.2.0/24 "$(lab_ip 2)" || fail "h1: no route for h2's 192.0.2.0/24"
 wait_for 5 host_route 1 10.2.0.0/24 "$(lab_ip 2)" || fail "h1: no route for h2's subnet 10.2.0.0/24"
