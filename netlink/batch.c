@@ -59,6 +59,21 @@ static int resize(struct nl *nl, uint64_t cap)
 	return 0;
 }
 
+/* The next free slot of the ring, zeroed and given op; NULL (ENOMEM) when it cannot grow. */
+static struct nl_req *push(struct nl *nl, enum nl_op op)
+{
+	struct nl_req *r;
+
+	if (nl->tail - nl->head == nl->cap && resize(nl, nl->cap * 2) < 0) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	r = at(nl, nl->tail++);
+	memset(r, 0, sizeof(*r));
+	r->op = (uint8_t)op;
+	return r;
+}
+
 int nl_fdb_queue(struct nl *nl, enum nl_op op, const struct nl_fdb *f)
 {
 	struct nl_req *r;
@@ -67,13 +82,9 @@ int nl_fdb_queue(struct nl *nl, enum nl_op op, const struct nl_fdb *f)
 		errno = EINVAL;
 		return -1;
 	}
-	if (nl->tail - nl->head == nl->cap && resize(nl, nl->cap * 2) < 0) {
-		errno = ENOMEM;
+	if (!(r = push(nl, op)))
 		return -1;
-	}
-	r = at(nl, nl->tail++);
 	r->f = *f;
-	r->op = (uint8_t)op;
 	return 0;
 }
 
@@ -86,14 +97,9 @@ int nl_neigh_queue(struct nl *nl, enum nl_op op, const struct nl_neigh *n)
 		errno = EINVAL;
 		return -1;
 	}
-	if (nl->tail - nl->head == nl->cap && resize(nl, nl->cap * 2) < 0) {
-		errno = ENOMEM;
+	if (!(r = push(nl, op)))
 		return -1;
-	}
-	r = at(nl, nl->tail++);
-	memset(r, 0, sizeof(*r));
 	r->n = *n;
-	r->op = (uint8_t)op;
 	return 0;
 }
 
@@ -114,14 +120,9 @@ int nl_route_queue(struct nl *nl, enum nl_op op, const struct nl_route *rt)
 		errno = EINVAL;
 		return -1;
 	}
-	if (nl->tail - nl->head == nl->cap && resize(nl, nl->cap * 2) < 0) {
-		errno = ENOMEM;
+	if (!(r = push(nl, op)))
 		return -1;
-	}
-	r = at(nl, nl->tail++);
-	memset(r, 0, sizeof(*r));
 	r->r = *rt;
-	r->op = (uint8_t)op;
 	return 0;
 }
 

@@ -162,15 +162,15 @@ void kreq_bridge_del(struct kreq *k, int port, uint16_t vlan, const uint8_t mac[
 	queue_fdb(k, NL_FDB_DEL, &f);
 }
 
-void kreq_neigh(struct kreq *k, enum nl_op op, int bridge, const struct ipaddr *ip,
-		const uint8_t mac[6])
+/* A NUD_NOARP extern_learn neighbour ip -> mac on dev (both kinds evpnd installs). */
+static void queue_neigh(struct kreq *k, enum nl_op op, int dev, const struct nl_addr *ip,
+			const uint8_t mac[6])
 {
 	struct nl_neigh n;
 
 	memset(&n, 0, sizeof n);
-	n.ifindex = bridge;
-	n.ip.af = ip->af;
-	memcpy(n.ip.a, ip->a, ipaddr_len(ip));
+	n.ifindex = dev;
+	n.ip = *ip;
 	memcpy(n.mac, mac, 6);
 	n.has_mac = true;
 	n.state = NUD_NOARP;
@@ -178,6 +178,17 @@ void kreq_neigh(struct kreq *k, enum nl_op op, int bridge, const struct ipaddr *
 	k->queued++;
 	if (k->nl && nl_neigh_queue(k->nl, op, &n) < 0)
 		log_msg(LOG_ERR, "netlink request queue: out of memory");
+}
+
+void kreq_neigh(struct kreq *k, enum nl_op op, int bridge, const struct ipaddr *ip,
+		const uint8_t mac[6])
+{
+	struct nl_addr a;
+
+	memset(&a, 0, sizeof a);
+	a.af = ip->af;
+	memcpy(a.a, ip->a, ipaddr_len(ip));
+	queue_neigh(k, op, bridge, &a, mac);
 }
 
 void kreq_port_suppress(struct kreq *k, int vxlan)
@@ -205,18 +216,7 @@ void kreq_rmac_fdb(struct kreq *k, enum nl_op op, int vxlan, int bridge, const u
 void kreq_rmac_neigh(struct kreq *k, enum nl_op op, int bridge, const struct nl_addr *gw,
 		     const uint8_t rmac[6])
 {
-	struct nl_neigh n;
-
-	memset(&n, 0, sizeof n);
-	n.ifindex = bridge;
-	n.ip = *gw;
-	memcpy(n.mac, rmac, 6);
-	n.has_mac = true;
-	n.state = NUD_NOARP;
-	n.flags = NTF_EXT_LEARNED;
-	k->queued++;
-	if (k->nl && nl_neigh_queue(k->nl, op, &n) < 0)
-		log_msg(LOG_ERR, "netlink request queue: out of memory");
+	queue_neigh(k, op, bridge, gw, rmac);
 }
 
 void kreq_route(struct kreq *k, enum nl_op op, uint32_t table, const struct nl_addr *dst,

@@ -20,17 +20,24 @@ static int tenant_by_table(const struct tenant_routes *t, uint32_t table, int br
 	return -1;
 }
 
+/* Whether r looks like one of evpnd's routes in an up tenant's table through its bridge; then *e
+ * is the tenant's entry for its prefix (NULL: none) and *vrf the tenant. */
+static bool ours(const struct tenant_routes *t, const struct nl_route *r, struct tr_ent **e, int *vrf)
+{
+	if (!t->cfg->nvrf || t->stopping || r->protocol != NL_ROUTE_PROTO || r->metric != NL_ROUTE_METRIC)
+		return false;
+	if ((*vrf = tenant_by_table(t, r->table, r->oif)) < 0)
+		return false;
+	*e = tri_find(t, (unsigned)*vrf, r->dst.af, r->plen, r->dst.a);
+	return true;
+}
+
 int tr_sweep_route(struct tenant_routes *t, const struct nl_route *r)
 {
-	int i;
 	struct tr_ent *e;
+	int i;
 
-	if (!t->cfg->nvrf || t->stopping || r->protocol != NL_ROUTE_PROTO || r->metric != NL_ROUTE_METRIC)
-		return 0;
-	if ((i = tenant_by_table(t, r->table, r->oif)) < 0)
-		return 0;
-	e = tri_find(t, (unsigned)i, r->dst.af, r->plen, r->dst.a);
-	if (e && e->installed)
+	if (!ours(t, r, &e, &i) || (e && e->installed))
 		return 0;
 	kreq_route(t->kq, NL_ROUTE_DEL, r->table, &r->dst, r->plen, NULL, r->oif);
 	return 1;
@@ -80,15 +87,10 @@ int tr_sweep_neigh(struct tenant_routes *t, const struct nl_neigh *n)
 
 int tr_route_deleted(struct tenant_routes *t, const struct nl_route *r)
 {
-	int i;
 	struct tr_ent *e;
+	int i;
 
-	if (!t->cfg->nvrf || t->stopping || r->protocol != NL_ROUTE_PROTO || r->metric != NL_ROUTE_METRIC)
-		return 0;
-	if ((i = tenant_by_table(t, r->table, r->oif)) < 0)
-		return 0;
-	e = tri_find(t, (unsigned)i, r->dst.af, r->plen, r->dst.a);
-	if (!e || !e->installed)
+	if (!ours(t, r, &e, &i) || !e || !e->installed)
 		return 0; /* ours going as asked, or a previous run's */
 	log_msg(LOG_NOTICE, "[vrf %s]: a route evpnd installed was deleted (table %u): putting it back",
 		t->cfg->vrf[i].name, r->table);

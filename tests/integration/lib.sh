@@ -784,6 +784,22 @@ evpnd_log_count() {
 	grep -cE "$2" "$T_DIR/$1.log" 2>/dev/null || true
 }
 
+# vm_run WHAT CMD...: run CMD inside scripts/vm.sh (Debian's kernel) and pass or fail on its exit
+# status; the directory of an evpnd built outside the repository is shared with the VM.
+vm_run() {
+	local what=$1 share=() rc=0
+	shift
+	[ -x "$EVPND_SRC/scripts/vm.sh" ] || fail "scripts/vm.sh is missing"
+	case $EVPND in "$EVPND_SRC"/*) ;; /tmp/* | /run/* | /var/tmp/*) share=(--share "$(dirname "$EVPND")") ;; esac
+	EVPND=$EVPND EVPNCTL=$EVPNCTL "$EVPND_SRC/scripts/vm.sh" --timeout 900 "${share[@]}" -- "$@" || rc=$?
+	case $rc in
+	0) pass ;;
+	124) fail "the VM run timed out" ;;
+	125) fail "scripts/vm.sh could not run the command in a VM" ;;
+	*) fail "$what failed inside the VM (exit $rc)" ;;
+	esac
+}
+
 # ---- routed tenants (scripts/vm.sh: this machine's kernel has no VRF) ----
 # The kernel model of docs/configuration.md "Routed tenants", as FRR and Proxmox build it.
 tenant_rmac() { printf '02:00:00:00:30:%02x' "$1"; }

@@ -22,17 +22,7 @@ t_init
 
 if [ "${1:-}" != --inner ]; then
 	step "evpnd and FRR in one routed tenant, inside scripts/vm.sh (Debian's kernel has VRF)"
-	share=()
-	case $EVPND in "$EVPND_SRC"/*) ;; /tmp/* | /run/* | /var/tmp/*) share=(--share "$(dirname "$EVPND")") ;; esac
-	rc=0
-	EVPND=$EVPND EVPNCTL=$EVPNCTL "$EVPND_SRC/scripts/vm.sh" --timeout 900 "${share[@]}" -- \
-		bash "$EVPND_SRC/tests/integration/test_routed_frr.sh" --inner || rc=$?
-	case $rc in
-	0) pass ;;
-	124) fail "the VM run timed out" ;;
-	125) fail "scripts/vm.sh could not run the command in a VM" ;;
-	*) fail "the evpnd/FRR routed tenant failed inside the VM (exit $rc)" ;;
-	esac
+	vm_run "the evpnd/FRR routed tenant" bash "$EVPND_SRC/tests/integration/test_routed_frr.sh" --inner
 fi
 
 [ -x /usr/lib/frr/zebra ] && [ -x /usr/lib/frr/bgpd ] && command -v vtysh >/dev/null ||

@@ -19,17 +19,7 @@ t_init
 
 if [ "${1:-}" != --inner ]; then
 	step "a routed VM moves between hypervisors, inside scripts/vm.sh (Debian's kernel has VRF)"
-	share=()
-	case $EVPND in "$EVPND_SRC"/*) ;; /tmp/* | /run/* | /var/tmp/*) share=(--share "$(dirname "$EVPND")") ;; esac
-	rc=0
-	EVPND=$EVPND EVPNCTL=$EVPNCTL "$EVPND_SRC/scripts/vm.sh" --timeout 900 "${share[@]}" -- \
-		bash "$EVPND_SRC/tests/integration/test_routed_mobility.sh" --inner || rc=$?
-	case $rc in
-	0) pass ;;
-	124) fail "the VM run timed out" ;;
-	125) fail "scripts/vm.sh could not run the command in a VM" ;;
-	*) fail "routed mobility failed inside the VM (exit $rc)" ;;
-	esac
+	vm_run "routed mobility" bash "$EVPND_SRC/tests/integration/test_routed_mobility.sh" --inner
 fi
 
 step "h1: VNI 100; h2 and h3: VNI 200; the VM 10.2.0.12 on h2"

@@ -34,17 +34,7 @@ t_init
 
 if [ "${1:-}" != --inner ]; then
 	step "the routed tenant inside scripts/vm.sh (Debian's kernel has VRF)"
-	share=()
-	case $EVPND in "$EVPND_SRC"/*) ;; /tmp/* | /run/* | /var/tmp/*) share=(--share "$(dirname "$EVPND")") ;; esac
-	rc=0
-	EVPND=$EVPND EVPNCTL=$EVPNCTL "$EVPND_SRC/scripts/vm.sh" --timeout 900 "${share[@]}" -- \
-		bash "$EVPND_SRC/tests/integration/test_routed_tenant.sh" --inner || rc=$?
-	case $rc in
-	0) pass ;;
-	124) fail "the VM run timed out" ;;
-	125) fail "scripts/vm.sh could not run the command in a VM" ;;
-	*) fail "the routed tenant failed inside the VM (exit $rc)" ;;
-	esac
+	vm_run "the routed tenant" bash "$EVPND_SRC/tests/integration/test_routed_tenant.sh" --inner
 fi
 
 rmac() { tenant_rmac "$1"; }

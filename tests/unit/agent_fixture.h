@@ -44,6 +44,31 @@ static inline struct nl_addr fx_vtep_addr(uint8_t last)
 	return a;
 }
 
+/* A link as netlink reports it, to the VNI table: a VXLAN device with VTEP 10.88.0.2 port 4789, a
+ * VRF with table 1000, a bridge with MAC 02:00:00:00:30:01 (a tenant's router MAC). */
+static inline void fx_link(struct engine *g, int ifindex, uint8_t kind, int master, const char *name,
+			   uint32_t vni, bool up, bool deleted)
+{
+	struct nl_link l;
+
+	memset(&l, 0, sizeof l);
+	l.ifindex = ifindex;
+	l.kind = kind;
+	l.master = master;
+	l.up = up;
+	snprintf(l.name, sizeof l.name, "%s", name);
+	l.vni = vni;
+	if (kind == NL_LINK_VXLAN) {
+		l.local = fx_vtep_addr(2);
+		l.dstport = 4789;
+	}
+	if (kind == NL_LINK_VRF)
+		l.vrf_table = 1000;
+	if (kind == NL_LINK_BRIDGE)
+		memcpy(l.mac, "\x02\x00\x00\x00\x30\x01", 6);
+	vt_link_event(&g->vt, &l, deleted);
+}
+
 /* One VNI: bridge "br<vni>" (ifindex br) holding VXLAN device "vx<vni>" (ifindex vx, VTEP
  * 10.88.0.2, port 4789) and, when port > 0, a VM port "vm1" (ifindex port), all up. */
 static inline void fixture_vni(struct engine *g, int br, int vx, int port, uint32_t vni)

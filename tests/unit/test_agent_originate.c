@@ -283,6 +283,21 @@ static void test_opaque(void **state)
  * (docs/wire.md, "Symmetric IRB"; VM2 10.2.0.12 in VNI 200 behind h2, L3 VNI 4000, router MAC
  * 02:00:00:00:30:02): label 2 the L3 VNI, the L2 VNI's and the VRF's route targets, the Router's
  * MAC community; the RD is ours (router-id:VNI; FRR's is an index). No IP: no L3 part. */
+/* FRR's lab of docs/wire.md: AS 65001, router-id 10.93.0.2, [vrf vrf-t] l3vni 4000, all auto. */
+static void tenant_cfg(struct config *cfg, struct cfg_vrf *vrf)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->g.asn = 65001;
+	cfg->g.router_id = 0x0a5d0002;
+	memset(vrf, 0, sizeof *vrf);
+	strcpy(vrf->name, "vrf-t");
+	vrf->l3vni = 4000;
+	vrf->r.vni = 4000;
+	vrf->r.rd_auto = vrf->r.rt_auto = true;
+	cfg->vrf = vrf;
+	cfg->nvrf = 1;
+}
+
 static void test_symmetric_irb(void **state)
 {
 	struct config cfg;
@@ -293,16 +308,7 @@ static void test_symmetric_irb(void **state)
 	char err[256];
 
 	(void)state;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.g.asn = 65001;
-	cfg.g.router_id = 0x0a5d0002;
-	memset(&vrf, 0, sizeof vrf);
-	strcpy(vrf.name, "vrf-t");
-	vrf.l3vni = 4000;
-	vrf.r.vni = 4000;
-	vrf.r.rd_auto = vrf.r.rt_auto = true;
-	cfg.vrf = &vrf;
-	cfg.nvrf = 1;
+	tenant_cfg(&cfg, &vrf);
 	memset(&rq, 0, sizeof rq);
 	rq.type = EVPN_RT_MACIP;
 	memcpy(rq.mac.b, "\x02\x00\x00\x00\x02\x12", 6);
@@ -352,16 +358,7 @@ static void test_type5(void **state)
 	uint8_t plen;
 
 	(void)state;
-	memset(&cfg, 0, sizeof cfg);
-	cfg.g.asn = 65001;
-	cfg.g.router_id = 0x0a5d0002;
-	memset(&vrf, 0, sizeof vrf);
-	strcpy(vrf.name, "vrf-t");
-	vrf.l3vni = 4000;
-	vrf.r.vni = 4000;
-	vrf.r.rd_auto = vrf.r.rt_auto = true;
-	cfg.vrf = &vrf;
-	cfg.nvrf = 1;
+	tenant_cfg(&cfg, &vrf);
 	memset(&rq, 0, sizeof rq);
 	rq.type = EVPN_RT_PREFIX;
 	rq.vni = 4000;

@@ -26,24 +26,7 @@ static struct cfg_vrf vrf;
 static void link_ev(struct engine *g, int ifindex, uint8_t kind, int master, const char *name,
 		    uint32_t vni, bool up, bool deleted)
 {
-	struct nl_link l;
-
-	memset(&l, 0, sizeof l);
-	l.ifindex = ifindex;
-	l.kind = kind;
-	l.master = master;
-	l.up = up;
-	snprintf(l.name, sizeof l.name, "%s", name);
-	l.vni = vni;
-	if (kind == NL_LINK_VXLAN) {
-		l.local = fx_vtep_addr(2);
-		l.dstport = 4789;
-	}
-	if (kind == NL_LINK_VRF)
-		l.vrf_table = 1000;
-	if (kind == NL_LINK_BRIDGE)
-		memcpy(l.mac, "\x02\x00\x00\x00\x30\x02", 6);
-	vt_link_event(&g->vt, &l, deleted);
+	fx_link(g, ifindex, kind, master, name, vni, up, deleted);
 	tr_links(&g->tr);
 }
 

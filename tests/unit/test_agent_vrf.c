@@ -40,25 +40,7 @@ static void init(struct engine *g)
 static void link_ev(struct engine *g, int ifindex, uint8_t kind, int master, const char *name,
 		    uint32_t vni, bool up)
 {
-	struct nl_link l;
-
-	memset(&l, 0, sizeof l);
-	l.ifindex = ifindex;
-	l.kind = kind;
-	l.master = master;
-	l.up = up;
-	snprintf(l.name, sizeof l.name, "%s", name);
-	l.vni = vni;
-	if (kind == NL_LINK_VXLAN) {
-		l.local.af = AF_INET;
-		memcpy(l.local.a, "\x0a\x58\x00\x02", 4);
-		l.dstport = 4789;
-	}
-	if (kind == NL_LINK_VRF)
-		l.vrf_table = 1000;
-	if (kind == NL_LINK_BRIDGE)
-		memcpy(l.mac, "\x02\x00\x00\x00\x30\x01", 6);
-	vt_link_event(&g->vt, &l, false);
+	fx_link(g, ifindex, kind, master, name, vni, up, false);
 }
 
 /* The model of docs/wire.md ("Symmetric IRB") on one hypervisor: vrf-t (table 1000), br-l3 in it holding
