@@ -15,6 +15,7 @@
 #include "control.h"
 #include "control_int.h"
 #include "engine.h"
+#include "engine_tenant.h"
 #include "engine_read.h"
 #include "originate.h"
 #include "reconcile.h"

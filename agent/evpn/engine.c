@@ -6,6 +6,7 @@
  * retry what the kernel refused through that same path, and decide initial convergence.
  */
 #include "engine.h"
+#include "engine_tenant.h"
 #include "engine_kread.h"
 #include "engine_read.h"
 
@@ -107,10 +108,8 @@ void engine_fdb_dumped(struct engine *e, const struct nl_fdb *f)
 {
 	struct vni *v;
 
-	if (e->tr_audit_cb) {
-		tr_audit_fdb(&e->tr, f, e->tr_audit_cb, e->tr_audit_ctx); /* the tenants' audit's */
-		return;
-	}
+	if (engine_tenant_fdb_dumped(e, f))
+		return; /* the tenants' audit's read */
 	if (engine_read_dumped(e, f))
 		return; /* `show fdb`'s or an audit's read: never applied */
 	if (!e->dumping)
@@ -147,24 +146,14 @@ static void on_sending(void *ctx)
 static void on_neigh(void *ctx, const struct nl_neigh *n, bool deleted)
 {
 	struct engine *e = ctx;
-	if (e->tr_sweep) {
-		e->tr_swept += (size_t)tr_sweep_neigh(&e->tr, n); /* the sweep's dump, for it alone */
-		return;
-	}
-	if (e->tr_audit_cb) {
-		tr_audit_neigh(&e->tr, n, e->tr_audit_cb, e->tr_audit_ctx); /* the audit's, likewise */
-		return;
-	}
+	if (engine_tenant_neigh_dumped(e, n))
+		return; /* the tenants' sweep's or audit's read */
 	macs_neigh_event(e->macs, n, deleted);
 }
 
 static void on_route(void *ctx, const struct nl_route *r)
 {
-	struct engine *e = ctx;
-	if (e->tr_sweep)
-		e->tr_swept += (size_t)tr_sweep_route(&e->tr, r);
-	else if (e->tr_audit_cb)
-		tr_audit_route(&e->tr, r, e->tr_audit_cb, e->tr_audit_ctx);
+	engine_tenant_route_dumped(ctx, r);
 }
 
 static void on_route_deleted(void *ctx, const struct nl_route *r)
@@ -172,43 +161,6 @@ static void on_route_deleted(void *ctx, const struct nl_route *r)
 	struct engine *e = ctx;
 	if (!e->stopping)
 		(void)tr_route_deleted(&e->tr, r);
-}
-
-void engine_tenant_audit(struct engine *e, tr_drift_cb cb, void *ctx)
-{
-	if (!e->cfg->nvrf || !e->nl)
-		return;
-	tr_audit_begin(&e->tr);
-	e->tr_audit_cb = cb;
-	e->tr_audit_ctx = ctx;
-	int rc = nl_dump_routes(e->nl);
-	if (rc == 0)
-		rc = nl_dump_neigh(e->nl);
-	for (unsigned i = 0; rc == 0 && i < e->cfg->nvrf; i++)
-		if (e->tr.vrf[i].k.up)
-			rc = nl_dump_fdb_dev(e->nl, e->tr.vrf[i].k.vxlan);
-	e->tr_audit_cb = NULL;
-	if (rc < 0) {
-		log_msg(LOG_WARNING, "audit: the tenants' kernel state could not be read: %s", strerror(errno));
-		return; /* an incomplete read would report what it missed as missing */
-	}
-	tr_audit_end(&e->tr, cb, ctx);
-}
-
-/* After initial convergence: the previous run's tenant routes and router-MAC pairs that no route
- * wants now go (they stood meanwhile, so nothing was flushed across the restart). The tenants'
- * tables and L3 bridges are small: read synchronously. */
-static void tenants_sweep(struct engine *e)
-{
-	if (!e->cfg->nvrf || !e->nl)
-		return;
-	e->tr_sweep = true;
-	e->tr_swept = 0;
-	if (nl_dump_routes(e->nl) < 0 || nl_dump_neigh(e->nl) < 0)
-		log_msg(LOG_WARNING, "netlink: the tenants' sweep could not dump: %s", strerror(errno));
-	e->tr_sweep = false;
-	log_msg(LOG_INFO, "initial convergence: %zu stale tenant route%s and router-MAC entr%s removed",
-		e->tr_swept, e->tr_swept == 1 ? "" : "s", e->tr_swept == 1 ? "y" : "ies");
 }
 
 void engine_resync(struct engine *e)
@@ -493,7 +445,7 @@ void engine_converged(struct engine *e, const char *why)
 	nflood = flood_converged(&e->flood);
 	log_msg(LOG_INFO, "initial convergence: %zu stale MAC entr%s and %zu flood entr%s removed",
 		nmac, nmac == 1 ? "y" : "ies", nflood, nflood == 1 ? "y" : "ies");
-	tenants_sweep(e);
+	engine_tenant_sweep(e);
 	engine_record_sweep_start(e);
 }
 

@@ -101,11 +101,6 @@ struct engine {
 	struct engine_read *reader;
 };
 
-/* `evpnctl audit` of the routed tenants: their routes, router-MAC neighbours and FDB entries read
- * from the kernel now (few: synchronously) and compared with what evpnd installed; each difference
- * through cb (tenant_routes.h). */
-void engine_tenant_audit(struct engine *e, tr_drift_cb cb, void *ctx);
-
 /* The engine's life cycle and health, as `show status` and the metrics report them. */
 struct engine_status {
 	bool adopted, converged, dumping;
