@@ -44,6 +44,24 @@ static inline struct nl_addr fx_vtep_addr(uint8_t last)
 	return a;
 }
 
+/* A configuration with one routed tenant: AS 64512, router-id 10.88.0.2, [vrf vrf-t] l3vni 4000
+ * with automatic RD and route targets, advertise = connected. */
+static inline void fx_tenant_config(struct config *cfg, struct cfg_vrf *vrf)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->g.asn = 64512;
+	cfg->g.router_id = 0x0a580002;
+	cfg->converge_timeout = 10;
+	memset(vrf, 0, sizeof *vrf);
+	strcpy(vrf->name, "vrf-t");
+	vrf->l3vni = 4000;
+	vrf->r.vni = 4000;
+	vrf->r.rd_auto = vrf->r.rt_auto = true;
+	vrf->advertise_connected = true;
+	cfg->vrf = vrf;
+	cfg->nvrf = 1;
+}
+
 /* A link as netlink reports it, to the VNI table: a VXLAN device with VTEP 10.88.0.2 port 4789, a
  * VRF with table 1000, a bridge with MAC 02:00:00:00:30:01 (a tenant's router MAC). */
 static inline void fx_link(struct engine *g, int ifindex, uint8_t kind, int master, const char *name,

@@ -32,17 +32,7 @@ static void link_ev(struct engine *g, int ifindex, uint8_t kind, int master, con
 
 static void init(struct engine *g)
 {
-	memset(&cfg, 0, sizeof cfg);
-	cfg.g.asn = 64512;
-	cfg.g.router_id = 0x0a580002;
-	cfg.converge_timeout = 10;
-	memset(&vrf, 0, sizeof vrf);
-	strcpy(vrf.name, "vrf-t");
-	vrf.l3vni = 4000;
-	vrf.r.vni = 4000;
-	vrf.r.rd_auto = vrf.r.rt_auto = true;
-	cfg.vrf = &vrf;
-	cfg.nvrf = 1;
+	fx_tenant_config(&cfg, &vrf);
 	assert_int_equal(engine_init(g, &cfg, NULL, NULL), 0);
 	link_ev(g, VRF, NL_LINK_VRF, 0, "vrf-t", 0, true, false);
 	link_ev(g, BRL3, NL_LINK_BRIDGE, VRF, "br-l3", 0, true, false);

@@ -22,18 +22,7 @@ static struct cfg_vrf vrf;
 
 static void init(struct engine *g)
 {
-	memset(&cfg, 0, sizeof cfg);
-	cfg.g.asn = 64512;
-	cfg.g.router_id = 0x0a580002;
-	cfg.converge_timeout = 10;
-	memset(&vrf, 0, sizeof vrf);
-	strcpy(vrf.name, "vrf-t");
-	vrf.l3vni = 4000;
-	vrf.r.vni = 4000;
-	vrf.r.rd_auto = vrf.r.rt_auto = true;
-	vrf.advertise_connected = true;
-	cfg.vrf = &vrf;
-	cfg.nvrf = 1;
+	fx_tenant_config(&cfg, &vrf);
 	assert_int_equal(engine_init(g, &cfg, NULL, NULL), 0);
 }
 
