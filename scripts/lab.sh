@@ -56,6 +56,7 @@
 #           10.S.0.(10 + I + 32*(K-1)) via 10.S.0.1. The last hypervisor also has ext0, a dummy in
 #           vrf-t with 192.0.2.1/24: a prefix no VM owns, advertised as a type-5 route. `tenant I
 #           VNI S [--ext]` does the same for one hypervisor of a running lab (--ext: with ext0).
+#           The tenant is IPv4 inside; with --ipv6 the underlay (and the L3 VNI) is IPv6.
 # --ebgp: an eBGP fabric (RFC 7938): hypervisor I is AS 6500I (--as I=ASN: another, e.g. two
 #           sharing one), the node rr is the top-of-rack switch, AS 65100, and every hypervisor peers
 #           with it only, over eBGP (the --reflector topology without route reflection). The ToR
@@ -634,7 +635,6 @@ cmd_up() {
 	((torfrr == 0 || ebgp == 1)) || die "--tor-frr needs --ebgp"
 	((ebgp == 0 || rr == 0)) || die "--ebgp and --rr: one or the other (--ebgp has its ToR)"
 	((tenant == 0 || svd == 0)) || die "--tenant and --svd: one or the other"
-	((tenant == 0 || fam == 4)) || die "--tenant: IPv4 underlay only"
 	P=${P:-${LAB_PREFIX:-lab$$}}
 	[[ $P =~ ^[A-Za-z0-9_.]{1,20}$ ]] || die "--prefix: 1..20 of [A-Za-z0-9_.]"
 	D=$(lab_dir "$P")

@@ -812,9 +812,10 @@ tenant_vm_ip() { printf '10.%d.0.%d' "$2" $((10 + $1)); }
 tenant_host() { lab tenant "$@" || fail "scripts/lab.sh tenant $* failed"; }
 
 # tenant_route I PREFIX VTEP: hypervisor I has PREFIX (an address: its /32) via VTEP on br-l3 in
-# table 1000, as FRR's zebra and evpnd install it (FRR's line has "nhid N" before "via")
+# table 1000, as FRR's zebra and evpnd install it (FRR's line has "nhid N" before "via"; an IPv6
+# VTEP for an IPv4 prefix prints "via inet6 VTEP")
 tenant_route() {
 	local out
 	out=$(ip -n "$(ns "h$1")" route show table 1000 2>/dev/null) || return 1
-	grep -qE "^$2 (nhid [0-9]+ )?via $3 dev br-l3 proto bgp metric 20 onlink" <<<"$out"
+	grep -qE "^$2 (nhid [0-9]+ )?via (inet6 )?$3 dev br-l3 proto bgp metric 20 onlink" <<<"$out"
 }

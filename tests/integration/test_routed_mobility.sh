@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Mobility of a routed VM (RFC 7432 section 15 with symmetric IRB, RFC 9135), in scripts/vm.sh
-# (VRF). Tenant vrf-t on three hypervisors: h1 carries VNI 100 (10.1.0.0/24), h2 and h3 VNI 200
+# (VRF), over an IPv6 underlay (VTEPs fd99::I: IPv4 host routes `via inet6 VTEP dev br-l3 onlink`,
+# the router-MAC neighbours and FDB entries IPv6). Tenant vrf-t on three hypervisors: h1 carries VNI 100 (10.1.0.0/24), h2 and h3 VNI 200
 # (10.2.0.0/24). The VM 10.2.0.12 lives on h2, then moves to h3 (same MAC and IP: the copy on h2
 # pauses with its MAC still in h2's bridge, the one on h3 comes up and speaks, as a live migration
 # does):
@@ -23,7 +24,7 @@ if [ "${1:-}" != --inner ]; then
 fi
 
 step "h1: VNI 100; h2 and h3: VNI 200; the VM 10.2.0.12 on h2"
-lab_up -n 3 --no-start
+lab_up -n 3 --ipv6 --no-start
 tenant_host 1 100 1
 tenant_host 2 200 2
 tenant_host 3 200 2
