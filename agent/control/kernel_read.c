@@ -16,6 +16,7 @@
 #include "control_int.h"
 #include "engine.h"
 #include "engine_tenant.h"
+#include "macs_show.h"
 #include "engine_read.h"
 #include "originate.h"
 #include "reconcile.h"
@@ -344,19 +345,6 @@ static void audit_done(void *ctx, int err)
 	ctl_stream_resume(r->cl);
 }
 
-static void add_vtep(struct json_object *o, const char *name, const struct nl_addr *a)
-{
-	struct ipaddr ip;
-	char buf[IPADDR_STRLEN];
-
-	if (!a) {
-		json_object_object_add(o, name, NULL);
-		return;
-	}
-	vt_addr_to_ip(a, &ip);
-	json_object_object_add(o, name, json_object_new_string(ipaddr_str(&ip, buf)));
-}
-
 static void add_port(struct json_object *o, const struct engine *e, const char *name, uint32_t port)
 {
 	const struct vt_link *l = port ? vt_link(&e->vt, (int)port) : NULL;
@@ -388,23 +376,14 @@ static void drift_cb(void *ctx, const struct audit_drift *d)
 		add_port(o, e, "port", d->want_port);
 		add_port(o, e, "kernel_port", d->have_port);
 	} else {
-		add_vtep(o, "vtep", d->want);
-		add_vtep(o, "kernel_vtep", d->have);
+		json_object_object_add(o, "vtep", addr_json(d->want));
+		json_object_object_add(o, "kernel_vtep", addr_json(d->have));
 	}
 	if (!flood) {
 		json_object_object_add(o, "sticky", json_object_new_boolean(d->want_sticky));
 		json_object_object_add(o, "kernel_sticky", json_object_new_boolean(d->have_sticky));
 	}
 	put_item(r->cl, &r->first, &r->failed, o);
-}
-
-static void addr_field(struct json_object *o, const char *name, const struct nl_addr *a)
-{
-	char buf[IPADDR_STRLEN];
-	struct ipaddr ip;
-
-	vt_addr_to_ip(a, &ip);
-	json_object_object_add(o, name, a->af ? json_object_new_string(ipaddr_str(&ip, buf)) : NULL);
 }
 
 /* A routed tenant's difference: {"kind", "vrf", and "prefix"+"via" for routes, "vtep"+"mac"+
@@ -424,9 +403,9 @@ static void tenant_drift_cb(void *ctx, const struct tr_drift *d)
 		ipaddr_str(&ip, buf);
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "/%u", d->plen);
 		json_object_object_add(o, "prefix", json_object_new_string(buf));
-		addr_field(o, "via", &d->via);
+		json_object_object_add(o, "via", addr_json(&d->via));
 	} else {
-		addr_field(o, "vtep", &d->prefix);
+		json_object_object_add(o, "vtep", addr_json(&d->prefix));
 		json_object_object_add(o, "mac", json_object_new_string(mac_str((const struct mac *)d->mac, m)));
 		json_object_object_add(o, "entry", json_object_new_string(d->fdb ? "fdb" : "neighbour"));
 	}

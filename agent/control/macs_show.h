@@ -19,6 +19,9 @@ struct json_object *show_macs(const struct engine *e, uint32_t vni, const uint8_
 /* `show vnis`: one object per VNI, ordered by VNI. */
 struct json_object *show_vnis(const struct engine *e);
 /* `show vrfs`: each [vrf] section with what the kernel has of it (vrf_view.h), in file order. */
+/* An address as a JSON string; NULL (JSON null) for none (a NULL pointer or af 0). */
+struct nl_addr;
+struct json_object *addr_json(const struct nl_addr *a);
 struct json_object *show_vrfs(const struct engine *e);
 /* `show routes vrf NAME`: the prefixes tenant NAME has routes for, sorted, with what is installed
  * (prefix, kind host|prefix, installed, local, via, router_mac, seq, routes); NULL with a message

@@ -210,12 +210,12 @@ static int row_cmp(const void *x, const void *y)
 	return (int)a->plen - (int)b->plen;
 }
 
-static struct json_object *addr_json(const struct nl_addr *a)
+struct json_object *addr_json(const struct nl_addr *a)
 {
 	char buf[IPADDR_STRLEN];
 	struct ipaddr ip;
 
-	if (!a->af)
+	if (!a || !a->af)
 		return NULL;
 	vt_addr_to_ip(a, &ip);
 	return json_object_new_string(ipaddr_str(&ip, buf));
