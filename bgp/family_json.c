@@ -4,7 +4,9 @@
  * (docs/control-protocol.md); the caller adds nexthop, source, best and age.
  */
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "attr.h"
@@ -189,6 +191,68 @@ int opaque_print(const uint8_t *nlri, size_t len, char *buf, size_t cap)
 	return (int)n;
 }
 
+/* Whether p is UTF-8 as RFC 3629 has it (no overlong forms, no surrogates, nothing past U+10FFFF)
+ * and holds no NUL (which many JSON consumers cut strings at). */
+static bool utf8_text(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		uint8_t c = p[i];
+		size_t k;
+		uint32_t cp, min;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			k = 1, cp = c & 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			k = 2, cp = c & 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			k = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (n - i <= k)
+			return false;
+		for (size_t j = 1; j <= k; j++) {
+			if ((p[i + j] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i + j] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += k + 1;
+	}
+	return true;
+}
+
+/* name: the bytes as a string when they are UTF-8 text; else null, and name_hex: lowercase hex. */
+static void bytes_json(struct json_object *obj, const char *name, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char hname[32];
+	char *h;
+
+	if (utf8_text(p, n)) {
+		json_object_object_add(obj, name, json_object_new_string_len((const char *)p, (int)n));
+		return;
+	}
+	json_object_object_add(obj, name, NULL);
+	h = malloc(2 * n + 1);
+	if (!h)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		h[2 * i] = hex[p[i] >> 4];
+		h[2 * i + 1] = hex[p[i] & 15];
+	}
+	snprintf(hname, sizeof hname, "%s_hex", name);
+	json_object_object_add(obj, hname, json_object_new_string_len(h, (int)(2 * n)));
+	free(h);
+}
+
 void opaque_to_json(const uint8_t *nlri, size_t len, const struct attrs *a, struct json_object *obj)
 {
 	const uint8_t *k, *v;
@@ -196,6 +260,6 @@ void opaque_to_json(const uint8_t *nlri, size_t len, const struct attrs *a, stru
 
 	if (opaque_decode(nlri, len, &k, &kl, &v, &vl) < 0)
 		return;
-	json_object_object_add(obj, "key", json_object_new_string_len((const char *)k, (int)kl));
-	json_object_object_add(obj, "value", json_object_new_string_len((const char *)v, (int)vl));
+	bytes_json(obj, "key", k, kl);
+	bytes_json(obj, "value", v, vl);
 }

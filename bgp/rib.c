@@ -84,6 +84,9 @@ static void walks_rewind(struct rib *rib, int fam, size_t lo)
 		if (sl->p && sl->passing && sl->walk_tables && sl->walk_fam == fam && sl->walk_idx > lo)
 			sl->walk_idx = lo;
 	}
+	for (struct rib_cursor *c = rib->cursors; c; c = c->next)
+		if (c->fam == fam && c->pos > lo)
+			c->pos = lo;
 }
 
 /* A growth of fam's table ended (rib_table_migrate returned old_cap): the old array's positions
@@ -98,6 +101,9 @@ static void walks_migrated(struct rib *rib, int fam, size_t old_cap)
 		if (sl->p && sl->passing && sl->walk_tables && sl->walk_fam == fam)
 			sl->walk_idx = sl->walk_idx < old_cap ? 0 : sl->walk_idx - old_cap;
 	}
+	for (struct rib_cursor *c = rib->cursors; c; c = c->next)
+		if (c->fam == fam)
+			c->pos = c->pos < old_cap ? 0 : c->pos - old_cap;
 }
 
 /* A step of fam's growth under way, if any (budget old slots). */
@@ -664,6 +670,31 @@ bool rib_walk_next(struct rib *rib, int fam, size_t *pos, size_t max,
 		}
 	}
 	return *pos >= rib_table_span(t);
+}
+
+void rib_cursor_open(struct rib *rib, struct rib_cursor *c, int fam)
+{
+	rib_cursor_close(rib, c);
+	c->fam = fam;
+	c->pos = 0;
+	c->next = rib->cursors;
+	rib->cursors = c;
+}
+
+void rib_cursor_close(struct rib *rib, struct rib_cursor *c)
+{
+	for (struct rib_cursor **pp = &rib->cursors; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	c->next = NULL;
+}
+
+bool rib_cursor_next(struct rib *rib, struct rib_cursor *c, size_t max,
+		     void (*cb)(void *ctx, const struct rib_route *r), void *ctx)
+{
+	return rib_walk_next(rib, c->fam, &c->pos, max, cb, ctx);
 }
 
 size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,

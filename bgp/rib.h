@@ -128,6 +128,20 @@ void rib_walk(struct rib *rib, int fam, void (*cb)(void *ctx, const struct rib_r
  * route added or removed meanwhile may be missed or visited twice (a display, not a snapshot). */
 bool rib_walk_next(struct rib *rib, int fam, size_t *pos, size_t max,
 		   void (*cb)(void *ctx, const struct rib_route *r), void *ctx);
+/* A walk of fam's routes over many turns of the loop that misses none present from its open to
+ * its end: a deletion's shift or a table's growth moves it back, so a route may come twice. */
+struct rib_cursor {
+	int fam;
+	size_t pos;
+	struct rib_cursor *next;    /* the RIB's list of open cursors */
+};
+/* Start c at fam's first route; c stays registered (moved by the table) until rib_cursor_close. */
+void rib_cursor_open(struct rib *rib, struct rib_cursor *c, int fam);
+/* Unregister c (harmless when not open). */
+void rib_cursor_close(struct rib *rib, struct rib_cursor *c);
+/* cb for every path of up to max routes from c on; true when the table's end is reached. */
+bool rib_cursor_next(struct rib *rib, struct rib_cursor *c, size_t max,
+		     void (*cb)(void *ctx, const struct rib_route *r), void *ctx);
 size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
 		  void (*cb)(void *ctx, const struct rib_route *r), void *ctx);
 /* Number of routes (keys) in fam's Loc-RIB. */

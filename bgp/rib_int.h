@@ -184,6 +184,7 @@ struct rib {
 	struct rib_slot *slots;
 	size_t nslots;              /* allocated */
 	size_t slot_hi;             /* one past the highest slot in use */
+	struct rib_cursor *cursors; /* open rib_cursor walks, moved as the tables' entries move */
 	struct rib_entry *dirty_head, *dirty_tail;
 	uint32_t seq;               /* changes so far: each dirtying takes the next (entry.mod) */
 	struct exp_memo memo;

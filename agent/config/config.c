@@ -399,6 +399,14 @@ static void set_defaults(struct config *cfg, const char *path)
 	cfg->netlink_buffer = CFG_DEFAULT_NETLINK_BUFFER;
 	cfg->dad_max_moves = 5;
 	cfg->dad_window = 180;
+	cfg->ctl_max_clients = 128;
+	cfg->ctl_max_per_user = 32;
+	cfg->ctl_idle_timeout = 300;
+	cfg->ctl_client_buffer = 256u << 10;
+	cfg->watch_max = 64;
+	cfg->watch_window = 32u << 20;
+	cfg->opaque_max_key = 1024;
+	cfg->opaque_max_value = 3072;
 }
 
 /* The file, opened for reading if it is a regular file: a FIFO would hold the start (or a reload)

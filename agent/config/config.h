@@ -81,6 +81,15 @@ struct config {
 	bool has_control_group;
 	char control_group[33];
 	uint32_t control_gid;
+	/* the control socket's limits (docs/control-protocol.md); a reload applies them */
+	uint32_t ctl_max_clients;     /* [global] control-max-clients (128) */
+	uint32_t ctl_max_per_user;    /* [global] control-max-clients-per-user (32; root has no cap) */
+	uint32_t ctl_idle_timeout;    /* [global] control-idle-timeout: seconds, 0 never (300) */
+	uint32_t ctl_client_buffer;   /* [global] control-client-buffer: bytes a stream queues (256 KiB) */
+	uint32_t watch_max;           /* [global] watch-max: watchers at once (64) */
+	uint32_t watch_window;        /* [global] watch-replay-window: bytes of events kept (32 MiB) */
+	uint32_t opaque_max_key;      /* [global] opaque-max-key: bytes of a key added here (1024) */
+	uint32_t opaque_max_value;    /* [global] opaque-max-value: bytes of its value (3072) */
 	/* logging and metrics (config_ops.c) */
 	int log_target;           /* [global] log: enum log_target (log.h), stderr by default */
 	bool log_level_set;       /* [global] log-level given */

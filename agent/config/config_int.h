@@ -8,7 +8,7 @@
 
 #include "config.h"
 
-#define MAX_KEYS 32
+#define MAX_KEYS 64
 
 enum sect_kind { SECT_NONE, SECT_GLOBAL, SECT_NEIGHBOR, SECT_VNI, SECT_VRF, SECT_BAD };
 

@@ -328,6 +328,48 @@ static int g_arp_snoop_age(struct loader *ld, const char *val)
 	return get_u32(ld, val, 1, 86400, &ld->cfg->arp_snoop_age);
 }
 
+/* The control socket's limits (docs/control-protocol.md). The opaque sizes stop at what one BGP
+ * UPDATE carries (ORIG_OPAQUE_MAX); key plus value are checked against it when a key is added. */
+static int g_ctl_max_clients(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 8, 65536, &ld->cfg->ctl_max_clients);
+}
+
+static int g_ctl_max_per_user(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 1, 65536, &ld->cfg->ctl_max_per_user);
+}
+
+static int g_ctl_idle_timeout(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 86400, &ld->cfg->ctl_idle_timeout);
+}
+
+static int g_ctl_client_buffer(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 65536, 1u << 30, &ld->cfg->ctl_client_buffer);
+}
+
+static int g_watch_max(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 1, 65536, &ld->cfg->watch_max);
+}
+
+static int g_watch_window(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 65536, 1u << 30, &ld->cfg->watch_window);
+}
+
+static int g_opaque_max_key(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 1, 3584, &ld->cfg->opaque_max_key);
+}
+
+static int g_opaque_max_value(struct loader *ld, const char *val)
+{
+	return get_u32(ld, val, 0, 3584, &ld->cfg->opaque_max_value);
+}
+
 const struct keydef cfg_global_keys[] = {
 	{"asn", g_asn, false},
 	{"router-id", g_router_id, false},
@@ -357,8 +399,18 @@ const struct keydef cfg_global_keys[] = {
 	{"metrics-allow-remote", cfg_g_metrics_allow_remote, false},
 	{"user", g_user, false},
 	{"control-group", g_control_group, false},
+	{"control-max-clients", g_ctl_max_clients, false},
+	{"control-max-clients-per-user", g_ctl_max_per_user, false},
+	{"control-idle-timeout", g_ctl_idle_timeout, false},
+	{"control-client-buffer", g_ctl_client_buffer, false},
+	{"watch-max", g_watch_max, false},
+	{"watch-replay-window", g_watch_window, false},
+	{"opaque-max-key", g_opaque_max_key, false},
+	{"opaque-max-value", g_opaque_max_value, false},
 	{NULL, NULL, false},
 };
+/* key_line[] has a slot per key: a table that outgrew it would write past it */
+_Static_assert(sizeof cfg_global_keys / sizeof cfg_global_keys[0] <= MAX_KEYS + 1, "MAX_KEYS is too small");
 
 /* ---------------------------------------------------------------------------- [neighbor ADDR] */
 
@@ -499,6 +551,8 @@ const struct keydef cfg_neighbor_keys[] = {
 	{"local-as", n_local_as, false},
 	{NULL, NULL, false},
 };
+/* key_line[] has a slot per key: a table that outgrew it would write past it */
+_Static_assert(sizeof cfg_neighbor_keys / sizeof cfg_neighbor_keys[0] <= MAX_KEYS + 1, "MAX_KEYS is too small");
 
 /* -------------------------------------------------------------------------------------- [vni N] */
 
@@ -705,6 +759,8 @@ const struct keydef cfg_vni_keys[] = {
 	{"arp-snoop", v_arp_snoop, false},
 	{NULL, NULL, false},
 };
+/* key_line[] has a slot per key: a table that outgrew it would write past it */
+_Static_assert(sizeof cfg_vni_keys / sizeof cfg_vni_keys[0] <= MAX_KEYS + 1, "MAX_KEYS is too small");
 
 /* ---- [vrf NAME] ---- */
 
@@ -742,3 +798,5 @@ const struct keydef cfg_vrf_keys[] = {
 	{"advertise", vr_advertise, false},
 	{NULL, NULL, false},
 };
+/* key_line[] has a slot per key: a table that outgrew it would write past it */
+_Static_assert(sizeof cfg_vrf_keys / sizeof cfg_vrf_keys[0] <= MAX_KEYS + 1, "MAX_KEYS is too small");

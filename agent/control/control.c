@@ -19,21 +19,27 @@
 
 #include "control.h"
 #include "control_int.h"
+#include "bgp.h"
 #include "config.h"
 #include "engine.h"
+#include "ephemeral.h"
 #include "family.h"
 #include "log.h"
+#include "opaque.h"
 #include "route_json.h"
+#include "route_req.h"
 
 #define CTL_REQ_MAX 65536              /* bytes of one request line, newline excluded */
-#define CTL_WATCH_OUT_MAX (16u << 20)  /* pending output beyond which a watcher is dropped */
 #define CTL_PAUSE_OUT (1u << 20)       /* pending output beyond which requests are not read */
-#define CTL_MAX_CLIENTS 128
 #define CTL_ACCEPT_BURST 32
+#define CTL_ROOT_SLOTS 4               /* the last slots: root alone, so nobody locks root out */
+#define CTL_TICK 5.0                   /* seconds between idle checks (and refusal log lines) */
+#define CTL_REFUSED_LOG_SECS 10.0      /* at most one line about refused clients per this */
 /* After a fatal error reply, unread input would turn close() into a RST that destroys the reply
- * in the peer's buffer; so shut our side and discard input for a while first. */
+ * in the peer's buffer; so shut our side and discard input for a while first (a 10 MB request
+ * must still read its "request too long"). */
 #define CTL_LINGER_SECS 2.0
-#define CTL_LINGER_BYTES (1u << 20)
+#define CTL_LINGER_BYTES (64u << 20)
 
 struct ctl_client {
 	struct control *c;
@@ -44,7 +50,9 @@ struct ctl_client {
 	size_t inlen, incap;
 	char *out;
 	size_t outoff, outlen, outcap;
-	uint32_t watch;                /* FAM_BIT mask of watched families */
+	uint32_t uid;                  /* the peer's (UINT32_MAX: unknown) */
+	ev_tstamp active;              /* when it last sent something */
+	bool watching;                 /* its stream is a watch (watch.c) */
 	bool dead;                     /* closed; freed by the reaper */
 	bool closing;                  /* close once the output is written */
 	bool eof;                      /* the peer shut down its side */
@@ -65,8 +73,16 @@ struct control {
 	ev_io lio;
 	ev_timer retry;                /* re-arms accept after running out of descriptors */
 	ev_check reaper;
+	ev_timer tick;                 /* idle clients, refusal counts */
 	struct ctl_client *clients;
 	unsigned nclients;
+	struct watch_hub *hub;
+	struct eph *eph;               /* ephemeral keys and their connections */
+	bool stopping;                 /* control_close: nothing is withdrawn any more */
+	/* refused connections, logged at most once per CTL_REFUSED_LOG_SECS */
+	uint64_t refused;
+	ev_tstamp refused_logged;
+	char refused_last[160];
 	bool has_group;                /* [global] control-group: its members may connect */
 	uint32_t gid;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -77,6 +93,17 @@ static void client_process(struct ctl_client *cl);
 const struct control_env *ctl_env(struct ctl_client *cl)
 {
 	return cl->c->env;
+}
+
+struct watch_hub *ctl_hub(struct ctl_client *cl)
+{
+	return cl->c->hub;
+}
+
+/* What a stream may queue for its client before waiting for it to read. */
+static size_t stream_low(const struct control *c)
+{
+	return c->env && c->env->cfg ? c->env->cfg->ctl_client_buffer : 256u << 10;
 }
 
 int ctl_installed(const struct control_env *env, int fam, const uint8_t *nlri, size_t len,
@@ -92,11 +119,31 @@ static size_t pending(const struct ctl_client *cl)
 	return cl->outlen - cl->outoff;
 }
 
+/* An ephemeral key of a closed connection: withdrawn (key-only NLRI: the RIB keys opaque routes
+ * by key). */
+static void eph_withdraw(void *ctx, const void *key, size_t len)
+{
+	struct control *c = ctx;
+	uint8_t nlri[ORIG_OPAQUE_MAX + 2];
+	struct wbuf w;
+
+	wbuf_init(&w, nlri, sizeof nlri);
+	if (opaque_encode(&w, key, len, NULL, 0) < 0 || w.err)
+		return;
+	bgp_local_del(c->env->bgp, FAM_OPAQUE, nlri, w.len);
+}
+
 /* Close the client now; its memory goes at the end of the loop iteration. */
 static void client_kill(struct ctl_client *cl)
 {
+	size_t n;
+
 	if (cl->dead)
 		return;
+	n = eph_drop(cl->c->eph, cl, cl->c->env && cl->c->env->bgp && !cl->c->stopping ? eph_withdraw : NULL,
+		     cl->c);
+	if (n)
+		log_msg(LOG_INFO, "control: a client closed: %zu ephemeral key%s withdrawn", n, n == 1 ? "" : "s");
 	ev_io_stop(cl->c->loop, &cl->rio);
 	ev_io_stop(cl->c->loop, &cl->wio);
 	ev_timer_stop(cl->c->loop, &cl->linger);
@@ -121,7 +168,7 @@ static void stream_end(struct ctl_client *cl)
  * filter matching nothing in a large table does not hold the loop either. */
 static void stream_pump(struct ctl_client *cl)
 {
-	for (int i = 0; i < 8 && cl->more && !cl->paused && !cl->dead && pending(cl) < CTL_STREAM_LOW; i++)
+	for (int i = 0; i < 8 && cl->more && !cl->paused && !cl->dead && pending(cl) < stream_low(cl->c); i++)
 		if (cl->more(cl, cl->more_state))
 			stream_end(cl);
 }
@@ -226,9 +273,15 @@ void ctl_reply_err(struct ctl_client *cl, const char *msg)
 	json_object_put(o);
 }
 
-void ctl_watch(struct ctl_client *cl, uint32_t mask)
+void ctl_watching(struct ctl_client *cl)
 {
-	cl->watch |= mask;
+	cl->watching = true;
+	ev_io_start(cl->c->loop, &cl->rio); /* to see it close; what it sends is dropped */
+}
+
+int ctl_key_owner(struct ctl_client *cl, const void *key, size_t len, bool ephemeral)
+{
+	return eph_set(cl->c->eph, key, len, ephemeral ? cl : NULL);
 }
 
 /* An error reply, then close once it is written: for garbage on the connection. */
@@ -295,6 +348,8 @@ static void client_process(struct ctl_client *cl)
 	cl->inlen -= start;
 	if (cl->closing)
 		return;
+	if (cl->watching)
+		return;
 	if (pending(cl) >= CTL_PAUSE_OUT || cl->more) {
 		ev_io_stop(cl->c->loop, &cl->rio); /* resumed by write_cb once drained */
 		return;
@@ -317,9 +372,15 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	struct ctl_client *cl = w->data;
 	ssize_t n;
 
-	if (cl->draining) {
-		char sink[4096];
+	if (cl->draining || cl->watching) {
+		char sink[16384];
 		n = read(cl->fd, sink, sizeof sink);
+		if (cl->watching) {
+			/* a watcher's close ends its watch (and frees its slot) at once */
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+				client_kill(cl);
+			return;
+		}
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			return;
 		cl->discarded += n > 0 ? (size_t)n : 0;
@@ -354,6 +415,7 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_stop(loop, w);
 		cl->eof = true;
 	}
+	cl->active = ev_now(loop);
 	cl->inlen += (size_t)n;
 	client_process(cl);
 }
@@ -365,7 +427,7 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 	/* a streamed reply: a few pumps per turn of the loop; the watcher stays on for the rest */
 	for (int pumps = 0;;) {
 		ssize_t n;
-		if (cl->more && !cl->paused && pending(cl) < CTL_STREAM_LOW) {
+		if (cl->more && !cl->paused && pending(cl) < stream_low(cl->c)) {
 			if (pumps++ == 4)
 				return;
 			stream_pump(cl);
@@ -413,13 +475,59 @@ static void linger_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	client_kill(w->data);
 }
 
+/* A connection turned away: counted, and told to the log at most once per CTL_REFUSED_LOG_SECS
+ * (2,000 refused connects are one line, not 2,000). */
+static void refused(struct control *c, const char *who, const char *why)
+{
+	ev_tstamp now = ev_now(c->loop);
+
+	c->refused++;
+	snprintf(c->refused_last, sizeof c->refused_last, "%s: %s", who, why);
+	if (now - c->refused_logged >= CTL_REFUSED_LOG_SECS) {
+		log_msg(LOG_WARNING, "control: refused %llu client%s (the last: %s)",
+			(unsigned long long)c->refused, c->refused == 1 ? "" : "s", c->refused_last);
+		c->refused = 0;
+		c->refused_logged = now;
+	}
+}
+
+/* Why a client of uid may not have a slot now, or NULL. Root keeps the last CTL_ROOT_SLOTS. */
+static const char *admit(const struct control *c, uint32_t uid, char *why, size_t whylen)
+{
+	const struct config *cfg = c->env ? c->env->cfg : NULL;
+	unsigned max = cfg ? cfg->ctl_max_clients : 128, per = cfg ? cfg->ctl_max_per_user : 32;
+	unsigned mine = 0;
+
+	if (c->nclients >= max) {
+		snprintf(why, whylen, "too many control clients (%u, control-max-clients)", c->nclients);
+		return why;
+	}
+	if (uid == 0)
+		return NULL;
+	if (c->nclients + CTL_ROOT_SLOTS >= max) {
+		snprintf(why, whylen, "too many control clients (%u; the last %d are root's)", c->nclients,
+			 CTL_ROOT_SLOTS);
+		return why;
+	}
+	for (const struct ctl_client *cl = c->clients; cl; cl = cl->next)
+		mine += !cl->dead && cl->uid == uid;
+	if (mine >= per) {
+		snprintf(why, whylen, "too many control clients of uid %u (%u, control-max-clients-per-user)",
+			 uid, mine);
+		return why;
+	}
+	return NULL;
+}
+
 static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct control *c = w->data;
 
 	for (int i = 0; i < CTL_ACCEPT_BURST; i++) {
 		struct ctl_client *cl;
-		char who[96];
+		char who[96], why[160];
+		const char *no;
+		uint32_t uid;
 		bool allowed;
 		int fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
@@ -436,15 +544,18 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			}
 			return;
 		}
-		if (c->nclients >= CTL_MAX_CLIENTS) {
-			static const char busy[] = "{\"ok\":false,\"error\":\"too many control clients\"}\n";
-			ssize_t r = send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		allowed = ctl_peer_allowed(fd, c->has_group, c->gid, &uid, who, sizeof who);
+		no = allowed ? admit(c, uid, why, sizeof why) : "permission denied: root or the control-group only";
+		if (no && allowed) {
+			/* one line, then closed: nothing of ours to drain for */
+			char line[256];
+			int n = snprintf(line, sizeof line, "{\"ok\":false,\"error\":\"%s\"}\n", no);
+			ssize_t r = send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 			(void)r;
 			close(fd);
-			log_msg(LOG_WARNING, "control: refused a client: %u connected", c->nclients);
+			refused(c, who, no);
 			continue;
 		}
-		allowed = ctl_peer_allowed(fd, c->has_group, c->gid, who, sizeof who);
 		cl = calloc(1, sizeof *cl);
 		if (!cl) {
 			close(fd);
@@ -452,6 +563,8 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		cl->c = c;
 		cl->fd = fd;
+		cl->uid = uid;
+		cl->active = ev_now(loop);
 		ev_io_init(&cl->rio, read_cb, fd, EV_READ);
 		ev_io_init(&cl->wio, write_cb, fd, EV_WRITE);
 		ev_timer_init(&cl->linger, linger_cb, CTL_LINGER_SECS, 0.0);
@@ -462,10 +575,40 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_start(loop, &cl->rio);
 		if (!allowed) {
 			/* told why, then closed the way a garbage request is (its input drained) */
-			log_msg(LOG_WARNING, "control: refused %s: not root nor in the control-group", who);
-			client_fail(cl, "permission denied: root or the control-group only");
+			refused(c, who, "not root nor in the control-group");
+			client_fail(cl, no);
 		}
 	}
+}
+
+/* Every CTL_TICK: close the clients idle past control-idle-timeout (a watcher, a holder of
+ * ephemeral keys, or a client waiting for a reply is not idle), and log the refusals not yet told. */
+static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct control *c = w->data;
+	uint32_t idle = c->env && c->env->cfg ? c->env->cfg->ctl_idle_timeout : 300;
+	ev_tstamp now = ev_now(loop);
+	unsigned closed = 0;
+
+	(void)revents;
+	if (c->refused && now - c->refused_logged >= CTL_REFUSED_LOG_SECS) {
+		log_msg(LOG_WARNING, "control: refused %llu client%s (the last: %s)",
+			(unsigned long long)c->refused, c->refused == 1 ? "" : "s", c->refused_last);
+		c->refused = 0;
+		c->refused_logged = now;
+	}
+	if (!idle)
+		return;
+	for (struct ctl_client *cl = c->clients; cl; cl = cl->next) {
+		if (cl->dead || cl->watching || cl->more || cl->closing || pending(cl) ||
+		    now - cl->active < idle || eph_owns(c->eph, cl))
+			continue;
+		client_kill(cl);
+		closed++;
+	}
+	if (closed)
+		log_msg(LOG_INFO, "control: closed %u client%s idle for %u s (control-idle-timeout)", closed,
+			closed == 1 ? "" : "s", idle);
 }
 
 static void retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -539,6 +682,15 @@ struct control *control_open(struct ev_loop *loop, const char *path, const struc
 	c = calloc(1, sizeof *c);
 	if (!c)
 		return NULL;
+	c->hub = watch_hub_new();
+	c->eph = eph_new();
+	if (!c->hub || !c->eph) {
+		watch_hub_free(c->hub);
+		eph_free(c->eph);
+		free(c);
+		errno = ENOMEM;
+		return NULL;
+	}
 	c->loop = loop;
 	c->env = env;
 	strcpy(c->path, path);
@@ -567,7 +719,10 @@ struct control *control_open(struct ev_loop *loop, const char *path, const struc
 	c->retry.data = c;
 	ev_check_init(&c->reaper, reap_cb);
 	c->reaper.data = c;
+	ev_timer_init(&c->tick, tick_cb, CTL_TICK, CTL_TICK);
+	c->tick.data = c;
 	ev_io_start(loop, &c->lio);
+	ev_timer_start(loop, &c->tick);
 	return c;
 
 fail_unlink:
@@ -578,6 +733,8 @@ fail:
 	err = errno;
 	if (c->fd >= 0)
 		close(c->fd);
+	watch_hub_free(c->hub);
+	eph_free(c->eph);
 	free(c);
 	errno = err;
 	return NULL;
@@ -587,6 +744,8 @@ void control_close(struct control *c)
 {
 	if (!c)
 		return;
+	/* evpnd stops: its keys go with it (graceful restart keeps them at the peers meanwhile) */
+	c->stopping = true;
 	while (c->clients) {
 		struct ctl_client *cl = c->clients;
 		c->clients = cl->next;
@@ -595,43 +754,52 @@ void control_close(struct control *c)
 	}
 	ev_io_stop(c->loop, &c->lio);
 	ev_timer_stop(c->loop, &c->retry);
+	ev_timer_stop(c->loop, &c->tick);
 	ev_check_stop(c->loop, &c->reaper);
 	close(c->fd);
 	unlink(c->path);
+	watch_hub_free(c->hub);
+	eph_free(c->eph);
 	free(c);
 }
 
 void control_notify(struct control *c, int fam, const uint8_t *nlri, size_t len,
 		    const struct attrs *a, const struct ipaddr *src)
 {
-	struct json_object *ev = NULL;
-	const char *line = NULL;
-	size_t n = 0;
-
 	if (!c || fam < 0 || fam >= FAM_COUNT)
 		return;
-	for (struct ctl_client *cl = c->clients; cl; cl = cl->next) {
-		if (cl->dead || cl->closing || !(cl->watch & FAM_BIT(fam)))
-			continue;
-		if (!ev) {
-			/* built once, for the first watcher */
-			ev = json_object_new_object();
-			json_object_object_add(ev, "event", json_object_new_string(a ? "update" : "withdraw"));
-			json_object_object_add(ev, "family", json_object_new_string(family_table[fam].name));
-			json_object_object_add(ev, "route", route_json_change(fam, nlri, len, a, src,
-				ctl_installed(c->env, fam, nlri, len, a, src && src->af, a != NULL)));
-			line = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN |
-							      JSON_C_TO_STRING_NOSLASHESCAPE);
-			n = strlen(line);
-		}
-		if (pending(cl) + n + 1 > CTL_WATCH_OUT_MAX) {
-			log_msg(LOG_WARNING, "control: watcher on fd %d does not read its events (%zu bytes "
-				"pending); disconnecting it", cl->fd, pending(cl));
-			client_kill(cl);
-			continue;
-		}
-		if (ctl_out(cl, line, n) == 0)
-			ctl_out(cl, "\n", 1);
-	}
-	json_object_put(ev);
+	watch_hub_notify(c->hub, c->env, fam, nlri, len, a, src);
+	for (struct ctl_client *cl = c->clients; cl; cl = cl->next)
+		if (cl->watching && cl->paused)
+			ctl_stream_resume(cl); /* its next events from the loop, with others batched */
+}
+
+struct json_object *ctl_status_json(struct ctl_client *cl)
+{
+	struct json_object *o = json_object_new_object();
+	struct control_status st;
+
+	control_status(cl->c, &st);
+	json_object_object_add(o, "clients", json_object_new_int64(st.clients));
+	json_object_object_add(o, "watchers", json_object_new_int64(st.watchers));
+	json_object_object_add(o, "watch_lagged", json_object_new_int64((int64_t)st.watch_lagged));
+	json_object_object_add(o, "replay_window_bytes", json_object_new_int64((int64_t)st.window_bytes));
+	json_object_object_add(o, "replay_window_events", json_object_new_int64((int64_t)st.window_events));
+	json_object_object_add(o, "last_seq", json_object_new_int64((int64_t)st.last_seq));
+	json_object_object_add(o, "ephemeral_keys", json_object_new_int64((int64_t)st.ephemeral_keys));
+	return o;
+}
+
+void control_status(const struct control *c, struct control_status *st)
+{
+	struct watch_status ws;
+
+	watch_hub_status(c->hub, &ws);
+	st->clients = c->nclients;
+	st->watchers = ws.watchers;
+	st->watch_lagged = ws.lagged;
+	st->window_bytes = ws.window_bytes;
+	st->window_events = ws.next_seq - ws.first_seq;
+	st->last_seq = ws.next_seq ? ws.next_seq - 1 : 0;
+	st->ephemeral_keys = eph_count(c->eph);
 }

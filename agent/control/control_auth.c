@@ -36,17 +36,19 @@ static bool peer_in_group(int fd, gid_t gid)
 	return found;
 }
 
-bool ctl_peer_allowed(int fd, bool has_group, uint32_t gid, char *who, size_t wholen)
+bool ctl_peer_allowed(int fd, bool has_group, uint32_t gid, uint32_t *uid, char *who, size_t wholen)
 {
 	struct ucred uc;
 	socklen_t len = sizeof uc;
 
+	*uid = UINT32_MAX;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 || len != sizeof uc) {
 		snprintf(who, wholen, "a client of unknown credentials (%s)", strerror(errno));
 		return false;
 	}
 	snprintf(who, wholen, "pid %ld uid %lu gid %lu", (long)uc.pid, (unsigned long)uc.uid,
 		 (unsigned long)uc.gid);
+	*uid = (uint32_t)uc.uid;
 	/* root, evpnd's own user, and the control group */
 	if (uc.uid == 0 || uc.uid == geteuid())
 		return true;

@@ -169,6 +169,30 @@ static int get_family(struct json_object *req, uint32_t *mask, char *err, size_t
 	return 1;
 }
 
+/* show-routes with key: the paths of one opaque key, from every source, best first. */
+static void show_key(struct ctl_client *cl, const struct control_env *d, struct json_object *req,
+		     uint32_t mask)
+{
+	uint8_t nlri[ORIG_OPAQUE_MAX + 2];
+	struct walk w = { .cl = cl, .env = d, .first = true, .now = route_now() };
+	char err[ERRLEN];
+	int len;
+
+	if (!(mask & FAM_BIT(FAM_OPAQUE)) || json_object_object_get_ex(req, "vni", NULL)) {
+		ctl_reply_err(cl, "key applies to the opaque family only");
+		return;
+	}
+	len = originate_opaque(req, false, ORIG_OPAQUE_MAX, 0, nlri, sizeof nlri, err, sizeof err);
+	if (len < 0) {
+		ctl_reply_err(cl, err);
+		return;
+	}
+	if (ctl_out(cl, "{\"ok\":true,\"data\":[", 19) < 0)
+		return;
+	rib_lookup(bgp_rib(d->bgp), FAM_OPAQUE, nlri, (size_t)len, route_cb, &w);
+	ctl_out(cl, "]}\n", 3);
+}
+
 static void cmd_show_routes(struct ctl_client *cl, const struct control_env *d, struct json_object *req)
 {
 	struct walk w = { .cl = cl, .env = d, .first = true, .now = route_now() };
@@ -178,6 +202,10 @@ static void cmd_show_routes(struct ctl_client *cl, const struct control_env *d, 
 
 	if (get_family(req, &mask, err, sizeof err) < 0)
 		goto fail;
+	if (json_object_object_get_ex(req, "key", NULL) || json_object_object_get_ex(req, "key_hex", NULL)) {
+		show_key(cl, d, req, mask);
+		return;
+	}
 	r = req_u32(req, "vni", false, 1, VNI_MAX, &w.vni, err, sizeof err);
 	if (r < 0)
 		goto fail;
@@ -269,30 +297,49 @@ static void cmd_del_multicast(struct ctl_client *cl, const struct control_env *d
 
 /* ---- opaque keys ---- */
 
+static size_t max_key(const struct control_env *d)
+{
+	return d->cfg ? d->cfg->opaque_max_key : 1024;
+}
+
+static size_t max_value(const struct control_env *d)
+{
+	return d->cfg ? d->cfg->opaque_max_value : 3072;
+}
+
 static void cmd_add_key(struct ctl_client *cl, const struct control_env *d, struct json_object *req)
 {
 	uint8_t nlri[ORIG_OPAQUE_MAX + 2];
 	struct attrs tmpl;
 	char err[ERRLEN];
-	int len = originate_opaque(req, true, nlri, sizeof nlri, err, sizeof err);
+	bool eph = false;
+	int len = originate_opaque(req, true, max_key(d), max_value(d), nlri, sizeof nlri, err, sizeof err);
+	size_t kl = len > 2 ? (size_t)(nlri[0] << 8 | nlri[1]) : 0;
 
-	if (len < 0) {
+	if (len < 0 || req_bool(req, "ephemeral", &eph, err, sizeof err) < 0) {
 		ctl_reply_err(cl, err);
+		return;
+	}
+	/* the owner first: a key that cannot be tied to its connection is not published */
+	if (ctl_key_owner(cl, nlri + 2, kl, eph) < 0) {
+		ctl_reply_err(cl, "out of memory");
 		return;
 	}
 	memset(&tmpl, 0, sizeof tmpl);
 	tmpl.origin = ORIGIN_IGP; /* next hop af 0: the speaker's global next hop */
-	if (bgp_local_add(d->bgp, FAM_OPAQUE, nlri, (size_t)len, &tmpl) < 0)
+	if (bgp_local_add(d->bgp, FAM_OPAQUE, nlri, (size_t)len, &tmpl) < 0) {
+		ctl_key_owner(cl, nlri + 2, kl, false);
 		ctl_reply_err(cl, "the BGP speaker refused the key");
-	else
+	} else {
 		ctl_reply_ok(cl, NULL);
+	}
 }
 
 static void cmd_del_key(struct ctl_client *cl, const struct control_env *d, struct json_object *req)
 {
 	uint8_t nlri[ORIG_OPAQUE_MAX + 2];
 	char err[ERRLEN], q[REQ_QUOTE_LEN];
-	int r, len = originate_opaque(req, false, nlri, sizeof nlri, err, sizeof err);
+	int r, len = originate_opaque(req, false, ORIG_OPAQUE_MAX, 0, nlri, sizeof nlri, err, sizeof err);
 
 	if (len < 0) {
 		ctl_reply_err(cl, err);
@@ -300,27 +347,13 @@ static void cmd_del_key(struct ctl_client *cl, const struct control_env *d, stru
 	}
 	r = bgp_local_del(d->bgp, FAM_OPAQUE, nlri, (size_t)len);
 	if (r == 0) {
+		ctl_key_owner(cl, nlri + 2, (size_t)len - 2, false);
 		ctl_reply_ok(cl, NULL);
 		return;
 	}
 	snprintf(err, sizeof err, r > 0 ? "no such local key \"%s\"" : "cannot withdraw key \"%s\"",
 		 req_quote((const char *)nlri + 2, (size_t)len - 2, q));
 	ctl_reply_err(cl, err);
-}
-
-/* ---- watch ---- */
-
-static void cmd_watch(struct ctl_client *cl, const struct control_env *d, struct json_object *req)
-{
-	char err[ERRLEN];
-	uint32_t mask;
-
-	if (get_family(req, &mask, err, sizeof err) < 0) {
-		ctl_reply_err(cl, err);
-		return;
-	}
-	ctl_reply_ok(cl, NULL);
-	ctl_watch(cl, mask);
 }
 
 /* ---- show-vnis ---- */
@@ -528,7 +561,7 @@ struct ctl_cmd {
 
 static const struct ctl_cmd cmds[] = {
 	{ "show-neighbors", cmd_show_neighbors, { NULL } },
-	{ "show-routes", cmd_show_routes, { "family", "vni", NULL } },
+	{ "show-routes", cmd_show_routes, { "family", "vni", "key", "key_hex", NULL } },
 	{ "show-vnis", cmd_show_vnis, { NULL } },
 	{ "show-vrfs", cmd_show_vrfs, { NULL } },
 	{ "show-vrf-routes", cmd_show_vrf_routes, { "vrf", NULL } },
@@ -540,9 +573,10 @@ static const struct ctl_cmd cmds[] = {
 	{ "del-macadv", cmd_del_macadv, { "mac", "ip", "vni", "rd", "etag", NULL } },
 	{ "add-multicast", cmd_add_multicast, { "ip", "vni", "rd", "rt", "nexthop", "etag", NULL } },
 	{ "del-multicast", cmd_del_multicast, { "ip", "vni", "rd", "etag", NULL } },
-	{ "add-key", cmd_add_key, { "key", "value", NULL } },
-	{ "del-key", cmd_del_key, { "key", NULL } },
-	{ "watch", cmd_watch, { "family", NULL } },
+	{ "add-key", cmd_add_key, { "key", "key_hex", "value", "value_hex", "ephemeral", NULL } },
+	{ "del-key", cmd_del_key, { "key", "key_hex", NULL } },
+	{ "watch", cmd_watch,
+	  { "family", "vni", "key_prefix", "key_prefix_hex", "source", "since", "epoch", NULL } },
 	{ "audit", cmd_audit, { "force", NULL } },
 	{ "clear-neighbor", cmd_clear_neighbor, { "address", NULL } },
 	{ "reload", cmd_reload, { NULL } },

@@ -13,7 +13,7 @@ const char *req_quote(const char *s, size_t n, char *buf)
 
 	for (size_t i = 0; i < show; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
 			p += sprintf(p, "\\x%02x", c);
 		else
 			*p++ = (char)c;
@@ -78,6 +78,83 @@ int req_u32(struct json_object *req, const char *name, bool required, uint32_t m
 		return -1;
 	}
 	*out = (uint32_t)n;
+	return 1;
+}
+
+int req_u64(struct json_object *req, const char *name, bool required, uint64_t *out, char *err,
+	    size_t errlen)
+{
+	struct json_object *v = field(req, name);
+	int64_t n;
+
+	if (!v)
+		return missing(name, required, err, errlen);
+	if (!json_object_is_type(v, json_type_int)) {
+		snprintf(err, errlen, "field \"%s\" must be an integer", name);
+		return -1;
+	}
+	n = json_object_get_int64(v);
+	if (n < 0 || n > (int64_t)1 << 53) {
+		snprintf(err, errlen, "%s %s out of range (0..2^53)", name, json_object_get_string(v));
+		return -1;
+	}
+	*out = (uint64_t)n;
+	return 1;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int req_bytes(struct json_object *req, const char *name, bool required, uint8_t *buf, size_t cap,
+	      size_t *len, char *err, size_t errlen)
+{
+	char hexname[64];
+	const char *s, *h;
+	size_t n, hn;
+	int rs, rh;
+
+	snprintf(hexname, sizeof hexname, "%s_hex", name);
+	rs = req_str(req, name, false, &s, &n, err, errlen);
+	if (rs < 0)
+		return -1;
+	rh = req_str(req, hexname, false, &h, &hn, err, errlen);
+	if (rh < 0)
+		return -1;
+	if (rs > 0 && rh > 0) {
+		snprintf(err, errlen, "give %s or %s, not both", name, hexname);
+		return -1;
+	}
+	if (rs == 0 && rh == 0)
+		return missing(name, required, err, errlen);
+	if (rs > 0) {
+		if (n > cap) {
+			snprintf(err, errlen, "%s too long (%zu bytes, at most %zu)", name, n, cap);
+			return -1;
+		}
+		memcpy(buf, s, n);
+		*len = n;
+		return 1;
+	}
+	if (hn % 2) {
+		snprintf(err, errlen, "%s: an odd number of hex digits", hexname);
+		return -1;
+	}
+	if (hn / 2 > cap) {
+		snprintf(err, errlen, "%s too long (%zu bytes, at most %zu)", name, hn / 2, cap);
+		return -1;
+	}
+	for (size_t i = 0; i < hn; i += 2) {
+		int hi = hexval(h[i]), lo = hexval(h[i + 1]);
+		if (hi < 0 || lo < 0) {
+			snprintf(err, errlen, "%s: not hex digits", hexname);
+			return -1;
+		}
+		buf[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	*len = hn / 2;
 	return 1;
 }
 

@@ -3,6 +3,7 @@
 #include "route_req.h"
 
 #include <json-c/json.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,25 @@ static bool ip_is_zero(const struct ipaddr *ip)
 	static const uint8_t zero[16];
 
 	return ip->af && memcmp(ip->a, zero, ipaddr_len(ip)) == 0;
+}
+
+static bool mac_is_zero(const struct mac *m)
+{
+	static const uint8_t zero[6];
+
+	return memcmp(m->b, zero, sizeof zero) == 0;
+}
+
+/* Multicast, broadcast (IPv4 255.255.255.255) or loopback: never a host's or a VTEP's address. */
+static bool ip_not_unicast(const struct ipaddr *ip)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	if (ip->af == AF_INET)
+		return ip->a[0] >= 224 || ip->a[0] == 127;
+	if (ip->af == AF_INET6)
+		return ip->a[0] == 0xff || memcmp(ip->a, lo6, 16) == 0;
+	return false;
 }
 
 static int get_rts(struct json_object *req, struct orig_req *rq, char *err, size_t errlen)
@@ -102,14 +122,31 @@ int originate_parse(struct json_object *req, uint8_t type, bool add, struct orig
 			snprintf(err, errlen, "MAC address \"%s\" is a multicast address", s);
 			return -1;
 		}
+		if (mac_is_zero(&rq->mac)) {
+			snprintf(err, errlen, "MAC address 00:00:00:00:00:00 is not a host's");
+			return -1;
+		}
 		if (get_ip(req, "ip", false, &rq->ip, err, errlen) < 0)
 			return -1;
-		if (ip_is_zero(&rq->ip))
-			rq->ip.af = 0; /* GoBGP's CLI spells a MAC-only route with IP 0.0.0.0 */
+		if (ip_is_zero(&rq->ip)) {
+			snprintf(err, errlen, "ip %s is no host address (leave ip out for a MAC-only route)",
+				 rq->ip.af == AF_INET ? "0.0.0.0" : "::");
+			return -1;
+		}
+		if (ip_not_unicast(&rq->ip)) {
+			char a[IPADDR_STRLEN];
+			snprintf(err, errlen, "ip %s is not a host's unicast address", ipaddr_str(&rq->ip, a));
+			return -1;
+		}
 	} else if (get_ip(req, "ip", true, &rq->ip, err, errlen) < 0) {
 		return -1;
 	} else if (ip_is_zero(&rq->ip)) {
 		snprintf(err, errlen, "the originator IP address must not be zero");
+		return -1;
+	} else if (ip_not_unicast(&rq->ip)) {
+		char a[IPADDR_STRLEN];
+		snprintf(err, errlen, "the originator IP address %s is not a unicast address (a VTEP's)",
+			 ipaddr_str(&rq->ip, a));
 		return -1;
 	}
 	if (req_u32(req, "vni", true, 1, VNI_MAX, &rq->vni, err, errlen) < 0)
@@ -130,6 +167,12 @@ int originate_parse(struct json_object *req, uint8_t type, bool add, struct orig
 		return 0;
 	if (get_rts(req, rq, err, errlen) < 0 || get_ip(req, "nexthop", false, &rq->nexthop, err, errlen) < 0)
 		return -1;
+	if (rq->nexthop.af && (ip_is_zero(&rq->nexthop) || ip_not_unicast(&rq->nexthop))) {
+		char a[IPADDR_STRLEN];
+		snprintf(err, errlen, "next hop %s is not a VTEP's address (leave nexthop out for ours)",
+			 ipaddr_str(&rq->nexthop, a));
+		return -1;
+	}
 	if (type != EVPN_RT_MACIP)
 		return 0;
 	r = req_u32(req, "seq", false, 0, UINT32_MAX, &rq->seq, err, errlen);
@@ -139,24 +182,34 @@ int originate_parse(struct json_object *req, uint8_t type, bool add, struct orig
 	return req_bool(req, "sticky", &rq->sticky, err, errlen) < 0 ? -1 : 0;
 }
 
-int originate_opaque(struct json_object *req, bool with_value, uint8_t *buf, size_t cap, char *err,
-		     size_t errlen)
+int originate_opaque(struct json_object *req, bool with_value, size_t max_key, size_t max_value,
+		     uint8_t *buf, size_t cap, char *err, size_t errlen)
 {
-	const char *k, *v = "";
-	size_t kl, vl = 0;
+	uint8_t k[ORIG_OPAQUE_MAX], v[ORIG_OPAQUE_MAX];
+	size_t kl = 0, vl = 0;
 	struct wbuf w;
 
-	if (req_str(req, "key", true, &k, &kl, err, errlen) < 0)
+	if (req_bytes(req, "key", true, k, sizeof k, &kl, err, errlen) < 0)
 		return -1;
 	if (kl == 0) {
 		snprintf(err, errlen, "empty key");
 		return -1;
 	}
-	if (with_value && req_str(req, "value", true, &v, &vl, err, errlen) < 0)
+	if (kl > max_key) {
+		snprintf(err, errlen, "key too long (%zu bytes, opaque-max-key %zu)", kl, max_key);
 		return -1;
+	}
+	if (with_value) {
+		if (req_bytes(req, "value", true, v, sizeof v, &vl, err, errlen) < 0)
+			return -1;
+		if (vl > max_value) {
+			snprintf(err, errlen, "value too long (%zu bytes, opaque-max-value %zu)", vl, max_value);
+			return -1;
+		}
+	}
 	if (kl + vl > ORIG_OPAQUE_MAX) {
-		snprintf(err, errlen, "key and value too long (%zu bytes, at most %d)", kl + vl,
-			 ORIG_OPAQUE_MAX);
+		snprintf(err, errlen, "key and value too long (%zu bytes, at most %d: one BGP message)",
+			 kl + vl, ORIG_OPAQUE_MAX);
 		return -1;
 	}
 	wbuf_init(&w, buf, cap);

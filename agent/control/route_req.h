@@ -19,8 +19,9 @@ struct json_object;
 int originate_parse(struct json_object *req, uint8_t type, bool add, struct orig_req *rq, char *err,
 		    size_t errlen);
 /* Build the opaque NLRI of an add-key (with_value) or del-key request into buf (ORIG_OPAQUE_MAX + 2
- * bytes); returns its length, or -1 with a message in err. */
-int originate_opaque(struct json_object *req, bool with_value, uint8_t *buf, size_t cap, char *err,
-		     size_t errlen);
+ * bytes) from key/key_hex and value/value_hex, a key of at most max_key bytes and a value of at
+ * most max_value; returns its length, or -1 with a message in err. */
+int originate_opaque(struct json_object *req, bool with_value, size_t max_key, size_t max_value,
+		     uint8_t *buf, size_t cap, char *err, size_t errlen);
 
 #endif

@@ -168,13 +168,23 @@ static int handle_reply(struct conn *c, const char *path, enum cli_view view, bo
 	json_object_object_get_ex(reply, "data", &data);
 	if (view == VIEW_WATCH || view == VIEW_MONITOR) {
 		struct timeval none = { 0 };
+		struct json_object *e = NULL;
+		char epoch[64] = "";
+		long long last = -1;
+
+		if (json_object_object_get_ex(data, "epoch", &e))
+			snprintf(epoch, sizeof epoch, "%s", json_object_get_string(e));
 		json_object_put(reply);
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
 		/* events are printed as they come, one JSON object per line */
 		while ((line = read_line(c))) {
-			struct json_object *ev = view == VIEW_MONITOR && !json ? parse_line(line) : NULL;
+			struct json_object *ev = parse_line(line), *k = NULL, *q = NULL;
 			int w = view == VIEW_MONITOR && !json ? cli_print_event(stdout, line, ev)
 							       : (puts(line) == EOF ? -1 : 0);
+			/* where a resume would start: the last change or synced seen */
+			if (json_object_object_get_ex(ev, "event", &k) && json_object_object_get_ex(ev, "seq", &q) &&
+			    strcmp(json_object_get_string(k), "snapshot") && strcmp(json_object_get_string(k), "lagged"))
+				last = json_object_get_int64(q);
 			json_object_put(ev);
 			if (w < 0 || fflush(stdout) == EOF)
 				return 1;
@@ -183,6 +193,18 @@ static int handle_reply(struct conn *c, const char *path, enum cli_view view, bo
 			fprintf(stderr, "evpnctl: reading from %s: %s\n", path, strerror(errno));
 			status = 1;
 		}
+		if (last >= 0 && epoch[0])
+			fprintf(stderr, "evpnctl: the watch ended; resume with: since %s:%lld\n", epoch, last);
+		return status;
+	}
+	if (view == VIEW_GETKEY || view == VIEW_GETKEY_ALL) {
+		if (json)
+			print_json(data);
+		else if (cli_print_key(stdout, data, view == VIEW_GETKEY_ALL) < 0) {
+			fprintf(stderr, "evpnctl: no such key\n");
+			status = 1;
+		}
+		json_object_put(reply);
 		return status;
 	}
 	if (view == VIEW_AUDIT && cli_audit_count(data))

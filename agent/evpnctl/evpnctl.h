@@ -26,6 +26,8 @@ enum cli_view {
 	VIEW_FDB,        /* show fdb: the kernel's entries as a table */
 	VIEW_METRICS,    /* metrics: the text as it is */
 	VIEW_MONITOR,    /* watch's stream, one human-readable line per event */
+	VIEW_GETKEY,     /* get key: the best path's value */
+	VIEW_GETKEY_ALL, /* get key --all: every path's source and value */
 };
 
 /* Build the request for the command words argv[0..argc). Returns the request, or NULL after writing
@@ -38,6 +40,9 @@ void cli_help(FILE *f);
 
 /* evpnctl_ops.c: the help of the command whose words start argv; -1 when there is none. */
 int cli_command_help(FILE *f, int argc, char **argv);
+/* evpnctl_ops.c: get key's output (every path with all, else the best's value); -1 when the key
+ * has no path. */
+int cli_print_key(FILE *f, struct json_object *data, bool all);
 /* evpnctl_ops.c: one watch event (its line and parsed object, NULL if not JSON) as one line. */
 int cli_print_event(FILE *f, const char *line, struct json_object *ev);
 /* evpnctl_ops.c: show-fdb data as a table. */

@@ -62,12 +62,19 @@ static const struct cmd_help helps[] = {
 	{ "add", "multicast", "Originate an inclusive multicast route (type 3, PMSI ingress "
 	  "replication) for IP,\nthe originating VTEP.\n" },
 	{ "del", "multicast", "Withdraw an inclusive multicast route originated with add multicast.\n" },
-	{ "add", "key", "Originate a key/value route of GoBGP's opaque family.\n" },
+	{ "add", "key", "Originate a key/value route of GoBGP's opaque family (it stays until del key; "
+	  "an\napplication that wants its keys gone with it adds them \"ephemeral\" over the control "
+	  "socket).\n" },
 	{ "del", "key", "Withdraw an opaque key route originated with add key.\n" },
-	{ "watch", "", "Print one JSON object per best-path change until evpnd closes (evpn or opaque "
-	  "keeps\none family).\n" },
-	{ "monitor", "", "Like watch, one human-readable line per best-path change: time, update or "
-	  "withdraw,\nfamily, route type, VNI, MAC [IP], next hop or key, source, sequence.\n" },
+	{ "get", "key", "Print the best value of KEY (exit status 1 when no hypervisor publishes it); "
+	  "--all: one\nline per source with its value, the best marked \"*>\".\n" },
+	{ "watch", "", "Print the best paths (one \"snapshot\" JSON object each), then {\"event\":"
+	  "\"synced\"}, then one\nJSON object per change, each with its sequence number, until evpnd "
+	  "closes; then\n\"resume with: since EPOCH:SEQ\" on stderr. since EPOCH:SEQ gets exactly the "
+	  "events after\nSEQ, or a fresh snapshot marked \"resync\" when evpnd no longer holds them. "
+	  "Filters: evpn or\nopaque, vni N, key-prefix P, source local|peer.\n" },
+	{ "monitor", "", "Like watch, one human-readable line per event: time, event, family, route "
+	  "type, VNI,\nMAC [IP], next hop or key, source, sequence.\n" },
 	{ "metrics", "", "Print evpnd's metrics in Prometheus text format (the same text the optional "
 	  "HTTP\nlistener, [global] metrics-listen, serves at /metrics).\n" },
 	{ "help", "", "Show the general help, or the help of COMMAND.\n" },
@@ -114,16 +121,26 @@ int cli_print_event(FILE *f, const char *line, struct json_object *ev)
 	time_t now = time(NULL);
 	struct tm tm;
 
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof ts, "%H:%M:%S", &tm);
+	if (what && (!strcmp(what, "synced") || !strcmp(what, "lagged"))) {
+		return fprintf(f, "%s %-8s seq %s%s\n", ts, what, (s = str(ev, "seq")) ? s : "?",
+			       !strcmp(what, "lagged") ? ": evpnd no longer holds what came after; a "
+			       "fresh snapshot follows" : "") < 0 ? -1 : 0;
+	}
 	if (!what || !fam || !json_object_object_get_ex(ev, "route", &r)) {
 		return fprintf(f, "%s\n", line) < 0 ? -1 : 0; /* unknown: shown as it came */
 	}
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof ts, "%H:%M:%S", &tm);
 	fprintf(f, "%s %-8s %s", ts, what, fam);
 	if (!strcmp(fam, "opaque")) {
-		fprintf(f, " key %s", (s = str(r, "key")) ? s : "?");
+		if ((s = str(r, "key")))
+			fprintf(f, " key %s", s);
+		else
+			fprintf(f, " key_hex %s", (s = str(r, "key_hex")) ? s : "?");
 		if ((s = str(r, "value")))
 			fprintf(f, " value %s", s);
+		else if ((s = str(r, "value_hex")))
+			fprintf(f, " value_hex %s", s);
 	} else {
 		fprintf(f, " %s", (s = str(r, "type")) ? s : "?");
 		if ((s = str(r, "vni")))
@@ -146,6 +163,27 @@ int cli_print_event(FILE *f, const char *line, struct json_object *ev)
 	if ((s = str(r, "sticky")) && !strcmp(s, "true"))
 		fprintf(f, " sticky");
 	return fprintf(f, "\n") < 0 ? -1 : 0;
+}
+
+int cli_print_key(FILE *f, struct json_object *data, bool all)
+{
+	size_t n = data && json_object_is_type(data, json_type_array) ? json_object_array_length(data) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *r = json_object_array_get_idx(data, i), *b = NULL;
+		const char *v = str(r, "value"), *hex = v ? NULL : str(r, "value_hex");
+		bool best = json_object_object_get_ex(r, "best", &b) && json_object_get_boolean(b);
+
+		if (!all) {
+			if (!best)
+				continue;
+			fprintf(f, "%s%s\n", hex ? "hex:" : "", v ? v : hex ? hex : "");
+			return 0;
+		}
+		fprintf(f, "%s %-15s %s%s\n", best ? "*>" : "  ", (v = str(r, "source")) ? v : "-",
+			hex ? "hex:" : "", str(r, "value") ? str(r, "value") : hex ? hex : "");
+	}
+	return n ? 0 : -1;
 }
 
 static const char *dash(const char *s)

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -36,8 +37,9 @@ static const char *const usage_lines[][3] = {
 	{ "del", "multicast", "IP vni N [rd RD] [etag N]" },
 	{ "add", "key", "KEY value VALUE" },
 	{ "del", "key", "KEY" },
-	{ "watch", "[evpn|opaque]", "" },
-	{ "monitor", "[evpn|opaque]", "" },
+	{ "get", "key", "KEY [--all]" },
+	{ "watch", "[evpn|opaque]", "[vni N] [key-prefix P] [source local|peer] [since EPOCH:SEQ]" },
+	{ "monitor", "[evpn|opaque]", "[vni N] [key-prefix P] [source local|peer] [since EPOCH:SEQ]" },
 	{ "metrics", "", "" },
 	{ "help", "[COMMAND]", "" },
 };
@@ -97,8 +99,12 @@ void cli_help(FILE *f)
 	      "                there are any; past fdb-dump-limit entries only what evpnd owns, unless\n"
 	      "                \"force\" (a whole dump: minutes of kernel time at a million MACs);\n"
 	      "                routed tenants' routes and router-MAC entries too\n"
-	      "  watch         print one JSON object per best-path change until evpnd closes\n"
-	      "  monitor       watch, one human-readable line per change\n"
+	      "  get key       the best value of an opaque key; --all: every source's, best marked\n"
+	      "  watch         the best paths (\"snapshot\" events), \"synced\", then one JSON object per\n"
+	      "                change until evpnd closes; since EPOCH:SEQ resumes after that event\n"
+	      "                (docs/control-protocol.md); the filters keep a VNI, keys starting with P,\n"
+	      "                or routes of this evpnd (local) or of its neighbors (peer)\n"
+	      "  monitor       watch, one human-readable line per event\n"
 	      "  show fdb      the kernel FDB of the managed VXLAN devices and bridges (a fresh dump;\n"
 	      "                \"force\" past fdb-dump-limit entries)\n"
 	      "  metrics       the metrics in Prometheus text format\n"
@@ -326,6 +332,51 @@ static int key(struct json_object *req, bool add, int argc, char **argv, bool *u
 	return 0;
 }
 
+/* watch's words: [evpn|opaque] [vni N] [key-prefix P] [source local|peer] [since EPOCH:SEQ]. */
+static int watch_args(struct json_object *req, int argc, char **argv, bool *usage)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		uint32_t n;
+
+		if (is_family(w) && !json_object_object_get_ex(req, "family", NULL)) {
+			json_object_object_add(req, "family", json_object_new_string(w));
+			continue;
+		}
+		bool known = !strcmp(w, "vni") || !strcmp(w, "key-prefix") || !strcmp(w, "source") ||
+			     !strcmp(w, "since");
+		if (!known || !v || json_object_object_get_ex(req, strcmp(w, "key-prefix") ? w : "key_prefix", NULL)) {
+			*usage = true;
+			return fail(known && !v ? "%s needs a value" : "unexpected \"%s\"", w);
+		}
+		i++;
+		if (!strcmp(w, "vni")) {
+			if (!is_u32(v, 1, VNI_MAX, &n))
+				return fail("bad VNI \"%s\" (1..16777215)", v);
+			json_object_object_add(req, "vni", json_object_new_int64(n));
+		} else if (!strcmp(w, "key-prefix")) {
+			json_object_object_add(req, "key_prefix", json_object_new_string(v));
+		} else if (!strcmp(w, "source")) {
+			if (strcmp(v, "local") && strcmp(v, "peer"))
+				return fail("source is local or peer, not \"%s\"", v);
+			json_object_object_add(req, "source", json_object_new_string(v));
+		} else {
+			const char *colon = strrchr(v, ':');
+			char *end;
+			unsigned long long seq;
+			if (!colon || colon == v || !colon[1])
+				return fail("since takes EPOCH:SEQ (from a synced event), not \"%s\"", v);
+			errno = 0;
+			seq = strtoull(colon + 1, &end, 10);
+			if (*end || errno || seq > (1ull << 53))
+				return fail("since takes EPOCH:SEQ (from a synced event), not \"%s\"", v);
+			json_object_object_add(req, "epoch", json_object_new_string_len(v, (int)(colon - v)));
+			json_object_object_add(req, "since", json_object_new_int64((int64_t)seq));
+		}
+	}
+	return 0;
+}
+
 /* [vni N] [MAC] in any order, for show macs and clear duplicate. */
 enum { ARG_FAMILY = 1, ARG_MAC = 2 };
 
@@ -450,12 +501,22 @@ struct json_object *cli_request(int argc, char **argv, enum cli_view *view, bool
 	} else if (strcmp(argv[0], "watch") == 0 || strcmp(argv[0], "monitor") == 0) {
 		json_object_object_add(req, "cmd", json_object_new_string("watch"));
 		*view = argv[0][0] == 'w' ? VIEW_WATCH : VIEW_MONITOR;
-		if (argc > 2 || (argc == 2 && !is_family(argv[1]))) {
+		r = watch_args(req, argc - 1, argv + 1, usage);
+	} else if (strcmp(argv[0], "get") == 0) {
+		json_object_object_add(req, "cmd", json_object_new_string("show-routes"));
+		json_object_object_add(req, "family", json_object_new_string("opaque"));
+		*view = VIEW_GETKEY;
+		if (argc >= 2 && strcmp(argv[argc - 1], "--all") == 0) {
+			*view = VIEW_GETKEY_ALL;
+			argc--;
+		}
+		if (argc != 3 || strcmp(argv[1], "key") != 0) {
 			*usage = true;
-			fail("unexpected \"%s\"", argv[1]);
+			fail(argc < 2 || strcmp(argv[1], "key") ? "get what? (key)" : "expected KEY");
+		} else if (!*argv[2]) {
+			fail("empty key");
 		} else {
-			if (argc == 2)
-				json_object_object_add(req, "family", json_object_new_string(argv[1]));
+			json_object_object_add(req, "key", json_object_new_string(argv[2]));
 			r = 0;
 		}
 	} else if (strcmp(argv[0], "audit") == 0) {

@@ -115,10 +115,29 @@ static void test_macadv_ipv6_and_zero_ip(void **state)
 	assert_int_equal(evpn_decode(rt.nlri, rt.len, &d), 0);
 	assert_string_equal(ipaddr_str(&d.ip, ip), "2001:db8::1");
 	assert_int_equal(rt.len, 2 + 49);
-	/* GoBGP's spelling of a MAC-only route */
+	/* a zero or non-unicast address is refused, never silently turned into something else */
 	assert_int_equal(build(&cfg, "{\"mac\":\"aa:bb:cc:dd:ee:01\",\"ip\":\"0.0.0.0\",\"vni\":100}",
-			       EVPN_RT_MACIP, true, &rt, err), 0);
-	assert_int_equal(rt.nlri[1], 0x21);
+			       EVPN_RT_MACIP, true, &rt, err), -1);
+	assert_string_equal(err, "ip 0.0.0.0 is no host address (leave ip out for a MAC-only route)");
+	assert_int_equal(build(&cfg, "{\"mac\":\"aa:bb:cc:dd:ee:01\",\"ip\":\"::\",\"vni\":100}",
+			       EVPN_RT_MACIP, true, &rt, err), -1);
+	assert_int_equal(build(&cfg, "{\"mac\":\"aa:bb:cc:dd:ee:01\",\"ip\":\"224.0.0.5\",\"vni\":100}",
+			       EVPN_RT_MACIP, true, &rt, err), -1);
+	assert_string_equal(err, "ip 224.0.0.5 is not a host's unicast address");
+	assert_int_equal(build(&cfg, "{\"mac\":\"00:00:00:00:00:00\",\"vni\":100}",
+			       EVPN_RT_MACIP, true, &rt, err), -1);
+	assert_string_equal(err, "MAC address 00:00:00:00:00:00 is not a host's");
+	assert_int_equal(build(&cfg, "{\"mac\":\"aa:bb:cc:dd:ee:01\",\"vni\":100,\"nexthop\":\"0.0.0.0\"}",
+			       EVPN_RT_MACIP, true, &rt, err), -1);
+	assert_string_equal(err, "next hop 0.0.0.0 is not a VTEP's address (leave nexthop out for ours)");
+	assert_int_equal(build(&cfg, "{\"mac\":\"aa:bb:cc:dd:ee:01\",\"vni\":100,\"nexthop\":\"::\"}",
+			       EVPN_RT_MACIP, true, &rt, err), -1);
+	assert_int_equal(build(&cfg, "{\"ip\":\"224.0.0.1\",\"vni\":100}", EVPN_RT_IMET, true, &rt, err), -1);
+	assert_string_equal(err, "the originator IP address 224.0.0.1 is not a unicast address (a VTEP's)");
+	assert_int_equal(build(&cfg, "{\"ip\":\"255.255.255.255\",\"vni\":100}", EVPN_RT_IMET, true, &rt,
+			       err), -1);
+	/* a delete of such a route is refused the same way: nothing can have added it */
+	assert_int_equal(build(&cfg, "{\"ip\":\"10.77.0.1\",\"vni\":100}", EVPN_RT_IMET, true, &rt, err), 0);
 }
 
 static void test_multicast(void **state)
@@ -245,6 +264,8 @@ static void test_del_ignores_add_fields(void **state)
 	json_object_put(req);
 }
 
+#define MK 1024 /* opaque-max-key, -value: the defaults */
+#define MV 3072
 static void test_opaque(void **state)
 {
 	struct json_object *req;
@@ -253,19 +274,45 @@ static void test_opaque(void **state)
 	int n;
 
 	req = json_tokener_parse("{\"key\":\"key1\",\"value\":\"value1\"}");
-	n = originate_opaque(req, true, buf, sizeof buf, err, sizeof err);
+	n = originate_opaque(req, true, MK, MV, buf, sizeof buf, err, sizeof err);
 	assert_bytes(buf, (size_t)n, "0004 6b657931 76616c756531"); /* wire.md, GoBGP's bytes */
-	n = originate_opaque(req, false, buf, sizeof buf, err, sizeof err);
+	n = originate_opaque(req, false, MK, MV, buf, sizeof buf, err, sizeof err);
 	assert_bytes(buf, (size_t)n, "0004 6b657931");
 	json_object_put(req);
 
+	/* the same bytes in hex; bytes that are no UTF-8 */
+	req = json_tokener_parse("{\"key_hex\":\"6B657931\",\"value_hex\":\"ff00fe\"}");
+	n = originate_opaque(req, true, MK, MV, buf, sizeof buf, err, sizeof err);
+	assert_bytes(buf, (size_t)n, "0004 6b657931 ff00fe");
+	json_object_put(req);
+	req = json_tokener_parse("{\"key\":\"k\",\"key_hex\":\"6b\",\"value\":\"v\"}");
+	assert_int_equal(originate_opaque(req, true, MK, MV, buf, sizeof buf, err, sizeof err), -1);
+	assert_string_equal(err, "give key or key_hex, not both");
+	json_object_put(req);
+	req = json_tokener_parse("{\"key_hex\":\"6g\",\"value\":\"v\"}");
+	assert_int_equal(originate_opaque(req, true, MK, MV, buf, sizeof buf, err, sizeof err), -1);
+	assert_string_equal(err, "key_hex: not hex digits");
+	json_object_put(req);
+	req = json_tokener_parse("{\"key_hex\":\"6b6\",\"value\":\"v\"}");
+	assert_int_equal(originate_opaque(req, true, MK, MV, buf, sizeof buf, err, sizeof err), -1);
+	assert_string_equal(err, "key_hex: an odd number of hex digits");
+	json_object_put(req);
+
+	/* the configured limits */
+	req = json_tokener_parse("{\"key\":\"abcdef\",\"value\":\"0123456789\"}");
+	assert_int_equal(originate_opaque(req, true, 5, MV, buf, sizeof buf, err, sizeof err), -1);
+	assert_string_equal(err, "key too long (6 bytes, opaque-max-key 5)");
+	assert_int_equal(originate_opaque(req, true, MK, 9, buf, sizeof buf, err, sizeof err), -1);
+	assert_string_equal(err, "value too long (10 bytes, opaque-max-value 9)");
+	json_object_put(req);
+
 	req = json_tokener_parse("{\"key\":\"\",\"value\":\"v\"}");
-	assert_int_equal(originate_opaque(req, true, buf, sizeof buf, err, sizeof err), -1);
+	assert_int_equal(originate_opaque(req, true, MK, MV, buf, sizeof buf, err, sizeof err), -1);
 	assert_string_equal(err, "empty key");
 	json_object_put(req);
 
 	req = json_tokener_parse("{\"key\":\"k\"}");
-	assert_int_equal(originate_opaque(req, true, buf, sizeof buf, err, sizeof err), -1);
+	assert_int_equal(originate_opaque(req, true, MK, MV, buf, sizeof buf, err, sizeof err), -1);
 	assert_string_equal(err, "missing field \"value\"");
 	json_object_put(req);
 
@@ -274,8 +321,12 @@ static void test_opaque(void **state)
 	req = json_object_new_object();
 	json_object_object_add(req, "key", json_object_new_string("k"));
 	json_object_object_add(req, "value", json_object_new_string(big));
-	assert_int_equal(originate_opaque(req, true, buf, sizeof buf, err, sizeof err), -1);
-	assert_string_equal(err, "key and value too long (3648 bytes, at most 3584)");
+	assert_int_equal(originate_opaque(req, true, MK, ORIG_OPAQUE_MAX, buf, sizeof buf, err, sizeof err), -1);
+	assert_string_equal(err, "value too long (3647 bytes, at most 3584)");
+	json_object_object_add(req, "value", json_object_new_string(big + 64));
+	json_object_object_add(req, "key", json_object_new_string("kk"));
+	assert_int_equal(originate_opaque(req, true, MK, ORIG_OPAQUE_MAX, buf, sizeof buf, err, sizeof err), -1);
+	assert_string_equal(err, "key and value too long (3585 bytes, at most 3584: one BGP message)");
 	json_object_put(req);
 }
 

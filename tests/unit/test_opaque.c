@@ -7,6 +7,8 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "family.h"
 #include "opaque.h"
 #include "testutil.h"
@@ -109,6 +111,42 @@ static void test_family_ops(void **state)
 	assert_int_equal(f->next(&r, &one), -1);
 }
 
+/* JSON of keys and values: UTF-8 text as strings, anything else null beside a _hex form, so the
+ * output stays valid JSON whatever a peer sent. */
+static const char *json_of(const char *hex, char *out, size_t cap)
+{
+	uint8_t b[64];
+	long n = hex_decode(hex, b, sizeof b);
+	struct json_object *o = json_object_new_object();
+
+	family_table[FAM_OPAQUE].to_json(b, (size_t)n, NULL, o);
+	snprintf(out, cap, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return out;
+}
+
+static void test_json_bytes(void **state)
+{
+	char s[256];
+
+	(void)state;
+	assert_string_equal(json_of("0004 6b657931 76616c756531", s, sizeof s),
+			    "{\"key\":\"key1\",\"value\":\"value1\"}");
+	/* "vm/é" and "ü€𝄞": multi-byte UTF-8 passes as text */
+	assert_string_equal(json_of("0005 766d2fc3a9 c3bce282acf09d849e", s, sizeof s),
+			    "{\"key\":\"vm\\/é\",\"value\":\"ü€𝄞\"}");
+	/* a lone continuation byte, an overlong '/', a surrogate, a NUL, a cut sequence */
+	assert_string_equal(json_of("0001 80 c0af", s, sizeof s),
+			    "{\"key\":null,\"key_hex\":\"80\",\"value\":null,\"value_hex\":\"c0af\"}");
+	assert_string_equal(json_of("0003 eda080 6b00", s, sizeof s),
+			    "{\"key\":null,\"key_hex\":\"eda080\",\"value\":null,\"value_hex\":\"6b00\"}");
+	assert_string_equal(json_of("0002 6be2 ff", s, sizeof s),
+			    "{\"key\":null,\"key_hex\":\"6be2\",\"value\":null,\"value_hex\":\"ff\"}");
+	/* past U+10FFFF */
+	assert_string_equal(json_of("0004 f4908080", s, sizeof s),
+			    "{\"key\":null,\"key_hex\":\"f4908080\",\"value\":\"\"}");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +154,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_family_ops),
+		cmocka_unit_test(test_json_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
