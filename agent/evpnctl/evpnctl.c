@@ -336,8 +336,15 @@ int main(int argc, char **argv)
 		setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (send_all(c.fd, text, strlen(text)) < 0 || send_all(c.fd, "\n", 1) < 0) {
-		fprintf(stderr, "evpnctl: writing to %s: %s\n", path, strerror(errno));
-		status = 1;
+		int err = errno;
+		/* evpnd turned the connection away before reading (too many clients, permission): its
+		 * one-line reason is waiting to be read */
+		if (err == EPIPE || err == ECONNRESET) {
+			status = handle_reply(&c, path, view, json);
+		} else {
+			fprintf(stderr, "evpnctl: writing to %s: %s\n", path, strerror(err));
+			status = 1;
+		}
 	} else {
 		status = handle_reply(&c, path, view, json);
 	}
