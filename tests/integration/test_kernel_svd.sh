@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
+# ctest-labels: vm (boots scripts/vm.sh; scripts/test.sh runs it with the plain build only)
 # The VLAN-aware bridge with one VXLAN device, beside the bridge-per-VNI model: svd_lab.sh runs a
 # 3-hypervisor lab of both inside a VM booted with Debian's kernel (scripts/vm.sh), because the
 # kernel evpnd is developed on lacks VLAN-aware bridges. Everything it creates lives in the VM.

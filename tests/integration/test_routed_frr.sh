@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
+# ctest-labels: vm (boots scripts/vm.sh; scripts/test.sh runs it with the plain build only)
 # Symmetric IRB between evpnd and FRR 8.4 (zebra + bgpd, Debian's frr) on a third hypervisor
 # configured the same way, in scripts/vm.sh (VRF; docs/wire.md "Symmetric IRB"). Tenant vrf-t,
 # L3 VNI 4000, iBGP full mesh in AS 64512:

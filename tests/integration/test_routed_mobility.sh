@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
+# ctest-labels: vm (boots scripts/vm.sh; scripts/test.sh runs it with the plain build only)
 # Mobility of a routed VM (RFC 7432 section 15 with symmetric IRB, RFC 9135), in scripts/vm.sh
 # (VRF), over an IPv6 underlay (VTEPs fd99::I: IPv4 host routes `via inet6 VTEP dev br-l3 onlink`,
 # the router-MAC neighbours and FDB entries IPv6). Tenant vrf-t on three hypervisors: h1 carries VNI 100 (10.1.0.0/24), h2 and h3 VNI 200

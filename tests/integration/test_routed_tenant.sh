@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
+# ctest-labels: vm (boots scripts/vm.sh; scripts/test.sh runs it with the plain build only)
 # Symmetric IRB between two evpnd hypervisors (RFC 9135; docs/wire.md "Symmetric IRB"), in
 # scripts/vm.sh (this machine's kernel has no VRF; Debian's has). The kernel model FRR and Proxmox
 # build, on each hypervisor: vrf-t (table 1000); br-l3 (router MAC 02:00:00:00:30:0I) holding vx-l3,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
+# ctest-labels: vm (boots scripts/vm.sh; scripts/test.sh runs it with the plain build only)
 # scripts/vm.sh boots Debian's kernel and the VLAN-aware pieces evpnd needs work inside it: a
 # bridge with vlan_filtering, one VXLAN device in external vnifilter mode with vlan_tunnel, a
 # VLAN-to-VNI map, and an extern_learn FDB entry seen on both the bridge (vlan) and the VXLAN (src_vni)
