@@ -3,7 +3,8 @@
 # Build the evpnd Debian package from this tree with dpkg-buildpackage (debhelper), in a scratch copy
 # whose top holds packaging/debian as debian/, so the tree itself gets no build artefacts.
 # Usage: packaging/build-deb.sh [OUTDIR]   (default: build-deb/; needs debhelper and the build-deps)
-# Prints the .deb's path last.
+# Builds evpnd_VERSION_ARCH.deb and python3-evpnd_VERSION_all.deb (the Python client); prints the
+# path of evpnd's .deb last (python3-evpnd's is beside it).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$src/build-deb}
@@ -19,8 +20,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/evpnd-deb.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 tree=$work/evpnd-$ver
 mkdir "$tree"
-tar -C "$src" --exclude=packaging/debian -cf - CMakeLists.txt README.md agent bgp docs lib netlink packaging \
-	scripts tests | tar -C "$tree" -xf -
+tar -C "$src" --exclude=packaging/debian --exclude=__pycache__ --exclude='*.egg-info' --exclude=python/build \
+	-cf - CMakeLists.txt README.md agent bgp docs lib netlink packaging python scripts tests | tar -C "$tree" -xf -
 cp -a "$src/packaging/debian" "$tree/debian"
 
 # -b: binary only; -us -uc: unsigned; the log goes to OUTDIR for when lintian or the build complains
@@ -32,6 +33,6 @@ if ! (cd "$tree" && DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-parallel=2}" \
 	exit 1
 fi
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
-cp "$work"/evpnd_"$ver"_"$arch".deb "$work"/*.buildinfo "$work"/*.changes "$out"/
+cp "$work"/evpnd_"$ver"_"$arch".deb "$work"/python3-evpnd_"$ver"_all.deb "$work"/*.buildinfo "$work"/*.changes "$out"/
 cp "$work"/*.ddeb "$out"/ 2>/dev/null || true
 echo "$out/evpnd_${ver}_$arch.deb"

@@ -53,6 +53,10 @@
 # seconds, host routes per second, RSS per host route, the ratio to FRR); see
 # scripts/bench_tenant.sh. It needs VRF: without it here, it runs itself inside scripts/vm.sh
 # (Debian's kernel, emulated when there is no KVM: compare the ratio, not the absolute figures).
+# --watch: instead, the control socket's watch stream on its own evpnd ($EVPND or build/evpnd; the
+# last of --sizes changes, 50,000 by default here): live and snapshot events per second at a
+# watcher, replay-window bytes per event, evpnd's CPU per change with no, 100 idle and 100 reading
+# watchers; see scripts/bench_watch.py.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LAB=$ROOT/scripts/lab.sh
@@ -70,6 +74,7 @@ rr_routes=100
 rr_impls="evpnd frr gobgp"
 tenant=0
 tenant_impls="evpnd frr"
+watch=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--big) sizes="$sizes 1000000" ;;
@@ -87,11 +92,21 @@ while [ $# -gt 0 ]; do
 	--rr-only) rr_impls=$2; shift ;;
 	--tenant) tenant=1 ;;
 	--tenant-only) tenant_impls=$2; shift ;;
-	-h | --help) sed -n '2,56p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--watch) watch=1 ;;
+	-h | --help) sed -n '2,59p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 	shift
 done
+if [ "$watch" = 1 ]; then
+	# the control socket's watch stream: no peers, no namespaces (scripts/bench_watch.py)
+	evpnd_bin=${EVPND:-$ROOT/build/evpnd}
+	[ -x "$evpnd_bin" ] || { echo "bench: no $evpnd_bin: build first (cmake -B build && cmake --build build)" >&2; exit 1; }
+	mkdir -p "$ROOT/bench-results"
+	[ "$sizes" = "10000 100000" ] && sizes=50000
+	exec python3 "$ROOT/scripts/bench_watch.py" --evpnd "$evpnd_bin" -n "${sizes##* }" \
+		--out "${out:-$ROOT/bench-results/watch-$(date +%Y%m%d-%H%M%S).csv}"
+fi
 [ "$(id -u)" -eq 0 ] || { echo "bench: run me as root (network namespaces)" >&2; exit 1; }
 if [ -z "$out" ]; then
 	mkdir -p "$ROOT/bench-results"

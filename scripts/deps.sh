@@ -12,9 +12,10 @@ case "$what" in
 build) ;;
 demo) ;;
 # qemu-system-x86, busybox-static and kmod: scripts/vm.sh (tests that need Debian's kernel in a VM).
-# debhelper, lintian, groff-base: tests/integration/test_package.sh (packaging/build-deb.sh).
+# debhelper, dh-python, lintian, groff-base: tests/integration/test_package.sh (packaging/build-deb.sh).
+# python3-venv, -pip, -setuptools, -wheel: tests/integration/test_python_client.sh (pip install, offline).
 test) pkgs+=(libcmocka-dev gobgpd frr tcpdump procps qemu-system-x86 busybox-static kmod
-      debhelper dpkg-dev lintian groff-base) ;;
+      debhelper dh-python dpkg-dev lintian groff-base python3-venv python3-pip python3-setuptools python3-wheel) ;;
 # clang-14's libFuzzer and sanitizer runtimes are in libclang-rt-14-dev (Debian 12).
 fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
 *) echo "usage: $0 [build|test|demo|fuzz]" >&2; exit 2 ;;

@@ -52,7 +52,8 @@ struct ctl_client {
 	size_t outoff, outlen, outcap;
 	uint32_t uid;                  /* the peer's (UINT32_MAX: unknown) */
 	ev_tstamp active;              /* when it last sent something */
-	bool watching;                 /* its stream is a watch (watch.c) */
+	bool watching;                 /* its stream is a watch (watch.c) ... */
+	uint32_t watch_fams;           /* ... of these families (FAM_BIT): others do not wake it */
 	bool dead;                     /* closed; freed by the reaper */
 	bool closing;                  /* close once the output is written */
 	bool eof;                      /* the peer shut down its side */
@@ -273,9 +274,10 @@ void ctl_reply_err(struct ctl_client *cl, const char *msg)
 	json_object_put(o);
 }
 
-void ctl_watching(struct ctl_client *cl)
+void ctl_watching(struct ctl_client *cl, uint32_t fams)
 {
 	cl->watching = true;
+	cl->watch_fams = fams;
 	ev_io_start(cl->c->loop, &cl->rio); /* to see it close; what it sends is dropped */
 }
 
@@ -770,7 +772,7 @@ void control_notify(struct control *c, int fam, const uint8_t *nlri, size_t len,
 		return;
 	watch_hub_notify(c->hub, c->env, fam, nlri, len, a, src);
 	for (struct ctl_client *cl = c->clients; cl; cl = cl->next)
-		if (cl->watching && cl->paused)
+		if (cl->watching && cl->paused && (cl->watch_fams & FAM_BIT(fam)))
 			ctl_stream_resume(cl); /* its next events from the loop, with others batched */
 }
 

@@ -29,9 +29,9 @@ void ctl_stream(struct ctl_client *cl, bool (*more)(struct ctl_client *cl, void 
 void ctl_stream_pause(struct ctl_client *cl);
 /* more is called again, from the loop. Harmless once the stream or the client has ended. */
 void ctl_stream_resume(struct ctl_client *cl);
-/* The client watches (its stream never ends): it is resumed on every change, its input is read
- * only to notice its close, and it is never idle. */
-void ctl_watching(struct ctl_client *cl);
+/* The client watches fams (FAM_BIT; its stream never ends): it is resumed on every change of
+ * those, its input is read only to notice its close, and it is never idle. */
+void ctl_watching(struct ctl_client *cl, uint32_t fams);
 /* The opaque key (bytes, len) now belongs to the client when ephemeral, to nobody (permanent)
  * otherwise (an add), or is forgotten (a del: ephemeral false). -1 on ENOMEM. */
 int ctl_key_owner(struct ctl_client *cl, const void *key, size_t len, bool ephemeral);

@@ -239,7 +239,8 @@ struct json_object *show_vrf_routes(const struct engine *g, const char *name, ch
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	qsort(w.r, w.n, sizeof *w.r, row_cmp);
+	if (w.n) /* qsort(NULL, 0) is undefined */
+		qsort(w.r, w.n, sizeof *w.r, row_cmp);
 	arr = json_object_new_array();
 	for (size_t k = 0; k < w.n; k++) {
 		const struct tr_row *r = &w.r[k];

@@ -465,6 +465,6 @@ void cmd_watch(struct ctl_client *cl, const struct control_env *d, struct json_o
 	json_object_object_add(o, "seq", json_object_new_int64((int64_t)(wlog_next_seq(h->log) - 1)));
 	json_object_object_add(o, "resumed", json_object_new_boolean(resumed));
 	ctl_reply_ok(cl, o);
-	ctl_watching(cl);
+	ctl_watching(cl, w->fams);
 	ctl_stream(cl, watch_more, watch_done, w);
 }

@@ -10,8 +10,11 @@
 # (ProtectSystem=strict), READY=1 and STOPPING=1 to a NOTIFY_SOCKET this test listens on, in a
 # namespace with a bridge and a VXLAN device, peering with a second packaged evpnd: the session
 # comes up, flood entries are written to the kernel, evpnctl answers, ARP snooping opens its socket.
+# python3-evpnd, built beside it: its modules in /usr/lib/python3/dist-packages/evpnd/, lintian-clean,
+# importable from the extracted tree, and installed for real (dpkg -i, then purged) when this machine
+# has no python3-evpnd of its own: /usr/bin/python3 imports it from the system path.
 source "$(dirname "$0")/lib.sh"
-require ip bridge python3 dpkg-deb dpkg-buildpackage dh lintian groff setpriv unshare findmnt
+require ip bridge python3 dpkg-deb dpkg-buildpackage dh dh_python3 lintian groff setpriv unshare findmnt
 t_init
 SRC=$EVPND_SRC
 
@@ -76,6 +79,43 @@ sed -E 's/^;([a-z[])/\1/' "$ROOT/etc/evpnd/evpnd.conf" >"$T_DIR/uncommented.conf
 "$ROOT/usr/sbin/evpnd" --check-config -f "$T_DIR/uncommented.conf" >/dev/null 2>"$T_DIR/check.err" ||
 	fail "the shipped evpnd.conf, uncommented, does not parse: $(cat "$T_DIR/check.err")"
 
+step "python3-evpnd: contents, Depends, import"
+PYDEB=$(dirname "$DEB")/python3-evpnd_${VER}_all.deb
+[ -f "$PYDEB" ] || fail "no python3-evpnd .deb beside $DEB: $(ls "$(dirname "$DEB")")"
+dpkg-deb -c "$PYDEB" >"$T_DIR/pycontents"
+PYPKG=usr/lib/python3/dist-packages/evpnd
+for f in "$SRC"/python/evpnd/*.py; do
+	echo "-rw-r--r-- $PYPKG/$(basename "$f")"
+done >"$T_DIR/pywant"
+[ "$(wc -l <"$T_DIR/pywant")" -ge 5 ] || fail "python/evpnd has only $(wc -l <"$T_DIR/pywant") modules"
+echo "-rw-r--r-- usr/share/doc/python3-evpnd/copyright" >>"$T_DIR/pywant"
+while read -r mode path; do
+	awk -v m="$mode" -v p="./$path" '$1 == m && $2 == "root/root" && $6 == p { f = 1 } END { exit !f }' \
+		"$T_DIR/pycontents" || fail "$path: not in python3-evpnd as $mode root/root"
+done <"$T_DIR/pywant"
+grep -E ' \./usr/share/doc/python3-evpnd/examples/fleet_inventory\.py$' "$T_DIR/pycontents" >/dev/null ||
+	fail "python3-evpnd lacks the example fleet_inventory.py"
+[ "$(dpkg-deb -f "$PYDEB" Architecture)" = all ] || fail "python3-evpnd is not Architecture: all"
+pydepends=$(dpkg-deb -f "$PYDEB" Depends)
+[[ $pydepends == *"python3:any (>= 3.11"* ]] || fail "python3-evpnd's Depends lacks python3 >= 3.11: $pydepends"
+dpkg-deb -x "$PYDEB" "$T_DIR/pyroot"
+out=$(cd / && PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$T_DIR/pyroot/usr/lib/python3/dist-packages" \
+	python3 -c 'import evpnd; print(evpnd.__file__, evpnd.__version__, evpnd.Client().path)' 2>&1) ||
+	fail "import evpnd from the extracted python3-evpnd: $out"
+[ "$out" = "$T_DIR/pyroot/$PYPKG/__init__.py ${VER%%-*} /run/evpnd/evpnd.sock" ] ||
+	fail "import evpnd from the extracted python3-evpnd: $out"
+if dpkg -s python3-evpnd >/dev/null 2>&1; then
+	log "this machine has python3-evpnd installed: the built one is not installed over it"
+else
+	# installed, imported by the system's python3 from its own path, purged: back as it was
+	dpkg -i "$PYDEB" >"$T_DIR/dpkg.log" 2>&1 || fail "dpkg -i python3-evpnd: $(tail -n 5 "$T_DIR/dpkg.log")"
+	out=$(cd / && env -u PYTHONPATH /usr/bin/python3 -c 'import evpnd; print(evpnd.__file__)' 2>&1) || true
+	dpkg --purge python3-evpnd >>"$T_DIR/dpkg.log" 2>&1 || fail "dpkg --purge python3-evpnd: $(tail -n 5 "$T_DIR/dpkg.log")"
+	[ "$out" = "/$PYPKG/__init__.py" ] || fail "python3 -c 'import evpnd' with python3-evpnd installed: $out"
+	[ ! -e "/$PYPKG" ] || fail "dpkg --purge python3-evpnd left /$PYPKG: $(ls -R "/$PYPKG")"
+	log "python3-evpnd installs; python3 imports evpnd from /$PYPKG; purged"
+fi
+
 step "manual pages: groff warnings, every key and command documented"
 for m in man8/evpnd.8 man8/evpnctl.8 man5/evpnd.conf.5; do
 	zcat "$ROOT/usr/share/man/$m.gz" >"$T_DIR/page"
@@ -100,7 +140,7 @@ done <"$T_DIR/commands"
 log "$(wc -w <<<"$keys") keys and $(wc -l <"$T_DIR/commands") commands documented"
 
 step "lintian"
-lintian --pedantic --display-info "$DEB" >"$T_DIR/lintian.out" 2>&1 || true
+lintian --pedantic --display-info "$DEB" "$PYDEB" >"$T_DIR/lintian.out" 2>&1 || true
 grep -v 'running with root privileges' "$T_DIR/lintian.out" >&2 || true
 if grep -E '^[EW]: ' "$T_DIR/lintian.out" >/dev/null; then
 	fail "lintian errors or warnings (fix them, or explain them in packaging/debian/evpnd.lintian-overrides)"
