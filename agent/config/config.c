@@ -383,7 +383,7 @@ static void finish(struct loader *ld)
 		ipaddr_from_v4(&cfg->g.nexthop, cfg->g.router_id);
 }
 
-static void set_defaults(struct config *cfg, const char *path)
+void config_defaults(struct config *cfg, const char *path)
 {
 	memset(cfg, 0, sizeof *cfg);
 	snprintf(cfg->path, sizeof cfg->path, "%s", path);
@@ -449,7 +449,7 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	struct loader ld;
 	int ret;
 
-	set_defaults(cfg, path);
+	config_defaults(cfg, path);
 	memset(&ld, 0, sizeof ld);
 	ld.cfg = cfg;
 	ld.err = err;

@@ -105,6 +105,9 @@ struct config {
 	unsigned nvrf;
 };
 
+/* cfg as a file with only a [global] section would leave it (path recorded as its name), for
+ * callers that build a configuration by hand. */
+void config_defaults(struct config *cfg, const char *path);
 /* Load and validate path into cfg. On error returns -1 with "FILE:LINE: message" in err. */
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 /* Free what config_load allocated. */

@@ -19,6 +19,7 @@
 
 #include "attr.h"
 #include "bgp.h"
+#include "config.h"
 #include "control.h"
 #include "daemon.h"
 #include "fuzz.h"
@@ -53,6 +54,7 @@ static void setup(void)
 	snprintf(sock_path, sizeof sock_path, "%s/ctl.sock", dir);
 	d.loop = ev_loop_new(EVFLAG_AUTO);
 	FUZZ_CHECK(d.loop != NULL);
+	config_defaults(&d.cfg, "fuzz.conf"); /* the control socket's limits among them */
 	d.cfg.g.asn = 64512;
 	d.cfg.g.router_id = 0x0a000001u;
 	ipaddr_from_v4(&d.cfg.g.nexthop, 0x0a000001u);

@@ -142,6 +142,17 @@ def control():
         b'{"cmd":"show-routes","family":"opaque"}\n',
         b'{"cmd": nope\n{"cmd":"show-neighbors"}\n',
         b'{"cmd":"add-macadv","mac":"02:00:00:00:00:02","ip":"fd00::2","vni":16777215}\n',
+        # issue 14: binary and ephemeral keys, one key's paths, and watches with every filter and a
+        # resume (a watch takes no requests after it, so the changes come first)
+        b'{"cmd":"add-key","key_hex":"ff00fe","value_hex":"c0af","ephemeral":true}\n'
+        b'{"cmd":"add-key","key":"vm/a","value":"x"}\n{"cmd":"show-routes","key_hex":"ff00fe"}\n'
+        b'{"cmd":"watch","family":"opaque","key_prefix":"vm/","source":"local"}\n',
+        b'{"cmd":"add-macadv","mac":"02:00:00:00:00:03","vni":100}\n'
+        b'{"cmd":"watch","vni":100,"since":1,"epoch":"0011223344556677"}\n',
+        b'{"cmd":"watch","since":2}\n{"cmd":"watch","key_prefix_hex":"0g"}\n{"cmd":"get-key"}\n'
+        b'{"cmd":"del-key","key":"k","key_hex":"6b"}\n{"cmd":"add-key","key_hex":"6","value":""}\n',
+        b'{"cmd":"add-macadv","mac":"00:00:00:00:00:00","vni":1}\n{"cmd":"add-macadv","mac":"02:00:00:00:00:04",'
+        b'"ip":"0.0.0.0","vni":1}\n{"cmd":"add-multicast","ip":"224.0.0.1","vni":1}\n',
     ]
     for r in reqs:
         put('control', r)
