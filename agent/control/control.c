@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "control_admit.h"
 #include "control_int.h"
 #include "bgp.h"
 #include "config.h"
@@ -32,9 +33,7 @@
 #define CTL_REQ_MAX 65536              /* bytes of one request line, newline excluded */
 #define CTL_PAUSE_OUT (1u << 20)       /* pending output beyond which requests are not read */
 #define CTL_ACCEPT_BURST 32
-#define CTL_ROOT_SLOTS 4               /* the last slots: root alone, so nobody locks root out */
 #define CTL_TICK 5.0                   /* seconds between idle checks (and refusal log lines) */
-#define CTL_REFUSED_LOG_SECS 10.0      /* at most one line about refused clients per this */
 /* After a fatal error reply, unread input would turn close() into a RST that destroys the reply
  * in the peer's buffer; so shut our side and discard input for a while first (a 10 MB request
  * must still read its "request too long"). */
@@ -80,10 +79,7 @@ struct control {
 	struct watch_hub *hub;
 	struct eph *eph;               /* ephemeral keys and their connections */
 	bool stopping;                 /* control_close: nothing is withdrawn any more */
-	/* refused connections, logged at most once per CTL_REFUSED_LOG_SECS */
-	uint64_t refused;
-	ev_tstamp refused_logged;
-	char refused_last[160];
+	struct ctl_refusals refusals;  /* logged at most once per CTL_REFUSED_LOG_SECS */
 	bool has_group;                /* [global] control-group: its members may connect */
 	uint32_t gid;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -477,48 +473,14 @@ static void linger_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	client_kill(w->data);
 }
 
-/* A connection turned away: counted, and told to the log at most once per CTL_REFUSED_LOG_SECS
- * (2,000 refused connects are one line, not 2,000). */
-static void refused(struct control *c, const char *who, const char *why)
+/* How many clients of uid are connected. */
+static unsigned clients_of(const struct control *c, uint32_t uid)
 {
-	ev_tstamp now = ev_now(c->loop);
+	unsigned n = 0;
 
-	c->refused++;
-	snprintf(c->refused_last, sizeof c->refused_last, "%s: %s", who, why);
-	if (now - c->refused_logged >= CTL_REFUSED_LOG_SECS) {
-		log_msg(LOG_WARNING, "control: refused %llu client%s (the last: %s)",
-			(unsigned long long)c->refused, c->refused == 1 ? "" : "s", c->refused_last);
-		c->refused = 0;
-		c->refused_logged = now;
-	}
-}
-
-/* Why a client of uid may not have a slot now, or NULL. Root keeps the last CTL_ROOT_SLOTS. */
-static const char *admit(const struct control *c, uint32_t uid, char *why, size_t whylen)
-{
-	const struct config *cfg = c->env ? c->env->cfg : NULL;
-	unsigned max = cfg ? cfg->ctl_max_clients : 128, per = cfg ? cfg->ctl_max_per_user : 32;
-	unsigned mine = 0;
-
-	if (c->nclients >= max) {
-		snprintf(why, whylen, "too many control clients (%u, control-max-clients)", c->nclients);
-		return why;
-	}
-	if (uid == 0)
-		return NULL;
-	if (c->nclients + CTL_ROOT_SLOTS >= max) {
-		snprintf(why, whylen, "too many control clients (%u; the last %d are root's)", c->nclients,
-			 CTL_ROOT_SLOTS);
-		return why;
-	}
 	for (const struct ctl_client *cl = c->clients; cl; cl = cl->next)
-		mine += !cl->dead && cl->uid == uid;
-	if (mine >= per) {
-		snprintf(why, whylen, "too many control clients of uid %u (%u, control-max-clients-per-user)",
-			 uid, mine);
-		return why;
-	}
-	return NULL;
+		n += !cl->dead && cl->uid == uid;
+	return n;
 }
 
 static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -547,7 +509,10 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			return;
 		}
 		allowed = ctl_peer_allowed(fd, c->has_group, c->gid, &uid, who, sizeof who);
-		no = allowed ? admit(c, uid, why, sizeof why) : "permission denied: root or the control-group only";
+		no = allowed ? ctl_admit(c->nclients, clients_of(c, uid), uid,
+					 c->env && c->env->cfg ? c->env->cfg->ctl_max_clients : 128,
+					 c->env && c->env->cfg ? c->env->cfg->ctl_max_per_user : 32, why, sizeof why)
+			     : "permission denied: root or the control-group only";
 		if (no && allowed) {
 			/* one line, then closed: nothing of ours to drain for */
 			char line[256];
@@ -555,7 +520,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			ssize_t r = send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 			(void)r;
 			close(fd);
-			refused(c, who, no);
+			ctl_refused(&c->refusals, ev_now(loop), who, no);
 			continue;
 		}
 		cl = calloc(1, sizeof *cl);
@@ -577,7 +542,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_start(loop, &cl->rio);
 		if (!allowed) {
 			/* told why, then closed the way a garbage request is (its input drained) */
-			refused(c, who, "not root nor in the control-group");
+			ctl_refused(&c->refusals, ev_now(loop), who, "not root nor in the control-group");
 			client_fail(cl, no);
 		}
 	}
@@ -593,12 +558,7 @@ static void tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	unsigned closed = 0;
 
 	(void)revents;
-	if (c->refused && now - c->refused_logged >= CTL_REFUSED_LOG_SECS) {
-		log_msg(LOG_WARNING, "control: refused %llu client%s (the last: %s)",
-			(unsigned long long)c->refused, c->refused == 1 ? "" : "s", c->refused_last);
-		c->refused = 0;
-		c->refused_logged = now;
-	}
+	ctl_refused_flush(&c->refusals, now);
 	if (!idle)
 		return;
 	for (struct ctl_client *cl = c->clients; cl; cl = cl->next) {

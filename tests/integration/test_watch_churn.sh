@@ -56,6 +56,9 @@ out=$(python3 "$(dirname "$0")/watch_churn.py" "$T_DIR/A.ctl" "$T_DIR/B.ctl" 12 
 wait "$GOBGP_LOOP"
 log "$out"
 grep -q '"peer-only"' <<<"$out" || fail "no figures from the churn run: $out"
+# slow and lagging watchers never held the loop long enough to cost a session (hold time 9 s)
+jcheck "$(ctl_ok A show neighbors --json)" "(one(d, address='$R1')['state'] == 'established' and
+	one(d, address='$R1')['flaps'] == 0)" "A's session to the reflector stayed up through the churn"
 
 step "ephemeral keys: withdrawn when their connection closes, or its process is killed"
 opaque_at_rr() { gobgp_opaque_check rr "$1"; }
