@@ -163,10 +163,9 @@ void watch_hub_notify(struct watch_hub *h, const struct control_env *env, int fa
 		r.flags |= WREC_HAS_VNI;
 		r.vni = vni;
 	}
+	/* no "installed": at this moment the kernel's install of the route has not happened yet */
 	line = event_line(h, a ? "update" : "withdraw", wlog_next_seq(h->log), fam, nlri, len,
-			  route_json_change(fam, nlri, len, a, src,
-					    ctl_installed(env, fam, nlri, len, a, src && src->af, a != NULL)),
-			  -1, &r.line_len);
+			  route_json_change(fam, nlri, len, a, src, -1), -1, &r.line_len);
 	r.line = line;
 	if (!line) {
 		static const char lost[] = "\n"; /* appended as a hole: watchers behind it resync */
@@ -266,9 +265,7 @@ static void snap_cb(void *ctx, const struct rib_route *r)
 	if (w->failed || !route_wanted(w, r))
 		return;
 	line = event_line(w->hub, "snapshot", w->snap_seq, r->fam, r->nlri, r->len,
-			  route_json(r, w->now, ctl_installed(w->env, r->fam, r->nlri, r->len, r->a,
-							      r->src && r->src->kind != SRC_LOCAL, true)),
-			  w->resync, &n);
+			  route_json(r, w->now, -1), w->resync, &n);
 	out_line(w, line, n);
 }
 
