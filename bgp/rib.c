@@ -672,31 +672,6 @@ bool rib_walk_next(struct rib *rib, int fam, size_t *pos, size_t max,
 	return *pos >= rib_table_span(t);
 }
 
-void rib_cursor_open(struct rib *rib, struct rib_cursor *c, int fam)
-{
-	rib_cursor_close(rib, c);
-	c->fam = fam;
-	c->pos = 0;
-	c->next = rib->cursors;
-	rib->cursors = c;
-}
-
-void rib_cursor_close(struct rib *rib, struct rib_cursor *c)
-{
-	for (struct rib_cursor **pp = &rib->cursors; *pp; pp = &(*pp)->next)
-		if (*pp == c) {
-			*pp = c->next;
-			break;
-		}
-	c->next = NULL;
-}
-
-bool rib_cursor_next(struct rib *rib, struct rib_cursor *c, size_t max,
-		     void (*cb)(void *ctx, const struct rib_route *r), void *ctx)
-{
-	return rib_walk_next(rib, c->fam, &c->pos, max, cb, ctx);
-}
-
 size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
 		  void (*cb)(void *ctx, const struct rib_route *r), void *ctx)
 {

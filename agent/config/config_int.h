@@ -49,7 +49,12 @@ void cfg_fail(struct loader *ld, int line, const char *fmt, ...) __attribute__((
 /* Whether an address is unspecified (0.0.0.0 or ::): never a neighbor, VTEP or source. */
 bool cfg_ip_is_zero(const struct ipaddr *a);
 
-/* config_ops.c: [global] log, log-level, metrics-listen, metrics-allow-remote. */
+/* A number in [min, max] into *out; else an error naming the section, key and range, and -1. */
+int cfg_get_u32(struct loader *ld, const char *val, uint32_t min, uint32_t max, uint32_t *out);
+
+/* config_ops.c: [global] log, log-level, metrics-listen, metrics-allow-remote, and the control
+ * socket's limits (control-*, watch-*, opaque-max-*: one setter, its table there). */
+int cfg_g_control(struct loader *ld, const char *val);
 int cfg_g_log(struct loader *ld, const char *val);
 int cfg_g_log_level(struct loader *ld, const char *val);
 int cfg_g_metrics_listen(struct loader *ld, const char *val);

@@ -23,7 +23,7 @@ static int bad(struct loader *ld, const char *val, const char *why)
 	return -1;
 }
 
-static int get_u32(struct loader *ld, const char *val, uint32_t min, uint32_t max, uint32_t *out)
+int cfg_get_u32(struct loader *ld, const char *val, uint32_t min, uint32_t max, uint32_t *out)
 {
 	char why[64];
 	if (parse_u32(val, min, max, out) == 0)
@@ -217,7 +217,7 @@ static int g_hold_time(struct loader *ld, const char *val)
 static int g_connect_retry(struct loader *ld, const char *val)
 {
 	uint32_t v;
-	if (get_u32(ld, val, 1, 3600, &v))
+	if (cfg_get_u32(ld, val, 1, 3600, &v))
 		return -1;
 	ld->cfg->g.connect_retry = (uint16_t)v;
 	return 0;
@@ -226,7 +226,7 @@ static int g_connect_retry(struct loader *ld, const char *val)
 static int g_send_hold_time(struct loader *ld, const char *val)
 {
 	uint32_t v;
-	if (get_u32(ld, val, 0, 65535, &v))
+	if (cfg_get_u32(ld, val, 0, 65535, &v))
 		return -1;
 	ld->cfg->g.send_hold_time = (uint16_t)v;
 	return 0;
@@ -256,7 +256,7 @@ static int g_graceful_restart(struct loader *ld, const char *val)
 static int g_restart_time(struct loader *ld, const char *val)
 {
 	uint32_t v;
-	if (get_u32(ld, val, 1, 4095, &v))
+	if (cfg_get_u32(ld, val, 1, 4095, &v))
 		return -1;
 	ld->cfg->g.restart_time = (uint16_t)v;
 	return 0;
@@ -265,30 +265,30 @@ static int g_restart_time(struct loader *ld, const char *val)
 /* Seconds after start-up before stale kernel entries are removed without every End-of-RIB. */
 static int g_fdb_dump_limit(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 0, 1000000000, &ld->cfg->fdb_dump_limit);
+	return cfg_get_u32(ld, val, 0, 1000000000, &ld->cfg->fdb_dump_limit);
 }
 
 static int g_converge_timeout(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 0, 3600, &ld->cfg->converge_timeout);
+	return cfg_get_u32(ld, val, 0, 3600, &ld->cfg->converge_timeout);
 }
 
 /* The event socket's receive buffer: what a burst must fit in before events are lost (ENOBUFS,
  * then a re-dump); tiny values exist to force that path in tests. At most 1 GiB (the kernel's cap). */
 static int g_netlink_buffer(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 4096, 1u << 30, &ld->cfg->netlink_buffer);
+	return cfg_get_u32(ld, val, 4096, 1u << 30, &ld->cfg->netlink_buffer);
 }
 
 /* Duplicate address detection (as FRR's "dup-addr-detection max-moves N time M"). */
 static int g_dad_max_moves(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 0, 255, &ld->cfg->dad_max_moves); /* 0: off */
+	return cfg_get_u32(ld, val, 0, 255, &ld->cfg->dad_max_moves); /* 0: off */
 }
 
 static int g_dad_window(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 1, 86400, &ld->cfg->dad_window);
+	return cfg_get_u32(ld, val, 1, 86400, &ld->cfg->dad_window);
 }
 
 static int g_dad_freeze(struct loader *ld, const char *val)
@@ -298,7 +298,7 @@ static int g_dad_freeze(struct loader *ld, const char *val)
 
 static int g_dad_recovery(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 0, 86400, &ld->cfg->dad_recovery);
+	return cfg_get_u32(ld, val, 0, 86400, &ld->cfg->dad_recovery);
 }
 
 static int g_arp_suppress(struct loader *ld, const char *val)
@@ -325,49 +325,7 @@ static int g_arp_snoop(struct loader *ld, const char *val)
 
 static int g_arp_snoop_age(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 1, 86400, &ld->cfg->arp_snoop_age);
-}
-
-/* The control socket's limits (docs/control-protocol.md). The opaque sizes stop at what one BGP
- * UPDATE carries (ORIG_OPAQUE_MAX); key plus value are checked against it when a key is added. */
-static int g_ctl_max_clients(struct loader *ld, const char *val)
-{
-	return get_u32(ld, val, 8, 65536, &ld->cfg->ctl_max_clients);
-}
-
-static int g_ctl_max_per_user(struct loader *ld, const char *val)
-{
-	return get_u32(ld, val, 1, 65536, &ld->cfg->ctl_max_per_user);
-}
-
-static int g_ctl_idle_timeout(struct loader *ld, const char *val)
-{
-	return get_u32(ld, val, 0, 86400, &ld->cfg->ctl_idle_timeout);
-}
-
-static int g_ctl_client_buffer(struct loader *ld, const char *val)
-{
-	return get_u32(ld, val, 65536, 1u << 30, &ld->cfg->ctl_client_buffer);
-}
-
-static int g_watch_max(struct loader *ld, const char *val)
-{
-	return get_u32(ld, val, 1, 65536, &ld->cfg->watch_max);
-}
-
-static int g_watch_window(struct loader *ld, const char *val)
-{
-	return get_u32(ld, val, 65536, 1u << 30, &ld->cfg->watch_window);
-}
-
-static int g_opaque_max_key(struct loader *ld, const char *val)
-{
-	return get_u32(ld, val, 1, 3584, &ld->cfg->opaque_max_key);
-}
-
-static int g_opaque_max_value(struct loader *ld, const char *val)
-{
-	return get_u32(ld, val, 0, 3584, &ld->cfg->opaque_max_value);
+	return cfg_get_u32(ld, val, 1, 86400, &ld->cfg->arp_snoop_age);
 }
 
 const struct keydef cfg_global_keys[] = {
@@ -399,14 +357,14 @@ const struct keydef cfg_global_keys[] = {
 	{"metrics-allow-remote", cfg_g_metrics_allow_remote, false},
 	{"user", g_user, false},
 	{"control-group", g_control_group, false},
-	{"control-max-clients", g_ctl_max_clients, false},
-	{"control-max-clients-per-user", g_ctl_max_per_user, false},
-	{"control-idle-timeout", g_ctl_idle_timeout, false},
-	{"control-client-buffer", g_ctl_client_buffer, false},
-	{"watch-max", g_watch_max, false},
-	{"watch-replay-window", g_watch_window, false},
-	{"opaque-max-key", g_opaque_max_key, false},
-	{"opaque-max-value", g_opaque_max_value, false},
+	{"control-max-clients", cfg_g_control, false},
+	{"control-max-clients-per-user", cfg_g_control, false},
+	{"control-idle-timeout", cfg_g_control, false},
+	{"control-client-buffer", cfg_g_control, false},
+	{"watch-max", cfg_g_control, false},
+	{"watch-replay-window", cfg_g_control, false},
+	{"opaque-max-key", cfg_g_control, false},
+	{"opaque-max-value", cfg_g_control, false},
 	{NULL, NULL, false},
 };
 /* key_line[] has a slot per key: a table that outgrew it would write past it */
@@ -449,7 +407,7 @@ static int n_hold_time(struct loader *ld, const char *val)
 static int n_port(struct loader *ld, const char *val)
 {
 	uint32_t v;
-	if (get_u32(ld, val, 1, 65535, &v))
+	if (cfg_get_u32(ld, val, 1, 65535, &v))
 		return -1;
 	cur_nbr(ld)->port = (uint16_t)v;
 	return 0;
@@ -493,14 +451,14 @@ static int n_ttl_security(struct loader *ld, const char *val)
 
 static int n_max_routes(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 0, 0xffffffffu, &cur_nbr(ld)->max_routes); /* 0: no limit */
+	return cfg_get_u32(ld, val, 0, 0xffffffffu, &cur_nbr(ld)->max_routes); /* 0: no limit */
 }
 
 /* Seconds the session stays down after max-routes closed it (FRR's "maximum-prefix N restart M",
  * there in minutes); 0: until evpnd restarts. */
 static int n_max_routes_restart(struct loader *ld, const char *val)
 {
-	return get_u32(ld, val, 0, 86400, &cur_nbr(ld)->max_routes_restart);
+	return cfg_get_u32(ld, val, 0, 86400, &cur_nbr(ld)->max_routes_restart);
 }
 
 static int n_next_hop_self(struct loader *ld, const char *val)
@@ -512,7 +470,7 @@ static int n_next_hop_self(struct loader *ld, const char *val)
 static int get_u8(struct loader *ld, const char *val, uint8_t min, uint8_t max, uint8_t *out)
 {
 	uint32_t v;
-	if (get_u32(ld, val, min, max, &v))
+	if (cfg_get_u32(ld, val, min, max, &v))
 		return -1;
 	*out = (uint8_t)v;
 	return 0;

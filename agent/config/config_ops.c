@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* [global] keys for operations: log, log-level, metrics-listen, metrics-allow-remote. */
+/* [global] keys for operations: log, log-level, metrics-listen, metrics-allow-remote, and the
+ * control socket's limits. */
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,4 +82,30 @@ int cfg_g_metrics_allow_remote(struct loader *ld, const char *val)
 	if (parse_bool(val, &ld->cfg->metrics_allow_remote) == 0)
 		return 0;
 	return bad(ld, val, "is not a boolean (yes/no, true/false, on/off, 1/0)");
+}
+
+/* The control socket's limits (docs/control-protocol.md): a number each, in its range. The opaque
+ * sizes stop at what one BGP UPDATE carries; key plus value are checked when a key is added. */
+static const struct {
+	const char *key;
+	size_t off;
+	uint32_t min, max;
+} limits[] = {
+	{ "control-max-clients", offsetof(struct config, ctl_max_clients), 8, 65536 },
+	{ "control-max-clients-per-user", offsetof(struct config, ctl_max_per_user), 1, 65536 },
+	{ "control-idle-timeout", offsetof(struct config, ctl_idle_timeout), 0, 86400 },
+	{ "control-client-buffer", offsetof(struct config, ctl_client_buffer), 65536, 1u << 30 },
+	{ "watch-max", offsetof(struct config, watch_max), 1, 65536 },
+	{ "watch-replay-window", offsetof(struct config, watch_window), 65536, 1u << 30 },
+	{ "opaque-max-key", offsetof(struct config, opaque_max_key), 1, 3584 },
+	{ "opaque-max-value", offsetof(struct config, opaque_max_value), 0, 3584 },
+};
+
+int cfg_g_control(struct loader *ld, const char *val)
+{
+	for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
+		if (strcmp(ld->key, limits[i].key) == 0)
+			return cfg_get_u32(ld, val, limits[i].min, limits[i].max,
+					   (uint32_t *)((char *)ld->cfg + limits[i].off));
+	return bad(ld, val, "is not a control limit"); /* a key in the schema without a row here */
 }

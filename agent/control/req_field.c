@@ -58,8 +58,9 @@ int req_str(struct json_object *req, const char *name, bool required, const char
 	return 1;
 }
 
-int req_u32(struct json_object *req, const char *name, bool required, uint32_t min, uint32_t max,
-	    uint32_t *out, char *err, size_t errlen)
+/* An integer field in [min, max] (a message naming max_text as the top). */
+static int req_int(struct json_object *req, const char *name, bool required, int64_t min, int64_t max,
+		   const char *max_text, int64_t *out, char *err, size_t errlen)
 {
 	struct json_object *v = field(req, name);
 	int64_t n;
@@ -72,34 +73,38 @@ int req_u32(struct json_object *req, const char *name, bool required, uint32_t m
 	}
 	/* json-c clamps integers beyond int64 to INT64_MIN/MAX, which are out of range anyway */
 	n = json_object_get_int64(v);
-	if (n < (int64_t)min || n > (int64_t)max) {
-		snprintf(err, errlen, "%s %s out of range (%u..%u)", name, json_object_get_string(v), min,
-			 max);
+	if (n < min || n > max) {
+		snprintf(err, errlen, "%s %s out of range (%lld..%s)", name, json_object_get_string(v),
+			 (long long)min, max_text);
 		return -1;
 	}
-	*out = (uint32_t)n;
+	*out = n;
 	return 1;
+}
+
+int req_u32(struct json_object *req, const char *name, bool required, uint32_t min, uint32_t max,
+	    uint32_t *out, char *err, size_t errlen)
+{
+	char top[16];
+	int64_t n;
+	int r;
+
+	snprintf(top, sizeof top, "%u", max);
+	r = req_int(req, name, required, min, max, top, &n, err, errlen);
+	if (r > 0)
+		*out = (uint32_t)n;
+	return r;
 }
 
 int req_u64(struct json_object *req, const char *name, bool required, uint64_t *out, char *err,
 	    size_t errlen)
 {
-	struct json_object *v = field(req, name);
 	int64_t n;
+	int r = req_int(req, name, required, 0, (int64_t)1 << 53, "2^53", &n, err, errlen);
 
-	if (!v)
-		return missing(name, required, err, errlen);
-	if (!json_object_is_type(v, json_type_int)) {
-		snprintf(err, errlen, "field \"%s\" must be an integer", name);
-		return -1;
-	}
-	n = json_object_get_int64(v);
-	if (n < 0 || n > (int64_t)1 << 53) {
-		snprintf(err, errlen, "%s %s out of range (0..2^53)", name, json_object_get_string(v));
-		return -1;
-	}
-	*out = (uint64_t)n;
-	return 1;
+	if (r > 0)
+		*out = (uint64_t)n;
+	return r;
 }
 
 static int hexval(char c)
