@@ -509,11 +509,14 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			return;
 		}
 		allowed = ctl_peer_allowed(fd, c->has_group, c->gid, &uid, who, sizeof who);
-		no = allowed ? ctl_admit(c->nclients, clients_of(c, uid), uid,
-					 c->env && c->env->cfg ? c->env->cfg->ctl_max_clients : 128,
-					 c->env && c->env->cfg ? c->env->cfg->ctl_max_per_user : 32, why, sizeof why)
-			     : "permission denied: root or the control-group only";
-		if (no && allowed) {
+		/* a client turned away for its credentials takes a slot while its input drains: it is
+		 * admitted to that as anyone else is, so a flood of them cannot take root's slots */
+		no = ctl_admit(c->nclients, clients_of(c, uid), uid,
+			       c->env && c->env->cfg ? c->env->cfg->ctl_max_clients : 128,
+			       c->env && c->env->cfg ? c->env->cfg->ctl_max_per_user : 32, why, sizeof why);
+		if (no && !allowed)
+			no = "permission denied: root or the control-group only";
+		if (no) {
 			/* one line, then closed: nothing of ours to drain for */
 			char line[256];
 			int n = snprintf(line, sizeof line, "{\"ok\":false,\"error\":\"%s\"}\n", no);
@@ -543,7 +546,7 @@ static void accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (!allowed) {
 			/* told why, then closed the way a garbage request is (its input drained) */
 			ctl_refused(&c->refusals, ev_now(loop), who, "not root nor in the control-group");
-			client_fail(cl, no);
+			client_fail(cl, "permission denied: root or the control-group only");
 		}
 	}
 }

@@ -80,6 +80,27 @@ out=$(ctl show neighbors --json) && grep -q 127.0.0.2 <<<"$out" && ok "root stil
 out=$(as_member "$EVPNCTL" -s "$S" show neighbors 2>&1)
 grep -q "too many control clients of uid $NOBODY" <<<"$out" && ok "the member's 33rd is refused" || bad "member: $out"
 
+# an outsider (not in the group) through a socket whose mode was widened: each of its 200
+# connections is told "permission denied" and none may take root's slots while it drains
+chmod 0666 "$S"
+OUTSIDER=$((NOBODY - 1))
+coproc OUT { setpriv --reuid="$OUTSIDER" --regid="$OUTSIDER" --clear-groups /usr/bin/python3 -c '
+import socket, sys
+held, denied = [], 0
+for i in range(200):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.settimeout(2)
+    denied += b"permission denied" in s.recv(4096); held.append(s)
+print(denied, flush=True)
+sys.stdin.read()' "$S"; }
+read -r denied <&"${OUT[0]}"
+[ "$denied" = 200 ] && ok "an outsider's 200 connections: each told permission denied" || bad "outsider: $denied denied"
+out=$(ctl show neighbors --json) && grep -q 127.0.0.2 <<<"$out" && ok "root still gets in past the outsider's flood" ||
+	bad "root locked out by an outsider: $out"
+out_pid=${OUT_PID:-}
+eval "exec ${OUT[1]}>&-"
+[ -z "$out_pid" ] || wait "$out_pid" 2>/dev/null
+chmod 0660 "$S"
+
 # 2,000 refused connects: a handful of log lines, not 2,000
 before=$(grep -c "control: refused" "$T/evpnd.log")
 as_member /usr/bin/python3 - "$S" <<'PY'
