@@ -11,34 +11,7 @@ require gobgpd gobgp ip python3
 require_evpnd
 t_init
 
-A=10.77.0.1 R1=10.77.0.2 R2=10.77.1.2 B=10.77.1.3
-ns_add a
-ns_add r
-ns_add b
-ns_link a $A/24 r $R1/24
-ns_link r $R2/24 b $B/24
-# Next hops are left unchanged by the reflector: let A and B reach each other through r.
-ip netns exec "$(ns r)" sysctl -qw net.ipv4.ip_forward=1
-ip -n "$(ns a)" route add 10.77.1.0/24 via $R1
-ip -n "$(ns b)" route add 10.77.0.0/24 via $R2
-
-gobgpd_conf "$T_DIR/rr.toml" 64512 $R1 "$R1,$R2"
-gobgpd_neighbor "$T_DIR/rr.toml" $A 64512 $R1 rr $R1
-gobgpd_neighbor "$T_DIR/rr.toml" $B 64512 $R2 rr $R1
-evpnd_conf "$T_DIR/a.conf" A 64512 $A
-evpnd_neighbor "$T_DIR/a.conf" $R1 64512
-evpnd_conf "$T_DIR/b.conf" B 64512 $B
-evpnd_neighbor "$T_DIR/b.conf" $R2 64512
-
-step "start the reflector and both evpnd"
-gobgpd_start rr r "$T_DIR/rr.toml"
-evpnd_start A a "$T_DIR/a.conf"
-evpnd_start B b "$T_DIR/b.conf"
-wait_for 30 evpnd_established A $R1 || fail "evpnd A: session to the reflector not established in 30 s"
-wait_for 30 evpnd_established B $R2 || fail "evpnd B: session to the reflector not established in 30 s"
-wait_for 10 gobgp_established rr $A || fail "reflector: session to A not established"
-wait_for 10 gobgp_established rr $B || fail "reflector: session to B not established"
-log "A and B established with the reflector"
+rr_pair_up
 
 # B's watch stream: started before any change so it sees the add and the delete.
 spawn_host watch "$EVPNCTL" -s "$T_DIR/B.ctl" watch opaque

@@ -15,29 +15,8 @@ require gobgpd gobgp ip python3
 require_evpnd
 t_init
 
-A=10.77.0.1 R1=10.77.0.2 R2=10.77.1.2 B=10.77.1.3
-ns_add a
-ns_add r
-ns_add b
-ns_link a $A/24 r $R1/24
-ns_link r $R2/24 b $B/24
-
-gobgpd_conf "$T_DIR/rr.toml" 64512 $R1 "$R1,$R2"
-gobgpd_neighbor "$T_DIR/rr.toml" $A 64512 $R1 rr $R1
-gobgpd_neighbor "$T_DIR/rr.toml" $B 64512 $R2 rr $R1
-evpnd_conf "$T_DIR/a.conf" A 64512 $A
 # a small window, so that the slow watchers fall out of it and take the lag path
-echo "watch-replay-window = 262144" >>"$T_DIR/a.conf"
-evpnd_neighbor "$T_DIR/a.conf" $R1 64512
-evpnd_conf "$T_DIR/b.conf" B 64512 $B
-evpnd_neighbor "$T_DIR/b.conf" $R2 64512
-
-step "start the reflector and both evpnd"
-gobgpd_start rr r "$T_DIR/rr.toml"
-evpnd_start A a "$T_DIR/a.conf"
-evpnd_start B b "$T_DIR/b.conf"
-wait_for 30 evpnd_established A $R1 || fail "evpnd A: session to the reflector not established in 30 s"
-wait_for 30 evpnd_established B $R2 || fail "evpnd B: session to the reflector not established in 30 s"
+rr_pair_up "watch-replay-window = 262144"
 
 step "churn at A, B and the reflector while A's watchers come, go, lag and resume"
 # the reflector's own MAC routes, added and withdrawn by the gobgp CLI meanwhile
