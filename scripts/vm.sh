@@ -6,7 +6,7 @@
 # at the same path inside, writes inside are lost at power-off (the host is never written, except
 # the per-run dir below). The kernel's modules are at /lib/modules/$(uname -r); modprobe works.
 #
-# Usage: scripts/vm.sh [--mem MB] [--cpus N] [--timeout S] [--env NAME]... [--share DIR]... -- CMD...
+# Usage: scripts/vm.sh [--mem MB] [--cpus N] [--timeout S] [--env NAME]... [--share DIR]... [--systemd] -- CMD...
 #        scripts/vm.sh --prepare      fetch the kernel and build the initramfs (cached), then exit
 #        scripts/vm.sh --check-kvm    exit 0 if /dev/kvm can create a VM, 1 if not
 # CMD runs in the current directory, with stdin from /dev/null, its stdout and stderr on ours; the
@@ -14,6 +14,9 @@
 # Environment passed through: PATH, TERM, LANG, LC_*, TZ, CI, EVPND*, EVPNCTL, LAB_*, ASAN_OPTIONS,
 # UBSAN_OPTIONS, LSAN_OPTIONS, and every --env NAME. The host's /tmp is NOT visible inside (the VM
 # has its own tmpfs there): --share DIR shares a host directory read-write at the same path.
+# --systemd: the host's systemd is PID 1 (journald, udev; units enabled in the overlay's /etc start
+# only when asked: the default target is one of vm.sh's own), and CMD runs as a service of it with
+# VM_SYSTEMD=1 in its environment; without it CMD itself is PID 1 (no service manager, faster).
 # Settings: EVPND_VM_CACHE (default /var/cache/evpnd-vm: kernel, modules, initramfs per version),
 # EVPND_VM_KVER (a kernel version such as 6.1.0-56-amd64 instead of the newest cached/current one),
 # EVPND_VM_TIMING=1 (print boot and run times to stderr), EVPND_VM_KEEP=1 (keep the run dir with the
@@ -22,7 +25,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${EVPND_VM_CACHE:-/var/cache/evpnd-vm}
-mem=1024 cpus=2 timeout=600 mode=run
+mem=1024 cpus=2 timeout=600 mode=run init=direct
 extra_env=()
 shares=()
 
@@ -43,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--env) extra_env+=("${2:?}"); shift 2 ;;
 	--share) shares+=("$(cd "${2:?}" && pwd)") || exit 2; shift 2 ;;
+	--systemd) init=systemd; shift ;;
 	--prepare) mode=prepare; shift ;;
 	--check-kvm) mode=check; shift ;;
 	--) shift; break ;;
@@ -217,6 +221,10 @@ kernel=$cache/$KVER/vmlinux
 [ -s "$kernel" ] || kernel=$cache/$KVER/root/boot/vmlinuz-$KVER
 klog="quiet loglevel=3 mitigations=off tsc=reliable no_timer_check audit=0 nowatchdog ${EVPND_VM_APPEND:-}"
 [ "${EVPND_VM_DEBUG:-0}" = 1 ] && klog="loglevel=7 printk.time=1"
+if [ "$init" = systemd ]; then
+	[ -x /lib/systemd/systemd ] || die "--systemd: /lib/systemd/systemd not found (the package systemd)"
+	klog+=" vminit=systemd systemd.unit=evpnd-vm.target systemd.show_status=error"
+fi
 
 # The VM has tmpfs of its own on /tmp, /run and /var/tmp: a repository (a CI clone, say) under
 # one of them is shared into the VM at the same path, or nothing of it (stage2.sh included) is seen.
@@ -225,7 +233,9 @@ case $root/ in /tmp/* | /run/* | /var/tmp/*)
 	case " ${shares[*]} " in *" $root "*) ;; *) shares=("$root" "${shares[@]}") ;; esac ;;
 esac
 run=$(mktemp -d "${TMPDIR:-/tmp}/evpnd-vm.XXXXXX")
-case "$run$here${shares[*]}" in *[[:space:]]* | *:*) die "paths with spaces or colons are not supported: $run $here ${shares[*]}" ;; esac
+for p in "$run" "$here" "${shares[@]}"; do
+	case $p in *[[:space:]]* | *:*) die "paths with spaces or colons are not supported: $p" ;; esac
+done
 share_args=()
 share_list=
 for i in "${!shares[@]}"; do

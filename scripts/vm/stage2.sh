@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# PID 1 inside the VM (after the initramfs's switch_root): runs the command that scripts/vm.sh
-# left in the run dir ($vmrun: env, cwd, cmd), with stdout on /dev/hvc0 and stderr on /dev/hvc1
-# (the host's stdout and stderr), writes its exit status to $vmrun/status, then powers off.
+# PID 1 inside the VM (after the initramfs's switch_root), or with vm.sh --systemd a service that
+# systemd (PID 1) starts: runs the command that scripts/vm.sh left in the run dir ($vmrun: env,
+# cwd, cmd), with stdout on /dev/hvc0 and stderr on /dev/hvc1 (the host's stdout and stderr),
+# writes its exit status to $vmrun/status, then powers off.
 # PID 1 must never exit (the kernel would panic), so every path ends in poweroff.
 
 poweroff_now() {
