@@ -62,7 +62,9 @@ static void usage(FILE *out)
 		"  -h, --help           show this help and exit\n"
 		"  -V, --version        show the version and exit\n"
 		"\n"
-		"Signals: SIGTERM and SIGINT stop the daemon (a Cease to every neighbor), exit status 0;\n"
+		"Signals: SIGTERM and SIGINT stop the daemon, exit status 0: the kernel FDB stays, and\n"
+		"neighbors that negotiated graceful restart keep our routes until we are back (the\n"
+		"others get a Cease); SIGKILL leaves the same state behind.\n"
 		"SIGHUP reloads the configuration file (a bad one is rejected, the running one stays).\n"
 		"Exit status: 0 after a clean stop, 1 on configuration or start-up errors, 2 on bad usage.\n");
 }
