@@ -50,6 +50,9 @@ dpkg-deb -f "$DEB" Package Version Architecture Depends >"$T_DIR/fields"
 grep -x "Version: $VER" "$T_DIR/fields" >/dev/null || fail "version is not $VER: $(cat "$T_DIR/fields")"
 [ "$(dpkg-deb --ctrl-tarfile "$DEB" | tar -xOf - ./conffiles)" = /etc/evpnd/evpnd.conf ] ||
 	fail "conffiles is not exactly /etc/evpnd/evpnd.conf"
+# removal stops the service (dh_installsystemd --no-start drops that; test_systemd_host.sh runs it)
+dpkg-deb --ctrl-tarfile "$DEB" | tar -xOf - ./prerm | grep -qF "deb-systemd-invoke stop 'evpnd.service'" ||
+	fail "the prerm does not stop evpnd.service on removal"
 
 ROOT=$T_DIR/root
 dpkg-deb -x "$DEB" "$ROOT"
