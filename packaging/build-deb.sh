@@ -5,6 +5,9 @@
 # Usage: packaging/build-deb.sh [OUTDIR]   (default: build-deb/; needs debhelper and the build-deps)
 # Builds evpnd_VERSION_ARCH.deb and python3-evpnd_VERSION_all.deb (the Python client); prints the
 # path of evpnd's .deb last (python3-evpnd's is beside it).
+# EVPND_DEB_VERSION=V (e.g. 0.1.0+rebuild1): build as version V instead of the changelog's, by a
+# changelog entry added to the scratch copy only (tests/integration/test_systemd_host.sh upgrades
+# from one build to another this way).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$src/build-deb}
@@ -23,6 +26,18 @@ mkdir "$tree"
 tar -C "$src" --exclude=packaging/debian --exclude=__pycache__ --exclude='*.egg-info' --exclude=python/build \
 	-cf - CMakeLists.txt README.md agent bgp docs lib netlink packaging python scripts tests | tar -C "$tree" -xf -
 cp -a "$src/packaging/debian" "$tree/debian"
+if [ -n "${EVPND_DEB_VERSION:-}" ]; then
+	[[ $EVPND_DEB_VERSION =~ ^$cmake_ver([+~][A-Za-z0-9.+~]*)?$ ]] ||
+		{ echo "build-deb: EVPND_DEB_VERSION=$EVPND_DEB_VERSION does not start with the upstream version $cmake_ver" >&2; exit 1; }
+	dist=$(dpkg-parsechangelog -l "$src/packaging/debian/changelog" -S Distribution)
+	{
+		printf 'evpnd (%s) %s; urgency=medium\n\n  * Rebuild of %s as %s (EVPND_DEB_VERSION).\n\n' \
+			"$EVPND_DEB_VERSION" "$dist" "$ver" "$EVPND_DEB_VERSION"
+		printf ' -- evpnd developers <evpnd@example.org>  %s\n\n' "$(date -R)"
+		cat "$src/packaging/debian/changelog"
+	} >"$tree/debian/changelog"
+	ver=$EVPND_DEB_VERSION
+fi
 
 # -b: binary only; -us -uc: unsigned; the log goes to OUTDIR for when lintian or the build complains
 mkdir -p "$out"
