@@ -88,13 +88,15 @@ struct bgp *bgp_new(struct ev_loop *loop, const struct bgp_global *g, const stru
 	rc = (struct rib_config){ .local_as = g->asn, .router_id = g->router_id,
 				  .cluster_id = g->cluster_id };
 	b->upd = malloc(sizeof *b->upd);
+	b->rbuf = malloc(CONN_INBUF);
 	b->rib = rib_new(&rc, best_cb, b);
 	b->local.kind = SRC_LOCAL;
 	b->local.remote_as = g->asn;
-	if (!b->upd || !b->rib || rib_peer_add(b->rib, &b->local) < 0) {
+	if (!b->upd || !b->rbuf || !b->rib || rib_peer_add(b->rib, &b->local) < 0) {
 		if (b->rib)
 			rib_free(b->rib);
 		free(b->upd);
+		free(b->rbuf);
 		free(b);
 		return NULL;
 	}
@@ -168,6 +170,7 @@ void bgp_free(struct bgp *b)
 	rib_peer_remove(b->rib, &b->local);
 	rib_free(b->rib);
 	free(b->upd);
+	free(b->rbuf);
 	free(b);
 }
 

@@ -106,12 +106,10 @@ static int out_write(struct conn *c)
 		progress = true;
 	}
 	c->out.off = c->out.len = 0;
-	if (c->out.cap > CONN_OUT_KEEP) {
-		/* a burst went out: give its memory back (a thousand idle sessions cost little) */
-		free(c->out.p);
-		c->out.p = NULL;
-		c->out.cap = 0;
-	}
+	/* all written: its memory goes back (the next message takes it from malloc again) */
+	free(c->out.p);
+	c->out.p = NULL;
+	c->out.cap = 0;
 	send_hold_update(c, true);
 	return 0;
 }
@@ -151,23 +149,38 @@ static void write_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_stop(loop, &c->wio);
 }
 
+/* Keep the start of a message that the read cut (n bytes at from) for the next read: false when
+ * there is no memory for it (the session cannot go on without those bytes). */
+static bool keep_partial(struct conn *c, const uint8_t *from, size_t n)
+{
+	if (!n) {
+		free(c->in);
+		c->in = NULL;
+		c->in_len = c->in_cap = 0;
+		return true;
+	}
+	if (c->in_cap < n) {
+		/* n is less than a message: one allocation serves every cut message of the session */
+		uint8_t *v = realloc(c->in, BGP_MAX_MSG);
+		if (!v)
+			return false;
+		c->in = v;
+		c->in_cap = BGP_MAX_MSG;
+	}
+	memmove(c->in, from, n);
+	c->in_len = n;
+	return true;
+}
+
 static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct conn *c = w->data;
 	struct peer *p = c->peer;
-	size_t off = 0;
+	uint8_t *buf = p->bgp->rbuf;
+	size_t off = 0, have = c->in_len;
 	ssize_t n;
 
-	if (c->in_len == c->in_cap && c->in_cap < CONN_INBUF) {
-		/* the last read filled it: a busy session reads more per call */
-		uint8_t *ni = realloc(c->in, c->in_cap * 2);
-		if (ni) {
-			c->in = ni;
-			c->in_cap *= 2;
-		}
-	}
-	n = recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len, 0);
-
+	n = recv(c->fd, buf + have, CONN_INBUF - have, 0);
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			return;
@@ -179,12 +192,14 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		conn_event(c, EV_TCP_FAILED);
 		return;
 	}
-	c->in_len += (size_t)n;
-	while (c->in_len - off >= BGP_HDR_LEN) {
+	if (have)
+		memcpy(buf, c->in, have); /* the cut message's start, before what this read added */
+	have += (size_t)n;
+	while (have - off >= BGP_HDR_LEN) {
 		uint16_t len;
 		uint8_t type;
 		struct bgp_err err = { 0 };
-		if (msg_check_header(c->in + off, &len, &type, &err) < 0) {
+		if (msg_check_header(buf + off, &len, &type, &err) < 0) {
 			bgp_log(LOG_WARNING, "peer %s: bad message header, sending NOTIFICATION %s/%s",
 				p->name, msg_err_code_name(err.code),
 				msg_err_subcode_name(err.code, err.subcode));
@@ -192,18 +207,19 @@ static void read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			conn_event(c, EV_MSG_BAD);
 			return;
 		}
-		if (c->in_len - off < len)
+		if (have - off < len)
 			break;
 		p->msgs_in++;
 		p->msgs_in_type[type < 6 ? type : 0]++;
 		/* the handler may close c: touch nothing of it afterwards unless it says it lives */
-		if (!conn_handle(c, c->in + off, len, type))
+		if (!conn_handle(c, buf + off, len, type))
 			return;
 		off += len;
 	}
-	if (off) {
-		memmove(c->in, c->in + off, c->in_len - off);
-		c->in_len -= off;
+	if (!keep_partial(c, buf + off, have - off)) {
+		bgp_log(LOG_ERR, "peer %s: out of memory keeping a partly read message", p->name);
+		snprintf(p->last_error, sizeof p->last_error, "out of memory reading");
+		conn_event(c, EV_TCP_FAILED);
 	}
 }
 
@@ -260,12 +276,7 @@ struct conn *conn_new(struct peer *p, int fd, enum conn_dir dir, bool connecting
 	struct conn *c = calloc(1, sizeof *c);
 	int one = 1;
 
-	if (c) {
-		c->in_cap = CONN_INBUF_MIN;
-		c->in = malloc(c->in_cap);
-	}
-	if (!c || !c->in) {
-		free(c);
+	if (!c) {
 		close(fd);
 		return NULL;
 	}

@@ -597,6 +597,58 @@ static void test_fake_gobgp(void **state)
 	free(cap);
 }
 
+/* Messages cut anywhere by the reads (a byte at a time, a header split, the end of one with the
+ * start of the next) are put together again; a session between messages keeps no input buffer. */
+static void test_fake_cut_messages(void **state)
+{
+	static struct fix fx;
+	static struct raw r;
+	struct fix *f = &fx;
+	struct capture_frame *cap;
+	int ncap = capture_load(&cap);
+	ev_io w;
+
+	assert_true(ncap > 0);
+	fake_setup(f, &r, &w, ASN);
+	raw_send(&r, frame(cap, ncap, 4)->bytes, frame(cap, ncap, 4)->len); /* GoBGP's OPEN */
+	expect(f, 1, BGP_KEEPALIVE);
+	raw_send(&r, frame(cap, ncap, 8)->bytes, frame(cap, ncap, 8)->len);
+	assert_true(run_until(f, both_up_b, 3));
+	struct conn *c = f->b.b->peers->conn[CONN_IN];
+	assert_non_null(c);
+	assert_null(c->in);
+
+	/* the UPDATE a byte at a time, each byte read on its own */
+	const struct capture_frame *u = frame(cap, ncap, 19), *wd = frame(cap, ncap, 57);
+	for (size_t i = 0; i < u->len; i++) {
+		raw_send(&r, u->bytes + i, 1);
+		ev_run(f->loop, EVRUN_NOWAIT);
+		if (i + 1 < u->len) {
+			assert_int_equal(f->b.adds, 0);
+			assert_non_null(c->in);
+		}
+	}
+	assert_true(run_until(f, b_has_route, 3));
+	assert_null(c->in);
+	/* the withdraw: 10 bytes (a header cut), then the rest with the UPDATE's first 30 bytes */
+	uint8_t two[8192];
+	memcpy(two, wd->bytes, wd->len);
+	memcpy(two + wd->len, u->bytes, u->len);
+	raw_send(&r, two, 10);
+	ev_run(f->loop, EVRUN_NOWAIT);
+	raw_send(&r, two + 10, wd->len - 10 + 30);
+	assert_true(run_until(f, b_lost_route, 3));
+	assert_non_null(c->in);
+	assert_int_equal(c->in_len, 30);
+	f->b.adds = 0;
+	raw_send(&r, two + wd->len + 30, u->len - 30);
+	assert_true(run_until(f, b_has_route, 3));
+	assert_null(c->in);
+	assert_true(f->b.b->peers->conn[CONN_IN] == c); /* the same session throughout */
+	fake_teardown(f, &r, &w);
+	free(cap);
+}
+
 static void test_fake_wrong_as(void **state)
 {
 	static struct fix fx;
@@ -631,6 +683,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stop_drops_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_source, setup, teardown),
 		cmocka_unit_test(test_fake_gobgp),
+		cmocka_unit_test(test_fake_cut_messages),
 		cmocka_unit_test(test_fake_wrong_as),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
