@@ -18,63 +18,6 @@ static uint32_t now_sec(void)
 	return (uint32_t)ts.tv_sec;
 }
 
-/* ---- Adj-RIB-Out bitmap ---- */
-
-static uint64_t *bits_words(struct rib_entry *e)
-{
-	return e->out_words > 1 ? e->out.ext : &e->out.w;
-}
-
-bool rib_bit_test(const struct rib_entry *e, unsigned slot)
-{
-	unsigned w = slot / 64;
-	if (w >= e->out_words)
-		return false;
-	const uint64_t *v = e->out_words > 1 ? e->out.ext : &e->out.w;
-	return (v[w] >> (slot % 64)) & 1;
-}
-
-int rib_bit_set(struct rib_entry *e, unsigned slot)
-{
-	unsigned w = slot / 64;
-	if (w >= e->out_words) {
-		unsigned nw = w + 1;
-		if (nw == 1) {
-			e->out.w = 0;
-		} else {
-			uint64_t *v = calloc(nw, sizeof *v);
-			if (!v)
-				return -1;
-			if (e->out_words == 1)
-				v[0] = e->out.w;
-			else if (e->out_words > 1)
-				memcpy(v, e->out.ext, e->out_words * sizeof *v);
-			if (e->out_words > 1)
-				free(e->out.ext);
-			e->out.ext = v;
-		}
-		e->out_words = (uint16_t)nw;
-	}
-	bits_words(e)[w] |= 1ull << (slot % 64);
-	return 0;
-}
-
-void rib_bit_clear(struct rib_entry *e, unsigned slot)
-{
-	unsigned w = slot / 64;
-	if (w < e->out_words)
-		bits_words(e)[w] &= ~(1ull << (slot % 64));
-}
-
-bool rib_bits_any(const struct rib_entry *e)
-{
-	const uint64_t *v = e->out_words > 1 ? e->out.ext : &e->out.w;
-	for (unsigned i = 0; i < e->out_words; i++)
-		if (v[i])
-			return true;
-	return false;
-}
-
 /* Entries of fam moved: walks of fam past slot lo go back to it (0 after a growth). A route sent
  * twice is harmless; one skipped would be missing at the peer. */
 static void walks_rewind(struct rib *rib, int fam, size_t lo)
@@ -161,15 +104,25 @@ void rib_entry_reap(struct rib *rib, struct rib_entry *e)
 	rib->dirty_tail = e;
 }
 
+/* Entries and paths come from rib->mem; an entry records its size (paths have theirs in cap). */
+static void entry_put(struct rib *rib, struct rib_entry *e)
+{
+	rib_mem_put(&rib->mem, e, e->size8 ? (size_t)e->size8 * 8 : RIB_MEM_MAX + 1);
+}
+
+static size_t path_size(const struct rib_path *p)
+{
+	return sizeof *p + p->cap;
+}
+
 void rib_entry_free(struct rib *rib, struct rib_entry *e)
 {
 	int fam = e->fam;
 	size_t lo = rib_table_remove(&rib->t[fam], e);
 	if (lo != SIZE_MAX)
 		walks_rewind(rib, fam, lo);
-	if (e->out_words > 1)
-		free(e->out.ext);
-	free(e);
+	rib_id_give(&rib->ids, e->id);
+	entry_put(rib, e);
 	table_migrate(rib, fam, RIB_MIGRATE_STEP);
 }
 
@@ -199,10 +152,18 @@ static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const u
 		if (r == 1)
 			walks_rewind(rib, fam, 0); /* done at once: every entry may have moved */
 	}
-	struct rib_entry *e = malloc(ENTRY_SIZE(len));
-	if (!e)
+	uint32_t id;
+	if (rib_id_take(&rib->ids, &id) < 0)
 		return NULL;
+	size_t size = rib_mem_size(ENTRY_SIZE(len));
+	struct rib_entry *e = rib_mem_get(&rib->mem, size);
+	if (!e) {
+		rib_id_give(&rib->ids, id);
+		return NULL;
+	}
 	memset(e, 0, offsetof(struct rib_entry, nlri));
+	e->id = id;
+	e->size8 = size <= RIB_MEM_MAX ? (uint8_t)(size / 8) : 0;
 	e->hash = h;
 	e->fam = (uint8_t)fam & 3;
 	e->len = (uint16_t)len;
@@ -211,10 +172,11 @@ static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const u
 	return e;
 }
 
-/* Room for the entry's bytes: what malloc gave (at least what was asked). */
+/* Room for the entry's bytes: what its allocation gave (at least what was asked). */
 static size_t entry_room(const struct rib_entry *e)
 {
-	return malloc_usable_size((void *)e) - offsetof(struct rib_entry, nlri);
+	size_t size = e->size8 ? (size_t)e->size8 * 8 : malloc_usable_size((void *)e);
+	return size - offsetof(struct rib_entry, nlri);
 }
 
 /* Replace e's bytes (when they fit): nothing else reads them then, or only p, which reads these. */
@@ -234,11 +196,12 @@ static bool same_bytes(const struct rib_entry *e, const uint8_t *nlri, size_t le
 /* ---- paths and selection ---- */
 
 /* A path of e with nlri: sharing e's bytes when they are the same (and e can count one more). */
-static struct rib_path *path_new(struct rib_entry *e, const uint8_t *nlri, size_t len)
+static struct rib_path *path_new(struct rib *rib, struct rib_entry *e, const uint8_t *nlri,
+				 size_t len)
 {
 	bool share = same_bytes(e, nlri, len) && e->nshare < RIB_SHARE_MAX;
 	uint16_t cap = share ? 0 : round_cap(len);
-	struct rib_path *p = malloc(sizeof *p + cap);
+	struct rib_path *p = rib_mem_get(&rib->mem, sizeof *p + cap);
 	if (!p)
 		return NULL;
 	memset(p, 0, sizeof *p);
@@ -254,11 +217,11 @@ static struct rib_path *path_new(struct rib_entry *e, const uint8_t *nlri, size_
 	return p;
 }
 
-static void path_free(struct rib_path *p)
+static void path_free(struct rib *rib, struct rib_path *p)
 {
 	if (p->shared)
 		p->entry->nshare--;
-	free(p);
+	rib_mem_put(&rib->mem, p, path_size(p));
 }
 
 static void src_link(struct rib_slot *s, struct rib_path *p)
@@ -381,7 +344,7 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 	} else if (p && nlri_changed && (p->shared || len > p->cap)) {
 		/* the new NLRI is not the shared one, or does not fit: swap in a path at the same
 		 * places (sharing again if the new bytes are the route's) */
-		struct rib_path *np = path_new(e, nlri, len);
+		struct rib_path *np = path_new(rib, e, nlri, len);
 		if (!np) {
 			rib_count_path(rib, fam, path_nlri(p), path_len(p), p->a, 1); /* p stays */
 			return -1;
@@ -400,13 +363,13 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 			old = np; /* the same source's path, not a different best */
 		np->since = p->since;
 		np->stale = p->stale;
-		path_free(p);
+		path_free(rib, p);
 		p = np;
 	} else if (p && nlri_changed) {
 		memcpy(p->nlri, nlri, len);
 		p->len = (uint16_t)len & 0x7fff;
 	} else if (!p) {
-		if (!(p = path_new(e, nlri, len))) {
+		if (!(p = path_new(rib, e, nlri, len))) {
 			if (!e->paths && !e->dirty && !rib_bits_any(e))
 				rib_entry_free(rib, e);
 			return -1;
@@ -461,7 +424,7 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 		best_after(rib, e, old == p ? NULL : old, old_a, false);
 	}
 	attrs_unref(p->a);
-	free(p);
+	rib_mem_put(&rib->mem, p, path_size(p));
 }
 
 int rib_withdraw(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nlri, size_t len)
@@ -524,9 +487,9 @@ static void forget_sent(struct rib *rib, struct rib_peer *p)
 			struct rib_table *t = &rib->t[f];
 			for (size_t i = 0, span = rib_table_span(t); i < span; i++) {
 				struct rib_entry *e = rib_table_at(t, i);
-				if (!e || !rib_bit_test(e, p->slot))
+				if (!e || !rib_bit_test(rib, e, p->slot))
 					continue;
-				rib_bit_clear(e, p->slot);
+				rib_bit_clear(rib, e, p->slot);
 				/* the flush frees entries left with nothing */
 				if (!e->paths && !rib_bits_any(e))
 					rib_entry_dirty(rib, e);
@@ -534,6 +497,10 @@ static void forget_sent(struct rib *rib, struct rib_peer *p)
 		}
 	}
 	memset(p->advertised, 0, sizeof p->advertised);
+	struct rib_slot *sl = &rib->slots[p->slot];
+	free(sl->out); /* every bit is clear: the next session starts from nothing */
+	sl->out = NULL;
+	sl->out_words = 0;
 }
 
 void rib_peer_down(struct rib *rib, struct rib_peer *p)
@@ -753,18 +720,20 @@ void rib_free(struct rib *rib)
 			for (struct rib_path *p = e->paths, *n; p; p = n) {
 				n = p->next;
 				attrs_unref(p->a);
-				free(p);
+				rib_mem_put(&rib->mem, p, path_size(p)); /* those from malloc */
 			}
-			if (e->out_words > 1)
-				free(e->out.ext);
-			free(e);
+			entry_put(rib, e);
 		}
 		rib_table_free(t);
 	}
+	free(rib->ids.free);
+	rib_mem_release(&rib->mem);
 	rib_counts_free(rib);
-	for (size_t s = 0; s < rib->nslots; s++)
+	for (size_t s = 0; s < rib->nslots; s++) {
 		if (rib->slots[s].p)
 			rib->slots[s].p->up = false;
+		free(rib->slots[s].out);
+	}
 	rib_export_memo_clear(rib);
 	free(rib->memo.v);
 	free(rib->slots);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The RIB's private structures, shared by rib.c, rib_decide.c, rib_export.c and rib_out.c only. */
+/* The RIB's private structures, shared by its files (bgp/rib*.c) only. */
 #ifndef EVPND_BGP_RIB_INT_H
 #define EVPND_BGP_RIB_INT_H
 
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "rib.h"
+#include "rib_mem.h"
 #include "update.h"
 
 /* Slots are uint16_t in struct rib_peer; bitmaps grow with the highest slot in use. */
@@ -18,8 +19,9 @@ struct rib_entry;
 /*
  * One source's path for a route. Its NLRI is usually byte for byte its route's (one path per
  * route, or several sources sending the same labels): then it is `shared`, holds no copy and is
- * 56 bytes (a 64-byte malloc chunk instead of 112 for a type-2 route; docs/memory.md). A path
- * whose bytes differ (other labels) holds its own. Read them with path_nlri() / path_len().
+ * 56 bytes (from rib->mem: no malloc chunk of 64, nor 112 with a copy of a type-2 route's bytes;
+ * docs/memory.md). A path whose bytes differ (other labels) holds its own. Read them with
+ * path_nlri() / path_len().
  */
 struct rib_path {
 	struct rib_entry *entry;
@@ -42,28 +44,29 @@ struct rib_path {
 /*
  * A route (one key). The NLRI bytes are those its shared paths read; with none shared, those of
  * the best path when they fit the allocation (else of an earlier one): any has the key, which is
- * all a withdraw needs. The Adj-RIB-Out bitmap is one inline word while slots < 64, so the common
- * case costs no allocation. The bytes start at offset 37, inside the struct's tail padding:
- * allocated as ENTRY_SIZE(len), a type-2 route's entry is a 80-byte malloc chunk, not 96.
+ * all a withdraw needs. Which peers hold it is bit `id` of each peer slot's Adj-RIB-Out bitmap
+ * (struct rib_slot, out): a route costs a bit per peer there and nothing here but its id and a
+ * count, where a bitmap per route cost a 32-byte allocation at 100 peers. The bytes start at
+ * offset 34, inside the struct's tail padding: allocated from rib->mem as ENTRY_SIZE(len), a
+ * type-2 route takes 72 bytes (an 80-byte malloc chunk before).
  */
 struct rib_entry {
 	struct rib_path *paths;     /* best first; NULL once every path is gone */
 	struct rib_entry *dirty_next;
-	union {
-		uint64_t w;
-		uint64_t *ext;
-	} out;
+	uint32_t id;                /* its bit in the slots' Adj-RIB-Out bitmaps (rib->ids) */
 	uint32_t hash;
 	uint32_t mod;               /* rib->seq of its last change */
 	uint16_t len;
-	uint16_t out_words;         /* 0: no bitmap yet; 1: out.w; >1: out.ext */
+	uint16_t nout;              /* peers whose bit is set (at most RIB_MAX_SLOTS) */
 	uint8_t fam : 2;
 	uint8_t dirty : 1;
 	uint8_t nshare : 5;         /* paths that read these bytes (at most RIB_SHARE_MAX) */
+	uint8_t size8;              /* its allocation's size / 8; 0: over RIB_MEM_MAX, from malloc */
 	uint8_t nlri[];
 };
 #define ENTRY_SIZE(len) (offsetof(struct rib_entry, nlri) + (len))
 #define RIB_SHARE_MAX 31
+_Static_assert(RIB_MEM_MAX / 8 <= UINT8_MAX, "struct rib_entry keeps its size / 8 in a byte");
 _Static_assert(FAM_COUNT <= 4, "struct rib_entry keeps the family in 2 bits");
 
 static inline const uint8_t *path_nlri(const struct rib_path *p)
@@ -97,6 +100,10 @@ struct rib_table {
 struct rib_slot {
 	struct rib_peer *p;         /* NULL: free */
 	struct rib_path *paths;     /* its Adj-RIB-In */
+	/* Its Adj-RIB-Out: bit e->id set while the peer holds route e (announced, no withdraw sent
+	 * yet). Grown as ids are; freed when the session ends. */
+	uint64_t *out;
+	size_t out_words;
 	/*
 	 * Output as the peer's socket drains (rib_out.c). While its backlog stays under RIB_OUT_HIGH a
 	 * flush sends it the flush's changes (the dirty list) and `since` follows rib->seq. Otherwise
@@ -176,6 +183,13 @@ struct rib_counts {
 	uint64_t total;
 };
 
+/* Route ids: dense, so the slots' bitmaps stay as small as the table; freed ids are reused first. */
+struct rib_ids {
+	uint32_t next;              /* never handed out yet: next and above */
+	uint32_t *free;             /* freed, reused last-in first-out */
+	size_t nfree, cap;
+};
+
 struct rib {
 	struct rib_config cfg;
 	rib_best_fn best;
@@ -199,6 +213,8 @@ struct rib {
 	struct update_writer *uw;
 	bool hold_eor;              /* rib_hold_eor: tables go out, End-of-RIB waits */
 	struct rib_counts cnt[FAM_COUNT];
+	struct rib_ids ids;
+	struct rib_mem mem;         /* routes and paths */
 };
 
 enum exp_mode { EXP_NONE = 0, EXP_EBGP, EXP_IBGP, EXP_REFLECT };
@@ -236,12 +252,26 @@ void rib_table_insert(struct rib_table *t, struct rib_entry *e);
 /* Remove e; returns the lowest position an entry moved into (SIZE_MAX: none), for walks. */
 size_t rib_table_remove(struct rib_table *t, struct rib_entry *e);
 
+/* rib_bits.c */
+/* An id for a new route, a freed one first (ids stay below the most routes ever held); -1 when
+ * 2^32 - 1 are in use. */
+int rib_id_take(struct rib_ids *ids, uint32_t *id);
+/* Give back a freed route's id (no peer's bit is set for it). When the free list cannot grow the
+ * id is not reused: a little more of each bitmap, nothing lost. */
+void rib_id_give(struct rib_ids *ids, uint32_t id);
+/* Whether the peer in slot holds e. */
+bool rib_bit_test(const struct rib *rib, const struct rib_entry *e, unsigned slot);
+/* The peer in slot holds e (growing its bitmap); -1 on allocation failure. */
+int rib_bit_set(struct rib *rib, struct rib_entry *e, unsigned slot);
+/* The peer in slot no longer holds e. */
+void rib_bit_clear(struct rib *rib, struct rib_entry *e, unsigned slot);
+/* Whether any peer holds e. */
+static inline bool rib_bits_any(const struct rib_entry *e)
+{
+	return e->nout != 0;
+}
+
 /* rib.c */
-bool rib_bit_test(const struct rib_entry *e, unsigned slot);
-/* Set a bit, growing the bitmap; -1 on allocation failure. */
-int rib_bit_set(struct rib_entry *e, unsigned slot);
-void rib_bit_clear(struct rib_entry *e, unsigned slot);
-bool rib_bits_any(const struct rib_entry *e);
 /* Unlink e from its table and free it (it has no paths). */
 void rib_entry_free(struct rib *rib, struct rib_entry *e);
 /* Queue e for the next flush: a change (a new mod). */

@@ -33,28 +33,28 @@ static int item_push(struct rib *rib, const struct attrs *a, struct rib_entry *e
 static void consider(struct rib *rib, struct rib_peer *p, struct rib_entry *e)
 {
 	struct rib_path *b = e->paths;
-	bool had = rib_bit_test(e, p->slot);
+	bool had = rib_bit_test(rib, e, p->slot);
 	bool fam_ok = (p->fam_mask & FAM_BIT(e->fam)) != 0;
 	enum exp_mode m = b && fam_ok ? rib_export_mode(b->src, p) : EXP_NONE;
 
 	if (m != EXP_NONE) {
 		const struct attrs *ea = rib_export_attrs(rib, b->a, e->fam, b->src, p, m);
-		if (ea && (had || rib_bit_set(e, p->slot) == 0)) {
+		if (ea && (had || rib_bit_set(rib, e, p->slot) == 0)) {
 			if (item_push(rib, ea, NULL, path_nlri(b), path_len(b), e->fam) == 0) {
 				if (!had)
 					p->advertised[e->fam]++;
 				return;
 			}
 			if (!had)
-				rib_bit_clear(e, p->slot);
+				rib_bit_clear(rib, e, p->slot);
 		}
 		/* could not queue the new path: withdraw what the peer holds rather than leave it stale */
-		had = rib_bit_test(e, p->slot);
+		had = rib_bit_test(rib, e, p->slot);
 	}
 	if (!had)
 		return;
 	if (!fam_ok) {
-		rib_bit_clear(e, p->slot);
+		rib_bit_clear(rib, e, p->slot);
 		p->advertised[e->fam]--;
 		return;
 	}
@@ -160,8 +160,8 @@ static void sent(struct rib *rib, struct rib_peer *p, size_t from, size_t to)
 {
 	for (size_t k = from; k < to; k++) {
 		struct rib_entry *e = rib->items[k].e;
-		if (e && rib_bit_test(e, p->slot)) {
-			rib_bit_clear(e, p->slot);
+		if (e && rib_bit_test(rib, e, p->slot)) {
+			rib_bit_clear(rib, e, p->slot);
 			p->advertised[e->fam]--;
 			if (!e->paths && !rib_bits_any(e))
 				rib_entry_reap(rib, e); /* gone from its last peer: freed at the flush's end */

@@ -263,6 +263,18 @@ static void peer_init(struct rib_peer *p, uint8_t kind, uint32_t rid, const char
 
 /* ---- best callback recorder ---- */
 
+/* The local source and two iBGP peers (10.0.0.2 into s, 10.0.0.3 into sq), added, not up. */
+static void local_and_two(struct rib *rib, struct rib_peer *loc, struct rib_peer *p, struct sink *s,
+			  struct rib_peer *q, struct sink *sq)
+{
+	peer_init(loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(p, SRC_IBGP, 0x0a000002, "10.0.0.2", s);
+	peer_init(q, SRC_IBGP, 0x0a000003, "10.0.0.3", sq);
+	assert_int_equal(rib_peer_add(rib, loc), 0);
+	assert_int_equal(rib_peer_add(rib, p), 0);
+	assert_int_equal(rib_peer_add(rib, q), 0);
+}
+
 struct best_log {
 	unsigned calls, gone;
 	const struct attrs *a;

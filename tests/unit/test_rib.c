@@ -775,6 +775,73 @@ static void test_flush_packing(void **state)
 	attrs_unref(x);
 }
 
+/* Adj-RIB-Out bits live in each peer's bitmap at the route's id, and a freed route's id is reused:
+ * a new route on a reused id is new to every peer (announced and counted once), a session that
+ * ended holds nothing when it returns, and no withdraw goes where nothing was announced. */
+static void test_adj_out_reused_ids(void **state)
+{
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, p, q;
+	struct sink s, sq;
+	(void)state;
+	local_and_two(rib, &loc, &p, &s, &q, &sq);
+	rib_peer_up(rib, &p);
+	rib_peer_up(rib, &q);
+	rib_flush(rib);
+	sink_reset(&s);
+	sink_reset(&sq);
+	struct attrs *x = mk_plain();
+	for (unsigned i = 0; i < 300; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	rib_flush(rib);
+	for (unsigned i = 0; i < 300; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, n.b, n.len), 0);
+	}
+	rib_flush(rib);
+	assert_int_equal(s.unreach_nlri[FAM_EVPN], 300);
+	assert_int_equal(sq.unreach_nlri[FAM_EVPN], 300);
+	assert_int_equal(p.advertised[FAM_EVPN], 0);
+	rib_peer_down(rib, &q);
+	sink_reset(&s);
+	sink_reset(&sq);
+	/* other routes, on the 300 freed ids */
+	for (unsigned i = 0; i < 300; i++) {
+		struct nlri n = macip(1000 + i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	rib_flush(rib);
+	assert_int_equal(s.reach_nlri[FAM_EVPN], 300);
+	assert_int_equal(p.advertised[FAM_EVPN], 300);
+	for (unsigned i = 0; i < 100; i++) {
+		struct nlri n = macip(1000 + i, 10);
+		assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, n.b, n.len), 0);
+	}
+	rib_flush(rib);
+	assert_int_equal(s.unreach_nlri[FAM_EVPN], 100);
+	assert_int_equal(p.advertised[FAM_EVPN], 200);
+	assert_int_equal(sq.msgs, 0);
+	/* q returns: the 200 routes, no withdraw, counted once */
+	rib_peer_up(rib, &q);
+	rib_flush(rib);
+	assert_int_equal(sq.reach_nlri[FAM_EVPN], 200);
+	assert_int_equal(sq.unreach_nlri[FAM_EVPN], 0);
+	assert_int_equal(q.advertised[FAM_EVPN], 200);
+	/* and ids beyond the freed ones: bitmaps grow for both */
+	for (unsigned i = 0; i < 500; i++) {
+		struct nlri n = macip(5000 + i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	rib_flush(rib);
+	assert_int_equal(p.advertised[FAM_EVPN], 700);
+	assert_int_equal(q.advertised[FAM_EVPN], 700);
+	rib_peer_remove(rib, &q);
+	rib_free(rib);
+	attrs_unref(x);
+}
+
 /* A flush whose changes interleave two attribute sets and withdraws: one UPDATE per set, the
  * withdraws first, nothing lost or sent twice (the queue is grouped by runs, not sorted). */
 static void test_flush_grouping(void **state)
@@ -827,12 +894,7 @@ static void test_new_peer_full_table(void **state)
 	struct rib_peer loc, p, q;
 	struct sink s, sq;
 	(void)state;
-	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
-	peer_init(&p, SRC_IBGP, 0x0a000002, "10.0.0.2", &s);
-	peer_init(&q, SRC_IBGP, 0x0a000003, "10.0.0.3", &sq);
-	assert_int_equal(rib_peer_add(rib, &loc), 0);
-	assert_int_equal(rib_peer_add(rib, &p), 0);
-	assert_int_equal(rib_peer_add(rib, &q), 0);
+	local_and_two(rib, &loc, &p, &s, &q, &sq);
 	rib_peer_up(rib, &q);
 	struct attrs *x = mk_plain();
 	struct aset d = { .has_lp = true, .lp = 300 };
@@ -1223,6 +1285,7 @@ int main(void)
 		cmocka_unit_test(test_export_ebgp_fabric),
 		cmocka_unit_test(test_flush_packing),
 		cmocka_unit_test(test_flush_grouping),
+		cmocka_unit_test(test_adj_out_reused_ids),
 		cmocka_unit_test(test_new_peer_full_table),
 		cmocka_unit_test(test_walk_paced),
 		cmocka_unit_test(test_walk_during_growth),
