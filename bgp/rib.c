@@ -459,6 +459,10 @@ int rib_peer_add(struct rib *rib, struct rib_peer *p)
 		if (!v)
 			return -1;
 		memset(v + rib->nslots, 0, (n - rib->nslots) * sizeof *v);
+		/* each source's first path points back at its list head, which just moved */
+		for (size_t k = 0; k < rib->nslots; k++)
+			if (v[k].paths)
+				v[k].paths->src_pprev = &v[k].paths;
 		rib->slots = v;
 		rib->nslots = n;
 	}

@@ -1011,6 +1011,47 @@ static void test_walk_during_growth(void **state)
 			walk_during_growth(wait, chunk);
 }
 
+/* Neighbors added while sources hold routes (a reload adding the 17th, the 33rd...): the slot
+ * array moves, and the sources' lists must still be theirs (this was a use-after-free). */
+static void test_peer_add_moves_slots(void **state)
+{
+	enum { K = 40, N = 50 };
+	static struct rib_peer p[K];
+	static struct sink s[K];
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc;
+	struct attrs *x = mk_plain();
+	(void)state;
+
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	for (unsigned k = 0; k < K; k++) {
+		char a[32];
+		snprintf(a, sizeof a, "10.1.0.%u", 1 + k);
+		peer_init(&p[k], SRC_IBGP, 0x0a010000 + k, a, &s[k]);
+		assert_int_equal(rib_peer_add(rib, &p[k]), 0);
+		rib_peer_up(rib, &p[k]);
+		/* each source adds a route before the next neighbor comes */
+		struct nlri n = macip(k, 10);
+		assert_int_equal(rib_update(rib, k ? &p[k - 1] : &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	for (unsigned i = K; i < K + N; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	rib_flush(rib);
+	assert_int_equal(rib_count(rib, FAM_EVPN), K + N);
+	/* unlinking each source's paths walks and edits its list from the head */
+	rib_peer_remove(rib, &loc);
+	assert_int_equal(rib_count(rib, FAM_EVPN), K - 1);
+	for (unsigned k = 0; k < K; k++)
+		rib_peer_remove(rib, &p[k]);
+	assert_int_equal(rib_count(rib, FAM_EVPN), 0);
+	rib_flush(rib);
+	rib_free(rib);
+	attrs_unref(x);
+}
+
 /* A table walk toward a peer whose socket does not keep up: sent a step at a time while its
  * backlog is under RIB_OUT_HIGH, resumed when it drains, and still complete when routes are
  * deleted (entries shift back in the table) and added (the table grows) in the middle of it. */
@@ -1288,6 +1329,7 @@ int main(void)
 		cmocka_unit_test(test_adj_out_reused_ids),
 		cmocka_unit_test(test_new_peer_full_table),
 		cmocka_unit_test(test_walk_paced),
+		cmocka_unit_test(test_peer_add_moves_slots),
 		cmocka_unit_test(test_walk_during_growth),
 		cmocka_unit_test(test_opaque_one_per_message),
 		cmocka_unit_test(test_graceful_restart_stale),
