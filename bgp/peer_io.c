@@ -337,7 +337,7 @@ void conn_queue(struct conn *c, const uint8_t *msg, size_t len)
 		o->off = 0;
 	}
 	if (o->len + len > o->cap) {
-		size_t cap = o->cap ? o->cap : 16384;
+		size_t cap = o->cap ? o->cap : CONN_OUT_FIRST;
 		while (cap < o->len + len)
 			cap *= 2;
 		uint8_t *np = realloc(o->p, cap);
