@@ -95,13 +95,21 @@ void rib_entry_reap(struct rib *rib, struct rib_entry *e)
 {
 	if (e->dirty)
 		return;
+	if (rib->ndirty == rib->dirty_cap) {
+		size_t cap = rib->dirty_cap ? rib->dirty_cap * 2 : 256;
+		struct rib_entry **v = realloc(rib->dirty, cap * sizeof *v);
+		if (!v) {
+			if (!rib->dirty_lost)
+				bgp_log(LOG_ERR, "rib: out of memory queueing a change; every peer is sent "
+					"what changed by a table walk instead");
+			rib->dirty_lost = true;
+			return;
+		}
+		rib->dirty = v;
+		rib->dirty_cap = cap;
+	}
 	e->dirty = 1;
-	e->dirty_next = NULL;
-	if (rib->dirty_tail)
-		rib->dirty_tail->dirty_next = e;
-	else
-		rib->dirty_head = e;
-	rib->dirty_tail = e;
+	rib->dirty[rib->ndirty++] = e;
 }
 
 /* Entries and paths come from rib->mem; an entry records its size (paths have theirs in cap). */
@@ -672,7 +680,7 @@ size_t rib_count(const struct rib *rib, int fam)
 
 bool rib_pending(const struct rib *rib)
 {
-	if (rib->dirty_head)
+	if (rib->ndirty || rib->dirty_lost)
 		return true;
 	for (size_t s = 0; s < rib->slot_hi; s++) {
 		const struct rib_slot *sl = &rib->slots[s];
@@ -731,6 +739,7 @@ void rib_free(struct rib *rib)
 		rib_table_free(t);
 	}
 	free(rib->ids.free);
+	free(rib->dirty);
 	rib_mem_release(&rib->mem);
 	rib_counts_free(rib);
 	for (size_t s = 0; s < rib->nslots; s++) {

@@ -46,13 +46,14 @@ struct rib_path {
  * the best path when they fit the allocation (else of an earlier one): any has the key, which is
  * all a withdraw needs. Which peers hold it is bit `id` of each peer slot's Adj-RIB-Out bitmap
  * (struct rib_slot, out): a route costs a bit per peer there and nothing here but its id and a
- * count, where a bitmap per route cost a 32-byte allocation at 100 peers. The bytes start at
- * offset 34, inside the struct's tail padding: allocated from rib->mem as ENTRY_SIZE(len), a
- * type-2 route takes 72 bytes (an 80-byte malloc chunk before).
+ * count, where a bitmap per route cost a 32-byte allocation at 100 peers. Queued for the next
+ * flush, it is in rib->dirty (no link of its own: 8 bytes a route, where a flush's vector holds
+ * only the changed ones). The bytes start at offset 26, inside the struct's tail padding:
+ * allocated from rib->mem as ENTRY_SIZE(len), a type-2 route takes 64 bytes (72 with a link for
+ * the dirty list, 80 as a malloc chunk before).
  */
 struct rib_entry {
 	struct rib_path *paths;     /* best first; NULL once every path is gone */
-	struct rib_entry *dirty_next;
 	uint32_t id;                /* its bit in the slots' Adj-RIB-Out bitmaps (rib->ids) */
 	uint32_t hash;
 	uint32_t mod;               /* rib->seq of its last change */
@@ -199,7 +200,12 @@ struct rib {
 	size_t nslots;              /* allocated */
 	size_t slot_hi;             /* one past the highest slot in use */
 	struct rib_cursor *cursors; /* open rib_cursor walks, moved as the tables' entries move */
-	struct rib_entry *dirty_head, *dirty_tail;
+	/* Entries changed (or to reap) since the last flush, in order, each once (entry.dirty). When
+	 * the vector could not grow, dirty_lost: the next flush sends every peer what changed by a
+	 * pass (entry.mod says what), so nothing is lost but the order. */
+	struct rib_entry **dirty;
+	size_t ndirty, dirty_cap;
+	bool dirty_lost;
 	uint32_t seq;               /* changes so far: each dirtying takes the next (entry.mod) */
 	struct exp_memo memo;
 	uint8_t *aspath_buf;        /* scratch for building export sets */

@@ -329,8 +329,8 @@ static bool send_changes(struct rib *rib, struct rib_slot *sl)
 	enum pack_rc rc;
 
 	rib->nitems = 0;
-	for (struct rib_entry *e = rib->dirty_head; e; e = e->dirty_next)
-		consider(rib, p, e);
+	for (size_t i = 0; i < rib->ndirty; i++)
+		consider(rib, p, rib->dirty[i]);
 	rc = pack_some(rib, p, true);
 	rib->nitems = 0;
 	if (rc == PACK_DONE)
@@ -350,7 +350,7 @@ static void flush_peer(struct rib *rib, struct rib_slot *sl)
 		 * them by the pass (a change it would get twice otherwise) */
 		if (sl->full_mask)
 			sl->behind = true;
-		if (!sl->behind && rib->dirty_head && !send_changes(rib, sl) && !p->up)
+		if (!sl->behind && rib->ndirty && !send_changes(rib, sl) && !p->up)
 			return;
 		if ((sl->behind || sl->full_mask) && !rib_peer_congested(p))
 			pass_start(rib, sl);
@@ -402,18 +402,24 @@ void rib_flush(struct rib *rib)
 		struct rib_peer *p = sl->p;
 		if (!p || !p->up || p->kind == SRC_LOCAL || !p->send)
 			continue;
+		if (rib->dirty_lost)
+			sl->behind = true; /* some changes are not in rib->dirty: a pass finds them */
 		flush_peer(rib, sl);
 	}
 	rib_export_memo_clear(rib);
+	rib->dirty_lost = false;
 
-	struct rib_entry *e = rib->dirty_head;
-	rib->dirty_head = rib->dirty_tail = NULL;
-	while (e) {
-		struct rib_entry *next = e->dirty_next;
+	for (size_t i = 0; i < rib->ndirty; i++) {
+		struct rib_entry *e = rib->dirty[i];
 		e->dirty = 0;
-		e->dirty_next = NULL;
 		if (!e->paths && !rib_bits_any(e))
 			rib_entry_free(rib, e);
-		e = next;
+	}
+	rib->ndirty = 0;
+	if (rib->dirty_cap > 65536) {
+		/* a bulk change's vector is not kept for the next few */
+		free(rib->dirty);
+		rib->dirty = NULL;
+		rib->dirty_cap = 0;
 	}
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "rib_fixture.h"
+#include "rib_int.h" /* test_dirty_lost plays an allocation failure */
 
 /* ---- best path selection ---- */
 
@@ -1052,6 +1053,63 @@ static void test_peer_add_moves_slots(void **state)
 	attrs_unref(x);
 }
 
+/* The change vector could not grow (out of memory): the changes it missed still reach every
+ * peer, by a pass over what changed since the peer's last flush. */
+static void test_dirty_lost(void **state)
+{
+	enum { N = 300, UPD = 10, DEL = 5 };
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, p;
+	struct sink s;
+	struct attrs *x = mk_plain();
+	struct aset d = { .has_med = true, .med = 7 };
+	struct attrs *y = mk(&d);
+	(void)state;
+
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&p, SRC_IBGP, 0x0a000002, "10.0.0.2", &s);
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &p), 0);
+	rib_peer_up(rib, &p);
+	for (unsigned i = 0; i < N; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	while (rib_pending(rib))
+		rib_flush(rib);
+	assert_int_equal(p.advertised[FAM_EVPN], N);
+	sink_reset(&s);
+
+	for (unsigned i = 0; i < UPD; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, y), 0);
+	}
+	for (unsigned i = N - DEL; i < N; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, n.b, n.len), 0);
+	}
+	/* as rib_entry_reap leaves it when realloc fails: the changes are in no vector */
+	assert_int_equal(rib->ndirty, UPD + DEL);
+	for (size_t i = 0; i < rib->ndirty; i++)
+		rib->dirty[i]->dirty = 0;
+	rib->ndirty = 0;
+	rib->dirty_lost = true;
+	assert_true(rib_pending(rib));
+	for (unsigned r = 0; rib_pending(rib); r++) {
+		rib_flush(rib);
+		assert_true(r < 100);
+	}
+	assert_false(rib->dirty_lost);
+	assert_int_equal(s.reach_nlri[FAM_EVPN], UPD);
+	assert_int_equal(s.unreach_nlri[FAM_EVPN], DEL);
+	assert_int_equal(s.med, 7);
+	assert_int_equal(p.advertised[FAM_EVPN], N - DEL);
+	assert_int_equal(rib_count(rib, FAM_EVPN), N - DEL);
+	rib_free(rib);
+	attrs_unref(x);
+	attrs_unref(y);
+}
+
 /* A table walk toward a peer whose socket does not keep up: sent a step at a time while its
  * backlog is under RIB_OUT_HIGH, resumed when it drains, and still complete when routes are
  * deleted (entries shift back in the table) and added (the table grows) in the middle of it. */
@@ -1329,6 +1387,7 @@ int main(void)
 		cmocka_unit_test(test_adj_out_reused_ids),
 		cmocka_unit_test(test_new_peer_full_table),
 		cmocka_unit_test(test_walk_paced),
+		cmocka_unit_test(test_dirty_lost),
 		cmocka_unit_test(test_peer_add_moves_slots),
 		cmocka_unit_test(test_walk_during_growth),
 		cmocka_unit_test(test_opaque_one_per_message),
