@@ -120,7 +120,7 @@ static void entry_put(struct rib *rib, struct rib_entry *e)
 
 static size_t path_size(const struct rib_path *p)
 {
-	return sizeof *p + p->cap;
+	return sizeof *p + (p->shared ? 0 : round_cap(p->len));
 }
 
 void rib_entry_free(struct rib *rib, struct rib_entry *e)
@@ -219,7 +219,6 @@ static struct rib_path *path_new(struct rib *rib, struct rib_entry *e, const uin
 		e->nshare++;
 	} else {
 		p->len = (uint16_t)len & 0x7fff;
-		p->cap = cap & 0x7fff;
 		memcpy(p->nlri, nlri, len);
 	}
 	return p;
@@ -261,14 +260,14 @@ static void src_unlink(struct rib *rib, struct rib_path *p)
 }
 
 /* Move the best path to the head of the entry's list: linear in the route's few paths. */
-static void select_best(struct rib_entry *e)
+static void select_best(const struct rib *rib, struct rib_entry *e)
 {
 	struct rib_path **bestp = &e->paths;
 	if (!e->paths)
 		return;
 	for (struct rib_path **pp = &e->paths->next; *pp; pp = &(*pp)->next) {
-		struct rib_cand x = { (*pp)->a, (*pp)->src, e->fam };
-		struct rib_cand y = { (*bestp)->a, (*bestp)->src, e->fam };
+		struct rib_cand x = { (*pp)->a, path_src(rib, *pp), e->fam };
+		struct rib_cand y = { (*bestp)->a, path_src(rib, *bestp), e->fam };
 		if (rib_best_cmp(&x, &y) < 0)
 			bestp = pp;
 	}
@@ -293,7 +292,7 @@ static void best_after(struct rib *rib, struct rib_entry *e, const struct rib_pa
 		entry_bytes(e, b->nlri, b->len);
 	rib_entry_dirty(rib, e);
 	if (rib->best && b)
-		rib->best(rib->best_ctx, e->fam, path_nlri(b), path_len(b), b->a, b->src);
+		rib->best(rib->best_ctx, e->fam, path_nlri(b), path_len(b), b->a, path_src(rib, b));
 }
 
 /* Keep each source's count of best paths as the head of a route passes from one to another. */
@@ -331,9 +330,9 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 
 	struct rib_path *old = e->paths, *p = NULL, **pp;
 	const struct attrs *old_a = old ? old->a : NULL;
-	struct rib_peer *old_src = old ? old->src : NULL;
+	struct rib_peer *old_src = old ? path_src(rib, old) : NULL;
 	for (pp = &e->paths; *pp; pp = &(*pp)->next)
-		if ((*pp)->src == src) {
+		if ((*pp)->src == src->slot) {
 			p = *pp;
 			break;
 		}
@@ -349,15 +348,16 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 
 	if (p && nlri_changed && p->shared && e->nshare == 1 && len <= entry_room(e)) {
 		entry_bytes(e, nlri, len); /* its bytes are p's alone: new labels in place */
-	} else if (p && nlri_changed && (p->shared || len > p->cap)) {
-		/* the new NLRI is not the shared one, or does not fit: swap in a path at the same
-		 * places (sharing again if the new bytes are the route's) */
+	} else if (p && nlri_changed && (p->shared || round_cap(len) != round_cap(p->len))) {
+		/* the new NLRI is not the shared one, or needs room of another size (a path's room is
+		 * known from its length): swap in a path at the same places (sharing again if the new
+		 * bytes are the route's) */
 		struct rib_path *np = path_new(rib, e, nlri, len);
 		if (!np) {
 			rib_count_path(rib, fam, path_nlri(p), path_len(p), p->a, 1); /* p stays */
 			return -1;
 		}
-		np->src = src;
+		np->src = src->slot & 0xfff;
 		np->a = p->a;
 		np->next = p->next;
 		*pp = np;
@@ -382,7 +382,7 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 				rib_entry_free(rib, e);
 			return -1;
 		}
-		p->src = src;
+		p->src = src->slot & 0xfff;
 		*pp = p; /* tail: selection moves it up if it wins */
 		src_link(&rib->slots[src->slot], p);
 		src->rcvd[fam]++;
@@ -394,8 +394,8 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 	attrs_unref(prev);
 	rib_count_path(rib, fam, path_nlri(p), path_len(p), p->a, 1);
 	p->since = now_sec();
-	select_best(e);
-	accepted_move(fam, old_src, e->paths->src);
+	select_best(rib, e);
+	accepted_move(fam, old_src, path_src(rib, e->paths));
 	best_after(rib, e, old, old_a, old == p && nlri_changed);
 	return 0;
 }
@@ -412,14 +412,14 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 		;
 	*pp = p->next;
 	src_unlink(rib, p);
-	p->src->rcvd[e->fam]--;
+	path_src(rib, p)->rcvd[e->fam]--;
 	if (p->stale)
-		p->src->stale--;
+		path_src(rib, p)->stale--;
 	if (p->shared)
 		e->nshare--; /* now: nothing touches e after the callbacks below (p still reads e's bytes) */
 	if (old == p)
-		select_best(e);
-	accepted_move(e->fam, old->src, e->paths ? e->paths->src : NULL);
+		select_best(rib, e);
+	accepted_move(e->fam, path_src(rib, old), e->paths ? path_src(rib, e->paths) : NULL);
 	if (!e->paths) {
 		rib->t[e->fam].routes--;
 		/* keep the withdrawn NLRI so withdraws carry the last best's labels */
@@ -427,7 +427,7 @@ static void path_remove(struct rib *rib, struct rib_path *p)
 			entry_bytes(e, p->nlri, p->len);
 		rib_entry_dirty(rib, e);
 		if (rib->best)
-			rib->best(rib->best_ctx, e->fam, path_nlri(p), path_len(p), NULL, p->src);
+			rib->best(rib->best_ctx, e->fam, path_nlri(p), path_len(p), NULL, path_src(rib, p));
 	} else {
 		best_after(rib, e, old == p ? NULL : old, old_a, false);
 	}
@@ -445,7 +445,7 @@ int rib_withdraw(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *
 	if (!e)
 		return 1;
 	for (struct rib_path *p = e->paths; p; p = p->next)
-		if (p->src == src) {
+		if (p->src == src->slot) {
 			path_remove(rib, p);
 			return 0;
 		}
@@ -601,13 +601,14 @@ void rib_hold_eor(struct rib *rib, bool hold)
 
 /* ---- inspection ---- */
 
-static void route_of(const struct rib_entry *e, const struct rib_path *p, struct rib_route *r)
+static void route_of(const struct rib *rib, const struct rib_entry *e, const struct rib_path *p,
+		     struct rib_route *r)
 {
 	r->fam = e->fam;
 	r->nlri = path_nlri(p);
 	r->len = path_len(p);
 	r->a = p->a;
-	r->src = p->src;
+	r->src = path_src(rib, p);
 	r->best = p == e->paths;
 	r->since = (time_t)p->since;
 }
@@ -623,7 +624,7 @@ void rib_walk(struct rib *rib, int fam, void (*cb)(void *ctx, const struct rib_r
 			continue;
 		for (struct rib_path *p = e->paths; p; p = p->next) {
 			struct rib_route r;
-			route_of(e, p, &r);
+			route_of(rib, e, p, &r);
 			cb(ctx, &r);
 		}
 	}
@@ -644,7 +645,7 @@ bool rib_walk_next(struct rib *rib, int fam, size_t *pos, size_t max,
 		n++;
 		for (struct rib_path *p = e->paths; p; p = p->next) {
 			struct rib_route r;
-			route_of(e, p, &r);
+			route_of(rib, e, p, &r);
 			cb(ctx, &r);
 		}
 	}
@@ -664,7 +665,7 @@ size_t rib_lookup(struct rib *rib, int fam, const uint8_t *nlri, size_t len,
 		return 0;
 	for (struct rib_path *p = e->paths; p; p = p->next, n++) {
 		struct rib_route r;
-		route_of(e, p, &r);
+		route_of(rib, e, p, &r);
 		if (cb)
 			cb(ctx, &r);
 	}

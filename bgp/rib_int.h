@@ -11,7 +11,8 @@
 #include "rib_mem.h"
 #include "update.h"
 
-/* Slots are uint16_t in struct rib_peer; bitmaps grow with the highest slot in use. */
+/* Slots are uint16_t in struct rib_peer and 12 bits in struct rib_path; bitmaps grow with the
+ * highest slot in use. */
 #define RIB_MAX_SLOTS 4096
 
 struct rib_entry;
@@ -19,21 +20,20 @@ struct rib_entry;
 /*
  * One source's path for a route. Its NLRI is usually byte for byte its route's (one path per
  * route, or several sources sending the same labels): then it is `shared`, holds no copy and is
- * 56 bytes (from rib->mem: no malloc chunk of 64, nor 112 with a copy of a type-2 route's bytes;
+ * 48 bytes (its source a slot number, not a pointer: 56 before) (from rib->mem: no malloc chunk of 64, nor 112 with a copy of a type-2 route's bytes;
  * docs/memory.md). A path whose bytes differ (other labels) holds its own. Read them with
  * path_nlri() / path_len().
  */
 struct rib_path {
 	struct rib_entry *entry;
 	struct rib_path *next;      /* in the entry's list, best first */
-	struct rib_peer *src;
 	struct attrs *a;            /* interned; the path holds one reference */
 	struct rib_path *src_next;  /* in the source's list */
 	struct rib_path **src_pprev;
 	uint32_t since;             /* CLOCK_MONOTONIC seconds */
-	uint16_t len : 15;          /* its own bytes (RIB_NLRI_MAX fits); 0 when shared */
-	uint16_t shared : 1;        /* its NLRI is its entry's bytes */
-	uint16_t cap : 15;          /* room for its own bytes */
+	uint16_t len : 15;          /* its own bytes (RIB_NLRI_MAX fits), round_cap(len) of room */
+	uint16_t shared : 1;        /* its NLRI is its entry's bytes (then len is 0) */
+	uint16_t src : 12;          /* its source's slot: path_src() */
 	uint16_t stale : 1;         /* kept from a gracefully restarting peer, not yet re-sent */
 	uint8_t nlri[];
 };
@@ -222,6 +222,13 @@ struct rib {
 	struct rib_ids ids;
 	struct rib_mem mem;         /* routes and paths */
 };
+
+/* The source of path p. */
+static inline struct rib_peer *path_src(const struct rib *rib, const struct rib_path *p)
+{
+	return rib->slots[p->src].p;
+}
+_Static_assert(RIB_MAX_SLOTS <= 1 << 12, "struct rib_path keeps its source's slot in 12 bits");
 
 enum exp_mode { EXP_NONE = 0, EXP_EBGP, EXP_IBGP, EXP_REFLECT };
 

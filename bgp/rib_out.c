@@ -35,10 +35,10 @@ static void consider(struct rib *rib, struct rib_peer *p, struct rib_entry *e)
 	struct rib_path *b = e->paths;
 	bool had = rib_bit_test(rib, e, p->slot);
 	bool fam_ok = (p->fam_mask & FAM_BIT(e->fam)) != 0;
-	enum exp_mode m = b && fam_ok ? rib_export_mode(b->src, p) : EXP_NONE;
+	enum exp_mode m = b && fam_ok ? rib_export_mode(path_src(rib, b), p) : EXP_NONE;
 
 	if (m != EXP_NONE) {
-		const struct attrs *ea = rib_export_attrs(rib, b->a, e->fam, b->src, p, m);
+		const struct attrs *ea = rib_export_attrs(rib, b->a, e->fam, path_src(rib, b), p, m);
 		if (ea && (had || rib_bit_set(rib, e, p->slot) == 0)) {
 			if (item_push(rib, ea, NULL, path_nlri(b), path_len(b), e->fam) == 0) {
 				if (!had)
