@@ -112,10 +112,17 @@ void rib_entry_reap(struct rib *rib, struct rib_entry *e)
 	rib->dirty[rib->ndirty++] = e;
 }
 
-/* Entries and paths come from rib->mem; an entry records its size (paths have theirs in cap). */
+/* Entries and paths come from rib->mem, each sized by its length (entry_fits, round_cap). */
 static void entry_put(struct rib *rib, struct rib_entry *e)
 {
-	rib_mem_put(&rib->mem, e, e->size8 ? (size_t)e->size8 * 8 : RIB_MEM_MAX + 1);
+	rib_mem_put(&rib->mem, e, ENTRY_SIZE(e->len));
+}
+
+/* The hash of e's key (the table keeps it; a removal finds the slot by it). */
+static uint32_t entry_hash(const struct rib_entry *e)
+{
+	uint8_t key[NLRI_KEY_MAX];
+	return rib_key_hash(key, family_table[e->fam].key(e->nlri, e->len, key));
 }
 
 static size_t path_size(const struct rib_path *p)
@@ -126,7 +133,7 @@ static size_t path_size(const struct rib_path *p)
 void rib_entry_free(struct rib *rib, struct rib_entry *e)
 {
 	int fam = e->fam;
-	size_t lo = rib_table_remove(&rib->t[fam], e);
+	size_t lo = rib_table_remove(&rib->t[fam], e, entry_hash(e));
 	if (lo != SIZE_MAX)
 		walks_rewind(rib, fam, lo);
 	rib_id_give(&rib->ids, e->id);
@@ -171,26 +178,27 @@ static struct rib_entry *entry_new(struct rib *rib, int fam, uint32_t h, const u
 	}
 	memset(e, 0, offsetof(struct rib_entry, nlri));
 	e->id = id;
-	e->size8 = size <= RIB_MEM_MAX ? (uint8_t)(size / 8) : 0;
-	e->hash = h;
 	e->fam = (uint8_t)fam & 3;
 	e->len = (uint16_t)len;
 	memcpy(e->nlri, nlri, len);
-	rib_table_insert(t, e);
+	rib_table_insert(t, e, h);
 	return e;
 }
 
-/* Room for the entry's bytes: what its allocation gave (at least what was asked). */
-static size_t entry_room(const struct rib_entry *e)
+/* Whether e's allocation takes len bytes as its own: the same size of object (its size is known
+ * from its length alone), or from malloc both and within what malloc gave. */
+static bool entry_fits(const struct rib_entry *e, size_t len)
 {
-	size_t size = e->size8 ? (size_t)e->size8 * 8 : malloc_usable_size((void *)e);
-	return size - offsetof(struct rib_entry, nlri);
+	size_t have = rib_mem_size(ENTRY_SIZE(e->len)), want = rib_mem_size(ENTRY_SIZE(len));
+	if (have <= RIB_MEM_MAX || want <= RIB_MEM_MAX)
+		return have == want;
+	return ENTRY_SIZE(len) <= malloc_usable_size((void *)e);
 }
 
 /* Replace e's bytes (when they fit): nothing else reads them then, or only p, which reads these. */
 static void entry_bytes(struct rib_entry *e, const uint8_t *nlri, size_t len)
 {
-	if (nlri != e->nlri && len <= entry_room(e)) {
+	if (nlri != e->nlri && entry_fits(e, len)) {
 		memmove(e->nlri, nlri, len);
 		e->len = (uint16_t)len;
 	}
@@ -346,7 +354,7 @@ int rib_update(struct rib *rib, struct rib_peer *src, int fam, const uint8_t *nl
 	if (p)
 		rib_count_path(rib, fam, path_nlri(p), path_len(p), p->a, -1); /* counted again below */
 
-	if (p && nlri_changed && p->shared && e->nshare == 1 && len <= entry_room(e)) {
+	if (p && nlri_changed && p->shared && e->nshare == 1 && entry_fits(e, len)) {
 		entry_bytes(e, nlri, len); /* its bytes are p's alone: new labels in place */
 	} else if (p && nlri_changed && (p->shared || round_cap(len) != round_cap(p->len))) {
 		/* the new NLRI is not the shared one, or needs room of another size (a path's room is

@@ -48,26 +48,25 @@ struct rib_path {
  * (struct rib_slot, out): a route costs a bit per peer there and nothing here but its id and a
  * count, where a bitmap per route cost a 32-byte allocation at 100 peers. Queued for the next
  * flush, it is in rib->dirty (no link of its own: 8 bytes a route, where a flush's vector holds
- * only the changed ones). The bytes start at offset 26, inside the struct's tail padding:
- * allocated from rib->mem as ENTRY_SIZE(len), a type-2 route takes 64 bytes (72 with a link for
- * the dirty list, 80 as a malloc chunk before).
+ * only the changed ones). Its hash is in its table slot (and its key in its bytes); its
+ * allocation's size is rib_mem_size(ENTRY_SIZE(len)), so its bytes change only for others that
+ * need as much room (entry_fits). The bytes start at offset 21, inside the struct's tail
+ * padding: a type-2 route takes 56 bytes (64 with a hash and a size of its own, 72 with a link
+ * for the dirty list, 80 as a malloc chunk before).
  */
 struct rib_entry {
 	struct rib_path *paths;     /* best first; NULL once every path is gone */
 	uint32_t id;                /* its bit in the slots' Adj-RIB-Out bitmaps (rib->ids) */
-	uint32_t hash;
 	uint32_t mod;               /* rib->seq of its last change */
 	uint16_t len;
 	uint16_t nout;              /* peers whose bit is set (at most RIB_MAX_SLOTS) */
 	uint8_t fam : 2;
 	uint8_t dirty : 1;
 	uint8_t nshare : 5;         /* paths that read these bytes (at most RIB_SHARE_MAX) */
-	uint8_t size8;              /* its allocation's size / 8; 0: over RIB_MEM_MAX, from malloc */
 	uint8_t nlri[];
 };
 #define ENTRY_SIZE(len) (offsetof(struct rib_entry, nlri) + (len))
 #define RIB_SHARE_MAX 31
-_Static_assert(RIB_MEM_MAX / 8 <= UINT8_MAX, "struct rib_entry keeps its size / 8 in a byte");
 _Static_assert(FAM_COUNT <= 4, "struct rib_entry keeps the family in 2 bits");
 
 static inline const uint8_t *path_nlri(const struct rib_path *p)
@@ -260,10 +259,11 @@ void rib_table_free(struct rib_table *t);
 /* The entry of fam with hash h and key[0..klen), or NULL. */
 struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
 				 const uint8_t *key, size_t klen);
-/* Insert e (not present; the caller grew the table). */
-void rib_table_insert(struct rib_table *t, struct rib_entry *e);
-/* Remove e; returns the lowest position an entry moved into (SIZE_MAX: none), for walks. */
-size_t rib_table_remove(struct rib_table *t, struct rib_entry *e);
+/* Insert e, whose key hashes to h (not present; the caller grew the table). */
+void rib_table_insert(struct rib_table *t, struct rib_entry *e, uint32_t h);
+/* Remove e, whose key hashes to h; returns the lowest position an entry moved into (SIZE_MAX:
+ * none), for walks. */
+size_t rib_table_remove(struct rib_table *t, struct rib_entry *e, uint32_t h);
 
 /* rib_bits.c */
 /* An id for a new route, a freed one first (ids stay below the most routes ever held); -1 when

@@ -172,13 +172,13 @@ struct rib_entry *rib_table_find(const struct rib_table *t, int fam, uint32_t h,
 	return find_in(t->old_slots, t->old_hashes, t->old_cap, fam, h, key, klen);
 }
 
-void rib_table_insert(struct rib_table *t, struct rib_entry *e)
+void rib_table_insert(struct rib_table *t, struct rib_entry *e, uint32_t h)
 {
-	size_t i = home_of(e->hash, t->cap);
+	size_t i = home_of(h, t->cap);
 	while (t->slots[i])
 		i = slot_next(t->cap, i);
 	t->slots[i] = e;
-	t->hashes[i] = e->hash;
+	t->hashes[i] = h;
 	t->n++;
 }
 
@@ -186,9 +186,9 @@ void rib_table_insert(struct rib_table *t, struct rib_entry *e)
  * entry's cluster, so a migration's unmoved clusters stay whole. Returns the lowest slot an entry
  * moved into (SIZE_MAX: none moved), for the walks that must not skip it; -1 when e is not there. */
 static ssize_t remove_in(struct rib_entry **sl, uint32_t *hs, size_t cap, struct rib_entry *e,
-			 size_t *lo)
+			 uint32_t h, size_t *lo)
 {
-	size_t i = home_of(e->hash, cap);
+	size_t i = home_of(h, cap);
 	while (sl[i] != e) {
 		if (!sl[i])
 			return -1;
@@ -210,14 +210,14 @@ static ssize_t remove_in(struct rib_entry **sl, uint32_t *hs, size_t cap, struct
 	return 0;
 }
 
-size_t rib_table_remove(struct rib_table *t, struct rib_entry *e)
+size_t rib_table_remove(struct rib_table *t, struct rib_entry *e, uint32_t h)
 {
 	size_t lo = SIZE_MAX;
-	if (remove_in(t->slots, t->hashes, t->cap, e, &lo) == 0) {
+	if (remove_in(t->slots, t->hashes, t->cap, e, h, &lo) == 0) {
 		t->n--;
 		return lo == SIZE_MAX ? lo : lo + t->old_cap; /* positions: the old array's first */
 	}
-	if (t->old_slots && remove_in(t->old_slots, t->old_hashes, t->old_cap, e, &lo) == 0)
+	if (t->old_slots && remove_in(t->old_slots, t->old_hashes, t->old_cap, e, h, &lo) == 0)
 		t->n--;
 	return lo;
 }
