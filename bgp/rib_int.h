@@ -20,9 +20,9 @@ struct rib_entry;
 /*
  * One source's path for a route. Its NLRI is usually byte for byte its route's (one path per
  * route, or several sources sending the same labels): then it is `shared`, holds no copy and is
- * 48 bytes (its source a slot number, not a pointer: 56 before) (from rib->mem: no malloc chunk of 64, nor 112 with a copy of a type-2 route's bytes;
- * docs/memory.md). A path whose bytes differ (other labels) holds its own. Read them with
- * path_nlri() / path_len().
+ * 48 bytes from rib->mem (its source a slot number, its room known from its length: 56 before,
+ * and a malloc chunk of 64 before that; docs/memory.md). A path whose bytes differ (other labels)
+ * holds its own. Read them with path_nlri() / path_len().
  */
 struct rib_path {
 	struct rib_entry *entry;

@@ -35,7 +35,7 @@ struct nlri {
 };
 
 /* A type-2 MAC-only route for MAC 02:00:00:00:hi:lo in RD 64512:10, label = vni. */
-static struct nlri macip(unsigned n, uint32_t vni)
+static inline struct nlri macip(unsigned n, uint32_t vni)
 {
 	struct evpn_route r;
 	struct wbuf w;
@@ -70,7 +70,7 @@ struct aset {
 };
 
 /* Intern an attribute set: next hop, an RT, and whatever the description asks for. */
-static struct attrs *mk(const struct aset *d)
+static inline struct attrs *mk(const struct aset *d)
 {
 	struct attrs a;
 	uint8_t aspath[64];
@@ -120,7 +120,7 @@ static struct attrs *mk(const struct aset *d)
 	return r;
 }
 
-static struct attrs *mk_plain(void)
+static inline struct attrs *mk_plain(void)
 {
 	struct aset d = { 0 };
 	return mk(&d);
@@ -149,14 +149,14 @@ struct sink {
 };
 
 /* The backlog hook of a sink: what it was sent since the test set bytes to 0. */
-static size_t sink_backlog(void *ctx)
+static inline size_t sink_backlog(void *ctx)
 {
 	return ((const struct sink *)ctx)->bytes;
 }
 
 static struct update upd; /* large: keep it off the stack */
 
-static void sink_send(void *ctx, const uint8_t *msg, size_t len)
+static inline void sink_send(void *ctx, const uint8_t *msg, size_t len)
 {
 	struct sink *s = ctx;
 	struct bgp_err err;
@@ -230,7 +230,7 @@ static void sink_send(void *ctx, const uint8_t *msg, size_t len)
 }
 
 /* Forget what a sink saw, keeping how it parses. */
-static void sink_reset(struct sink *s)
+static inline void sink_reset(struct sink *s)
 {
 	bool ebgp = s->ebgp;
 	uint8_t *seen = s->seen;
@@ -241,7 +241,7 @@ static void sink_reset(struct sink *s)
 	s->nseen = nseen;
 }
 
-static void peer_init(struct rib_peer *p, uint8_t kind, uint32_t rid, const char *addr,
+static inline void peer_init(struct rib_peer *p, uint8_t kind, uint32_t rid, const char *addr,
 		      struct sink *s)
 {
 	memset(p, 0, sizeof *p);
@@ -264,8 +264,8 @@ static void peer_init(struct rib_peer *p, uint8_t kind, uint32_t rid, const char
 /* ---- best callback recorder ---- */
 
 /* The local source and two iBGP peers (10.0.0.2 into s, 10.0.0.3 into sq), added, not up. */
-static void local_and_two(struct rib *rib, struct rib_peer *loc, struct rib_peer *p, struct sink *s,
-			  struct rib_peer *q, struct sink *sq)
+static inline void local_and_two(struct rib *rib, struct rib_peer *loc, struct rib_peer *p,
+				 struct sink *s, struct rib_peer *q, struct sink *sq)
 {
 	peer_init(loc, SRC_LOCAL, 0, NULL, NULL);
 	peer_init(p, SRC_IBGP, 0x0a000002, "10.0.0.2", s);
@@ -282,8 +282,8 @@ struct best_log {
 	struct nlri nlri;
 };
 
-static void best_cb(void *ctx, int fam, const uint8_t *nlri, size_t len, const struct attrs *a,
-		    const struct rib_peer *src)
+static inline void best_cb(void *ctx, int fam, const uint8_t *nlri, size_t len,
+			   const struct attrs *a, const struct rib_peer *src)
 {
 	struct best_log *l = ctx;
 	(void)fam;
@@ -297,7 +297,7 @@ static void best_cb(void *ctx, int fam, const uint8_t *nlri, size_t len, const s
 	l->nlri.len = len;
 }
 
-static struct rib *new_rib(struct best_log *l)
+static inline struct rib *new_rib(struct best_log *l)
 {
 	struct rib_config cfg = { .local_as = LOCAL_AS, .router_id = ROUTER_ID, .cluster_id = CLUSTER_ID };
 	if (l)
