@@ -34,8 +34,9 @@ struct nlri {
 	size_t len;
 };
 
-/* A type-2 MAC-only route for MAC 02:00:00:00:hi:lo in RD 64512:10, label = vni. */
-static inline struct nlri macip(unsigned n, uint32_t vni)
+/* A type-2 route for MAC 02:00:00:nn:nn:nn in RD 64512:10, with address ip (NULL: none) and
+ * nlabels labels: vni, then vni + 1000. */
+static inline struct nlri macip_with(unsigned n, const char *ip, unsigned nlabels, uint32_t vni)
 {
 	struct evpn_route r;
 	struct wbuf w;
@@ -48,13 +49,22 @@ static inline struct nlri macip(unsigned n, uint32_t vni)
 	r.mac.b[3] = (uint8_t)(n >> 16);
 	r.mac.b[4] = (uint8_t)(n >> 8);
 	r.mac.b[5] = (uint8_t)n;
-	r.nlabels = 1;
+	if (ip)
+		assert_int_equal(ipaddr_parse(ip, &r.ip), 0);
+	r.nlabels = (uint8_t)nlabels;
 	r.label[0] = vni;
+	r.label[1] = vni + 1000;
 	wbuf_init(&w, out.b, sizeof out.b);
 	assert_int_equal(evpn_encode(&r, &w), 0);
 	assert_int_equal(w.err, 0);
 	out.len = w.len;
 	return out;
+}
+
+/* The MAC-only route for MAC n with one label, vni. */
+static inline struct nlri macip(unsigned n, uint32_t vni)
+{
+	return macip_with(n, NULL, 1, vni);
 }
 
 struct aset {

@@ -517,29 +517,6 @@ static uint32_t label_from(struct rib *rib, unsigned n, const struct rib_peer *s
 	return UINT32_MAX;
 }
 
-/* A type-2 route with an IPv4 address for MAC n and nlabels labels (vni, and vni + 1000). */
-static struct nlri macip4(unsigned n, unsigned nlabels, uint32_t vni)
-{
-	struct evpn_route r;
-	struct wbuf w;
-	struct nlri out;
-
-	memset(&r, 0, sizeof r);
-	r.type = EVPN_RT_MACIP;
-	assert_int_equal(rd_parse("64512:10", &r.rd), 0);
-	r.mac.b[0] = 0x02;
-	r.mac.b[5] = (uint8_t)n;
-	assert_int_equal(ipaddr_parse("10.100.0.5", &r.ip), 0);
-	r.nlabels = (uint8_t)nlabels;
-	r.label[0] = vni;
-	r.label[1] = vni + 1000;
-	wbuf_init(&w, out.b, sizeof out.b);
-	assert_int_equal(evpn_encode(&r, &w), 0);
-	assert_int_equal(w.err, 0);
-	out.len = w.len;
-	return out;
-}
-
 /* A path holding its own bytes whose length changes (a second label: 39 -> 42 bytes, another
  * size of room) is replaced by one of the right size; the same size is rewritten in place. Either
  * way every path reads its own bytes, and the pools get back what they gave (ASan). */
@@ -557,7 +534,9 @@ static void test_path_own_bytes_resize(void **state)
 	assert_int_equal(rib_peer_add(rib, &b), 0);
 	assert_int_equal(rib_peer_add(rib, &p), 0);
 	rib_peer_up(rib, &p);
-	struct nlri one = macip4(7, 1, 10), two = macip4(7, 2, 20), one30 = macip4(7, 1, 30);
+	const char *ip = "10.100.0.5";
+	struct nlri one = macip_with(7, ip, 1, 10), two = macip_with(7, ip, 2, 20);
+	struct nlri one30 = macip_with(7, ip, 1, 30);
 	assert_int_equal(one.len + 3, two.len);
 
 	assert_int_equal(rib_update(rib, &a, FAM_EVPN, one.b, one.len, x), 0); /* the route's bytes */
@@ -565,7 +544,7 @@ static void test_path_own_bytes_resize(void **state)
 	assert_int_equal(rib_update(rib, &b, FAM_EVPN, two.b, two.len, x), 0); /* longer */
 	assert_int_equal(rib_update(rib, &b, FAM_EVPN, one30.b, one30.len, x), 0); /* shorter again */
 	assert_int_equal(rib_update(rib, &b, FAM_EVPN, two.b, two.len, x), 0);
-	struct nlri two40 = macip4(7, 2, 40);
+	struct nlri two40 = macip_with(7, ip, 2, 40);
 	assert_int_equal(rib_update(rib, &b, FAM_EVPN, two40.b, two40.len, x), 0); /* same size */
 	struct seen_labels l = { .n = 0 };
 	rib_lookup(rib, FAM_EVPN, one.b, one.len, label_cb, &l);
