@@ -133,6 +133,7 @@ struct rib_slot {
 	uint16_t walk_src;
 	struct rib_path *walk_path;
 	uint8_t walk_fam;
+	uint8_t walk_skips;         /* slots passed over toward the next RIB_PASS_SKIPS */
 	size_t walk_idx;
 };
 
@@ -239,6 +240,14 @@ int rib_table_init(struct rib_table *t);
 /* Old slots moved per insert or removal while a growth is under way: a growth by 4/3 leaves room
  * for old_cap / 4 inserts before the next one, so 8 empties the old array twice as fast as it must. */
 #define RIB_MIGRATE_STEP 8
+
+/* A pass's work between two looks at the peer's backlog: RIB_PASS_STEP entries considered, or as
+ * many times RIB_PASS_SKIPS table slots passed over (empty, or a route the sources' part sent); a
+ * flush gives one peer's pass RIB_PASS_STEPS steps, the rest waits for the loop's next turns. A
+ * step is never cut short: it bounds how far past RIB_OUT_HIGH the output goes. */
+#define RIB_PASS_STEP 64
+#define RIB_PASS_STEPS 32
+#define RIB_PASS_SKIPS 16
 /* Grow x1.5 or x4/3, no migration being under way: 1 when done at once (a small table: every
  * entry moved), 0 when a migration started (positions unchanged: the old array's slots are the
  * first ones), -1 on allocation failure. */
