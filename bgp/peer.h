@@ -26,7 +26,10 @@ enum conn_dir { CONN_OUT = 0, CONN_IN = 1 };
  * and keeps of its own only the start of a message that a read cut, at most a message: a session
  * between messages holds no input buffer, as it holds no output buffer once its output is written
  * (a reflector's thousand idle sessions cost 20 MB with 4 KiB in and 16 KiB out kept each). */
-#define CONN_INBUF 65536
+/* 16 KiB, not 64: one read's routes are handled in the loop turn that reads them, and 64 KiB of
+ * MAC routes (1,900) took 40-60 ms of CPU at a million MACs on a busy machine (scripts/bench.sh);
+ * the rest waits in the socket for the next turn. */
+#define CONN_INBUF 16384
 /* An output buffer's first size, doubled as a backlog needs: most of what a reflector's clients
  * are sent between table walks is a few changes, and a thousand buffers of 16 KiB each (as they
  * started) held 100 B per path more at 1,000 clients x 100 routes than 4 KiB (or 1 KiB) does. */
