@@ -187,13 +187,6 @@ static void refuse(struct nl *nl, uint64_t pos, int err)
 		nl->h.refused(nl->h.ctx, (enum nl_op)r.op, &r.f, err);
 }
 
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void on_send_more(struct ev_loop *loop, ev_idle *w, int revents)
 {
 	(void)revents;
@@ -246,9 +239,9 @@ static void send_batches(struct nl *nl)
 		}
 		if (nl->h.sending)
 			nl->h.sending(nl->h.ctx); /* a write-ahead record first (nl_hooks.sending) */
-		t0 = mono_ms();
+		t0 = nl_mono_ms();
 		n = mnl_socket_sendto(nl->reqs, nl->txbuf, len);
-		nl->send_ms += mono_ms() - t0;
+		nl->send_ms += nl_mono_ms() - t0;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -165,13 +165,6 @@ int nl_dump_neigh(struct nl *nl)
 
 /* ---- the background FDB dump ---- */
 
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void adump_finish(struct nl *nl, int err)
 {
 	void (*done)(void *ctx, int err) = nl->adump_done;
@@ -210,7 +203,7 @@ static void adump_next(struct nl *nl, int err)
  * change, and a restart under steady churn of a large table would never end. */
 static void adump_slice(struct nl *nl, bool whole)
 {
-	double t0 = mono_ms();
+	double t0 = nl_mono_ms();
 	bool intr = false;
 
 	do {
@@ -235,7 +228,7 @@ static void adump_slice(struct nl *nl, bool whole)
 			if (!nl->adump)
 				return;
 		}
-	} while (whole || mono_ms() - t0 < NL_DUMP_SLICE_MS);
+	} while (whole || nl_mono_ms() - t0 < NL_DUMP_SLICE_MS);
 }
 
 static void probe_slice(struct nl *nl, bool whole);
@@ -439,7 +432,7 @@ static int probe_datagram(struct nl *nl, const void *buf, size_t len)
  * probes are in flight: their answers wake the loop's watcher. */
 static void probe_slice(struct nl *nl, bool whole)
 {
-	double t0 = mono_ms();
+	double t0 = nl_mono_ms();
 
 	for (;;) {
 		ssize_t n;
@@ -453,7 +446,7 @@ static void probe_slice(struct nl *nl, bool whole)
 			adump_finish(nl, 0);
 			return;
 		}
-		if (!whole && mono_ms() - t0 >= NL_DUMP_SLICE_MS)
+		if (!whole && nl_mono_ms() - t0 >= NL_DUMP_SLICE_MS)
 			return;
 		n = mnl_socket_recvfrom(nl->adump, nl->dumpbuf, NL_RX_BYTES);
 		if (n < 0) {

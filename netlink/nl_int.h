@@ -71,6 +71,9 @@ struct nl {
 	uint32_t probe_inflight;
 };
 
+/* CLOCK_MONOTONIC in milliseconds: what the slices of work per loop turn are measured with. */
+double nl_mono_ms(void);
+
 /* How long one slice of a background dump may read before it lets the loop go on. The kernel
  * builds each 32 KiB reply inside the read, so at a million entries one read alone costs tens of
  * milliseconds: a slice is at least one read. */
