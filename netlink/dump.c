@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
@@ -174,16 +175,48 @@ static void adump_finish(struct nl *nl, int err)
 		done(nl->h.ctx, err);
 }
 
-/* Ask for the next dump of a background dump: the whole FDB, or the next port's entries. */
+/* Request k of a background dump (the whole FDB, or port k's entries) at buf: its length. */
+static size_t adump_put(const struct nl *nl, uint8_t *buf, size_t k)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	put_dump_request(nlh, RTM_GETNEIGH, AF_BRIDGE, 0, nl->adump_seq0 + (uint32_t)k,
+			 nl->adump_ports ? nl->adump_ports[k] : 0);
+	return NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+/* Go on to the next dump of a background dump: its replies are the ones read from now on. The
+ * thread asked for it already; without one, ask. */
 static int adump_request(struct nl *nl)
 {
 	uint8_t req[64];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	int port = nl->adump_ports ? nl->adump_ports[nl->adump_next++] : 0;
+	size_t k = nl->adump_ports ? nl->adump_next++ : 0;
 
-	nl->adump_seq = nl->dump_seq++;
-	put_dump_request(nlh, RTM_GETNEIGH, AF_BRIDGE, 0, nl->adump_seq, port);
-	return mnl_socket_sendto(nl->adump, nlh, nlh->nlmsg_len) < 0 ? -1 : 0;
+	nl->adump_seq = nl->adump_seq0 + (uint32_t)k;
+	if (nl->adump_threaded)
+		return 0;
+	size_t len = adump_put(nl, req, k);
+	return mnl_socket_sendto(nl->adump, req, len) < 0 ? -1 : 0;
+}
+
+/* Hand every request of the dump to a thread (nl_dump_thread): its kernel walks leave the loop. */
+static int adump_thread_start(struct nl *nl, size_t nreq)
+{
+	uint8_t *reqs = malloc(nreq * 64);
+	size_t len = 0;
+	int fd;
+
+	if (!reqs)
+		return -1;
+	for (size_t k = 0; k < nreq; k++)
+		len += adump_put(nl, reqs + len, k);
+	fd = nl_dump_thread(nl->adump, nl->adump_portid, reqs, len);
+	free(reqs);
+	if (fd < 0)
+		return -1;
+	nl->adump_threaded = true;
+	nl->adump_fd = fd;
+	return 0;
 }
 
 /* One dump of a background dump ended (err: positive errno, or 0): go on with the next port, or
@@ -207,9 +240,14 @@ static void adump_slice(struct nl *nl, bool whole)
 	bool intr = false;
 
 	do {
-		ssize_t n = mnl_socket_recvfrom(nl->adump, nl->dumpbuf, NL_RX_BYTES);
+		ssize_t n = nl->adump_threaded ? recv(nl->adump_fd, nl->dumpbuf, NL_RX_BYTES, 0)
+						: mnl_socket_recvfrom(nl->adump, nl->dumpbuf, NL_RX_BYTES);
 		int r;
 
+		if (n == 0) {
+			adump_finish(nl, EPIPE); /* the thread ended before the dump's end: cannot be */
+			return;
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -271,7 +309,8 @@ static int adump_open(struct nl *nl, void (*done)(void *ctx, int err))
 
 static void adump_watch(struct nl *nl)
 {
-	ev_io_init(&nl->adump_w, adump_cb, mnl_socket_get_fd(nl->adump), EV_READ);
+	ev_io_init(&nl->adump_w, adump_cb,
+		   nl->adump_threaded ? nl->adump_fd : mnl_socket_get_fd(nl->adump), EV_READ);
 	nl->adump_w.data = nl;
 	ev_io_start(nl->loop, &nl->adump_w);
 }
@@ -291,7 +330,10 @@ static int adump_start(struct nl *nl, const int *ports, size_t n, void (*done)(v
 		nl->adump_nports = n;
 		nl->adump_next = 0;
 	}
-	if (adump_request(nl) < 0) {
+	size_t nreq = ports ? n : 1;
+	nl->adump_seq0 = nl->dump_seq;
+	nl->dump_seq += (uint32_t)nreq;
+	if ((nl->loop && adump_thread_start(nl, nreq) < 0) || adump_request(nl) < 0) {
 		int e = errno;
 		nl_dump_async_cancel(nl);
 		errno = e;
@@ -336,7 +378,11 @@ void nl_dump_async_cancel(struct nl *nl)
 		return;
 	if (nl->loop)
 		ev_io_stop(nl->loop, &nl->adump_w);
-	mnl_socket_close(nl->adump);
+	if (nl->adump_threaded)
+		close(nl->adump_fd); /* the thread ends, closing nl->adump */
+	else
+		mnl_socket_close(nl->adump);
+	nl->adump_threaded = false;
 	nl->adump = NULL;
 	nl->adump_done = NULL;
 	free(nl->adump_ports);

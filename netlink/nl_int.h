@@ -65,11 +65,24 @@ struct nl {
 	void (*adump_done)(void *ctx, int err);
 	int *adump_ports;         /* nl_dump_fdb_ports_async: the ports still to dump (NULL: all) */
 	size_t adump_nports, adump_next;
+	/* with a loop, a dump's requests and reads are the thread's (nl_dump_thread): the loop reads
+	 * its replies from adump_fd and never touches adump again (the thread closes it) */
+	bool adump_threaded;
+	int adump_fd;
+	uint32_t adump_seq0;      /* the first request's sequence number, the next ones' follow */
 	/* nl_fdb_probe_async on the same socket: keys from probe_next, probe_inflight GETs unanswered */
 	bool (*probe_next)(void *ctx, struct nl_fdb *f);
 	bool probe_more;
 	uint32_t probe_inflight;
 };
+
+/* Carry out the dump requests at reqs (len bytes of whole messages NLMSG_ALIGN apart, each read up
+ * to its NLMSG_DONE or error) on sock, bound to portid, in a thread of their own that owns sock
+ * from now on and closes it. Returns the non-blocking end of a socket pair where each reply
+ * datagram arrives (a failure of the thread's own as an NLMSG_ERROR for the request), or -1 with
+ * errno, sock then still the caller's. Closing that end cancels: the thread ends after the
+ * kernel's next reply at the latest. */
+int nl_dump_thread(struct mnl_socket *sock, uint32_t portid, const void *reqs, size_t len);
 
 /* CLOCK_MONOTONIC in milliseconds: what the slices of work per loop turn are measured with. */
 double nl_mono_ms(void);

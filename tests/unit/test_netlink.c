@@ -3,6 +3,7 @@
  * `ip` and `bridge` children inherit it; it vanishes with the process). Skipped without the right. */
 #define _GNU_SOURCE /* unshare, CLONE_NEWNET */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <sched.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <ev.h>
@@ -484,8 +486,32 @@ static bool seen_vx_delete(void)
 	return false;
 }
 
-/* A collect-metadata (external, vnifilter) device: the model of a VLAN-aware bridge with one VXLAN
- * device. Its entries are keyed by source VNI: evpnd sends NDA_SRC_VNI and reads it back. */
+/* Entries in a /proc/self directory: the process's threads (task) or open descriptors (fd). */
+static int proc_count(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* The dump threads ended (each closes its own sockets): waits up to 2 s for it, a bound, not a
+ * figure. */
+static bool dump_threads_gone(int tasks)
+{
+	for (int i = 0; i < 200; i++) {
+		if (proc_count("/proc/self/task") == tasks)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
 /* The background dump: the loop reads it a slice at a time, every entry goes to fdb_dumped (none to
  * the event hook), done comes once; a second one is refused while it runs, and a cancelled one
  * reports nothing more. Runs after test_10k_replaces: 10,000 entries of ours are there. */
@@ -499,8 +525,12 @@ static void test_dump_background(void **state)
 	ndumped_bg = ndumped_bg_ours = dump_done_calls = 0;
 	reset();
 	events0 = nevents_ours;
+	int tasks0 = proc_count("/proc/self/task"), fds0 = proc_count("/proc/self/fd");
 	assert_int_equal(nl_dump_fdb_async(nl, on_dump_done), 0);
 	assert_true(nl_dump_async_running(nl));
+	/* the kernel's walks are a thread's (it waits while its replies are not read: 20,000 of them
+	 * fill the socket pair), not the loop's */
+	assert_int_equal(proc_count("/proc/self/task"), tasks0 + 1);
 	assert_int_equal(nl_dump_fdb_async(nl, on_dump_done), -1);
 	assert_int_equal(errno, EBUSY);
 	while (!dump_done_calls && turns < 100000) {
@@ -512,6 +542,8 @@ static void test_dump_background(void **state)
 	assert_false(nl_dump_async_running(nl));
 	assert_int_equal(ndumped_bg_ours, 10000);
 	assert_int_equal(nevents_ours, events0); /* dumped entries never look like events */
+	assert_true(dump_threads_gone(tasks0));
+	assert_int_equal(proc_count("/proc/self/fd"), fds0);
 
 	/* cancelled: nothing more is reported, and the next one starts */
 	ndumped_bg = 0;
@@ -522,6 +554,8 @@ static void test_dump_background(void **state)
 		ev_run(loop, EVRUN_NOWAIT);
 	assert_int_equal(ndumped_bg, before);
 	assert_int_equal(dump_done_calls, 1);
+	assert_true(dump_threads_gone(tasks0)); /* the cancelled thread ended, its sockets closed */
+	assert_int_equal(proc_count("/proc/self/fd"), fds0);
 	assert_int_equal(nl_dump_fdb_async(nl, on_dump_done), 0);
 	while (dump_done_calls < 2)
 		ev_run(loop, EVRUN_ONCE);
@@ -569,6 +603,8 @@ static void test_dump_ports(void **state)
 	assert_int_equal(sh("for i in 1 2 3; do bridge fdb del 02:00:00:77:00:0$i dev vp0 master; done"), 0);
 }
 
+/* A collect-metadata (external, vnifilter) device: the model of a VLAN-aware bridge with one VXLAN
+ * device. Its entries are keyed by source VNI: evpnd sends NDA_SRC_VNI and reads it back. */
 static void test_external_src_vni(void **state)
 {
 	struct nl_addr d2 = v4("10.0.0.2");
