@@ -30,7 +30,8 @@
 #                `bridge -batch`, and tests/bench/nl_floor.c (evpnd's pipelined writer); the
 #                ratio is bulk rate / pipelined floor rate
 #   loop turns   B's evpnd iterations over 50 ms during bulk-learn, bulk-sync (the fresh process's
-#                whole life, start-up included) and bulk-delete (`show status` loop.over_50ms;
+#                whole life, start-up included) and bulk-delete (`show status` loop.over_50ms, and
+#                how many were over 50 ms on the CPU, over_50ms_cpu: the rest waited for the CPU;
 #                target 0: keepalives, events and control requests never wait longer)
 #   rss          B's evpnd VmRSS per remote MAC (a fresh process after bulk-sync vs at start; the
 #                growth during bulk-learn too); with --vs-frr B's bgpd (and zebra) per route
@@ -327,15 +328,19 @@ ip netns del "$F"
 # ---- the scenarios, for one speaker kind (evpnd or frr) ----
 # Hooks set per kind: b_stop, b_start (B's speaker), b_rss (B's VmRSS in kB: evpnd, or "bgpd zebra"),
 # b_count (B's remote MAC count as the speaker itself reports it: a cross-check only).
-# slow_delta "COUNT0 MAX0" "COUNT1 MAX1": loop iterations over 50 ms between two b_slow readings,
-# with the process's longest when it grew meanwhile ("-" without b_slow: FRR)
+# slow_delta "COUNT0 MAX0 CPUCOUNT0 CPUMAX0" "COUNT1 MAX1 CPUCOUNT1 CPUMAX1": loop iterations over
+# 50 ms between two b_slow readings, with the process's longest when it grew meanwhile, and how
+# many of them were over 50 ms on the CPU (the rest waited for the CPU or a kernel lock: the
+# machine's load, not evpnd's work) ("-" without b_slow: FRR)
 slow_delta() {
-	local c0 m0 c1 m1
-	read -r c0 m0 <<<"$1"
-	read -r c1 m1 <<<"$2"
+	local c0 m0 cc0 cm0 c1 m1 cc1 cm1
+	read -r c0 m0 cc0 cm0 <<<"$1"
+	read -r c1 m1 cc1 cm1 <<<"$2"
 	num "$c0" && num "$c1" || { echo -; return; }
-	awk -v c0="$c0" -v m0="$m0" -v c1="$c1" -v m1="$m1" \
-		'BEGIN { printf "%d", c1 - c0; if (m1 > m0) printf " (longest %.3f s)", m1 }'
+	awk -v c0="$c0" -v m0="$m0" -v c1="$c1" -v m1="$m1" -v cc0="${cc0:-0}" -v cc1="${cc1:-0}" \
+		-v cm0="${cm0:-0}" -v cm1="${cm1:-0}" \
+		'BEGIN { printf "%d", c1 - c0; if (m1 > m0) printf " (longest %.3f s)", m1
+			 printf "; on the CPU %d", cc1 - cc0; if (cm1 > cm0) printf " (most %.3f s)", cm1 }'
 }
 
 run_scenarios() {
@@ -366,7 +371,7 @@ run_scenarios() {
 		s=$(timed "$B" add "$N" dd "$to" b_start)
 		R[${k}_sync_$N]=$s
 		R[${k}_sync_first_$N]=$(cat "$W/first.seconds")
-		R[${k}_sync_slow_$N]=$(slow_delta "0 0" "$(b_slow)") # a fresh process: its whole life
+		R[${k}_sync_slow_$N]=$(slow_delta "0 0 0 0" "$(b_slow)") # a fresh process: its whole life
 		sleep 1 # let the fresh process settle before its RSS is read
 		r1=$(b_rss)
 		R[${k}_rss_sync_$N]=$(per_mac "${RSS_BASE%% *}" "${r1%% *}" "$N")
@@ -422,14 +427,15 @@ while time.monotonic() - t0 < limit:
     if r.returncode == 0:
         s = json.loads(r.stdout)
         if s["converged"]:
-            print("%.2f %.3f %.3f" % (time.monotonic() - t0, worst, s["loop"]["max_seconds"]))
+            print("%.2f %.3f %.3f %.3f" % (time.monotonic() - t0, worst, s["loop"]["max_seconds"],
+                                           s["loop"]["max_cpu_seconds"]))
             sys.exit(0)
     time.sleep(0.1)
-print("- %.3f -" % worst)
+print("- %.3f - -" % worst)
 EOF
 )
 	R[${k}_rs_conv_$N]=$(awk -v u="${R[${k}_rs_up_$N]}" -v c="${st%% *}" 'BEGIN { if (c == "-") print "-"; else printf "%.2f", u + c }')
-	read -r _ R[${k}_rs_slow_$N] R[${k}_rs_loop_$N] <<<"$st"
+	read -r _ R[${k}_rs_slow_$N] R[${k}_rs_loop_$N] R[${k}_rs_loopcpu_$N] <<<"$st"
 	# the sweep of the previous run's leftovers runs after convergence: let it end before counting
 	for ((t = 0; t < 100; t++)); do
 		grep -qE "previous run's record no longer wanted|initial convergence: [0-9]+ stale" < <(tail -n +"$((l0 + 1))" "$ED/h2.log") && break
@@ -439,7 +445,7 @@ EOF
 	kill "${BG_PIDS[-1]}" 2>/dev/null || true
 	R[${k}_rs_touched_$N]=$(grep -c " 02:dd:" "$W/restart.mon" || true)
 	R[${k}_rs_how_$N]=$(grep -q "no full FDB dump" < <(tail -n +"$((l0 + 1))" "$ED/h2.log") && echo "by its record" || echo "by a full FDB dump")
-	say "$k N=$N: restart: control socket ${R[${k}_rs_up_$N]} s, converged ${R[${k}_rs_conv_$N]} s, slowest status answer ${R[${k}_rs_slow_$N]} s, longest loop iteration ${R[${k}_rs_loop_$N]} s, kernel read ${R[${k}_rs_how_$N]}, FDB events for the $N MACs: ${R[${k}_rs_touched_$N]}"
+	say "$k N=$N: restart: control socket ${R[${k}_rs_up_$N]} s, converged ${R[${k}_rs_conv_$N]} s, slowest status answer ${R[${k}_rs_slow_$N]} s, longest loop iteration ${R[${k}_rs_loop_$N]} s (most CPU in one: ${R[${k}_rs_loopcpu_$N]} s), kernel read ${R[${k}_rs_how_$N]}, FDB events for the $N MACs: ${R[${k}_rs_touched_$N]}"
 }
 
 # audit_check KIND N: `evpnctl audit` on B holding the N MACs (past fdb-dump-limit: scope owned, a
@@ -584,7 +590,8 @@ if [ "$run_evpnd" = 1 ]; then
 	# B's loop iterations over 50 ms so far, and its longest (`show status`)
 	b_slow() {
 		"$EVPNCTL" -s "$ED/h2.sock" --json show status 2>/dev/null |
-			jq -r '"\(.loop.over_50ms) \(.loop.max_seconds)"' 2>/dev/null || echo '- -'
+			jq -r '"\(.loop.over_50ms) \(.loop.max_seconds) \(.loop.over_50ms_cpu) \(.loop.max_cpu_seconds)"' \
+				2>/dev/null || echo '- - - -'
 	}
 	b_count() {
 		"$EVPNCTL" -s "$ED/h2.sock" show vnis --json 2>/dev/null | jq -r '.[] | select(.vni == 100) | .remote_macs' 2>/dev/null || echo '?'
@@ -621,7 +628,7 @@ if [ "$vs_frr" = 1 ]; then
 	done
 	[ "$t" -lt 600 ] || { echo "bench: FRR lab did not converge in 60 s (logs in $FDIR)" >&2; tail -5 "$FB/bgpd.log" >&2; exit 1; }
 	b_rss() { echo "$(rss_kb "$(cat "$FB/bgpd.pid")") $(rss_kb "$(cat "$FB/zebra.pid")")"; }
-	b_slow() { echo '- -'; }
+	b_slow() { echo '- - - -'; }
 	b_stop() { frr_stop "$FB"; }
 	b_start() { frr_start 2 "$FB"; }
 	b_count() {
@@ -675,7 +682,7 @@ for N in $sizes; do
 		row "kernel get check" "$N" "$(g evpnd_kcount_$N)" "" "" "" "$(g frr_kcount_$N)" "" "= $N" "$(yn test "$(g evpnd_kcount_$N)" = "$N")" "entries on B's vx100 after sync (a get each)"
 		row "restart: control answers [s]" "$N" "$(g evpnd_rs_up_$N)" "" "" "" "" "" "" "" "SIGKILL of B's evpnd holding N, start -> control socket answers"
 		row "restart: converged [s]" "$N" "$(g evpnd_rs_conv_$N)" "" "" "" "" "" "" "" "start -> initial convergence (kernel read $(g evpnd_rs_how_$N)); slowest status answer $(g evpnd_rs_slow_$N) s"
-		row "restart: longest loop turn [s]" "$N" "$(g evpnd_rs_loop_$N)" "" "" "" "" "" "< 0.05" "$(yn lt "$(g evpnd_rs_loop_$N)" 0.05)" "the restarted process's evpnd_loop_max_seconds at convergence"
+		row "restart: longest loop turn [s]" "$N" "$(g evpnd_rs_loop_$N)" "" "" "" "" "" "< 0.05" "$(yn lt "$(g evpnd_rs_loop_$N)" 0.05)" "the restarted process's evpnd_loop_max_seconds at convergence; the most CPU time of one turn $(g evpnd_rs_loopcpu_$N) s (evpnd_loop_max_cpu_seconds)"
 		e=$(g evpnd_au_slow_$N)
 		row "audit [s]" "$N" "$(g evpnd_au_s_$N)" "" "" "" "" "" "" "" "evpnctl audit on B after the restart (scope $(g evpnd_au_scope_$N)); drift $(g evpnd_au_drift_$N); slowest status answer meanwhile $(g evpnd_au_worst_$N) s"
 		row "audit: loop turns > 50 ms" "$N" "${e%% *}" "" "" "" "" "" "= 0" "$(yn test "${e%% *}" = 0)" "B's evpnd during the audit${e#"${e%% *}"}"

@@ -63,6 +63,8 @@ void cmd_show_status(struct ctl_client *cl, const struct control_env *d, struct 
 	json_object_object_add(lo, "max_seconds", num(st.loop->max));
 	json_object_object_add(lo, "mean_seconds", num(st.loop->n ? st.loop->sum / (double)st.loop->n : 0));
 	json_object_object_add(lo, "over_50ms", json_object_new_int64((int64_t)slow));
+	json_object_object_add(lo, "max_cpu_seconds", num(st.loop->max_cpu));
+	json_object_object_add(lo, "over_50ms_cpu", json_object_new_int64((int64_t)st.loop->over_slow_cpu));
 	json_object_object_add(o, "loop", lo);
 	json_object_object_add(o, "control", ctl_status_json(cl));
 	ctl_reply_ok(cl, o);

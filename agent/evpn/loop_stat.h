@@ -5,6 +5,9 @@
  * histogram; the longest is kept, one over LOOP_STAT_WARN seconds is logged as a warning (once a
  * minute) and one over LOOP_STAT_SLOW at info level (at most every LOOP_STAT_SLOW_EVERY seconds,
  * with how many there were since), so a figure in `show status` can be traced in the log.
+ * Each iteration's CPU time (the thread's, kernel work in its system calls included) is kept too:
+ * on a busy machine a long iteration may be mostly time the scheduler gave others or a kernel
+ * lock held by another process, which the two figures side by side tell apart.
  */
 #ifndef EVPND_EVPN_LOOP_STAT_H
 #define EVPND_EVPN_LOOP_STAT_H
@@ -24,7 +27,10 @@ struct loop_stat {
 	ev_check wake_w;          /* first after the poll returns */
 	ev_prepare sleep_w;       /* last before the loop polls again */
 	double woke;              /* CLOCK_MONOTONIC seconds */
+	double woke_cpu;          /* CLOCK_THREAD_CPUTIME_ID seconds then */
 	double max;               /* the longest iteration so far */
+	double max_cpu;           /* the most CPU time one iteration took */
+	uint64_t over_slow_cpu;   /* iterations with more than LOOP_STAT_SLOW of CPU time */
 	double sum;
 	uint64_t n;
 	uint64_t bucket[LOOP_STAT_BUCKETS + 1]; /* not cumulative */
@@ -38,7 +44,7 @@ struct loop_stat {
 void loop_stat_start(struct loop_stat *ls, struct ev_loop *loop);
 /* Stop measuring (the figures stay readable). */
 void loop_stat_stop(struct loop_stat *ls);
-/* Count one iteration of busy seconds (what the watchers do; for tests). */
-void loop_stat_add(struct loop_stat *ls, double busy);
+/* Count one iteration of busy seconds, cpu of them on the CPU (what the watchers do; for tests). */
+void loop_stat_add(struct loop_stat *ls, double busy, double cpu);
 
 #endif

@@ -261,6 +261,10 @@ static void kernel(struct prom *p, const struct engine *g)
 		       LOOP_STAT_BUCKETS, st.loop->sum);
 	prom_family(p, "evpnd_loop_max_seconds", "gauge", "The longest event-loop iteration since start");
 	prom_double(p, "evpnd_loop_max_seconds", NULL, 0, st.loop->max);
+	prom_family(p, "evpnd_loop_max_cpu_seconds", "gauge",
+		    "The most CPU time one event-loop iteration took since start (kernel work in its "
+		    "system calls included; time waiting for the CPU or a kernel lock is not)");
+	prom_double(p, "evpnd_loop_max_cpu_seconds", NULL, 0, st.loop->max_cpu);
 	counter(p, "evpnd_kernel_adopted", "gauge",
 		"1 once the start-up FDB dump has ended (evpnd's entries adopted)", st.adopted);
 	counter(p, "evpnd_kernel_dump_running", "gauge", "1 while a reconcile dump of the FDB runs",

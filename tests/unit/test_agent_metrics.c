@@ -115,23 +115,26 @@ static void test_latency_track(void **state)
 	lat_track_free(&t);
 }
 
-/* The loop's busy time per turn: each in the first bucket whose bound it does not exceed. */
+/* The loop's busy time per turn: each in the first bucket whose bound it does not exceed; the CPU
+ * part of each kept apart (a turn long on the clock may be short on the CPU). */
 static void test_loop_stat(void **state)
 {
 	struct loop_stat ls;
 	(void)state;
 	memset(&ls, 0, sizeof ls);
-	loop_stat_add(&ls, 0.0002);
-	loop_stat_add(&ls, 0.001);  /* on the bound: that bucket */
-	loop_stat_add(&ls, 0.03);   /* (0.025, 0.05] */
-	loop_stat_add(&ls, 0.07);   /* (0.05, 0.1] */
-	loop_stat_add(&ls, 2.5);    /* above every bound */
+	loop_stat_add(&ls, 0.0002, 0.0002);
+	loop_stat_add(&ls, 0.001, 0.001);  /* on the bound: that bucket */
+	loop_stat_add(&ls, 0.03, 0.03);    /* (0.025, 0.05] */
+	loop_stat_add(&ls, 0.07, 0.06);    /* (0.05, 0.1] */
+	loop_stat_add(&ls, 2.5, 0.01);     /* above every bound, mostly waiting */
 	assert_int_equal(ls.n, 5);
 	assert_int_equal(ls.bucket[0], 2);
 	assert_int_equal(ls.bucket[4], 1);
 	assert_int_equal(ls.bucket[5], 1);
 	assert_int_equal(ls.bucket[LOOP_STAT_BUCKETS], 1);
 	assert_true(ls.max == 2.5);
+	assert_true(ls.max_cpu == 0.06);
+	assert_int_equal(ls.over_slow_cpu, 1);
 	assert_true(ls.sum > 2.6 && ls.sum < 2.61);
 }
 
