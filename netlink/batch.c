@@ -214,6 +214,16 @@ static bool send_budget(struct nl *nl)
 	return false;
 }
 
+unsigned nl_batch_next(unsigned cur, unsigned n, double ms, unsigned max)
+{
+	if (n == 0 || (n < NL_BATCH_MIN && ms < NL_SENDMSG_MS))
+		return cur ? cur : max;
+	double fit = ms > 0 ? NL_SENDMSG_MS * n / ms : (double)max;
+	if (fit >= max)
+		return max;
+	return fit < NL_BATCH_MIN ? NL_BATCH_MIN : (unsigned)fit;
+}
+
 static void send_batches(struct nl *nl)
 {
 	while (nl->sent != nl->tail && nl->sent - nl->head < NL_WINDOW && send_budget(nl)) {
@@ -222,7 +232,8 @@ static void send_batches(struct nl *nl)
 		uint64_t p = nl->sent;
 		ssize_t n;
 
-		while (p != nl->tail && p - nl->sent < NL_BATCH_MAX && p - nl->head < NL_WINDOW &&
+		unsigned batch = nl->batch ? nl->batch : NL_BATCH_MAX;
+		while (p != nl->tail && p - nl->sent < batch && p - nl->head < NL_WINDOW &&
 		       len + NL_FDB_REQ_MAX <= NL_BATCH_BYTES) {
 			struct nl_req *r = at(nl, p);
 			int m = r->op >= NL_ROUTE_REPLACE
@@ -241,7 +252,9 @@ static void send_batches(struct nl *nl)
 			nl->h.sending(nl->h.ctx); /* a write-ahead record first (nl_hooks.sending) */
 		t0 = nl_mono_ms();
 		n = mnl_socket_sendto(nl->reqs, nl->txbuf, len);
-		nl->send_ms += nl_mono_ms() - t0;
+		t0 = nl_mono_ms() - t0;
+		nl->send_ms += t0;
+		nl->batch = nl_batch_next(nl->batch, (unsigned)(p - nl->sent), t0, NL_BATCH_MAX);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

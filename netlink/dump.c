@@ -425,8 +425,9 @@ static int probe_send(struct nl *nl)
 {
 	uint8_t *buf = nl->dumpbuf;
 	size_t len = 0;
+	unsigned n = 0, batch = nl->probe_batch ? nl->probe_batch : NL_PROBE_WINDOW;
 
-	while (nl->probe_more && nl->probe_inflight < NL_PROBE_WINDOW &&
+	while (nl->probe_more && nl->probe_inflight < NL_PROBE_WINDOW && n < batch &&
 	       len + 64 <= NL_RX_BYTES) { /* a GET is under 64 bytes */
 		struct nl_fdb f;
 		memset(&f, 0, sizeof f);
@@ -438,9 +439,14 @@ static int probe_send(struct nl *nl)
 			continue;
 		len += probe_put(nl, buf + len, &f);
 		nl->probe_inflight++;
+		n++;
 	}
-	if (len && mnl_socket_sendto(nl->adump, buf, len) < 0)
+	if (!len)
+		return 0;
+	double t0 = nl_mono_ms();
+	if (mnl_socket_sendto(nl->adump, buf, len) < 0)
 		return -1;
+	nl->probe_batch = nl_batch_next(nl->probe_batch, n, nl_mono_ms() - t0, NL_PROBE_WINDOW);
 	return 0;
 }
 

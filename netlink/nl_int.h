@@ -45,6 +45,8 @@ struct nl {
 	ev_tstamp send_turn;
 	ev_idle send_w;           /* more to send next iteration: the budget ran out */
 	bool draining;            /* nl_drain: no budget, it waits for everything */
+	unsigned batch;           /* requests per sendmsg now (nl_batch_next), 0 before the first */
+	unsigned probe_batch;     /* the same for a probe's GETs */
 	/* The request ring: positions are ever-increasing counters masked into ring[cap]. A request's
 	 * netlink sequence number is its position (truncated to 32 bits), so an ack finds its copy
 	 * without a lookup. [head, sent) is in flight, [sent, tail) is queued. */
@@ -97,6 +99,16 @@ double nl_mono_ms(void);
 #define NL_SEND_BUDGET_MS 20.0
 /* A probe's GETs unanswered at most; the kernel answers each inside the sendmsg that asks. */
 #define NL_PROBE_WINDOW 256
+/* One sendmsg of requests or GETs is not cut short, so its size follows what the last one cost:
+ * about NL_SENDMSG_MS each, NL_BATCH_MIN requests at least. 256 FDB requests or GETs at a million
+ * MACs took 50 ms of the loop in one sendmsg (each walks a VXLAN hash chain of 4,000 entries). */
+#define NL_SENDMSG_MS 5.0
+#define NL_BATCH_MIN 8
+
+/* The next sendmsg's number of requests after one of n took ms milliseconds, at most max: as many
+ * as take about NL_SENDMSG_MS at that rate, within [NL_BATCH_MIN, max]; cur again when n was too
+ * few to tell (under NL_BATCH_MIN and quick). */
+unsigned nl_batch_next(unsigned cur, unsigned n, double ms, unsigned max);
 
 /* Whether a whole message starts at nlh with len bytes left: mnl_nlmsg_ok, except that an
  * nlmsg_len of 2 GiB or more is refused (libmnl compares it as an int, so it passes there and

@@ -304,6 +304,29 @@ static void test_link_malformed(void **state)
 	assert_int_equal(nl_link_parse(nlh, &l), -1);
 }
 
+/* A sendmsg's size follows what the last one cost: about NL_SENDMSG_MS, within bounds. */
+static void test_batch_next(void **state)
+{
+	(void)state;
+	/* cheap (small tables): the most */
+	assert_int_equal(nl_batch_next(0, 256, 0.3, 256), 256);
+	assert_int_equal(nl_batch_next(32, 32, 0.05, 256), 256);
+	/* 256 took 50 ms (a million MACs): about 5 ms' worth next */
+	assert_int_equal(nl_batch_next(256, 256, 50.0, 256), 25);
+	/* slower still: never under NL_BATCH_MIN, so it still moves */
+	assert_int_equal(nl_batch_next(25, 25, 500.0, 256), NL_BATCH_MIN);
+	/* cheaper again: grows back */
+	assert_int_equal(nl_batch_next(25, 25, 1.0, 256), 125);
+	/* a few quick ones tell nothing: unchanged (and the most before any) */
+	assert_int_equal(nl_batch_next(40, 3, 0.1, 256), 40);
+	assert_int_equal(nl_batch_next(0, 3, 0.1, 256), 256);
+	assert_int_equal(nl_batch_next(40, 0, 0.0, 256), 40);
+	/* a few slow ones do */
+	assert_int_equal(nl_batch_next(40, 4, 40.0, 256), NL_BATCH_MIN);
+	/* within the caller's own maximum */
+	assert_int_equal(nl_batch_next(0, 100, 0.1, 64), 64);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_link_vrf),
 		cmocka_unit_test(test_link_bridge_port_view),
 		cmocka_unit_test(test_link_malformed),
+		cmocka_unit_test(test_batch_next),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
