@@ -677,7 +677,7 @@ for N in $sizes; do
 		row "rss B growth in learn [B/MAC]" "$N" "$(g evpnd_rss_learn_$N)" "" "" "" "$(g frr_rss_learn_$N)" "" "" "" "same process before/after bulk-learn (FRR: bgpd)"
 		for sc in learn sync del; do
 			e=$(g evpnd_${sc}_slow_$N)
-			row "$sc: loop turns > 50 ms" "$N" "${e%% *}" "" "" "" "" "" "= 0" "$(yn test "${e%% *}" = 0)" "B's evpnd (show status loop.over_50ms)$([ "$sc" = sync ] && echo ", the fresh process's whole life")${e#"${e%% *}"}"
+			row "$sc: loop turns > 50 ms" "$N" "${e%%[!0-9]*}" "" "" "" "" "" "= 0" "$(yn test "${e%%[!0-9]*}" = 0)" "B's evpnd (show status loop.over_50ms)$([ "$sc" = sync ] && echo ", the fresh process's whole life")${e#"${e%%[!0-9]*}"}"
 		done
 		row "kernel get check" "$N" "$(g evpnd_kcount_$N)" "" "" "" "$(g frr_kcount_$N)" "" "= $N" "$(yn test "$(g evpnd_kcount_$N)" = "$N")" "entries on B's vx100 after sync (a get each)"
 		row "restart: control answers [s]" "$N" "$(g evpnd_rs_up_$N)" "" "" "" "" "" "" "" "SIGKILL of B's evpnd holding N, start -> control socket answers"
@@ -685,7 +685,7 @@ for N in $sizes; do
 		row "restart: longest loop turn [s]" "$N" "$(g evpnd_rs_loop_$N)" "" "" "" "" "" "< 0.05" "$(yn lt "$(g evpnd_rs_loop_$N)" 0.05)" "the restarted process's evpnd_loop_max_seconds at convergence; the most CPU time of one turn $(g evpnd_rs_loopcpu_$N) s (evpnd_loop_max_cpu_seconds)"
 		e=$(g evpnd_au_slow_$N)
 		row "audit [s]" "$N" "$(g evpnd_au_s_$N)" "" "" "" "" "" "" "" "evpnctl audit on B after the restart (scope $(g evpnd_au_scope_$N)); drift $(g evpnd_au_drift_$N); slowest status answer meanwhile $(g evpnd_au_worst_$N) s"
-		row "audit: loop turns > 50 ms" "$N" "${e%% *}" "" "" "" "" "" "= 0" "$(yn test "${e%% *}" = 0)" "B's evpnd during the audit${e#"${e%% *}"}"
+		row "audit: loop turns > 50 ms" "$N" "${e%%[!0-9]*}" "" "" "" "" "" "= 0" "$(yn test "${e%%[!0-9]*}" = 0)" "B's evpnd during the audit${e#"${e%%[!0-9]*}"}"
 		row "restart: FDB events for the N" "$N" "$(g evpnd_rs_touched_$N)" "" "" "" "" "" "= 0" "$(yn test "$(g evpnd_rs_touched_$N)" = 0)" "B's bridge monitor fdb: a correct entry deleted or re-added"
 	fi
 done
