@@ -133,7 +133,6 @@ struct rib_slot {
 	uint16_t walk_src;
 	struct rib_path *walk_path;
 	uint8_t walk_fam;
-	uint8_t walk_skips;         /* slots passed over toward the next RIB_PASS_SKIPS */
 	size_t walk_idx;
 };
 
@@ -241,13 +240,17 @@ int rib_table_init(struct rib_table *t);
  * for old_cap / 4 inserts before the next one, so 8 empties the old array twice as fast as it must. */
 #define RIB_MIGRATE_STEP 8
 
-/* A pass's work between two looks at the peer's backlog: RIB_PASS_STEP entries considered, or as
- * many times RIB_PASS_SKIPS table slots passed over (empty, or a route the sources' part sent); a
- * flush gives one peer's pass RIB_PASS_STEPS steps, the rest waits for the loop's next turns. A
- * step is never cut short: it bounds how far past RIB_OUT_HIGH the output goes. */
+/* A pass's work between two looks at the peer's backlog: RIB_PASS_STEP entries considered (a step
+ * is never cut short: it bounds how far past RIB_OUT_HIGH the output goes); a flush gives one
+ * peer's pass RIB_PASS_STEPS steps and RIB_PASS_SLOTS table slots looked at, considered or
+ * passed over (empty, or a route the sources' part sent), the rest waits for the loop's next
+ * turns. A table made room for a million routes (a restart) held the loop 45 ms in one step when
+ * only considered entries counted; 262,144 slots take a few milliseconds. (Counting passed-over
+ * slots as part of a step instead cost a reflector's thousand clients 20% more memory at the
+ * peak: scripts/bench.sh --rr.) */
 #define RIB_PASS_STEP 64
 #define RIB_PASS_STEPS 32
-#define RIB_PASS_SKIPS 16
+#define RIB_PASS_SLOTS 262144
 /* Grow x1.5 or x4/3, no migration being under way: 1 when done at once (a small table: every
  * entry moved), 0 when a migration started (positions unchanged: the old array's slots are the
  * first ones), -1 on allocation failure. */

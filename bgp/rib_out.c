@@ -237,9 +237,10 @@ static bool pass_wants(const struct rib_slot *sl, const struct rib_entry *e)
 	return (sl->pass_full & FAM_BIT(e->fam)) || seq_after(e->mod, sl->since);
 }
 
-/* One step of sl's pass: up to STEP paths of the sources, or STEP table slots, into the item
- * queue; *est grows by the NLRI bytes queued (what the packing will at least write). */
-static void pass_step(struct rib *rib, struct rib_slot *sl, size_t *est)
+/* One step of sl's pass: up to STEP paths of the sources, or STEP table entries and at most
+ * *slots table slots in all, into the item queue; *est grows by the NLRI bytes queued (what the
+ * packing will at least write), *slots falls by the slots looked at. */
+static void pass_step(struct rib *rib, struct rib_slot *sl, size_t *est, size_t *slots)
 {
 	struct rib_peer *p = sl->p;
 	size_t n = 0, before = rib->nitems;
@@ -268,20 +269,13 @@ static void pass_step(struct rib *rib, struct rib_slot *sl, size_t *est)
 		    pass_wants(sl, x->entry))
 			consider(rib, p, x->entry);
 	}
-	while (sl->walk_tables && sl->pass_left && n < STEP) {
+	while (sl->walk_tables && sl->pass_left && n < STEP && *slots) {
 		const struct rib_table *t = &rib->t[sl->walk_fam];
-		while (sl->walk_idx < rib_table_span(t) && n < STEP) {
+		while (sl->walk_idx < rib_table_span(t) && n < STEP && *slots) {
 			struct rib_entry *e = rib_table_at(t, sl->walk_idx++);
-			if (!e || e->paths) {
-				/* routes with a path: the sources' part had them. Skipped slots count
-				 * too, less: a table made room for a million routes held the loop for
-				 * 45 ms in one step when only considered entries counted */
-				if (++sl->walk_skips >= RIB_PASS_SKIPS) {
-					sl->walk_skips = 0;
-					n++;
-				}
-				continue;
-			}
+			--*slots;
+			if (!e || e->paths)
+				continue; /* routes with a path: the sources' part had them */
 			n++;
 			if (pass_wants(sl, e))
 				consider(rib, p, e);
@@ -362,11 +356,12 @@ static void flush_peer(struct rib *rib, struct rib_slot *sl)
 	}
 	/* steps are packed together until they hold about RIB_OUT_HIGH of routes (packing many of
 	 * one attribute set into each UPDATE), then the backlog is looked at again */
-	size_t est = 0;
+	size_t est = 0, slots = RIB_PASS_SLOTS;
 	rib->nitems = 0;
-	for (int i = 0; i < PASS_STEPS && sl->pass_left && (i || !rib_peer_congested(p)); i++) {
-		pass_step(rib, sl, &est);
-		if (est >= RIB_OUT_HIGH || !sl->pass_left || i == PASS_STEPS - 1) {
+	for (int i = 0; i < PASS_STEPS && slots && sl->pass_left && (i || !rib_peer_congested(p));
+	     i++) {
+		pass_step(rib, sl, &est, &slots);
+		if (est >= RIB_OUT_HIGH || !sl->pass_left || i == PASS_STEPS - 1 || !slots) {
 			if (!pass_pack(rib, sl))
 				return;
 			est = 0;
