@@ -36,13 +36,6 @@ void nl_set_rcvbuf(struct mnl_socket *s, size_t size)
 #define NL_EVENTS_SLICE_MS 5
 #define NL_EVENTS_CLOCK_EVERY 32
 
-double nl_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /*
  * Drop, in the kernel, the echoes of extern_learn entries being added or changed: they are the
  * entries evpnd itself installs (two notifications per remote MAC, one per remote MAC+IP), which

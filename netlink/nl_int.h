@@ -6,6 +6,7 @@
 
 #include <ev.h>
 #include <libmnl/libmnl.h>
+#include <time.h>
 
 #include "nl.h"
 
@@ -87,7 +88,12 @@ struct nl {
 int nl_dump_thread(struct mnl_socket *sock, uint32_t portid, const void *reqs, size_t len);
 
 /* CLOCK_MONOTONIC in milliseconds: what the slices of work per loop turn are measured with. */
-double nl_mono_ms(void);
+static inline double nl_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
 
 /* How long one slice of a background dump may read before it lets the loop go on. The kernel
  * builds each 32 KiB reply inside the read, so at a million entries one read alone costs tens of
