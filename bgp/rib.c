@@ -62,7 +62,7 @@ static void out_reset(struct rib_slot *sl, uint32_t seq)
 	sl->since = seq;
 	sl->behind = sl->passing = false;
 	sl->pass_full = sl->pass_left = 0;
-	sl->walk_tables = sl->walk_started = false;
+	sl->walk_tables = sl->walk_started = sl->walk_journal = false;
 	sl->walk_src = 0;
 	sl->walk_path = NULL;
 	sl->walk_idx = 0;
@@ -132,6 +132,8 @@ static size_t path_size(const struct rib_path *p)
 
 void rib_entry_free(struct rib *rib, struct rib_entry *e)
 {
+	if (rib_journal_holds(rib, e))
+		return;
 	int fam = e->fam;
 	size_t lo = rib_table_remove(&rib->t[fam], e, entry_hash(e));
 	if (lo != SIZE_MAX)
@@ -749,6 +751,7 @@ void rib_free(struct rib *rib)
 	}
 	free(rib->ids.free);
 	free(rib->dirty);
+	rib_journal_free(rib);
 	rib_mem_release(&rib->mem);
 	rib_counts_free(rib);
 	for (size_t s = 0; s < rib->nslots; s++) {

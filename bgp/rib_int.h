@@ -129,6 +129,10 @@ struct rib_slot {
 	 * A path unlinked or replaced moves a cursor on it (rib.c, walk_path_gone), a deletion's
 	 * backward shift or a table's growth rewinds walk_idx (walks_rewind): none is missed. */
 	bool walk_tables;           /* the second part */
+	/* A pass of changes only (no family sent whole) reads the change journal instead when it
+	 * holds every change after `since` (rib_journal.c): items jpos to jend, absolute positions. */
+	bool walk_journal;
+	size_t jpos, jend;
 	bool walk_started;          /* walk_path is inside walk_src's list */
 	uint16_t walk_src;
 	struct rib_path *walk_path;
@@ -183,6 +187,20 @@ struct rib_counts {
 	uint64_t total;
 };
 
+/* A change to a route: e's mod was seq then (stale once e changed again: e->mod != seq). */
+struct rib_jitem {
+	struct rib_entry *e;
+	uint32_t seq;
+};
+/* Every change with a seq in (lo, hi], flush by flush; v[head..n) live, v[i] at position base + i.
+ * An entry it names is not freed before its last item leaves (rib_journal_holds). */
+struct rib_journal {
+	struct rib_jitem *v;
+	size_t head, n, cap;
+	size_t base;
+	uint32_t lo, hi;
+};
+
 /* Route ids: dense, so the slots' bitmaps stay as small as the table; freed ids are reused first. */
 struct rib_ids {
 	uint32_t next;              /* never handed out yet: next and above */
@@ -219,6 +237,7 @@ struct rib {
 	bool hold_eor;              /* rib_hold_eor: tables go out, End-of-RIB waits */
 	struct rib_counts cnt[FAM_COUNT];
 	struct rib_ids ids;
+	struct rib_journal journal;
 	struct rib_mem mem;         /* routes and paths */
 };
 
@@ -297,7 +316,8 @@ static inline bool rib_bits_any(const struct rib_entry *e)
 }
 
 /* rib.c */
-/* Unlink e from its table and free it (it has no paths). */
+/* Unlink e from its table and free it (it has no paths), unless the change journal names it: its
+ * trim frees it then. */
 void rib_entry_free(struct rib *rib, struct rib_entry *e);
 /* Queue e for the next flush: a change (a new mod). */
 void rib_entry_dirty(struct rib *rib, struct rib_entry *e);
@@ -306,6 +326,27 @@ void rib_entry_dirty(struct rib *rib, struct rib_entry *e);
 void rib_entry_reap(struct rib *rib, struct rib_entry *e);
 /* Whether p has RIB_OUT_HIGH bytes or more waiting to be written. */
 bool rib_peer_congested(const struct rib_peer *p);
+
+/* rib_journal.c */
+/* At a flush's start: the changes queued since the last one join the journal (or, when it would
+ * grow past what a table pass costs, or changes were lost, it is emptied: lo = hi = rib->seq). */
+void rib_journal_append(struct rib *rib);
+/* Whether the journal holds every change after since (a value of rib->seq at a flush). */
+bool rib_journal_covers(const struct rib *rib, uint32_t since);
+/* The position of the first item of a change after since (covered). */
+size_t rib_journal_find(const struct rib *rib, uint32_t since);
+/* Positions of the first live item and one past the last. */
+size_t rib_journal_first(const struct rib *rib);
+size_t rib_journal_end(const struct rib *rib);
+/* The route changed by the item at pos (first <= pos < end); NULL when it changed again later. */
+struct rib_entry *rib_journal_at(const struct rib *rib, size_t pos);
+/* Whether an item names e: it is not freed until the item leaves (the trim frees it then). */
+bool rib_journal_holds(const struct rib *rib, const struct rib_entry *e);
+/* At a flush's end: drop the changes up to need (the oldest `since` a reader has), freeing the
+ * routes they leave with nothing. */
+void rib_journal_trim(struct rib *rib, uint32_t need);
+/* Free the journal's array (rib_free; the entries are the tables'). */
+void rib_journal_free(struct rib *rib);
 
 /* rib_count.c */
 /* A path of fam with these bytes and attributes came (delta 1) or went (-1). */

@@ -245,7 +245,23 @@ static void pass_step(struct rib *rib, struct rib_slot *sl, size_t *est, size_t 
 	struct rib_peer *p = sl->p;
 	size_t n = 0, before = rib->nitems;
 
-	while (!sl->walk_tables && n < STEP) {
+	if (sl->walk_journal && sl->jpos < rib_journal_first(rib)) {
+		/* the journal was emptied under it (grown too big): the tables have every change */
+		sl->walk_journal = false;
+		sl->walk_src = 0;
+	}
+	while (sl->walk_journal && sl->jpos < sl->jend && n < STEP && *slots) {
+		struct rib_entry *e = rib_journal_at(rib, sl->jpos++);
+		--*slots;
+		if (!e)
+			continue; /* changed again: a later item has it */
+		n++;
+		if (p->fam_mask & FAM_BIT(e->fam))
+			consider(rib, p, e);
+	}
+	if (sl->walk_journal && sl->jpos == sl->jend)
+		sl->pass_left = 0;
+	while (!sl->walk_journal && !sl->walk_tables && n < STEP) {
 		struct rib_path *x;
 		if (!sl->walk_started) {
 			sl->walk_path = sl->walk_src < rib->slot_hi ? rib->slots[sl->walk_src].paths : NULL;
@@ -318,6 +334,12 @@ static void pass_start(struct rib *rib, struct rib_slot *sl)
 	sl->walk_src = 0;
 	sl->walk_path = NULL;
 	sl->walk_idx = 0;
+	/* changes only, and the journal has them all: read them there */
+	sl->walk_journal = !sl->pass_full && rib_journal_covers(rib, sl->since);
+	if (sl->walk_journal) {
+		sl->jpos = rib_journal_find(rib, sl->since);
+		sl->jend = rib_journal_end(rib);
+	}
 }
 
 /* This flush's changes to p while it keeps up: false when it fell behind (the rest, and what
@@ -391,8 +413,26 @@ static void flush_peer(struct rib *rib, struct rib_slot *sl)
 	}
 }
 
+/* The oldest change a peer still needs from the journal: the earliest `since` of those that can
+ * read it there (one behind further goes by a table pass). rib->seq when none does. */
+static uint32_t journal_need(const struct rib *rib)
+{
+	uint32_t need = rib->seq;
+	for (size_t s = 0; s < rib->slot_hi; s++) {
+		const struct rib_slot *sl = &rib->slots[s];
+		const struct rib_peer *p = sl->p;
+		if (!p || !p->up || p->kind == SRC_LOCAL || !p->send)
+			continue;
+		uint32_t x = sl->passing && !sl->walk_journal ? sl->pass_target : sl->since;
+		if (rib_journal_covers(rib, x) && seq_after(need, x))
+			need = x;
+	}
+	return need;
+}
+
 void rib_flush(struct rib *rib)
 {
+	rib_journal_append(rib);
 	/*
 	 * Peer by peer, so only one peer's queue exists at a time. p->send() must only queue bytes: a
 	 * session that drops inside it is noticed (p->up) and its packing stops.
@@ -409,6 +449,8 @@ void rib_flush(struct rib *rib)
 	rib_export_memo_clear(rib);
 	rib->dirty_lost = false;
 
+	/* before the dirty list's frees: the trim leaves those queued there to it */
+	rib_journal_trim(rib, journal_need(rib));
 	for (size_t i = 0; i < rib->ndirty; i++) {
 		struct rib_entry *e = rib->dirty[i];
 		e->dirty = 0;

@@ -803,6 +803,110 @@ static void test_walk_paced_empty_slots(void **state)
 	attrs_unref(x);
 }
 
+/* A peer that falls behind reads what changed from the change journal, not the tables: it ends
+ * with every change (updates, withdraws, a route withdrawn and announced again, one gone and back
+ * and gone), a peer that keeps up is unaffected, routes left with nothing are freed once the
+ * journal lets go of them, and a journal emptied under a pass (changes lost) hands it to the
+ * tables without a miss. */
+static void test_journal_behind(void **state)
+{
+	enum { N = 3000, UPD = 500, DEL = 400 };
+	static uint8_t seen[N];
+	struct rib *rib = new_rib(NULL);
+	struct rib_peer loc, fast, slow;
+	struct sink sf, ss;
+	struct attrs *x = mk_plain();
+	struct aset d = { .has_med = true, .med = 9 };
+	struct attrs *y = mk(&d);
+	unsigned rounds = 0, journal_rounds = 0;
+	(void)state;
+
+	peer_init(&loc, SRC_LOCAL, 0, NULL, NULL);
+	peer_init(&fast, SRC_IBGP, 0x0a000002, "10.0.0.2", &sf);
+	peer_init(&slow, SRC_IBGP, 0x0a000003, "10.0.0.3", &ss);
+	slow.backlog = sink_backlog;
+	assert_int_equal(rib_peer_add(rib, &loc), 0);
+	assert_int_equal(rib_peer_add(rib, &fast), 0);
+	assert_int_equal(rib_peer_add(rib, &slow), 0);
+	rib_peer_up(rib, &fast);
+	rib_peer_up(rib, &slow);
+	for (unsigned i = 0; i < N; i++) {
+		struct nlri n = macip(i, 10);
+		assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, x), 0);
+	}
+	while (rib_pending(rib)) {
+		rib_flush(rib);
+		ss.bytes = 0;
+	}
+	assert_int_equal(slow.advertised[FAM_EVPN], N);
+	sink_reset(&sf);
+	sink_reset(&ss);
+	ss.seen = seen;
+	ss.nseen = N;
+
+	/* changes over several flushes while the slow peer's socket stays full */
+	ss.bytes = RIB_OUT_HIGH;
+	for (unsigned round = 0; round < 4; round++) {
+		for (unsigned i = round; i < UPD; i += 4) {
+			struct nlri n = macip(i, 10);
+			assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, y), 0);
+		}
+		for (unsigned i = N - DEL + round; i < N; i += 4) {
+			struct nlri n = macip(i, 10);
+			assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, n.b, n.len), 0);
+		}
+		rib_flush(rib);
+	}
+	/* back again, and back and gone again */
+	struct nlri back = macip(N - 1, 10), again = macip(N - 2, 10);
+	assert_int_equal(rib_update(rib, &loc, FAM_EVPN, back.b, back.len, x), 0);
+	rib_flush(rib);
+	assert_int_equal(rib_update(rib, &loc, FAM_EVPN, again.b, again.len, x), 0);
+	rib_flush(rib);
+	assert_int_equal(rib_withdraw(rib, &loc, FAM_EVPN, again.b, again.len), 0);
+	rib_flush(rib);
+	assert_int_equal(sf.reach_nlri[FAM_EVPN], UPD + 2);
+	assert_int_equal(sf.unreach_nlri[FAM_EVPN], DEL + 1);
+	assert_int_equal(ss.reach_nlri[FAM_EVPN], 0);
+
+	/* it drains a little at a time: a pass of the journal, a step at a time */
+	bool lost = false;
+	while (rib_pending(rib) || ss.bytes) {
+		ss.bytes = 0;
+		rib_flush(rib);
+		if (rib->slots[slow.slot].walk_journal)
+			journal_rounds++;
+		if (++rounds == 2) {
+			/* changes lost mid-pass (rib_entry_reap's allocation failure): the journal is
+			 * emptied under the pass, which goes on by the tables */
+			struct nlri n = macip(UPD, 10);
+			assert_int_equal(rib_update(rib, &loc, FAM_EVPN, n.b, n.len, y), 0);
+			rib->dirty[0]->dirty = 0;
+			rib->ndirty = 0;
+			rib->dirty_lost = true;
+			lost = true;
+		}
+		assert_true(rounds < 1000);
+	}
+	assert_true(lost);
+	assert_true(journal_rounds >= 1);
+	for (unsigned i = 0; i <= UPD; i++)
+		assert_true(seen[i] >= 1);
+	assert_int_equal(seen[N - 1], 1);
+	assert_int_equal(seen[N - 2], 0);
+	assert_true(ss.unreach_nlri[FAM_EVPN] >= DEL - 1);
+	assert_int_equal(ss.med, 9);
+	assert_int_equal(slow.advertised[FAM_EVPN], N - DEL + 1);
+	assert_int_equal(fast.advertised[FAM_EVPN], N - DEL + 1);
+	/* nothing holds the withdrawn routes now: freed */
+	rib_flush(rib);
+	assert_int_equal(rib->t[FAM_EVPN].n, N - DEL + 1);
+	assert_int_equal(rib->journal.n - rib->journal.head, 0);
+	rib_free(rib);
+	attrs_unref(x);
+	attrs_unref(y);
+}
+
 static void test_opaque_one_per_message(void **state)
 {
 	struct rib *rib = new_rib(NULL);
@@ -854,6 +958,7 @@ int main(void)
 		cmocka_unit_test(test_walk_paced),
 		cmocka_unit_test(test_walk_paced_empty_slots),
 		cmocka_unit_test(test_dirty_lost),
+		cmocka_unit_test(test_journal_behind),
 		cmocka_unit_test(test_peer_add_moves_slots),
 		cmocka_unit_test(test_walk_during_growth),
 		cmocka_unit_test(test_opaque_one_per_message),
