@@ -328,9 +328,11 @@ void rib_entry_reap(struct rib *rib, struct rib_entry *e);
 bool rib_peer_congested(const struct rib_peer *p);
 
 /* rib_journal.c */
+/* Called with a route left with nothing once no item names it (rib_entry_free). */
+typedef void (*rib_gone_fn)(struct rib *rib, struct rib_entry *e);
 /* At a flush's start: the changes queued since the last one join the journal (or, when it would
  * grow past what a table pass costs, or changes were lost, it is emptied: lo = hi = rib->seq). */
-void rib_journal_append(struct rib *rib);
+void rib_journal_append(struct rib *rib, rib_gone_fn gone);
 /* Whether the journal holds every change after since (a value of rib->seq at a flush). */
 bool rib_journal_covers(const struct rib *rib, uint32_t since);
 /* The position of the first item of a change after since (covered). */
@@ -344,7 +346,7 @@ struct rib_entry *rib_journal_at(const struct rib *rib, size_t pos);
 bool rib_journal_holds(const struct rib *rib, const struct rib_entry *e);
 /* At a flush's end: drop the changes up to need (the oldest `since` a reader has), freeing the
  * routes they leave with nothing. */
-void rib_journal_trim(struct rib *rib, uint32_t need);
+void rib_journal_trim(struct rib *rib, uint32_t need, rib_gone_fn gone);
 /* Free the journal's array (rib_free; the entries are the tables'). */
 void rib_journal_free(struct rib *rib);
 

@@ -20,26 +20,26 @@ static size_t live(const struct rib_journal *j)
 	return j->n - j->head;
 }
 
-/* Free e if nothing wants it any more: the last item naming it left the journal. */
-static void item_gone(struct rib *rib, const struct rib_jitem *it)
+/* Hand e over to be freed if nothing wants it any more: the last item naming it left. */
+static void item_gone(struct rib *rib, const struct rib_jitem *it, rib_gone_fn gone)
 {
 	struct rib_entry *e = it->e;
 	if (it->seq == e->mod && !e->dirty && !e->paths && !rib_bits_any(e))
-		rib_entry_free(rib, e);
+		gone(rib, e);
 }
 
 /* Drop the items before position k of the array: those of the changes up to seq lo (a flush's
  * boundary, where k is). */
-static void drop_to(struct rib *rib, size_t k, uint32_t lo)
+static void drop_to(struct rib *rib, size_t k, uint32_t lo, rib_gone_fn gone)
 {
 	struct rib_journal *j = &rib->journal;
 	size_t from = j->head;
 
-	/* first out of the journal, then freed: rib_entry_free asks rib_journal_holds */
+	/* first out of the journal, then freed: the freeing asks rib_journal_holds */
 	j->head = k;
 	j->lo = lo;
 	for (size_t i = from; i < k; i++)
-		item_gone(rib, &j->v[i]);
+		item_gone(rib, &j->v[i], gone);
 	if (j->head == j->n) {
 		j->base += j->n;
 		j->head = j->n = 0;
@@ -57,10 +57,10 @@ static void drop_to(struct rib *rib, size_t k, uint32_t lo)
 	}
 }
 
-static void drop_all(struct rib *rib)
+static void drop_all(struct rib *rib, rib_gone_fn gone)
 {
 	rib->journal.hi = rib->seq;
-	drop_to(rib, rib->journal.n, rib->seq);
+	drop_to(rib, rib->journal.n, rib->seq, gone);
 }
 
 static size_t limit(const struct rib *rib)
@@ -71,12 +71,12 @@ static size_t limit(const struct rib *rib)
 	return n > JOURNAL_MIN ? n : JOURNAL_MIN;
 }
 
-void rib_journal_append(struct rib *rib)
+void rib_journal_append(struct rib *rib, rib_gone_fn gone)
 {
 	struct rib_journal *j = &rib->journal;
 
 	if (rib->dirty_lost || live(j) + rib->ndirty > limit(rib)) {
-		drop_all(rib); /* what is missing or too much goes by table passes */
+		drop_all(rib, gone); /* what is missing or too much goes by table passes */
 		return;
 	}
 	if (j->n + rib->ndirty > j->cap) {
@@ -85,7 +85,7 @@ void rib_journal_append(struct rib *rib)
 			cap *= 2;
 		struct rib_jitem *v = realloc(j->v, cap * sizeof *v);
 		if (!v) {
-			drop_all(rib);
+			drop_all(rib, gone);
 			return;
 		}
 		j->v = v;
@@ -145,14 +145,14 @@ bool rib_journal_holds(const struct rib *rib, const struct rib_entry *e)
 	return live(j) && seq_after(e->mod, j->lo) && !seq_after(e->mod, j->hi);
 }
 
-void rib_journal_trim(struct rib *rib, uint32_t need)
+void rib_journal_trim(struct rib *rib, uint32_t need, rib_gone_fn gone)
 {
 	const struct rib_journal *j = &rib->journal;
 	if (!live(j))
 		return;
 	if (!seq_after(need, j->lo))
 		return;
-	drop_to(rib, rib_journal_find(rib, need) - j->base, need);
+	drop_to(rib, rib_journal_find(rib, need) - j->base, need, gone);
 }
 
 void rib_journal_free(struct rib *rib)

@@ -432,7 +432,7 @@ static uint32_t journal_need(const struct rib *rib)
 
 void rib_flush(struct rib *rib)
 {
-	rib_journal_append(rib);
+	rib_journal_append(rib, rib_entry_free);
 	/*
 	 * Peer by peer, so only one peer's queue exists at a time. p->send() must only queue bytes: a
 	 * session that drops inside it is noticed (p->up) and its packing stops.
@@ -450,7 +450,7 @@ void rib_flush(struct rib *rib)
 	rib->dirty_lost = false;
 
 	/* before the dirty list's frees: the trim leaves those queued there to it */
-	rib_journal_trim(rib, journal_need(rib));
+	rib_journal_trim(rib, journal_need(rib), rib_entry_free);
 	for (size_t i = 0; i < rib->ndirty; i++) {
 		struct rib_entry *e = rib->dirty[i];
 		e->dirty = 0;
