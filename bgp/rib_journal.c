@@ -11,8 +11,8 @@
 
 #include "rib_int.h"
 
-/* Below this many items the journal is kept whatever the table's size; above, a table pass costs
- * less than reading it (two walks of the routes: sources and table). */
+/* The journal keeps up to this many items, or as many as the tables hold routes if that is more:
+ * past that a table pass (two walks of the routes: sources and table) costs less than reading it. */
 #define JOURNAL_MIN 65536
 
 static size_t live(const struct rib_journal *j)

@@ -246,7 +246,7 @@ static void pass_step(struct rib *rib, struct rib_slot *sl, size_t *est, size_t 
 	size_t n = 0, before = rib->nitems;
 
 	if (sl->walk_journal && sl->jpos < rib_journal_first(rib)) {
-		/* the journal was emptied under it (grown too big): the tables have every change */
+		/* the journal was emptied under it (too big, or changes lost): the tables have them all */
 		sl->walk_journal = false;
 		sl->walk_src = 0;
 	}
